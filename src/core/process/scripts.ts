@@ -1,0 +1,120 @@
+/**
+ * The constant POSIX `sh` scripts pns runs inside a debug container.
+ *
+ * They never contain user input: every variable part (a PID, a signal name, a path) is passed as a positional
+ * argument after the script, as `["sh", "-c", SCRIPT, "pns", arg1, arg2, …]`, and validated in core first.
+ * Each runs under busybox `sh` (ash), dash and bash, using only `read`, `printf`, `od`, `tr`, `head`, `kill`, `sha256sum`.
+ */
+
+/** The name given as `$0` to every script, so `ps` inside the pod shows what is running. */
+export const SCRIPT_NAME = "pns";
+
+/** Bytes of a command line kept by the collector and hashed by the signal guard. */
+export const CMDLINE_MAX_BYTES = 4096;
+
+/**
+ * Lists every process of the PID namespace from /proc, one record per process.
+ *
+ * Output (lines; unknown lines are ignored by the parser):
+ * ```
+ * h pns-ps/1 clk=<ticks per s> btime=<boot, epoch s> uptime=<s since boot> self=<pid of this shell>
+ * p <pid>                      a record starts
+ * s <first line of /proc/PID/stat>
+ * u <uid or empty> <VmRSS kB or empty>
+ * g <line of /proc/PID/cgroup>  zero or more
+ * c <lowercase hex of the first 4096 bytes of /proc/PID/cmdline, NUL-separated args>
+ * e                            the record ends
+ * z <records printed>          the listing is complete
+ * ```
+ * A process that vanishes mid-record leaves a record with empty fields or no `e`; the parser drops it.
+ * When /proc cannot be read it prints `h pns-ps/1 fallback` and the output of `ps` instead.
+ */
+export const COLLECT_SCRIPT = `export LC_ALL=C
+if ! { read -r _ < /proc/1/stat; } 2>/dev/null && ! { read -r _ < /proc/self/stat; } 2>/dev/null; then
+  printf 'h pns-ps/1 fallback\\n'
+  ps -o pid,ppid,user,stat,time,rss,args 2>/dev/null || ps 2>/dev/null
+  exit 0
+fi
+clk=$(getconf CLK_TCK 2>/dev/null) || clk=
+case $clk in ''|*[!0-9]*) clk=100 ;; esac
+btime=
+{ while read -r k v _; do [ "$k" = btime ] && btime=$v; done < /proc/stat; } 2>/dev/null
+up=
+{ read -r up _ < /proc/uptime; } 2>/dev/null
+printf 'h pns-ps/1 clk=%s btime=%s uptime=%s self=%s\\n' "$clk" "$btime" "$up" "$$"
+n=0
+for d in /proc/[0-9]*; do
+  st=
+  { read -r st < "$d/stat"; } 2>/dev/null || continue
+  printf 'p %s\\ns %s\\n' "\${d#/proc/}" "$st"
+  uid= rss=
+  { while read -r k a _; do case $k in Uid:) uid=$a ;; VmRSS:) rss=$a ;; esac; done < "$d/status"; } 2>/dev/null
+  printf 'u %s %s\\n' "$uid" "$rss"
+  { while read -r l; do printf 'g %s\\n' "$l"; done < "$d/cgroup"; } 2>/dev/null
+  printf 'c '
+  od -An -v -tx1 -N ${CMDLINE_MAX_BYTES} "$d/cmdline" 2>/dev/null | tr -d ' \\n'
+  printf '\\ne\\n'
+  n=$((n + 1))
+done
+printf 'z %s\\n' "$n"
+`;
+
+/** Exit codes of {@link SIGNAL_SCRIPT}. */
+export const SignalExit = {
+  sent: 0,
+  gone: 3,
+  changed: 4,
+  killFailed: 5,
+  toolMissing: 6,
+} as const;
+
+/**
+ * Sends a signal only if the process is still the one that was listed.
+ *
+ * Arguments: `<pid> <signal name> <start ticks> <sha256 of the cmdline's hex>`, where the hex is what the collector
+ * prints on its `c` line. Exits with {@link SignalExit}; prints `pns: …` lines saying what it found.
+ */
+export const SIGNAL_SCRIPT = `export LC_ALL=C
+pid=$1 sig=$2 want_start=$3 want_cmd=$4
+st=
+{ read -r st < "/proc/$pid/stat"; } 2>/dev/null
+[ -n "$st" ] || { printf 'pns: gone\\n'; exit ${SignalExit.gone}; }
+rest=\${st##*) }
+set -f
+set -- $rest
+start=\${20}
+command -v sha256sum >/dev/null 2>&1 || { printf 'pns: sha256sum missing\\n'; exit ${SignalExit.toolMissing}; }
+cmd=$(od -An -v -tx1 -N ${CMDLINE_MAX_BYTES} "/proc/$pid/cmdline" 2>/dev/null | tr -d ' \\n' | sha256sum)
+cmd=\${cmd%% *}
+if [ "$start" != "$want_start" ] || [ "$cmd" != "$want_cmd" ]; then
+  printf 'pns: changed start=%s\\n' "$start"
+  exit ${SignalExit.changed}
+fi
+kill -s "$sig" "$pid" || exit ${SignalExit.killFailed}
+printf 'pns: sent\\n'
+`;
+
+/** Exit codes of {@link READ_FILE_SCRIPT}. */
+export const ReadFileExit = {
+  ok: 0,
+  missing: 3,
+  directory: 4,
+  unreadable: 5,
+} as const;
+
+/**
+ * Prints the first bytes of a file of another container through `/proc/<pid>/root`.
+ *
+ * Arguments: `<pid> <absolute path> <max bytes>`. Exits with {@link ReadFileExit}.
+ */
+export const READ_FILE_SCRIPT = `f="/proc/$1/root$2"
+[ -e "$f" ] || { printf 'pns: no such file\\n' >&2; exit ${ReadFileExit.missing}; }
+[ -d "$f" ] && { printf 'pns: is a directory\\n' >&2; exit ${ReadFileExit.directory}; }
+[ -r "$f" ] || { printf 'pns: permission denied\\n' >&2; exit ${ReadFileExit.unreadable}; }
+head -c "$3" "$f"
+`;
+
+/** The argv that runs a script with its positional arguments. */
+export function scriptArgv(script: string, args: readonly string[] = []): string[] {
+  return ["sh", "-c", script, SCRIPT_NAME, ...args];
+}

@@ -1,0 +1,71 @@
+/** What pns knows about one process of a pod's PID namespace. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number | null;
+  /** Numeric uid from /proc/PID/status; null when unknown (ps fallback without numeric ids). */
+  uid: number | null;
+  /** User name where known (`root` for 0, names from the ps fallback), else the uid as text (`101`). */
+  user: string;
+  /** One-letter state from /proc/PID/stat (R, S, D, Z, T, I …). */
+  state: string;
+  /** Start time in clock ticks since boot (field 22 of /proc/PID/stat); null from the ps fallback. */
+  startTicks: number | null;
+  /** utime + stime in clock ticks; null when unknown. */
+  cpuTicks: number | null;
+  /** Resident set size in KiB; null when unknown. */
+  rssKb: number | null;
+  /** The kernel's short name (`comm`). */
+  comm: string;
+  /** The command line, one entry per argument, exactly as in /proc (not yet redacted). */
+  args: string[];
+  /** Lowercase hex of the first bytes of /proc/PID/cmdline, as the collector printed it: input of the fingerprint. */
+  cmdHex: string;
+  /** Lines of /proc/PID/cgroup. */
+  cgroups: string[];
+  /** The name of the container this process belongs to, once attributed; null when unknown. */
+  container: string | null;
+  /** What the process is to pns. */
+  role: ProcessRole;
+}
+
+/** `pause`: the pod sandbox (PID 1 `/pause` in a shared namespace); `debug`: pns's own debug container or script. */
+export type ProcessRole = "app" | "pause" | "debug";
+
+/** Identifies one process for good: a recycled PID has another start time or command line. */
+export interface Fingerprint {
+  pid: number;
+  startTicks: number;
+  /** sha256 (hex) of the collector's `c` hex string: what the signal guard script computes in the container. */
+  cmdSha256: string;
+}
+
+/** A parsed process listing. */
+export interface ProcessListing {
+  processes: ProcessInfo[];
+  /** Clock ticks per second (`getconf CLK_TCK`, usually 100). */
+  clockTicks: number;
+  /** Boot time, seconds since the epoch; null when unknown. */
+  bootTime: number | null;
+  /** Seconds since boot when the listing was taken; null when unknown. */
+  uptime: number | null;
+  /** PID of the collector's own shell (pns's process), null when unknown. */
+  selfPid: number | null;
+  /** False when the output was cut short (no end marker). */
+  complete: boolean;
+  /** `proc` from the collector's records, `ps` from the fallback. */
+  source: "proc" | "ps";
+}
+
+/** A process that is the same program before and after, under a new PID (nginx workers after SIGHUP). */
+export interface RestartedProcess {
+  before: ProcessInfo;
+  after: ProcessInfo;
+}
+
+/** What changed between two listings of the same pod. */
+export interface ProcessDiff {
+  exited: ProcessInfo[];
+  started: ProcessInfo[];
+  restarted: RestartedProcess[];
+  unchanged: ProcessInfo[];
+}
