@@ -69,3 +69,23 @@ export interface ProcessDiff {
   restarted: RestartedProcess[];
   unchanged: ProcessInfo[];
 }
+
+/** One row of the process table as users see it: redacted, escaped and formatted. Built by core, shown by views. */
+export interface ProcessRow {
+  pid: number;
+  ppid: number | null;
+  user: string;
+  /** Container name; null when it could not be attributed. */
+  container: string | null;
+  role: ProcessRole;
+  state: string;
+  /** CPU time as `M:SS` (ps's TIME column). */
+  cpuTime: string;
+  /** Start time, ISO 8601 UTC; null when unknown. */
+  startedAt: string | null;
+  rssKb: number | null;
+  /** The command line: redacted, control characters escaped, capped in length. */
+  command: string;
+  /** Null when the process cannot be signalled safely (ps fallback, pause, pns's own). */
+  fingerprint: Fingerprint | null;
+}

@@ -1,0 +1,77 @@
+import type { PodRef } from "../model.js";
+import type { Fingerprint } from "../process/types.js";
+import type { SignalName } from "../signals.js";
+
+/**
+ * States of a signal request. Transitions happen only through conditional writes (see the state machine).
+ * `pending` → `approved` → `executing` → `done` | `failed`; `pending` → `denied` | `cancelled` | `expired`.
+ */
+export type RequestState =
+  | "pending"
+  | "approved"
+  | "executing"
+  | "done"
+  | "failed"
+  | "denied"
+  | "cancelled"
+  | "expired";
+
+/** `required`: someone other than the requester approves; `self`: the requester may approve; `none`: no approval. */
+export type ApprovalMode = "required" | "self" | "none";
+
+/** A request to send one signal to one process, from its creation to its result. */
+export interface SignalRequest {
+  id: string;
+  state: RequestState;
+  /** Slack user ID of the requester. */
+  requester: string;
+  /** Channel the request came from, and where the approval message is posted. */
+  channel: string;
+  /** ts of the approval message, once posted. */
+  messageTs: string | null;
+  target: PodRef & {
+    /** The debug container the signal is sent from. */
+    debugContainer: string;
+    /** The pod holding the debug container (differs from `pod` for a copy). */
+    debugPod: string;
+  };
+  process: {
+    pid: number;
+    /** Redacted command line. */
+    command: string;
+    container: string | null;
+    user: string;
+  };
+  fingerprint: Fingerprint;
+  signal: SignalName;
+  reason: string;
+  approval: ApprovalMode;
+  /** Who may approve: Slack user IDs and user-group IDs. Empty lists mean anyone but the requester. */
+  approvers: { users: string[]; groups: string[] };
+  /** Epoch milliseconds. */
+  createdAt: number;
+  expiresAt: number;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  /** Set when the signal ran (done/failed): what happened, for the result message. */
+  outcome: string | null;
+  /** Increases with every write; conditional writes check it. */
+  version: number;
+}
+
+/** One line of the audit trail. */
+export interface AuditEntry {
+  id: string;
+  /** Epoch milliseconds. */
+  at: number;
+  /** Slack user ID, or `pns` for the janitor. */
+  actor: string;
+  action: "command" | "request" | "decision" | "signal" | "read" | "cleanup" | "expire";
+  channel: string | null;
+  cluster: string | null;
+  namespace: string | null;
+  pod: string | null;
+  /** What was done, redacted: `ps nginx`, `SIGHUP to pid 8 (nginx: master process …)`. */
+  detail: string;
+  outcome: "ok" | "refused" | "failed" | "pending";
+}
