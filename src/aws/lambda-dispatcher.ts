@@ -1,0 +1,26 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { PnsError } from "../core/errors.js";
+
+/**
+ * Hands a job to the worker function with an asynchronous invoke (`InvocationType: "Event"`): Lambda queues it and
+ * retries it on failure, and the caller returns at once. Honours `AWS_ENDPOINT_URL_LAMBDA` for local runs.
+ */
+export function createLambdaDispatcher(functionName: string, client = new LambdaClient({})) {
+  return async function dispatch(job: unknown): Promise<void> {
+    try {
+      const out = await client.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: "Event",
+          Payload: new TextEncoder().encode(JSON.stringify(job)),
+        }),
+      );
+      if (out.StatusCode !== 202) throw new Error(`worker invoke answered ${out.StatusCode}`);
+    } catch (cause) {
+      throw new PnsError("unavailable", "pns could not start the work: its worker function did not accept the job.", {
+        cause,
+        hint: "Try again in a minute; if it persists, check the worker function in the AWS console.",
+      });
+    }
+  };
+}
