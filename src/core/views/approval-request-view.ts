@@ -1,0 +1,156 @@
+/**
+ * The approval message of a signal request and its later forms: pending (with Approve / Deny / Cancel), then
+ * approved or executing, done or failed, denied, cancelled, expired — with the buttons gone and the decision shown.
+ */
+
+import type { RequestState, SignalRequest } from "../approval/types.js";
+import { SIGNAL_HINTS } from "../signals.js";
+import type { Block, ContextBlock, MessageView, SectionBlock } from "./block-kit.js";
+import { ActionId, encodeRequestBlockId, encodeRequestValue } from "./ids.js";
+import { SlackLimits as L } from "./limits.js";
+import { codeSpan, escapeTruncate, mrkdwn, plain, shortFingerprint, slackDate, truncate, userMention } from "./text.js";
+
+/** Options of {@link renderApprovalRequestView}. */
+export interface ApprovalViewOptions {
+  /** Who may approve, as Slack mrkdwn built by pns (e.g. `<!subteam^S1> or <@U2>`, "anyone but the requester"). */
+  approverMentions: string;
+  /** Epoch milliseconds. */
+  now: number;
+}
+
+const STATE_TITLES: Record<RequestState, string> = {
+  pending: "Signal request: waiting for approval",
+  approved: "Signal request: approved",
+  executing: "Signal request: approved, sending",
+  done: "Signal request: sent",
+  failed: "Signal request: failed",
+  denied: "Signal request: denied",
+  cancelled: "Signal request: cancelled",
+  expired: "Signal request: expired",
+};
+
+/** The approval message of `request` in its current state. */
+export function renderApprovalRequestView(request: SignalRequest, options: ApprovalViewOptions): MessageView {
+  const r = request;
+  const t = r.target;
+  const signal = `SIG${r.signal}`;
+  const blocks: Block[] = [{ type: "header", text: plain(STATE_TITLES[r.state], L.header) }];
+  const fields: SectionBlock["fields"] = [
+    mrkdwn(`*Requested by*\n${userMention(r.requester)} ${slackDate(r.createdAt, "{time}")}`),
+    mrkdwn(`*Signal*\n*${signal}*: ${escapeTruncate(SIGNAL_HINTS[r.signal], 200)}`),
+    mrkdwn(
+      `*Pod*\n${escapeTruncate(`${t.cluster} / ${t.namespace} / ${t.pod}`, 600)}${t.debugPod === t.pod ? "" : `\n(signalled from debug copy ${escapeTruncate(t.debugPod, 300)})`}`,
+    ),
+    mrkdwn(
+      `*Container*\n${escapeTruncate(r.process.container ?? "unknown", 300)} (user ${escapeTruncate(r.process.user, 100)})`,
+    ),
+    mrkdwn(`*Process*\nPID ${r.process.pid} ${codeSpan(r.process.command, 1500)}`),
+    mrkdwn(`*Fingerprint*\nPID ${r.fingerprint.pid} · ${escapeTruncate(shortFingerprint(r.fingerprint), 200)}`),
+  ];
+  blocks.push({ type: "section", fields });
+  blocks.push({
+    type: "section",
+    text: mrkdwn(`*Reason*\n${quote(escapeTruncate(r.reason.length > 0 ? r.reason : "(none given)", 2800))}`),
+  });
+
+  const status = statusLine(r, options);
+  blocks.push({ type: "section", text: mrkdwn(status) });
+
+  if (r.state === "pending") {
+    blocks.push({
+      type: "actions",
+      block_id: encodeRequestBlockId(r.id),
+      elements: [
+        {
+          type: "button",
+          action_id: ActionId.signalApprove,
+          text: plain("Approve", L.buttonText),
+          style: "primary",
+          value: encodeRequestValue(r.id),
+          confirm: {
+            title: plain(`Send ${signal}?`, L.confirmTitle),
+            text: plain(
+              truncate(
+                `${signal} to PID ${r.process.pid} (${r.process.command}) in ${t.namespace}/${t.pod}, sent at once and only if it is still the same process.`,
+                L.confirmText,
+              ),
+              L.confirmText,
+            ),
+            confirm: plain(`Approve ${signal}`, L.confirmButton),
+            deny: plain("Back", L.confirmButton),
+            style: "primary",
+          },
+        },
+        {
+          type: "button",
+          action_id: ActionId.signalDeny,
+          text: plain("Deny", L.buttonText),
+          style: "danger",
+          value: encodeRequestValue(r.id),
+        },
+        {
+          type: "button",
+          action_id: ActionId.signalCancel,
+          text: plain("Cancel", L.buttonText),
+          value: encodeRequestValue(r.id),
+        },
+      ],
+    });
+  }
+  const context: ContextBlock = {
+    type: "context",
+    elements: [mrkdwn(`Request \`${escapeTruncate(r.id, 80)}\``)],
+  };
+  blocks.push(context);
+
+  const text = `${STATE_TITLES[r.state]}: ${signal} to PID ${r.process.pid} (${escapeTruncate(r.process.command, 200)}) in ${escapeTruncate(`${t.namespace}/${t.pod}`, 300)}, requested by ${userMention(r.requester)}.`;
+  return { text, blocks };
+}
+
+function quote(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `>${l}`)
+    .join("\n");
+}
+
+function decision(r: SignalRequest): string {
+  const who = r.decidedBy === null ? "someone" : userMention(r.decidedBy);
+  const when = r.decidedAt === null ? "" : ` at ${slackDate(r.decidedAt)}`;
+  return `${who}${when}`;
+}
+
+function statusLine(r: SignalRequest, o: ApprovalViewOptions): string {
+  const signal = `SIG${r.signal}`;
+  const outcome = r.outcome === null ? "" : `\n${escapeTruncate(r.outcome, 1500)}`;
+  switch (r.state) {
+    case "pending": {
+      const left = Math.max(0, r.expiresAt - o.now);
+      const mins = Math.ceil(left / 60_000);
+      const mentions =
+        o.approverMentions.length > 0 && o.approverMentions.length <= 1000
+          ? o.approverMentions
+          : "the approvers the pns policy names";
+      const who =
+        r.approval === "self"
+          ? `${mentions} (the requester may approve)`
+          : r.approval === "none"
+            ? "no approval needed"
+            : mentions;
+      return `:hourglass_flowing_sand: *Waiting for approval* by ${who}. Expires ${slackDate(r.expiresAt)} (in ${mins} min) if nobody decides.`;
+    }
+    case "approved":
+    case "executing":
+      return `:white_check_mark: *Approved* by ${decision(r)}, sending ${signal}…`;
+    case "done":
+      return `:white_check_mark: *Sent* ${signal} to PID ${r.process.pid}. Approved by ${decision(r)}.${outcome}`;
+    case "failed":
+      return `:x: *Failed* to send ${signal} to PID ${r.process.pid}. Approved by ${decision(r)}.${outcome}`;
+    case "denied":
+      return `:no_entry: *Denied* by ${decision(r)}. Nothing was sent.`;
+    case "cancelled":
+      return `:heavy_minus_sign: *Cancelled* by ${decision(r)}. Nothing was sent.`;
+    case "expired":
+      return `:alarm_clock: *Expired* ${slackDate(r.expiresAt)} without a decision. Nothing was sent.`;
+  }
+}

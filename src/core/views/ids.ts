@@ -1,0 +1,108 @@
+/**
+ * Every action_id, block_id and callback_id pns puts in Slack, and the codecs of the values it round-trips.
+ * Handlers route on these constants only; every encoded value stays ≤ 75 chars.
+ */
+
+import { normalizeSignal, type SignalName } from "../signals.js";
+
+/** action_ids of interactive elements. */
+export const ActionId = {
+  /** The process picker of a process table. */
+  psProcess: "pns.ps.process",
+  /** The signal picker of a process table. */
+  psSignal: "pns.ps.signal",
+  /** The "Request signal…" button of a process table. */
+  psRequest: "pns.ps.request",
+  signalApprove: "pns.signal.approve",
+  signalDeny: "pns.signal.deny",
+  signalCancel: "pns.signal.cancel",
+  /** The reason text field of the reason modal. */
+  reasonInput: "pns.reason.input",
+} as const;
+
+/** block_ids (fixed ones; the process-table actions block carries its listing id, see `encodeListingBlockId`). */
+export const BlockId = {
+  /** Prefix of the process-table actions block: `pns.ps:<listingId>`. */
+  psActionsPrefix: "pns.ps:",
+  /** Prefix of the approval buttons block: `pns.signal:<requestId>`. */
+  signalActionsPrefix: "pns.signal:",
+  /** The input block of the reason modal. */
+  reason: "pns.reason",
+  psTable: "pns.ps.table",
+} as const;
+
+/** callback_ids of modals. */
+export const CallbackId = {
+  reasonModal: "pns.reason.modal",
+} as const;
+
+/** Longest value pns encodes into an id or value. */
+export const MAX_ENCODED_VALUE = 75;
+
+const TOKEN = /^[A-Za-z0-9._~-]{1,64}$/;
+
+/** True when `id` is usable as a listing or request id (URL-safe, 1–64 chars). */
+export function isValidToken(id: string): boolean {
+  return TOKEN.test(id);
+}
+
+function requireToken(kind: string, id: string): string {
+  if (!isValidToken(id)) throw new RangeError(`${kind} must be 1–64 chars of [A-Za-z0-9._~-]`);
+  return id;
+}
+
+/** The block_id of a process table's actions block: `pns.ps:<listingId>`. */
+export function encodeListingBlockId(listingId: string): string {
+  return BlockId.psActionsPrefix + requireToken("listing id", listingId);
+}
+
+/** The listing id of a process table's actions block_id, or null when it is not one. */
+export function decodeListingBlockId(blockId: string): string | null {
+  if (!blockId.startsWith(BlockId.psActionsPrefix)) return null;
+  const id = blockId.slice(BlockId.psActionsPrefix.length);
+  return isValidToken(id) ? id : null;
+}
+
+/** The block_id of an approval message's buttons: `pns.signal:<requestId>`. */
+export function encodeRequestBlockId(requestId: string): string {
+  return BlockId.signalActionsPrefix + requireToken("request id", requestId);
+}
+
+/** The request id of an approval message's buttons block_id, or null. */
+export function decodeRequestBlockId(blockId: string): string | null {
+  if (!blockId.startsWith(BlockId.signalActionsPrefix)) return null;
+  const id = blockId.slice(BlockId.signalActionsPrefix.length);
+  return isValidToken(id) ? id : null;
+}
+
+/** The value of the Approve/Deny/Cancel buttons: the request id. */
+export function encodeRequestValue(requestId: string): string {
+  return requireToken("request id", requestId);
+}
+
+/** The request id in a button value, or null when it is malformed. */
+export function decodeRequestValue(value: string | undefined): string | null {
+  return value !== undefined && isValidToken(value) ? value : null;
+}
+
+/** The value of a process option: the PID. */
+export function encodePidValue(pid: number): string {
+  if (!Number.isSafeInteger(pid) || pid < 1) throw new RangeError("pid must be a positive integer");
+  return String(pid);
+}
+
+/** The PID of a process option's value, or null. */
+export function decodePidValue(value: string | undefined): number | null {
+  if (value === undefined || !/^[1-9]\d{0,9}$/.test(value)) return null;
+  return Number(value);
+}
+
+/** The value of a signal option: the signal's name (`HUP`). */
+export function encodeSignalValue(signal: SignalName): string {
+  return signal;
+}
+
+/** The signal of a signal option's value, or null when it is not on the allowlist. */
+export function decodeSignalValue(value: string | undefined): SignalName | null {
+  return value === undefined ? null : normalizeSignal(value);
+}

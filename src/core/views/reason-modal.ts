@@ -1,0 +1,64 @@
+/** The modal asking why a signal is needed; its submission creates the signal request. */
+
+import type { PodRef } from "../model.js";
+import { SIGNAL_HINTS, type SignalName } from "../signals.js";
+import type { ModalView } from "./block-kit.js";
+import { ActionId, BlockId, CallbackId } from "./ids.js";
+import { SlackLimits as L } from "./limits.js";
+import { codeSpan, escapeTruncate, mrkdwn, plain } from "./text.js";
+
+/** Longest reason pns accepts. */
+export const REASON_MAX_LENGTH = 500;
+
+/** Input of {@link renderReasonModal}. */
+export interface ReasonModalInput {
+  listingId?: string;
+  requestDraft: { pid: number; command: string; container: string | null; signal: SignalName; pod: PodRef };
+  /** What the submission handler needs back (listing id, pid, signal, channel…), ≤ 3000 chars. */
+  privateMetadata: string;
+}
+
+/** The reason modal; throws a RangeError when `privateMetadata` is over Slack's 3000 chars (a bug in the caller). */
+export function renderReasonModal(input: ReasonModalInput): ModalView {
+  if (input.privateMetadata.length > L.privateMetadata)
+    throw new RangeError(`private_metadata is ${input.privateMetadata.length} chars (max ${L.privateMetadata})`);
+  const d = input.requestDraft;
+  const summary = [
+    `*SIG${d.signal}* (${escapeTruncate(SIGNAL_HINTS[d.signal], 200)})`,
+    `to PID ${d.pid} ${codeSpan(d.command, 1000)}`,
+    `in container ${escapeTruncate(d.container ?? "unknown", 200)} of ${escapeTruncate(`${d.pod.cluster} / ${d.pod.namespace} / ${d.pod.pod}`, 600)}`,
+  ].join("\n");
+  return {
+    type: "modal",
+    callback_id: CallbackId.reasonModal,
+    title: plain(`Request SIG${d.signal}`, L.modalTitle),
+    submit: plain("Request approval", L.modalButton),
+    close: plain("Cancel", L.modalButton),
+    private_metadata: input.privateMetadata,
+    blocks: [
+      { type: "section", text: mrkdwn(summary) },
+      {
+        type: "input",
+        block_id: BlockId.reason,
+        label: plain("Why is this signal needed?", L.inputLabel),
+        element: {
+          type: "plain_text_input",
+          action_id: ActionId.reasonInput,
+          multiline: true,
+          min_length: 3,
+          max_length: REASON_MAX_LENGTH,
+          placeholder: plain("e.g. reload nginx after the config change in INC-123", L.placeholder),
+        },
+        hint: plain("Shown to the approvers and kept in the audit trail.", L.inputLabel),
+      },
+      {
+        type: "context",
+        elements: [
+          mrkdwn(
+            "Nothing is sent yet: the request goes to the channel for approval, and the signal is sent only if the process is still the one listed.",
+          ),
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,86 @@
+/** The result of a signal, posted in the approval's thread: what happened, what changed, the processes after it. */
+
+import type { SignalRequest } from "../approval/types.js";
+import type { ProcessRow } from "../process/types.js";
+import type { Block, MessageView } from "./block-kit.js";
+import { BLOCKS_JSON_RESERVE, SlackLimits as L } from "./limits.js";
+import { containerLabel } from "./process-labels.js";
+import { fitPreformatted } from "./process-table-view.js";
+import { codeSpan, escapeTruncate, fitLines, jsonSize, mrkdwn, plural, truncate } from "./text.js";
+
+/** How the processes changed across the signal (see `ProcessDiff`; rows as users see them). */
+export interface SignalResultDiff {
+  exited: ProcessRow[];
+  started: ProcessRow[];
+  restarted: { before: ProcessRow; after: ProcessRow }[];
+}
+
+/** Input of {@link renderSignalResultView}. */
+export interface SignalResultInput {
+  request: SignalRequest;
+  ok: boolean;
+  /** What happened, already redacted ("sent", "the process changed since it was listed"). */
+  message: string;
+  diff?: SignalResultDiff;
+  /** The process table after the signal. */
+  after?: ProcessRow[];
+}
+
+/** Characters of diff lines shown before "… and N more changes" (a section holds 3000). */
+const DIFF_CHARS = 2700;
+
+/** The thread reply with the outcome of a signal. */
+export function renderSignalResultView(input: SignalResultInput): MessageView {
+  const { request: r, ok } = input;
+  const signal = `SIG${r.signal}`;
+  const target = `PID ${r.process.pid} ${codeSpan(r.process.command, 300)}`;
+  const head = ok ? `:white_check_mark: *${signal} sent* to ${target}.` : `:x: *${signal} not sent* to ${target}.`;
+  const blocks: Block[] = [{ type: "section", text: mrkdwn(`${head}\n${escapeTruncate(input.message, 2000)}`) }];
+
+  if (input.diff !== undefined) {
+    const lines = diffLines(input.diff);
+    const body = lines.length === 0 ? "No process started, exited or restarted." : fitLines(lines, DIFF_CHARS);
+    blocks.push({ type: "section", text: mrkdwn(`*What changed*\n${body}`) });
+  }
+
+  if (input.after !== undefined) {
+    const head = { type: "context", elements: [mrkdwn("*Processes after the signal*")] } satisfies Block;
+    blocks.push(head);
+    const budget = L.blocksJson - BLOCKS_JSON_RESERVE - jsonSize(blocks);
+    const { block, shown } = fitPreformatted(input.after, budget, compactListing);
+    if (block !== null) blocks.push(block);
+    const note =
+      input.after.length === 0
+        ? "No processes were listed after the signal."
+        : shown < input.after.length
+          ? `Showing ${shown} of ${plural(input.after.length, "process")}.`
+          : `${plural(input.after.length, "process")}.`;
+    blocks.push({ type: "context", elements: [mrkdwn(note)] });
+  }
+
+  const text = `${signal} ${ok ? "sent" : "not sent"} to PID ${r.process.pid} in ${escapeTruncate(`${r.target.namespace}/${r.target.pod}`, 300)}: ${escapeTruncate(input.message, 500)}`;
+  return { text, blocks };
+}
+
+/** "nginx: worker process 14 → 22 (restarted)" and the like, in mrkdwn. */
+function diffLines(diff: SignalResultDiff): string[] {
+  const label = (row: ProcessRow) => `${codeSpan(row.command, 120)} in ${escapeTruncate(containerLabel(row), 60)}`;
+  return [
+    ...diff.restarted.map(
+      ({ before, after }) => `:arrows_counterclockwise: ${label(after)}: ${before.pid} → ${after.pid} (restarted)`,
+    ),
+    ...diff.exited.map((row) => `:heavy_minus_sign: ${label(row)}: ${row.pid} exited`),
+    ...diff.started.map((row) => `:heavy_plus_sign: ${label(row)}: ${row.pid} started`),
+  ];
+}
+
+/** PID, CONTAINER and COMMAND only: the after-table is a glance, the full one is `/pns ps`. */
+function compactListing(rows: ProcessRow[], commandMax = 100): string {
+  const width = Math.max(3, ...rows.map((r) => String(r.pid).length));
+  const cw = Math.min(30, Math.max(9, ...rows.map((r) => containerLabel(r).length)));
+  const line = (pid: string, c: string, cmd: string) => `${pid.padStart(width)}  ${truncate(c, cw).padEnd(cw)}  ${cmd}`;
+  return [
+    line("PID", "CONTAINER", "COMMAND"),
+    ...rows.map((r) => line(String(r.pid), containerLabel(r), truncate(r.command, commandMax))),
+  ].join("\n");
+}
