@@ -1,0 +1,249 @@
+/**
+ * The approval state machine of a signal request: pure functions that decide one transition each.
+ *
+ *        createSignalRequest                         createSignalRequest
+ *      (approval required | self)                     (approval none)
+ *                 │                                          │
+ *                 ▼                                          │
+ *  ┌────────┐ deny ┌─────────┐ cancel ┌───────────┐          │
+ *  │ denied │◀─────│ pending │───────▶│ cancelled │          │
+ *  └────────┘      └─────────┘        └───────────┘          │
+ *                   │       │                                │
+ *   approve, while  │       │ expire, or any click           │
+ *   now < expiresAt │       │ at now ≥ expiresAt             │
+ *                   │       ▼                                │
+ *                   │   ┌─────────┐                          │
+ *                   │   │ expired │                          │
+ *                   ▼   └─────────┘                          │
+ *              ┌──────────┐                                  │
+ *              │ approved │◀─────────────────────────────────┘
+ *              └──────────┘
+ *                   │ startExecution
+ *                   ▼
+ *             ┌───────────┐ finish(false) ┌────────┐
+ *             │ executing │──────────────▶│ failed │
+ *             └───────────┘               └────────┘
+ *                   │ finish(true)
+ *                   ▼
+ *               ┌──────┐
+ *               │ done │
+ *               └──────┘
+ *
+ * Every transition returns the next request with `version + 1`; the store writes it only if state and version are
+ * still what was read (a conditional write), so concurrent clicks produce exactly one transition.
+ * A refusal is a value with a code and a message for the user who clicked (shown ephemerally).
+ */
+import type { ApprovalMode, RequestState, SignalRequest } from "./types.js";
+
+/** Why a transition was refused. `invalid_state`: the request is not in a state this transition starts from. */
+export type RefusalCode = "not_allowed" | "already_decided" | "expired" | "invalid_state";
+
+/** A refused transition: what happened, for the clicking user, and a write the caller should still make. */
+export interface Refusal {
+  ok: false;
+  code: RefusalCode;
+  /** For the user who clicked: what happened and what they can do. Slack mrkdwn. */
+  message: string;
+  /** The request marked `expired`, when the refusal found a pending request past its expiry; persist it. */
+  persist: SignalRequest | null;
+}
+
+/** The outcome of a transition: the next request to write, or a refusal. */
+export type Transition = { ok: true; request: SignalRequest } | Refusal;
+
+/** A click on the approval message. */
+export type DecisionAction = "approve" | "deny" | "cancel";
+
+/** Who clicked what, and when. */
+export interface DecisionInput {
+  action: DecisionAction;
+  /** Slack user ID of the clicking user. */
+  user: string;
+  /** Slack user-group IDs the clicking user belongs to. */
+  userGroups: readonly string[];
+  /** Epoch milliseconds. */
+  now: number;
+}
+
+/** What the requester fills in; the rest of a {@link SignalRequest} is set by {@link createSignalRequest}. */
+export type SignalRequestInput = Omit<
+  SignalRequest,
+  "id" | "state" | "createdAt" | "expiresAt" | "decidedBy" | "decidedAt" | "outcome" | "version" | "messageTs"
+> & { messageTs?: string | null };
+
+/** The actor recorded when pns itself decides (expiry). */
+export const PNS_ACTOR = "pns";
+
+/** States from which nothing else happens. */
+export const FINAL_STATES: readonly RequestState[] = ["done", "failed", "denied", "cancelled", "expired"];
+
+/** Builds a new request: `pending`, or `approved` by the requester right away when approval is `none`. */
+export function createSignalRequest(
+  input: SignalRequestInput,
+  options: { id: string; now: number; ttlMs: number },
+): SignalRequest {
+  const auto = input.approval === "none";
+  return {
+    ...input,
+    id: options.id,
+    state: auto ? "approved" : "pending",
+    messageTs: input.messageTs ?? null,
+    createdAt: options.now,
+    expiresAt: options.now + options.ttlMs,
+    decidedBy: auto ? input.requester : null,
+    decidedAt: auto ? options.now : null,
+    outcome: null,
+    version: 1,
+  };
+}
+
+/** Decides a click on approve, deny or cancel: the next request, or a refusal for the clicking user. */
+export function decide(request: SignalRequest, input: DecisionInput): Transition {
+  if (request.state !== "pending") return refuseDecided(request);
+  if (input.now >= request.expiresAt) {
+    const expired = next(request, { state: "expired", decidedBy: PNS_ACTOR, decidedAt: request.expiresAt });
+    return refuse(
+      "expired",
+      `This request expired at ${slackTime(request.expiresAt)} before anyone approved it, so nothing was sent. ` +
+        `${mention(request.requester)} can send a new request.`,
+      expired,
+    );
+  }
+  const isRequester = input.user === request.requester;
+  const isApprover = mayApprove(request, input.user, input.userGroups);
+  switch (input.action) {
+    case "approve":
+    case "deny":
+      if (isRequester && request.approval !== "self") {
+        return refuse(
+          "not_allowed",
+          input.action === "approve"
+            ? `You can't approve your own request: someone else${approverHint(request)} has to. Ask them in this channel.`
+            : "You can't deny your own request. To withdraw it, press *Cancel*.",
+        );
+      }
+      if (!isApprover) {
+        return refuse(
+          "not_allowed",
+          `You are not one of the approvers of this request. It can be decided by ${approverList(request)}.`,
+        );
+      }
+      return {
+        ok: true,
+        request: next(request, {
+          state: input.action === "approve" ? "approved" : "denied",
+          decidedBy: input.user,
+          decidedAt: input.now,
+        }),
+      };
+    case "cancel":
+      if (!isRequester && !isApprover) {
+        return refuse(
+          "not_allowed",
+          `Only ${mention(request.requester)} or an approver (${approverList(request)}) can cancel this request.`,
+        );
+      }
+      return { ok: true, request: next(request, { state: "cancelled", decidedBy: input.user, decidedAt: input.now }) };
+  }
+}
+
+/** Moves an approved request to `executing`, just before the signal is sent; refused from any other state. */
+export function startExecution(request: SignalRequest): Transition {
+  if (request.state !== "approved") {
+    if (request.state === "pending") {
+      return refuse("invalid_state", "This request has not been approved yet, so the signal was not sent.");
+    }
+    return refuseDecided(request);
+  }
+  return { ok: true, request: next(request, { state: "executing" }) };
+}
+
+/** Records the result of sending the signal: `done` when `ok`, else `failed`; `outcome` says what happened. */
+export function finish(request: SignalRequest, ok: boolean, outcome: string): Transition {
+  if (request.state !== "executing") {
+    return refuse(
+      "invalid_state",
+      `This request is ${request.state}, not executing, so its result can't be recorded. Nothing else was sent.`,
+    );
+  }
+  return { ok: true, request: next(request, { state: ok ? "done" : "failed", outcome }) };
+}
+
+/** Marks a pending request past its expiry as `expired` (the janitor's transition, decided by `pns`). */
+export function expire(request: SignalRequest, now: number): Transition {
+  if (request.state !== "pending") return refuseDecided(request);
+  if (now < request.expiresAt) {
+    return refuse("invalid_state", `This request is still open until ${slackTime(request.expiresAt)}.`);
+  }
+  return { ok: true, request: next(request, { state: "expired", decidedBy: PNS_ACTOR, decidedAt: request.expiresAt }) };
+}
+
+/** Records the ts of the approval message once it is posted; the state stays as it is. */
+export function attachMessage(request: SignalRequest, messageTs: string): SignalRequest {
+  return next(request, { messageTs });
+}
+
+/** True when `user` (with `userGroups`) may approve or deny: a listed approver, or anyone when the lists are empty. */
+export function mayApprove(request: SignalRequest, user: string, userGroups: readonly string[]): boolean {
+  if (user === request.requester) return request.approval === "self";
+  const { users, groups } = request.approvers;
+  if (users.length === 0 && groups.length === 0) return true;
+  return users.includes(user) || userGroups.some((g) => groups.includes(g));
+}
+
+/** True when nothing else can happen to the request. */
+export function isFinal(state: RequestState): boolean {
+  return FINAL_STATES.includes(state);
+}
+
+function next(request: SignalRequest, changes: Partial<SignalRequest>): SignalRequest {
+  return { ...request, ...changes, version: request.version + 1 };
+}
+
+function refuse(code: RefusalCode, message: string, persist: SignalRequest | null = null): Refusal {
+  return { ok: false, code, message, persist };
+}
+
+/** The refusal for a click on a request that is no longer pending: who decided, when, and what became of it. */
+function refuseDecided(request: SignalRequest): Refusal {
+  const by = request.decidedBy === null ? "someone" : actor(request.decidedBy, request.approval);
+  const at = request.decidedAt === null ? "" : ` at ${slackTime(request.decidedAt)}`;
+  const messages: Record<RequestState, string> = {
+    pending: "This request is still waiting for approval.",
+    approved: `This request was already approved by ${by}${at}; the signal is about to be sent.`,
+    executing: `This request was already approved by ${by}${at}; the signal is being sent now.`,
+    done: `This request was already approved by ${by}${at} and the signal was sent. Nothing else was sent.`,
+    failed: `This request was already approved by ${by}${at}, but sending the signal failed. Send a new request to try again.`,
+    denied: `This request was already denied by ${by}${at}. Nothing was sent.`,
+    cancelled: `This request was already cancelled by ${by}${at}. Nothing was sent.`,
+    expired: `This request expired${at} before anyone approved it, so nothing was sent. Send a new request if it is still needed.`,
+  };
+  return refuse(request.state === "expired" ? "expired" : "already_decided", messages[request.state]);
+}
+
+function actor(user: string, approval: ApprovalMode): string {
+  if (user === PNS_ACTOR) return "pns";
+  return approval === "none" ? `${mention(user)} (no approval needed)` : mention(user);
+}
+
+function mention(user: string): string {
+  return `<@${user}>`;
+}
+
+function approverList(request: SignalRequest): string {
+  const { users, groups } = request.approvers;
+  const names = [...users.map(mention), ...groups.map((g) => `<!subteam^${g}>`)];
+  if (names.length === 0) return `anyone but ${mention(request.requester)}`;
+  return names.join(", ");
+}
+
+function approverHint(request: SignalRequest): string {
+  const { users, groups } = request.approvers;
+  return users.length === 0 && groups.length === 0 ? "" : ` (${approverList(request)})`;
+}
+
+/** A Slack date token: shown in the reader's time zone, with a UTC fallback. */
+function slackTime(ms: number): string {
+  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time_secs}|${fallback}>`;
+}

@@ -1,0 +1,109 @@
+/**
+ * Signal requests in DynamoDB. Every write is one conditional PutItem on one item:
+ *
+ *   create      attribute_not_exists(pk)
+ *   transition  #state = :state AND #version = :version [AND #expiresAt > :decidedAt, for pending → approved]
+ *
+ * A failed condition is an expected outcome: the item is read again (dynalite ignores
+ * ReturnValuesOnConditionCheckFailure) and returned as `{ ok: false, current }`.
+ */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { SignalRequest } from "../../core/approval/types.js";
+import { checkTransition, isApproval } from "../check-transition.js";
+import { expiredBefore, requestExpiryKey } from "../keys.js";
+import type { Clock, ExpectedVersion, SignalRequestStore, WriteResult } from "../types.js";
+import { call, isConditionFailed } from "./client.js";
+import { INDEX_NAME, PENDING_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
+
+/** Signal requests as items `pk = req#<id>`, `sk = req`. */
+export class DynamoSignalRequestStore implements SignalRequestStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+    private readonly retentionDays: number,
+  ) {}
+
+  async create(request: SignalRequest): Promise<WriteResult> {
+    return this.#put(request.id, request, {
+      ConditionExpression: "attribute_not_exists(pk)",
+    });
+  }
+
+  async get(id: string): Promise<SignalRequest | null> {
+    const out = await call(this.table, () =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: key(id), ConsistentRead: true })),
+    );
+    return out.Item ? stripKeys<SignalRequest>(out.Item) : null;
+  }
+
+  async transition(id: string, expected: ExpectedVersion, next: SignalRequest): Promise<WriteResult> {
+    checkTransition(id, expected, next);
+    const approval = isApproval(expected, next);
+    return this.#put(id, next, {
+      ConditionExpression: `#state = :state AND #version = :version${approval ? " AND #expiresAt > :decidedAt" : ""}`,
+      ExpressionAttributeNames: {
+        "#state": "state",
+        "#version": "version",
+        ...(approval && { "#expiresAt": "expiresAt" }),
+      },
+      ExpressionAttributeValues: {
+        ":state": expected.state,
+        ":version": expected.version,
+        ...(approval && { ":decidedAt": next.decidedAt ?? this.clock() }),
+      },
+    });
+  }
+
+  async listExpirable(now: number, limit = 100): Promise<SignalRequest[]> {
+    const found: SignalRequest[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await call(this.table, () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: INDEX_NAME,
+            KeyConditionExpression: "gsi1pk = :pending AND gsi1sk < :bound",
+            ExpressionAttributeValues: { ":pending": PENDING_GSI_PK, ":bound": expiredBefore(now) },
+            Limit: limit - found.length,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) found.push(stripKeys<SignalRequest>(item));
+      start = out.LastEvaluatedKey;
+    } while (start && found.length < limit);
+    // The index is eventually consistent: drop what has visibly left pending already.
+    return found.filter((r) => r.state === "pending");
+  }
+
+  async #put(
+    id: string,
+    request: SignalRequest,
+    condition: Pick<
+      ConstructorParameters<typeof PutCommand>[0],
+      "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
+    >,
+  ): Promise<WriteResult> {
+    const keep = Math.max(request.expiresAt, request.decidedAt ?? 0);
+    const item = {
+      ...request,
+      ...key(id),
+      ttl: ttlSeconds(keep, this.retentionDays),
+      // Only pending requests are in the index: the janitor's query reads nothing else.
+      ...(request.state === "pending" && { gsi1pk: PENDING_GSI_PK, gsi1sk: requestExpiryKey(request) }),
+    };
+    try {
+      await call(this.table, () => this.db.send(new PutCommand({ TableName: this.table, Item: item, ...condition })));
+      return { ok: true, request };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      return { ok: false, current: await this.get(id) };
+    }
+  }
+}
+
+function key(id: string): { pk: string; sk: string } {
+  return { pk: `req#${id}`, sk: "req" };
+}

@@ -1,0 +1,45 @@
+/** Sort keys shared by both stores, so that both return the same order. */
+import type { AuditEntry } from "../core/approval/types.js";
+import type { DebugSession } from "./types.js";
+
+/** Epoch milliseconds as a fixed-width string, so that string order is time order. */
+export function padTime(ms: number): string {
+  return String(Math.max(0, Math.floor(ms))).padStart(15, "0");
+}
+
+/** Orders audit entries by time, then id. */
+export function auditSortKey(entry: Pick<AuditEntry, "at" | "id">): string {
+  return `${padTime(entry.at)}#${entry.id}`;
+}
+
+/** Names one debug container within a channel. */
+export function sessionKey(
+  session: Pick<DebugSession, "cluster" | "namespace" | "debugPod" | "debugContainer">,
+): string {
+  return `${session.cluster}#${session.namespace}#${session.debugPod}#${session.debugContainer}`;
+}
+
+/** Orders sessions of all channels by expiry, then channel, then debug container. */
+export function sessionExpiryKey(session: DebugSession): string {
+  return `${padTime(session.expiresAt)}#${session.channel}#${sessionKey(session)}`;
+}
+
+/** Orders pending requests by expiry, then id. */
+export function requestExpiryKey(request: { expiresAt: number; id: string }): string {
+  return `${padTime(request.expiresAt)}#${request.id}`;
+}
+
+/** The exclusive upper bound of expiry keys at or before `now`. */
+export function expiredBefore(now: number): string {
+  return padTime(now + 1);
+}
+
+/** Plain code-unit order of two keys, as DynamoDB orders string sort keys. */
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Newest first by creation, then by debug container: the order of a channel's sessions in both stores. */
+export function newestSessionFirst(a: DebugSession, b: DebugSession): number {
+  return b.createdAt - a.createdAt || compareKeys(sessionKey(a), sessionKey(b));
+}
