@@ -1,4 +1,5 @@
 /** The stores of pns: ports, the embedded and DynamoDB implementations, and the factory that picks one. */
+export { type AppliedTransition, applyTransition } from "./apply-transition.js";
 export { createStores, type StoreEnv } from "./create-stores.js";
 export type { DynamoStoreOptions } from "./dynamo/client.js";
 export { createDynamoStores } from "./dynamo/stores.js";

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { decide, expire, finish, startExecution } from "../../src/core/approval/state-machine.js";
 import type { AuditEntry, SignalRequest } from "../../src/core/approval/types.js";
 import { PnsError } from "../../src/core/errors.js";
+import { applyTransition } from "../../src/store/apply-transition.js";
 import type { Clock, DebugSession, Stores } from "../../src/store/types.js";
 import { aSignalRequest } from "./request-builder.js";
 
@@ -214,6 +215,55 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
           version: 2,
           decidedBy: winners[0]!.user,
         });
+      });
+    });
+
+    describe("applyTransition", () => {
+      it("100 concurrent clicks: one approval, 99 refusals that name the winner", async () => {
+        const { stores, clock } = await setup();
+        const created = aSignalRequest({ id: randomUUID(), now: clock.now() });
+        await stores.requests.create(created);
+        const results = await Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            applyTransition(stores.requests, created.id, (current) =>
+              decide(current, {
+                action: i % 2 ? "approve" : "deny",
+                user: `U0CLICK${i}`,
+                userGroups: [],
+                now: clock.now(),
+              }),
+            ),
+          ),
+        );
+        const winners = results.filter((r) => r.ok);
+        expect(winners).toHaveLength(1);
+        const stored = await stores.requests.get(created.id);
+        expect(stored).toEqual(winners[0]?.request);
+        for (const r of results.filter((r) => !r.ok)) {
+          expect(r).toMatchObject({ code: "already_decided", current: stored });
+          expect(!r.ok && r.message).toContain(`by <@${stored?.decidedBy}>`);
+        }
+      });
+
+      it("persists expired when a click comes after expiry", async () => {
+        const { stores, clock } = await setup();
+        const created = aSignalRequest({ id: randomUUID(), now: clock.now(), ttlMs: MINUTE });
+        await stores.requests.create(created);
+        clock.advance(MINUTE);
+        const click = (current: SignalRequest) =>
+          decide(current, { action: "approve", user: "U0ALICE", userGroups: [], now: clock.now() });
+        const result = await applyTransition(stores.requests, created.id, click);
+        expect(result).toMatchObject({ ok: false, code: "expired", current: { state: "expired", version: 2 } });
+        expect(await stores.requests.get(created.id)).toMatchObject({ state: "expired", version: 2 });
+        expect(await applyTransition(stores.requests, created.id, click)).toMatchObject({ ok: false, code: "expired" });
+      });
+
+      it("refuses with not_found for an unknown request", async () => {
+        const { stores, clock } = await setup();
+        const result = await applyTransition(stores.requests, "no-such-request", (current) =>
+          decide(current, { action: "approve", user: "U0ALICE", userGroups: [], now: clock.now() }),
+        );
+        expect(result).toMatchObject({ ok: false, code: "not_found", current: null });
       });
     });
 

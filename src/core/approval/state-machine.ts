@@ -35,8 +35,11 @@
  */
 import type { ApprovalMode, RequestState, SignalRequest } from "./types.js";
 
-/** Why a transition was refused. `invalid_state`: the request is not in a state this transition starts from. */
-export type RefusalCode = "not_allowed" | "already_decided" | "expired" | "invalid_state";
+/**
+ * Why a transition was refused. `invalid_state`: the request is not in a state this transition starts from;
+ * `not_found`: there is no such request (used by callers that load it first).
+ */
+export type RefusalCode = "not_allowed" | "already_decided" | "expired" | "invalid_state" | "not_found";
 
 /** A refused transition: what happened, for the clicking user, and a write the caller should still make. */
 export interface Refusal {
