@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { allText, now, request } from "../../../test/views/fixtures.js";
+import type { RequestState, SignalRequest } from "../approval/types.js";
+import { renderApprovalRequestView } from "./approval-request-view.js";
+import { ActionId, decodeRequestBlockId, decodeRequestValue } from "./ids.js";
+import { slackDate } from "./text.js";
+import { validateView } from "./validate-view.js";
+
+const opts = { approverMentions: "<!subteam^S0ONCALL>", now };
+const decided = now + 60_000;
+
+describe("renderApprovalRequestView", () => {
+  it("shows a pending request with exactly Approve, Deny and Cancel", () => {
+    const view = renderApprovalRequestView(request(), opts);
+    expect(validateView(view)).toEqual([]);
+    const actions = view.blocks.find((b) => b.type === "actions");
+    expect(actions?.type === "actions" && decodeRequestBlockId(actions.block_id ?? "")).toBe("req-01");
+    const buttons = actions?.type === "actions" ? actions.elements : [];
+    expect(
+      buttons.map((b) => [b.action_id, b.type === "button" && b.text.text, b.type === "button" && b.style]),
+    ).toEqual([
+      [ActionId.signalApprove, "Approve", "primary"],
+      [ActionId.signalDeny, "Deny", "danger"],
+      [ActionId.signalCancel, "Cancel", undefined],
+    ]);
+    for (const b of buttons) expect(b.type === "button" && decodeRequestValue(b.value)).toBe("req-01");
+    expect(buttons[0]?.confirm?.title.text).toBe("Send SIGHUP?");
+
+    const text = allText(view);
+    expect(text).toContain("<@U0REQUEST>");
+    expect(text).toContain("prod-eu / default / nginx");
+    expect(text).toContain("PID 8 `nginx: master process nginx -g daemon off;`");
+    expect(text).toContain("PID 8 · start 4711 · sha 3f2a9c1d");
+    expect(text).toContain("*SIGHUP*: reload configuration (nginx: new workers)");
+    expect(text).toContain(">reload after config change INC-42");
+    expect(text).toContain("by <!subteam^S0ONCALL>");
+    expect(text).toContain(`Expires ${slackDate(now + 15 * 60_000)} (in 15 min)`);
+    expect(view.text).toContain("SIGHUP to PID 8");
+  });
+
+  it.each<{ state: RequestState; over: Partial<SignalRequest>; says: string[] }>([
+    { state: "approved", over: {}, says: ["*Approved* by <@U0APPROVE> at", "sending SIGHUP…"] },
+    { state: "executing", over: {}, says: ["*Approved* by <@U0APPROVE>", "sending SIGHUP…"] },
+    {
+      state: "done",
+      over: { outcome: "nginx reloaded: workers 14 → 22" },
+      says: ["*Sent* SIGHUP to PID 8", "workers 14 → 22"],
+    },
+    {
+      state: "failed",
+      over: { outcome: "the process changed since it was listed" },
+      says: ["*Failed*", "changed since"],
+    },
+    { state: "denied", over: {}, says: ["*Denied* by <@U0APPROVE>", "Nothing was sent."] },
+    {
+      state: "cancelled",
+      over: { decidedBy: "U0REQUEST" },
+      says: ["*Cancelled* by <@U0REQUEST>", "Nothing was sent."],
+    },
+    { state: "expired", over: { decidedBy: null, decidedAt: null }, says: ["*Expired*", "without a decision"] },
+  ])("shows $state without buttons, with who decided and when", ({ state, over, says }) => {
+    const view = renderApprovalRequestView(
+      request({ state, decidedBy: "U0APPROVE", decidedAt: decided, ...over }),
+      opts,
+    );
+    expect(validateView(view)).toEqual([]);
+    expect(view.blocks.some((b) => b.type === "actions")).toBe(false);
+    const text = allText(view);
+    for (const s of says) expect(text).toContain(s);
+    if (state !== "expired") expect(text).toContain(slackDate(decided));
+  });
+
+  it.each([
+    { approval: "self" as const, says: "(the requester may approve)" },
+    { approval: "required" as const, says: "by anyone but the requester" },
+  ])("names the approvers for approval $approval", ({ approval, says }) => {
+    const view = renderApprovalRequestView(request({ approval }), {
+      ...opts,
+      approverMentions: "anyone but the requester",
+    });
+    expect(allText(view)).toContain(says);
+  });
+
+  it("mentions the debug copy when the signal goes through one", () => {
+    const view = renderApprovalRequestView(
+      request({ target: { ...request().target, debugPod: "nginx-pns-x7k2" } }),
+      opts,
+    );
+    expect(allText(view)).toContain("signalled from debug copy nginx-pns-x7k2");
+  });
+});

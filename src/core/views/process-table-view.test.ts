@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import { allText, attachment, pod, row, rows } from "../../../test/views/fixtures.js";
+import type { DebugAttachment } from "../model.js";
+import type { ActionsBlock, Block, StaticSelectElement, TableBlock } from "./block-kit.js";
+import { ActionId, decodeListingBlockId } from "./ids.js";
+import { renderProcessListingText, renderProcessTableView } from "./process-table-view.js";
+import { validateView } from "./validate-view.js";
+
+const base = {
+  pod,
+  attachment,
+  rows,
+  totalProcesses: rows.length,
+  listingId: "lst-1",
+  signals: ["HUP", "TERM"] as const,
+};
+const render = (over: Partial<Parameters<typeof renderProcessTableView>[0]> = {}) =>
+  renderProcessTableView({ ...base, signals: [...base.signals], ...over });
+const find = <T extends Block["type"]>(blocks: Block[], type: T) =>
+  blocks.filter((b): b is Extract<Block, { type: T }> => b.type === type);
+const select = (blocks: Block[], actionId: string) =>
+  find(blocks, "actions")
+    .flatMap((b: ActionsBlock) => b.elements)
+    .find((e): e is StaticSelectElement => e.action_id === actionId);
+
+describe("renderProcessTableView", () => {
+  it("shows the task page's table with PID, CONTAINER, USER, TIME, COMMAND", () => {
+    const view = render();
+    expect(validateView(view)).toEqual([]);
+    const [table] = find(view.blocks, "table") as TableBlock[];
+    expect(table?.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ["PID", "CONTAINER", "USER", "TIME", "COMMAND"],
+      ["1", "pod sandbox (pause)", "root", "0:00", "/pause"],
+      ["8", "nginx", "root", "0:00", "nginx: master process nginx -g daemon off;"],
+      ["14", "nginx", "101", "0:00", "nginx: worker process"],
+      ["15", "shell", "root", "0:00", "sh"],
+    ]);
+    expect(view.text).toBe("Processes of pod default/nginx in prod-eu: showing 4 of 4.");
+    expect(allText(view)).toContain("ephemeral container pns-debug-x7k2 targeting nginx, new, image busybox:1.36");
+    expect(allText(view)).toContain("*Cluster* prod-eu · *Namespace* default · *Pod* nginx");
+  });
+
+  it("offers only fingerprinted app processes, grouped by container", () => {
+    const view = render({
+      rows: [...rows, row({ pid: 30, role: "debug", container: "pns-debug-x7k2", command: "sh -c …" })],
+    });
+    const picker = select(view.blocks, ActionId.psProcess);
+    expect(picker?.option_groups?.map((g) => [g.label.text, g.options.map((o) => o.value)])).toEqual([
+      ["nginx", ["8", "14"]],
+      ["shell", ["15"]],
+    ]);
+    expect(picker?.option_groups?.[0]?.options[0]?.text.text).toBe("8 · nginx: master process nginx -g daemon off;");
+    const table = find(view.blocks, "table")[0];
+    expect(table?.rows.at(-1)?.[1]?.text).toBe("pns debug (pns-debug-x7k2)");
+  });
+
+  it("offers the allowed signals with their hints and a confirmed request button", () => {
+    const view = render();
+    const signals = select(view.blocks, ActionId.psSignal);
+    expect(signals?.options?.map((o) => [o.text.text, o.value, o.description?.text])).toEqual([
+      ["SIGHUP", "HUP", "reload configuration (nginx: new workers)"],
+      ["SIGTERM", "TERM", "terminate politely"],
+    ]);
+    const actions = find(view.blocks, "actions")[0];
+    expect(decodeListingBlockId(actions?.block_id ?? "")).toBe("lst-1");
+    const button = actions?.elements.find((e) => e.action_id === ActionId.psRequest);
+    expect(button?.type === "button" && button.text.text).toBe("Request signal…");
+    expect(button?.confirm?.title.text).toBe("Request a signal?");
+  });
+
+  it.each([
+    {
+      name: "no signals allowed",
+      over: { signals: [] },
+      line: "No signal controls: the pns policy allows no signals for this pod.",
+    },
+    {
+      name: "a reason given",
+      over: { signals: [], noSignalsReason: "channel #random may only list processes" },
+      line: "No signal controls: channel #random may only list processes.",
+    },
+    {
+      name: "no fingerprints (ps fallback)",
+      over: { rows: rows.map((r) => ({ ...r, fingerprint: null })) },
+      line: "no process here can be signalled safely",
+    },
+  ])("has no controls and says why when $name", ({ over, line }) => {
+    const view = render(over);
+    expect(validateView(view)).toEqual([]);
+    expect(find(view.blocks, "actions")).toEqual([]);
+    expect(allText(view)).toContain(line);
+  });
+
+  it.each<{ name: string; attachment: DebugAttachment; says: string }>([
+    {
+      name: "shared",
+      attachment: { ...attachment, strategy: "shared", targetContainer: null, reused: true },
+      says: "ephemeral container pns-debug-x7k2 in the shared process namespace, reused",
+    },
+    {
+      name: "copy",
+      attachment: { ...attachment, strategy: "copy", pod: "nginx-pns-x7k2", copyOf: "nginx", targetContainer: null },
+      says: "debug copy nginx-pns-x7k2 of nginx",
+    },
+  ])("describes a $name attachment", ({ attachment: a, says }) => {
+    expect(allText(render({ attachment: a }))).toContain(says);
+  });
+
+  it("says how many are shown when the caller passed fewer rows than exist", () => {
+    const view = render({ totalProcesses: 250 });
+    expect(allText(view)).toContain("Showing 4 of 250 processes; the full listing is attached as a file.");
+  });
+
+  it("says so for an empty listing", () => {
+    const view = render({ rows: [], totalProcesses: 0 });
+    expect(validateView(view)).toEqual([]);
+    expect(find(view.blocks, "table")).toEqual([]);
+    expect(allText(view)).toContain("No processes were listed.");
+  });
+
+  it("renders the preformatted layout with the same rows", () => {
+    const view = render({ layout: "preformatted" });
+    expect(validateView(view)).toEqual([]);
+    expect(find(view.blocks, "table")).toEqual([]);
+    const text = allText(find(view.blocks, "rich_text"));
+    expect(text).toContain("nginx: master process nginx -g daemon off;");
+    expect(text).toContain("pod sandbox (pause)");
+  });
+
+  it("shows the note", () => {
+    expect(allText(render({ note: "PID 1 is /pause: signal 8 to reload nginx" }))).toContain(
+      "PID 1 is /pause: signal 8 to reload nginx",
+    );
+  });
+});
+
+describe("renderProcessListingText", () => {
+  it("prints a ps-like aligned table", () => {
+    expect(renderProcessListingText(rows).split("\n")).toEqual([
+      "PID  PPID  USER  CONTAINER            STAT  TIME  COMMAND",
+      "  1     0  root  pod sandbox (pause)  S     0:00  /pause",
+      "  8     0  root  nginx                S     0:00  nginx: master process nginx -g daemon off;",
+      " 14     8  101   nginx                S     0:00  nginx: worker process",
+      " 15     0  root  shell                S     0:00  sh",
+    ]);
+  });
+
+  it("keeps full commands and marks an empty listing", () => {
+    const long = "x".repeat(5000);
+    expect(renderProcessListingText([row({ pid: 2, command: long })])).toContain(long);
+    expect(renderProcessListingText([])).toContain("(no processes)");
+  });
+});

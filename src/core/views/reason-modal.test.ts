@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { allText, pod } from "../../../test/views/fixtures.js";
+import { ActionId, BlockId, CallbackId } from "./ids.js";
+import { REASON_MAX_LENGTH, renderReasonModal } from "./reason-modal.js";
+import { validateView } from "./validate-view.js";
+
+const draft = {
+  pid: 8,
+  command: "nginx: master process nginx -g daemon off;",
+  container: "nginx",
+  signal: "HUP" as const,
+  pod,
+};
+
+describe("renderReasonModal", () => {
+  it("asks for a reason and summarises the target", () => {
+    const view = renderReasonModal({
+      listingId: "lst-1",
+      requestDraft: draft,
+      privateMetadata: '{"l":"lst-1","p":8,"s":"HUP"}',
+    });
+    expect(validateView(view)).toEqual([]);
+    expect(view.callback_id).toBe(CallbackId.reasonModal);
+    expect(view.submit?.text).toBe("Request approval");
+    expect(view.title.text).toBe("Request SIGHUP");
+    expect(view.private_metadata).toBe('{"l":"lst-1","p":8,"s":"HUP"}');
+    const input = view.blocks.find((b) => b.type === "input");
+    expect(input).toMatchObject({
+      block_id: BlockId.reason,
+      element: { action_id: ActionId.reasonInput, multiline: true, max_length: REASON_MAX_LENGTH },
+    });
+    expect(REASON_MAX_LENGTH).toBe(500);
+    expect(allText(view)).toContain("to PID 8 `nginx: master process nginx -g daemon off;`");
+    expect(allText(view)).toContain("in container nginx of prod-eu / default / nginx");
+  });
+
+  it("refuses metadata Slack would reject", () => {
+    expect(() => renderReasonModal({ requestDraft: draft, privateMetadata: "m".repeat(3001) })).toThrow(RangeError);
+  });
+});

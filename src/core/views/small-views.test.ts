@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { allText } from "../../../test/views/fixtures.js";
+import { renderErrorView } from "./error-view.js";
+import { renderHelpView } from "./help-view.js";
+import { renderProgressView } from "./progress-view.js";
+import { validateView } from "./validate-view.js";
+
+describe("renderHelpView", () => {
+  it("escapes placeholders so usage shows as written", () => {
+    const view = renderHelpView("*Usage*\n`/pns ps <pod>` list processes", "ps");
+    expect(validateView(view)).toEqual([]);
+    expect(view.blocks[0]).toMatchObject({ type: "header", text: { text: "pns help: ps" } });
+    expect(allText(view)).toContain("`/pns ps &lt;pod&gt;` list processes");
+    expect(view.text).toBe("pns help: ps: *Usage*");
+  });
+
+  it("splits a long help over sections", () => {
+    const help = Array.from({ length: 400 }, (_, i) => `• topic ${i}: ${"word ".repeat(10)}`).join("\n");
+    const view = renderHelpView(help);
+    expect(validateView(view)).toEqual([]);
+    expect(view.blocks.filter((b) => b.type === "section").length).toBeGreaterThan(1);
+    expect(allText(view)).toContain("/pns help &lt;topic&gt;");
+  });
+});
+
+describe("renderErrorView", () => {
+  it.each([
+    {
+      name: "message only",
+      input: { message: "pod nginx not found in namespace default" },
+      says: [":warning: pod nginx not found in namespace default"],
+    },
+    {
+      name: "hint and usage",
+      input: {
+        message: "unknown signal SEGV",
+        hint: "use one of HUP, TERM",
+        usage: "/pns signal <pod> <pid> <signal>",
+      },
+      says: ["*What to do:* use one of HUP, TERM", "/pns signal <pod> <pid> <signal>"],
+    },
+    {
+      name: "reference",
+      input: { message: "Something went wrong inside pns.", reference: "err-7f3a" },
+      says: ["Reference `err-7f3a`"],
+    },
+  ])("shows $name", ({ input, says }) => {
+    const view = renderErrorView(input);
+    expect(validateView(view)).toEqual([]);
+    for (const s of says) expect(allText(view)).toContain(s);
+    expect(view.text).toContain(input.message);
+  });
+});
+
+describe("renderProgressView", () => {
+  it("ticks done steps and shows the current one", () => {
+    const view = renderProgressView(["finding pod nginx…"], "starting debug container (pulling busybox:1.36)…");
+    expect(validateView(view)).toEqual([]);
+    expect(allText(view)).toContain(
+      ":white_check_mark: finding pod nginx…\n:hourglass_flowing_sand: starting debug container (pulling busybox:1.36)…",
+    );
+    expect(view.text).toBe("pns: starting debug container (pulling busybox:1.36)…");
+  });
+});
