@@ -1,0 +1,125 @@
+import type { ApprovalMode } from "../approval/types.js";
+import type { SignalName } from "../signals.js";
+import type { DebugProfile } from "./debug-profiles.js";
+
+/** How pns reaches a cluster: exactly one of a kubeconfig file, a kubeconfig in Secrets Manager, or EKS. */
+export type ClusterAccess =
+  | {
+      kind: "kubeconfig";
+      /** Kubeconfig file; null means the client's default loading (KUBECONFIG, then ~/.kube/config). */
+      path: string | null;
+      /** Context in it; null means its current context. */
+      context: string | null;
+    }
+  | {
+      kind: "kubeconfigSecret";
+      /** Secrets Manager secret ID or ARN whose value is a kubeconfig. */
+      secretId: string;
+      context: string | null;
+    }
+  | {
+      kind: "eks";
+      /** EKS cluster name. */
+      name: string;
+      region: string;
+      /** Role to assume before talking to the cluster; null uses the function's own role. */
+      roleArn: string | null;
+    };
+
+/** What a Slack channel may reach. */
+export interface ChannelConfig {
+  cluster: string;
+  /** Allowed namespaces: names or globs (picomatch), like `shop-*`. */
+  namespaces: string[];
+  /** Namespace used when a command names none; matches `namespaces`. */
+  defaultNamespace: string;
+  /** Channel where approval requests are posted; null means the channel the request came from. */
+  approvalsChannel: string | null;
+}
+
+/** Who may do something: everyone, or these Slack users and user groups. */
+export interface Audience {
+  everyone: boolean;
+  /** Slack user IDs (`U…`/`W…`). */
+  users: string[];
+  /** Slack user-group IDs (`S…`). */
+  groups: string[];
+}
+
+/** Who may do what; `approve` is further narrowed by each signal policy's `approvers`. */
+export interface People {
+  /** May list processes (`/pns ps`). */
+  ps: Audience;
+  /** May read files (`/pns cat`). */
+  cat: Audience;
+  /** May request signals. */
+  signal: Audience;
+  /** May approve signal requests. */
+  approve: Audience;
+  /** May run `cleanup` and `audit`. */
+  admin: Audience;
+}
+
+/** The rule for signals in some namespaces; the first policy whose glob matches the namespace applies. */
+export interface SignalPolicy {
+  /** Namespace names or globs. */
+  namespaces: string[];
+  /** Signals that may be requested, normalised (`HUP`, not `SIGHUP`). */
+  allowed: SignalName[];
+  approval: ApprovalMode;
+  /** How long a request waits for approval. @default 900000 (15 minutes) */
+  approvalTtlMs: number;
+  /** Who may approve; both empty means anyone allowed to approve but the requester. */
+  approvers: { users: string[]; groups: string[] };
+}
+
+/** How pns attaches: `auto` uses an ephemeral container and falls back to a pod copy. */
+export type StrategyChoice = "auto" | "ephemeral" | "copy";
+
+/** The debug container pns runs, and the caps on what it reads. */
+export interface DebugConfig {
+  /** @default "busybox:1.36" */
+  image: string;
+  /** @default "general" */
+  profile: DebugProfile;
+  /** How long a debug container or pod copy lives. @default 3600000 (1 hour) */
+  containerLifetimeMs: number;
+  /** @default "auto" */
+  strategy: StrategyChoice;
+  /** Most processes listed. @default 2000 */
+  maxProcesses: number;
+  /** Most bytes read from a file. @default 65536 */
+  maxFileBytes: number;
+  /** Most lines shown from a file. @default 200 */
+  maxFileLines: number;
+  /** Timeout of one exec into the debug container. @default 20000 */
+  execTimeoutMs: number;
+}
+
+/** Extra redaction on top of the built-in patterns. */
+export interface RedactionConfig {
+  /** Regular expression sources (JavaScript syntax), each checked to compile and never match the empty string. */
+  patterns: string[];
+}
+
+/** The whole pns configuration, validated and with defaults filled in. */
+export interface PnsConfig {
+  clusters: Record<string, ClusterAccess>;
+  /** Names a key of `clusters`. */
+  defaultCluster: string;
+  /** Channel ID → what it may reach; the `"*"` entry applies to any other channel. */
+  channels: Record<string, ChannelConfig>;
+  people: People;
+  /** Empty: every signal is refused. */
+  signals: SignalPolicy[];
+  debug: DebugConfig;
+  redaction: RedactionConfig;
+}
+
+/** The result of reading a configuration: the config, or every problem found. */
+export type ParseConfigResult = { ok: true; config: PnsConfig } | { ok: false; errors: string[] };
+
+/** Environment a configuration may depend on. */
+export interface ConfigEnv {
+  KUBECONFIG?: string;
+}
