@@ -1,0 +1,491 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import picomatch from "picomatch";
+import type { Target } from "../core/command/types.js";
+import type { ClusterAccess, DebugConfig } from "../core/config/types.js";
+import { PnsError } from "../core/errors.js";
+import type { DebugAttachment } from "../core/model.js";
+import { parseCollectorOutput } from "../core/process/parse-collector.js";
+import {
+  COLLECT_SCRIPT,
+  READ_FILE_SCRIPT,
+  ReadFileExit,
+  SIGNAL_SCRIPT,
+  SignalExit,
+  scriptArgv,
+} from "../core/process/scripts.js";
+import type { Fingerprint, ProcessListing } from "../core/process/types.js";
+import { SIGNALS, type SignalName } from "../core/signals.js";
+import { attributeListing, podContainers } from "./attribution.js";
+import { type ClusterClients, clusterClients } from "./clusters.js";
+import { type AttachRequest, attachDebugContainer, type DebugSettings } from "./debug-session.js";
+import { type FileContent, toFileContent } from "./file-content.js";
+import { isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
+import {
+  COPY_OF_ANNOTATION,
+  DEBUG_CONTAINER_PREFIX,
+  EXPIRES_AT_ANNOTATION,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  REQUESTED_BY_ANNOTATION,
+} from "./labels.js";
+import { type ExecResult, execInContainer } from "./pod-exec.js";
+import { type ResolvedTarget, resolveTarget } from "./target.js";
+
+/** Where pns's debug container is: the pod holding it (a copy's name for `copy`) and its name. */
+export interface DebugLocation {
+  namespace: string;
+  /** The pod that holds the debug container. */
+  pod: string;
+  container: string;
+}
+
+/** A process listing taken through a debug container. */
+export interface ProcessSnapshot {
+  listing: ProcessListing;
+  location: DebugLocation;
+  /** ISO 8601. */
+  takenAt: string;
+}
+
+/** One signal to one process, as approved. */
+export interface SignalOrder {
+  location: DebugLocation;
+  fingerprint: Fingerprint;
+  signal: SignalName;
+}
+
+/** The process table just before the signal and a moment after it (the caller diffs them). */
+export interface SignalOutcome {
+  before: ProcessSnapshot;
+  after: ProcessSnapshot;
+}
+
+/** A file of another container, read through `/proc/<pid>/root`. Not redacted: the caller redacts. */
+export interface FileRequest {
+  location: DebugLocation;
+  pid: number;
+  /** Absolute path inside the process's container. */
+  path: string;
+}
+
+/** A debug container or copy pns left in the cluster. */
+export interface DebugSession {
+  kind: "ephemeral" | "copy";
+  namespace: string;
+  pod: string;
+  container: string;
+  image: string;
+  /** Source pod of a copy; null for ephemeral containers. */
+  copyOf: string | null;
+  requestedBy: string | null;
+  /** ISO 8601; null when unknown. */
+  expiresAt: string | null;
+  /** Still running (ephemeral), or the copy's phase. */
+  state: string;
+}
+
+/** What the janitor did. */
+export interface CleanupReport {
+  /** Expired copies deleted. */
+  deleted: DebugSession[];
+  /** Copies not yet expired. */
+  kept: DebugSession[];
+  /** Ephemeral debug containers still running (they end by themselves; they cannot be removed). */
+  runningEphemeral: DebugSession[];
+  /** Copies that could not be deleted, with the reason. */
+  failed: { session: DebugSession; message: string }[];
+}
+
+/** Everything pns does to a cluster, for one cluster. */
+export interface PodDebugger {
+  /** Finds the pod a target names (kubectl-like), and the other candidates. */
+  resolveTarget(namespace: string, target: Target): Promise<ResolvedTarget>;
+  /** Gets a debug container that sees the pod's processes (reused when one runs). */
+  attach(target: ResolvedTarget, request: AttachRequest): Promise<DebugAttachment>;
+  /** Runs the collector and attributes each process to its container. */
+  listProcesses(location: DebugLocation): Promise<ProcessSnapshot>;
+  /** Sends one signal to exactly the fingerprinted process, then lists again. */
+  sendSignal(order: SignalOrder): Promise<SignalOutcome>;
+  /** Reads the start of a file of another container, capped, with binary detection. */
+  readFile(request: FileRequest): Promise<FileContent>;
+  /** pns's debug containers and copies in these namespaces (names or globs). */
+  sessions(namespaces: readonly string[]): Promise<DebugSession[]>;
+  /** Deletes expired copies and reports what is still running. */
+  cleanup(namespaces: readonly string[]): Promise<CleanupReport>;
+}
+
+/** What a PodDebugger uses besides the cluster: clock, ids, and how long to let a signal settle. */
+export interface KubeDebuggerDeps {
+  /** @default Date.now */
+  now?: () => number;
+  /** Short random suffix for names. @default 5 random [a-z0-9] */
+  shortId?: () => string;
+  /** The cluster's clients; by default built (and cached) from the cluster's access config. */
+  clients?: ClusterClients;
+  /** Milliseconds between a signal and the listing after it. @default 300 */
+  settleMs?: number;
+  /** Milliseconds to wait for a debug container to run. @default 60000 */
+  startTimeoutMs?: number;
+  /** Output cap of the collector in bytes. @default 8 MiB */
+  maxListingBytes?: number;
+}
+
+/** The debugger's view of a cluster from the config: its name, access and the debug settings. */
+export interface KubeClusterConfig {
+  name: string;
+  access: ClusterAccess;
+  debug: DebugConfig;
+}
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** Five random lowercase letters and digits, as kubectl uses for debug names. */
+export function randomShortId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(5));
+  return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join("");
+}
+
+function checkPid(pid: number): void {
+  if (!Number.isSafeInteger(pid) || pid < 1 || pid > 4_194_304) {
+    throw new PnsError("invalid_command", `"${pid}" is not a process ID.`);
+  }
+}
+
+function checkPath(path: string): void {
+  const bad =
+    !path.startsWith("/") ||
+    path.length > 4096 ||
+    path.includes("\0") ||
+    path.split("/").some((segment) => segment === "..");
+  if (bad) {
+    throw new PnsError(
+      "invalid_command",
+      "The file must be an absolute path without `..`, like /etc/nginx/nginx.conf.",
+    );
+  }
+}
+
+function noShell(result: ExecResult, location: DebugLocation): PnsError | null {
+  if (result.exitCode === 126 || result.exitCode === 127) {
+    return new PnsError(
+      "exec_failed",
+      `The debug image in ${location.pod}/${location.container} lacks a tool pns needs: ${oneLine(result.stderr) || "sh"}.`,
+      { hint: "Set `debug.image` to an image with busybox (sh, od, tr, head, sha256sum)." },
+    );
+  }
+  return null;
+}
+
+/** Creates the PodDebugger of one cluster. */
+export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebuggerDeps = {}): PodDebugger {
+  const now = deps.now ?? Date.now;
+  const shortId = deps.shortId ?? randomShortId;
+  const settleMs = deps.settleMs ?? 300;
+  const maxListingBytes = deps.maxListingBytes ?? 8 * 1024 * 1024;
+  const settings: DebugSettings = {
+    image: cluster.debug.image,
+    profile: cluster.debug.profile,
+    lifetimeSeconds: Math.max(60, Math.round(cluster.debug.containerLifetimeMs / 1000)),
+    startTimeoutMs: deps.startTimeoutMs ?? 60_000,
+  };
+  const clients = () =>
+    deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now);
+  /** Pods seen lately, so listing right after attaching needs no second read. */
+  const seen = new Map<string, V1Pod>();
+  const key = (namespace: string, pod: string) => `${namespace}/${pod}`;
+  /** Attaches in flight in this process, so two `ps` of one pod share one. */
+  const attaching = new Map<string, Promise<DebugAttachment>>();
+
+  const exec = async (location: DebugLocation, argv: string[], maxBytes: number) => {
+    const c = await clients();
+    return execInContainer(c.kc, location, argv, { timeoutMs: cluster.debug.execTimeoutMs, maxBytes });
+  };
+
+  const readPod = async (namespace: string, name: string): Promise<V1Pod> => {
+    const c = await clients();
+    const pod = await kubeCall({ verb: "get", resource: "pods", namespace, name }, () =>
+      c.core.readNamespacedPod({ name, namespace }),
+    );
+    seen.set(key(namespace, name), pod);
+    return pod;
+  };
+
+  const listProcesses = async (location: DebugLocation): Promise<ProcessSnapshot> => {
+    const cachedPod = seen.get(key(location.namespace, location.pod));
+    const [result, pod] = await Promise.all([
+      exec(location, scriptArgv(COLLECT_SCRIPT), maxListingBytes),
+      cachedPod ? Promise.resolve(cachedPod) : readPod(location.namespace, location.pod),
+    ]);
+    const failure = noShell(result, location);
+    if (failure) throw failure;
+    if (result.exitCode !== 0 && result.exitCode !== null) {
+      throw new PnsError(
+        "exec_failed",
+        `Listing the processes of ${location.pod} failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`,
+      );
+    }
+    const listing = parseCollectorOutput(result.stdout.toString("utf8"), { maxProcesses: cluster.debug.maxProcesses });
+    // Container IDs come from the pod's status; a container started after we read the pod is read again.
+    let containers = podContainers(pod, location.container);
+    if (cachedPod && listing.processes.some((p) => p.cgroups.length > 0 && !knownContainer(p.cgroups, containers))) {
+      containers = podContainers(await readPod(location.namespace, location.pod), location.container);
+    }
+    return {
+      listing: attributeListing(listing, containers),
+      location,
+      takenAt: new Date(now()).toISOString(),
+    };
+  };
+
+  return {
+    async resolveTarget(namespace, target) {
+      const c = await clients();
+      const resolved = await resolveTarget(c, namespace, target);
+      seen.set(key(namespace, resolved.pod.name), resolved.object);
+      return resolved;
+    },
+
+    async attach(target, request) {
+      const c = await clients();
+      const strategyChoice = request.strategy ?? (cluster.debug.strategy === "copy" ? "copy" : null);
+      const flightKey = [target.namespace, target.pod.name, strategyChoice ?? "auto", request.container ?? ""].join(
+        "/",
+      );
+      const inFlight = attaching.get(flightKey);
+      if (inFlight) return inFlight;
+      const sessionDeps = { kc: c.kc, core: c.core, now, shortId };
+      const run = async () => {
+        try {
+          return await attachDebugContainer(sessionDeps, settings, target.object, {
+            ...request,
+            strategy: strategyChoice,
+          });
+        } catch (err) {
+          // `auto` falls back to a copy when the cluster has no ephemeral containers or pns may not add them.
+          const fallback =
+            strategyChoice === null &&
+            cluster.debug.strategy === "auto" &&
+            err instanceof PnsError &&
+            err.code === "ephemeral_unsupported";
+          if (!fallback) throw err;
+          request.onProgress?.(`${err.userMessage} Debugging a copy of ${target.pod.name} instead…`);
+          return attachDebugContainer(sessionDeps, settings, target.object, { ...request, strategy: "copy" });
+        }
+      };
+      const promise = run().finally(() => attaching.delete(flightKey));
+      attaching.set(flightKey, promise);
+      const attachment = await promise;
+      // The pod changed (a new debug container or a copy): read it afresh when listing.
+      if (!attachment.reused || attachment.strategy === "copy") seen.delete(key(target.namespace, attachment.pod));
+      return attachment;
+    },
+
+    listProcesses,
+
+    async sendSignal(order) {
+      checkPid(order.fingerprint.pid);
+      if (!Object.hasOwn(SIGNALS, order.signal)) {
+        throw new PnsError("invalid_command", `pns does not send ${order.signal}.`);
+      }
+      const before = await listProcesses(order.location);
+      const { pid } = order.fingerprint;
+      const target = before.listing.processes.find((p) => p.pid === pid);
+      if (!target) throw processGone(pid);
+      if (target.role === "pause") {
+        throw new PnsError("not_allowed", `PID ${pid} is the pod's sandbox (/pause): pns does not signal it.`, {
+          hint: "In a pod that shares its process namespace, PID 1 is /pause, not your application.",
+        });
+      }
+      if (target.role === "debug") {
+        throw new PnsError("not_allowed", `PID ${pid} belongs to pns's own debug container.`);
+      }
+      if (target.startTicks !== order.fingerprint.startTicks) throw processChanged(pid);
+      const fp = order.fingerprint;
+      const result = await exec(
+        order.location,
+        scriptArgv(SIGNAL_SCRIPT, [String(pid), order.signal, String(fp.startTicks), fp.cmdSha256]),
+        64 * 1024,
+      );
+      switch (result.exitCode) {
+        case SignalExit.sent:
+          break;
+        case SignalExit.gone:
+          throw processGone(pid);
+        case SignalExit.changed:
+          throw processChanged(pid);
+        case SignalExit.killFailed:
+          throw new PnsError("exec_failed", `The kernel refused SIG${order.signal} to PID ${pid}.`, {
+            hint: "Signalling another container's process needs SYS_PTRACE: use the `general` debug profile.",
+          });
+        case SignalExit.toolMissing:
+          throw new PnsError("exec_failed", "The debug image has no `sha256sum`, so pns cannot check the process.", {
+            hint: "Set `debug.image` to a busybox image.",
+          });
+        default:
+          throw (
+            noShell(result, order.location) ??
+            new PnsError("exec_failed", `The signal script failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`)
+          );
+      }
+      if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+      const after = await listProcesses(order.location);
+      return { before, after };
+    },
+
+    async readFile(request) {
+      checkPid(request.pid);
+      checkPath(request.path);
+      const max = cluster.debug.maxFileBytes;
+      const result = await exec(
+        request.location,
+        scriptArgv(READ_FILE_SCRIPT, [String(request.pid), request.path, String(max + 1)]),
+        max + 1,
+      );
+      const where = `${request.path} of PID ${request.pid}`;
+      switch (result.exitCode) {
+        case ReadFileExit.ok:
+        case null:
+          return toFileContent(result.stdout.subarray(0, max), cluster.debug.maxFileLines, result.stdout.length > max);
+        case ReadFileExit.missing:
+          throw new PnsError("not_found", `There is no file ${where} (or the process is gone).`);
+        case ReadFileExit.directory:
+          throw new PnsError("invalid_command", `${where} is a directory: name a file.`);
+        case ReadFileExit.unreadable:
+          throw new PnsError("forbidden", `pns may not read ${where}: permission denied.`, {
+            hint: "Reading another container's files needs the `general` debug profile (SYS_PTRACE).",
+          });
+        default:
+          throw (
+            noShell(result, request.location) ??
+            new PnsError("exec_failed", `Reading ${where} failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`)
+          );
+      }
+    },
+
+    async sessions(namespaces) {
+      const c = await clients();
+      return listSessions(c, namespaces);
+    },
+
+    async cleanup(namespaces) {
+      const c = await clients();
+      const all = await listSessions(c, namespaces);
+      const report: CleanupReport = { deleted: [], kept: [], runningEphemeral: [], failed: [] };
+      for (const session of all) {
+        if (session.kind === "ephemeral") {
+          report.runningEphemeral.push(session);
+          continue;
+        }
+        const expires = Date.parse(session.expiresAt ?? "");
+        const finished = session.state === "Succeeded" || session.state === "Failed";
+        // A copy without a readable expiry is not ours to judge: keep it and show it.
+        if (!(finished || (!Number.isNaN(expires) && expires <= now()))) {
+          report.kept.push(session);
+          continue;
+        }
+        try {
+          await c.core.deleteNamespacedPod({
+            name: session.pod,
+            namespace: session.namespace,
+            body: { propagationPolicy: "Background" },
+          });
+          report.deleted.push(session);
+        } catch (err) {
+          if (isNotFound(err)) report.deleted.push(session);
+          else {
+            const e = toPnsError(err, {
+              verb: "delete",
+              resource: "pods",
+              namespace: session.namespace,
+              name: session.pod,
+            });
+            report.failed.push({ session, message: e.userMessage });
+          }
+        }
+      }
+      return report;
+    },
+  };
+}
+
+function knownContainer(cgroups: string[], containers: { ids: Map<string, string> }): boolean {
+  for (const line of cgroups) for (const id of containers.ids.values()) if (line.includes(id)) return true;
+  // The pod sandbox (pause) has its own id, never in the statuses: only a miss on a container-looking line counts.
+  return !cgroups.some((line) => /cri-containerd-|docker-|crio-/.test(line));
+}
+
+function processGone(pid: number): PnsError {
+  return new PnsError("process_gone", `PID ${pid} has exited: no signal was sent.`, {
+    hint: "List the processes again with `/pns ps` and pick the process anew.",
+  });
+}
+
+function processChanged(pid: number): PnsError {
+  return new PnsError(
+    "process_changed",
+    `PID ${pid} is now another process (it started at another time or runs another command): no signal was sent.`,
+    { hint: "List the processes again with `/pns ps` and pick the process anew." },
+  );
+}
+
+/** Lists pns's copies and running ephemeral debug containers in these namespaces (names or globs). */
+async function listSessions(c: ClusterClients, namespaces: readonly string[]): Promise<DebugSession[]> {
+  const globs = namespaces.filter((n) => picomatch.scan(n).isGlob);
+  let pods: V1Pod[];
+  if (globs.length > 0) {
+    const allowed = picomatch([...namespaces]);
+    const list = await kubeCall({ verb: "list", resource: "pods", namespace: "(all namespaces)" }, () =>
+      c.core.listPodForAllNamespaces({}),
+    );
+    pods = list.items.filter((p) => allowed(p.metadata?.namespace ?? ""));
+  } else {
+    const lists = await Promise.all(
+      namespaces.map((namespace) =>
+        kubeCall({ verb: "list", resource: "pods", namespace }, () => c.core.listNamespacedPod({ namespace })),
+      ),
+    );
+    pods = lists.flatMap((l) => l.items);
+  }
+  const sessions: DebugSession[] = [];
+  for (const pod of pods) {
+    const namespace = pod.metadata?.namespace ?? "";
+    const name = pod.metadata?.name ?? "";
+    if (pod.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) {
+      const annotations = pod.metadata.annotations ?? {};
+      const debug = (pod.spec?.containers ?? []).find((x) => x.name.startsWith(DEBUG_CONTAINER_PREFIX));
+      sessions.push({
+        kind: "copy",
+        namespace,
+        pod: name,
+        container: debug?.name ?? "",
+        image: debug?.image ?? "",
+        copyOf: annotations[COPY_OF_ANNOTATION] ?? null,
+        requestedBy: annotations[REQUESTED_BY_ANNOTATION] ?? null,
+        expiresAt: annotations[EXPIRES_AT_ANNOTATION] ?? null,
+        state: pod.status?.phase ?? "Unknown",
+      });
+      continue;
+    }
+    const statuses = new Map((pod.status?.ephemeralContainerStatuses ?? []).map((s) => [s.name, s]));
+    for (const e of pod.spec?.ephemeralContainers ?? []) {
+      if (!e.name.startsWith(DEBUG_CONTAINER_PREFIX)) continue;
+      const running = statuses.get(e.name)?.state?.running;
+      if (!running) continue;
+      const seconds = e.command?.[0] === "sleep" ? Number(e.command[1]) : Number.NaN;
+      const started = running.startedAt ? new Date(running.startedAt).getTime() : Number.NaN;
+      const expires = started + seconds * 1000;
+      sessions.push({
+        kind: "ephemeral",
+        namespace,
+        pod: name,
+        container: e.name,
+        image: e.image ?? "",
+        copyOf: null,
+        requestedBy: null,
+        expiresAt: Number.isFinite(expires) ? new Date(expires).toISOString() : null,
+        state: "Running",
+      });
+    }
+  }
+  return sessions;
+}
