@@ -32,10 +32,7 @@ export async function loadSlackCredentials(source: {
     }
     const secret = value as Partial<SlackCredentials> | undefined;
     if (!secret?.signingSecret || !secret.botToken) {
-      throw new PnsError(
-        "invalid_config",
-        'The Slack secret must be JSON with "signingSecret" and "botToken" fields.',
-      );
+      throw new PnsError("invalid_config", 'The Slack secret must be JSON with "signingSecret" and "botToken" fields.');
     }
     return { signingSecret: secret.signingSecret, botToken: secret.botToken };
   }

@@ -4,6 +4,7 @@
  * conditional write conditional here. Values are copied in and out, so callers never share objects with the store.
  */
 import type { AuditEntry, SignalRequest } from "../core/approval/types.js";
+import type { ListingSnapshot } from "../core/jobs.js";
 import { checkTransition, isApproval } from "./check-transition.js";
 import {
   auditSortKey,
@@ -19,6 +20,7 @@ import type {
   Clock,
   DebugSession,
   ExpectedVersion,
+  ListingStore,
   SessionStore,
   SignalRequestStore,
   Stores,
@@ -31,7 +33,7 @@ export interface EmbeddedStoreOptions {
   clock?: Clock;
 }
 
-/** Builds the four embedded stores, sharing one clock. */
+/** Builds the embedded stores, sharing one clock. */
 export function createEmbeddedStores(options: EmbeddedStoreOptions = {}): Stores {
   const clock = options.clock ?? Date.now;
   return {
@@ -39,6 +41,7 @@ export function createEmbeddedStores(options: EmbeddedStoreOptions = {}): Stores
     audit: new EmbeddedAuditLog(),
     claims: new EmbeddedClaimStore(clock),
     sessions: new EmbeddedSessionStore(),
+    listings: new EmbeddedListingStore(clock),
   };
 }
 
@@ -151,5 +154,28 @@ export class EmbeddedSessionStore implements SessionStore {
     session: Pick<DebugSession, "channel" | "cluster" | "namespace" | "debugPod" | "debugContainer">,
   ): Promise<void> {
     this.#byChannel.get(session.channel)?.delete(sessionKey(session));
+  }
+}
+
+/** Listing snapshots in a Map, dropped when read after their expiry. */
+class EmbeddedListingStore implements ListingStore {
+  readonly #items = new Map<string, { expiresAt: number; json: string }>();
+  constructor(private readonly clock: Clock) {}
+
+  async put(snapshot: ListingSnapshot, ttlMs: number): Promise<void> {
+    const now = this.clock();
+    if (this.#items.size >= 1000)
+      for (const [id, item] of this.#items) if (item.expiresAt <= now) this.#items.delete(id);
+    this.#items.set(snapshot.id, { expiresAt: now + ttlMs, json: JSON.stringify(snapshot) });
+  }
+
+  async get(id: string): Promise<ListingSnapshot | null> {
+    const item = this.#items.get(id);
+    if (!item) return null;
+    if (item.expiresAt <= this.clock()) {
+      this.#items.delete(id);
+      return null;
+    }
+    return JSON.parse(item.json) as ListingSnapshot;
   }
 }

@@ -4,6 +4,7 @@
  * Expected outcomes (a lost race, a duplicate id, a taken claim) are values; adapter failures throw PnsError.
  */
 import type { AuditEntry, RequestState, SignalRequest } from "../core/approval/types.js";
+import type { ListingSnapshot } from "../core/jobs.js";
 import type { DebugStrategy } from "../core/model.js";
 
 /** What a conditional write expects to find: the state and version the caller read. */
@@ -78,12 +79,21 @@ export interface SessionStore {
   ): Promise<void>;
 }
 
+/** What each process table showed, so a later click acts on the process the user saw. */
+export interface ListingStore {
+  /** Stores a snapshot under its id for `ttlMs`; putting the same id again replaces it. */
+  put(snapshot: ListingSnapshot, ttlMs: number): Promise<void>;
+  /** The snapshot, or null when unknown or expired. */
+  get(id: string): Promise<ListingSnapshot | null>;
+}
+
 /** All stores pns uses, built once per process. */
 export interface Stores {
   requests: SignalRequestStore;
   audit: AuditLog;
   claims: ClaimStore;
   sessions: SessionStore;
+  listings: ListingStore;
 }
 
 /** Epoch milliseconds; injected so tests control time. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { decide, expire, finish, startExecution } from "../../src/core/approval/state-machine.js";
 import type { AuditEntry, SignalRequest } from "../../src/core/approval/types.js";
 import { PnsError } from "../../src/core/errors.js";
+import type { ListingSnapshot } from "../../src/core/jobs.js";
 import { applyTransition } from "../../src/store/apply-transition.js";
 import type { Clock, DebugSession, Stores } from "../../src/store/types.js";
 import { aSignalRequest } from "./request-builder.js";
@@ -401,6 +402,49 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
         expect(names(await stores.sessions.listExpired(t + 2))).toEqual(["a", "b", "c"]);
         expect(names(await stores.sessions.listExpired(t + 2, 2))).toEqual(["a", "b"]);
         expect(await stores.sessions.listExpired(t)).toEqual([]);
+      });
+    });
+
+    describe("listing snapshots", () => {
+      const snapshot = (id: string): ListingSnapshot => ({
+        id,
+        channel: "C0OPS",
+        createdBy: "U0ALICE",
+        createdAt: 1_790_000_000_000,
+        pod: { cluster: "dev", namespace: "default", pod: "nginx" },
+        attachment: {
+          strategy: "shared",
+          pod: "nginx",
+          container: "pns-debug-1",
+          image: "busybox:1.36",
+          targetContainer: null,
+          copyOf: null,
+          reused: false,
+          expiresAt: "2026-09-21T12:00:00.000Z",
+        },
+        processes: [
+          {
+            pid: 8,
+            command: "nginx: master process nginx -g daemon off;",
+            container: "nginx",
+            user: "root",
+            role: "app",
+            fingerprint: { pid: 8, startTicks: 1234, cmdSha256: "a".repeat(64) },
+          },
+        ],
+      });
+
+      it("reads back what was put, replaces on a second put, and forgets it after its lifetime", async () => {
+        const { stores, clock } = await setup();
+        expect(await stores.listings.get("nope")).toBeNull();
+        const first = snapshot("L1");
+        await stores.listings.put(first, 10 * MINUTE);
+        expect(await stores.listings.get("L1")).toEqual(first);
+        const second = { ...first, createdBy: "U0BOB" };
+        await stores.listings.put(second, 10 * MINUTE);
+        expect(await stores.listings.get("L1")).toEqual(second);
+        clock.advance(10 * MINUTE);
+        expect(await stores.listings.get("L1")).toBeNull();
       });
     });
   });

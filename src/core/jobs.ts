@@ -1,0 +1,51 @@
+import type { CatCommand, CleanupCommand, PsCommand, SignalCommand } from "./command/types.js";
+import type { DebugAttachment, PodRef } from "./model.js";
+import type { Fingerprint, ProcessRole } from "./process/types.js";
+
+/** Who asked, where, and where to answer: carried by every job from the Slack handler to the worker. */
+export interface JobOrigin {
+  /** Slack user ID. */
+  user: string;
+  /** Slack channel ID. */
+  channel: string;
+  /** The slash command's or interaction's `response_url`; null for jobs started by a button or the janitor. */
+  responseUrl: string | null;
+}
+
+/**
+ * Work the Slack handler hands to the worker (a Lambda async invoke, or in-process locally). Plain JSON.
+ * `id` makes a job idempotent: the worker runs each id once, whatever Lambda retries.
+ */
+export type Job =
+  | { kind: "ps"; id: string; origin: JobOrigin; command: PsCommand }
+  | { kind: "signal"; id: string; origin: JobOrigin; command: SignalCommand; reason: string }
+  | { kind: "execute"; id: string; requestId: string }
+  | { kind: "cat"; id: string; origin: JobOrigin; command: CatCommand }
+  | { kind: "sessions"; id: string; origin: JobOrigin }
+  | { kind: "cleanup"; id: string; origin: JobOrigin; command: CleanupCommand };
+
+/** One process of a listing as it was shown, kept so a later click can name exactly that process. */
+export interface SnapshotProcess {
+  pid: number;
+  /** Redacted command line. */
+  command: string;
+  container: string | null;
+  user: string;
+  role: ProcessRole;
+  fingerprint: Fingerprint | null;
+}
+
+/**
+ * What a process table showed, stored under its listing id (the table's actions block_id) so that "Request
+ * signal…" acts on the process the user saw, not on whatever has that PID now.
+ */
+export interface ListingSnapshot {
+  id: string;
+  channel: string;
+  createdBy: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  pod: PodRef;
+  attachment: DebugAttachment;
+  processes: SnapshotProcess[];
+}

@@ -1,0 +1,48 @@
+/**
+ * The one place pns reads its environment. Every variable, what it does and its default:
+ *
+ * | variable | meaning | default |
+ * | --- | --- | --- |
+ * | `PNS_CONFIG` | path of the YAML configuration | `./pns.config.yaml`; when absent, the built-in default |
+ * | `KUBECONFIG` | kubeconfig of the default cluster when there is no config file | client-node's default |
+ * | `PNS_TABLE` | DynamoDB table; unset → the embedded in-process store | unset |
+ * | `PNS_SLACK_SECRET_ARN` | Secrets Manager secret with `signingSecret` and `botToken` | unset |
+ * | `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN` | credentials for local runs, instead of the secret | unset |
+ * | `SLACK_API_URL` | base URL of the Slack Web API (a local fake) | Slack's own |
+ * | `PNS_WORKER_FUNCTION` | the worker Lambda that jobs are handed to; unset → in-process | unset |
+ * | `PORT` | port of `npm run dev` | 3000 |
+ * | `PNS_LOG_LEVEL` | debug, info, warn or error | info |
+ */
+export interface PnsEnv {
+  configPath: string;
+  configPathGiven: boolean;
+  kubeconfig: string | undefined;
+  table: string | undefined;
+  slackSecretArn: string | undefined;
+  signingSecret: string | undefined;
+  botToken: string | undefined;
+  slackApiUrl: string | undefined;
+  workerFunction: string | undefined;
+  port: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/** Reads {@link PnsEnv} from `process.env` (or the given record, for tests). */
+export function readEnv(env: Record<string, string | undefined> = process.env): PnsEnv {
+  const blank = (v: string | undefined) => (v && v.trim() !== "" ? v.trim() : undefined);
+  const level = blank(env.PNS_LOG_LEVEL)?.toLowerCase();
+  const port = Number(blank(env.PORT) ?? 3000);
+  return {
+    configPath: blank(env.PNS_CONFIG) ?? "./pns.config.yaml",
+    configPathGiven: blank(env.PNS_CONFIG) !== undefined,
+    kubeconfig: blank(env.KUBECONFIG),
+    table: blank(env.PNS_TABLE),
+    slackSecretArn: blank(env.PNS_SLACK_SECRET_ARN),
+    signingSecret: blank(env.SLACK_SIGNING_SECRET),
+    botToken: blank(env.SLACK_BOT_TOKEN),
+    slackApiUrl: blank(env.SLACK_API_URL),
+    workerFunction: blank(env.PNS_WORKER_FUNCTION),
+    port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 3000,
+    logLevel: level === "debug" || level === "warn" || level === "error" ? level : "info",
+  };
+}
