@@ -1,0 +1,213 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { securityContextFor } from "../../src/kube/debug-profiles.js";
+import {
+  buildEphemeralContainer,
+  buildPodCopy,
+  chooseTargetContainer,
+  copyPodName,
+  findReusableEphemeral,
+} from "../../src/kube/debug-spec.js";
+import { toFileContent } from "../../src/kube/file-content.js";
+import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
+import { labelSelectorString, rankPods } from "../../src/kube/target.js";
+
+const probe = { httpGet: { path: "/", port: 80 } };
+const source: V1Pod = {
+  metadata: {
+    name: "web-7d9f-abcde",
+    namespace: "shop",
+    labels: { app: "web" },
+    annotations: { "kubectl.kubernetes.io/default-container": "app", note: "x" },
+    ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-7d9f", uid: "u" }],
+  },
+  spec: {
+    nodeName: "node-1",
+    containers: [
+      { name: "sidecar", image: "envoy", readinessProbe: probe },
+      { name: "app", image: "nginx", livenessProbe: probe, readinessProbe: probe, startupProbe: probe },
+    ],
+    ephemeralContainers: [{ name: "old", image: "busybox" }],
+  },
+};
+
+describe("debug profiles", () => {
+  it.each([
+    ["general", { capabilities: { add: ["SYS_PTRACE"] } }],
+    ["baseline", undefined],
+    [
+      "restricted",
+      {
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+    ],
+    ["netadmin", { capabilities: { add: ["NET_ADMIN", "NET_RAW"] } }],
+    ["sysadmin", { privileged: true }],
+  ])("%s", (profile, want) => {
+    expect(securityContextFor(profile)).toEqual(want);
+  });
+
+  it("lists the known profiles for an unknown one", () => {
+    expect(() => securityContextFor("toString")).toThrow(/Unknown debug profile/);
+  });
+});
+
+describe("chooseTargetContainer", () => {
+  it.each([
+    ["the default-container annotation", null, "app"],
+    ["-c when it names a container", "sidecar", "sidecar"],
+    ["nothing for an unknown -c", "nope", null],
+  ])("takes %s", (_name, requested, want) => {
+    expect(chooseTargetContainer(source, requested)).toBe(want);
+  });
+
+  it("takes the first container without annotation", () => {
+    expect(chooseTargetContainer({ ...source, metadata: { name: "p" } })).toBe("sidecar");
+  });
+});
+
+describe("buildPodCopy", () => {
+  const debug = {
+    name: "pns-debug-q1w2e",
+    image: "busybox:1.36",
+    lifetimeSeconds: 3600,
+    securityContext: securityContextFor("general"),
+  };
+  const copy = buildPodCopy(source, copyPodName("web-7d9f-abcde", "q1w2e"), debug, {
+    requestedBy: "U123",
+    expiresAt: "2026-11-30T05:00:00.000Z",
+  });
+
+  it("strips labels, annotations, owners, probes, nodeName and ephemeral containers like kubectl debug --copy-to", () => {
+    expect(copy.metadata).toEqual({
+      name: "web-7d9f-abcde-pns-q1w2e",
+      namespace: "shop",
+      labels: { [MANAGED_BY_LABEL]: "pns" },
+      annotations: {
+        "pns.dev/copy-of": "web-7d9f-abcde",
+        "pns.dev/requested-by": "U123",
+        "pns.dev/expires-at": "2026-11-30T05:00:00.000Z",
+      },
+    });
+    expect(copy.spec?.nodeName).toBeUndefined();
+    expect(copy.spec?.ephemeralContainers).toBeUndefined();
+    expect(copy.spec?.containers.map((c) => [c.livenessProbe, c.readinessProbe, c.startupProbe])).toEqual([
+      [undefined, undefined, undefined],
+      [undefined, undefined, undefined],
+      [undefined, undefined, undefined],
+    ]);
+  });
+
+  it("shares the process namespace, appends the debug container and stops itself", () => {
+    expect(copy.spec?.shareProcessNamespace).toBe(true);
+    expect(copy.spec?.activeDeadlineSeconds).toBe(3600);
+    expect(copy.spec?.containers.at(-1)).toMatchObject({
+      name: "pns-debug-q1w2e",
+      image: "busybox:1.36",
+      command: ["sleep", "3600"],
+      securityContext: { capabilities: { add: ["SYS_PTRACE"] } },
+    });
+    expect(source.spec?.containers[1]?.livenessProbe).toEqual(probe);
+  });
+
+  it("keeps copy names within 63 characters", () => {
+    expect(copyPodName("a".repeat(70), "xxxxx")).toHaveLength(63);
+  });
+});
+
+describe("findReusableEphemeral", () => {
+  const now = Date.parse("2026-11-30T04:00:00Z");
+  const want = { image: "busybox:1.36", targetContainerName: "app", securityContext: securityContextFor("general") };
+  const withDebug = (c: ReturnType<typeof buildEphemeralContainer>, startedAt: string, running = true): V1Pod => ({
+    ...source,
+    spec: { ...source.spec!, ephemeralContainers: [c] },
+    status: {
+      ephemeralContainerStatuses: [
+        {
+          name: c.name,
+          image: c.image!,
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: running ? { running: { startedAt: new Date(startedAt) } } : { terminated: { exitCode: 0 } },
+        },
+      ],
+    },
+  });
+  const container = (over: Partial<typeof want> = {}, lifetime = 3600) =>
+    buildEphemeralContainer(
+      {
+        name: "pns-debug-aaaaa",
+        image: over.image ?? want.image,
+        lifetimeSeconds: lifetime,
+        securityContext: "securityContext" in over ? over.securityContext : want.securityContext,
+      },
+      over.targetContainerName === undefined ? want.targetContainerName : over.targetContainerName,
+    );
+
+  it.each([
+    [
+      "a running one of the same image, target and profile",
+      container(),
+      "2026-11-30T03:30:00Z",
+      true,
+      "pns-debug-aaaaa",
+    ],
+    ["not one of another image", container({ image: "alpine" }), "2026-11-30T03:30:00Z", true, null],
+    ["not one with another target", container({ targetContainerName: "sidecar" }), "2026-11-30T03:30:00Z", true, null],
+    ["not one of another profile", container({ securityContext: undefined }), "2026-11-30T03:30:00Z", true, null],
+    ["not one about to end", container(), "2026-11-30T03:00:30Z", true, null],
+    ["not one that ended", container(), "2026-11-30T03:30:00Z", false, null],
+  ])("reuses %s", (_name, c, startedAt, running, want_) => {
+    expect(findReusableEphemeral(withDebug(c, startedAt, running), want, now, 60_000)?.name ?? null).toBe(want_);
+  });
+});
+
+describe("toFileContent", () => {
+  it.each([
+    ["text", Buffer.from("a\nb\n"), 10, false, { text: "a\nb\n", binary: false, lines: 2, truncated: false }],
+    ["text cut by lines", Buffer.from("1\n2\n3\n"), 2, false, { text: "1\n2\n", lines: 2, truncated: true }],
+    ["a NUL byte", Buffer.from([0x41, 0, 0x42]), 10, false, { text: null, binary: true }],
+    ["invalid UTF-8", Buffer.from([0xff, 0xfe, 0x41, 0xc3]), 10, false, { text: null, binary: true }],
+    [
+      "a multibyte character cut by the byte cap",
+      Buffer.concat([Buffer.from("héllo wörld "), Buffer.from("é").subarray(0, 1)]),
+      10,
+      true,
+      { text: "héllo wörld ", binary: false, truncated: true },
+    ],
+  ])("%s", (_name, bytes, lines, cut, want) => {
+    expect(toFileContent(bytes, lines, cut)).toMatchObject(want);
+  });
+});
+
+describe("target helpers", () => {
+  it("turns selectors into label selector strings", () => {
+    expect(
+      labelSelectorString({
+        matchLabels: { app: "web" },
+        matchExpressions: [
+          { key: "tier", operator: "In", values: ["a", "b"] },
+          { key: "canary", operator: "DoesNotExist" },
+        ],
+      }),
+    ).toBe("app=web,tier in (a,b),!canary");
+  });
+
+  it("ranks Running and Ready first, newest first", () => {
+    const pod = (name: string, phase: string, ready: boolean, created: string): V1Pod => ({
+      metadata: { name, creationTimestamp: new Date(created) },
+      status: { phase, conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
+    });
+    const ranked = rankPods([
+      pod("pending", "Pending", false, "2026-11-30T03:59:00Z"),
+      pod("old-ready", "Running", true, "2026-11-30T01:00:00Z"),
+      pod("not-ready", "Running", false, "2026-11-30T03:00:00Z"),
+      pod("new-ready", "Running", true, "2026-11-30T02:00:00Z"),
+    ]);
+    expect(ranked.map((p) => p.metadata?.name)).toEqual(["new-ready", "old-ready", "not-ready", "pending"]);
+  });
+});
