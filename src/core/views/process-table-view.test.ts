@@ -36,6 +36,7 @@ describe("renderProcessTableView", () => {
       ["15", "shell", "root", "0:00", "sh"],
     ]);
     expect(view.text).toBe("Processes of pod default/nginx in prod-eu: showing 4 of 4.");
+    expect(view.blocks.at(-1)?.type).toBe("table");
     expect(allText(view)).toContain("ephemeral container pns-debug-x7k2 targeting nginx, new, image busybox:1.36");
     expect(allText(view)).toContain("*Cluster* prod-eu · *Namespace* default · *Pod* nginx");
   });

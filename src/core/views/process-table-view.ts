@@ -1,7 +1,10 @@
 /**
- * The process table of a pod: a header, a Slack `table` block (or a preformatted fallback) and the controls to
- * request a signal. Slack shows a table block at the bottom of the message, so the controls come first when seen.
- * Everything is fitted to the blocks-JSON budget; rows beyond it are counted ("showing N of M") and left to the file.
+ * The process table of a pod: a header, the controls to request a signal, and the rows — by default as a Slack
+ * `table` block (PID, CONTAINER, USER, TIME, COMMAND; raw_text cells, so commands need no escaping), or, with
+ * `layout: "preformatted"`, as a monospace ps-like block for clients without tables. The table is the default
+ * because it reads best; its JSON costs about three times the preformatted text per row, so under the ~12k
+ * blocks-JSON budget it shows about 30 short rows where the preformatted layout shows about 100.
+ * Everything is fitted to that budget; rows beyond it are counted ("showing N of M") and left to the attached file.
  */
 
 import type { DebugAttachment, PodRef } from "../model.js";
@@ -87,9 +90,9 @@ export function renderProcessTableView(input: ProcessTableInput): MessageView {
     summary.push("The pod sandbox, pns's own debug processes and processes without a fingerprint cannot be signalled.");
   const summaryBlock: ContextBlock = { type: "context", elements: [mrkdwn(escapeTruncate(summary.join(" "), 2900))] };
 
-  const ordered: Block[] = [...blocks];
+  // Slack appends a table block to the bottom of the message whatever its place, so it goes last in both layouts.
+  const ordered: Block[] = [...blocks, summaryBlock, ...tail];
   if (table !== null) ordered.push(table);
-  ordered.push(summaryBlock, ...tail);
 
   const text = `Processes of pod ${escapeTruncate(where, 1000)}: ${rows.length === 0 ? "none listed" : `showing ${shown} of ${total}`}.`;
   return { text: truncate(text, 3000), blocks: ordered };

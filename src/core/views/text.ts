@@ -58,9 +58,9 @@ export function slackDate(epochMs: number, format = "{date_short_pretty} {time}"
   return `<!date^${seconds}^${format}|${fallback}>`;
 }
 
-/** A Slack user mention for a well-formed user ID, else the escaped text. */
+/** A Slack user mention for a well-formed user ID, else the escaped text (cut to 80 chars). */
 export function userMention(userId: string): string {
-  return /^[UW][A-Z0-9]{2,20}$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+  return /^[UW][A-Z0-9]{2,20}$/.test(userId) ? `<@${userId}>` : escapeTruncate(userId, 80);
 }
 
 /** A fingerprint in a few characters: start ticks and the first 8 hex of the command line's hash. */
