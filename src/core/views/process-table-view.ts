@@ -222,7 +222,13 @@ function fitTable(rows: ProcessRow[], budget: number): { block: Block | null; sh
   const table: Block = {
     type: "table",
     block_id: BlockId.psTable,
-    column_settings: [{ align: "right" }, { align: "left" }, { align: "left" }, { align: "right" }, { is_wrapped: true }],
+    column_settings: [
+      { align: "right" },
+      { align: "left" },
+      { align: "left" },
+      { align: "right" },
+      { is_wrapped: true },
+    ],
     rows: [HEADER_CELLS.map(cell)],
   };
   let size = jsonSize(table);
