@@ -384,7 +384,7 @@ export function parseCommand(text: string): ParseCommandResult {
   if (first === undefined) return { ok: true, command: { kind: "help", topic: null } };
   const word = first.value.toLowerCase();
   let sub: Subcommand;
-  if ((SUBCOMMANDS as string[]).includes(word) && !first.quoted) {
+  if ((SUBCOMMANDS as string[]).includes(word)) {
     sub = word as Subcommand;
   } else if (word === "-h" || word === "--help") {
     sub = "help";

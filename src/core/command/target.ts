@@ -61,6 +61,12 @@ function named(kind: TargetKind, name: string, namespace: string | null): ParseT
  * else namespace/name.
  */
 export function parseTarget(word: string): ParseTargetResult {
+  if (word.includes("://")) {
+    return {
+      ok: false,
+      message: `"${clip(word)}" is a URL, not a pod (Slack may have turned the name into a link): type the pod name`,
+    };
+  }
   const parts = word.split("/");
   if (parts.length === 1) return named("auto", word, null);
   if (parts.length === 2) {
