@@ -1,0 +1,157 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import type { Faults } from "./faults.js";
+import { runCommand } from "./shell.js";
+import { badRequest, failureStatus, StatusError } from "./status.js";
+import type { SimPod, World } from "./world.js";
+
+/** Subprotocols the simulator speaks, most preferred first. */
+export const EXEC_PROTOCOLS = [
+  "v5.channel.k8s.io",
+  "v4.channel.k8s.io",
+  "v3.channel.k8s.io",
+  "v2.channel.k8s.io",
+  "channel.k8s.io",
+];
+
+/** Streams of an exec request as its query string names them. */
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  container: string | null;
+  command: string[];
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** Parses the query of `…/pods/NAME/exec`. */
+export function parseExecQuery(namespace: string, pod: string, query: URLSearchParams): ExecRequest {
+  const flag = (k: string) => ["true", "1"].includes(query.get(k) ?? "");
+  return {
+    namespace,
+    pod,
+    container: query.get("container"),
+    command: query.getAll("command"),
+    stdout: flag("stdout"),
+    stderr: flag("stderr"),
+    tty: flag("tty"),
+  };
+}
+
+/** Checks an exec request against the world before the upgrade; returns the pod and container name. */
+export function checkExec(world: World, req: ExecRequest): { pod: SimPod; container: string } {
+  const pod = world.getPod(req.namespace, req.pod);
+  const names = pod.spec.containers.map((c: { name: string }) => c.name);
+  const eph = (pod.spec.ephemeralContainers ?? []).map((c: { name: string }) => c.name);
+  let name = req.container;
+  if (!name) {
+    if (names.length !== 1)
+      throw badRequest(
+        `a container name must be specified for pod ${pod.name}, choose one of: [${names.join(" ")}]${eph.length ? ` or one of the ephemeral containers: [${eph.join(" ")}]` : ""}`,
+      );
+    name = names[0] as string;
+  }
+  const rt = pod.containers.get(name);
+  if (!rt) throw badRequest(`container ${name} is not valid for pod ${pod.name}`);
+  if (req.command.length === 0) throw badRequest("you must specify at least 1 command");
+  if (rt.phase === "waiting")
+    throw badRequest(`container "${name}" in pod "${pod.name}" is waiting to start: ${rt.reason}`);
+  if (rt.phase === "terminated")
+    throw new StatusError(
+      failureStatus(
+        500,
+        "Internal error occurred: error executing command in container: container is not created or running",
+        "InternalError",
+      ),
+    );
+  return { pod, container: name };
+}
+
+/** Writes a Status as a plain HTTP answer on a socket that asked to upgrade. */
+export function rejectUpgrade(socket: Duplex, status: { code: number }, body: object): void {
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status.code} ${status.code === 401 ? "Unauthorized" : "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
+function frame(channel: number, data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([channel]), data]);
+}
+
+/** Serves exec streams over WebSocket: channel 1 stdout, 2 stderr, 3 status, then close. */
+export class ExecServer {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false,
+  });
+
+  constructor(
+    private readonly world: World,
+    private readonly faults: Faults,
+  ) {}
+
+  /** Upgrades and runs the command. Resolves when the stream ends. */
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer, exec: ExecRequest, container: string): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      void this.run(ws, exec, container);
+    });
+  }
+
+  private async run(ws: WebSocket, exec: ExecRequest, containerName: string): Promise<void> {
+    const pod = this.world.findPod(exec.namespace, exec.pod);
+    const rt = pod?.containers.get(containerName);
+    if (!pod || !rt?.pidNs) {
+      ws.close(1011, "container gone");
+      return;
+    }
+    const ns = rt.pidNs;
+    let onKilled: (sig: number) => void = () => {};
+    const killed = new Promise<number>((r) => {
+      onKilled = r;
+    });
+    const self = this.world.spawn(pod, rt, exec.command, { role: "exec" });
+    self.onKilled = (sig) => onKilled(sig);
+    const drop = this.faults.takeExecDrop();
+    let result: Awaited<ReturnType<typeof runCommand>>;
+    try {
+      result = await runCommand({ world: this.world, pod, container: rt, ns, self, killed }, exec.command);
+    } finally {
+      this.world.exitProcess(ns, self);
+    }
+    if (this.faults.takePodDeletion(pod.namespace, pod.name) && this.world.findPod(pod.namespace, pod.name)) {
+      this.world.deletePod(pod.namespace, pod.name);
+    }
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const stdout = exec.tty ? Buffer.concat([result.stdout, result.stderr]) : result.stdout;
+    if (drop !== null) {
+      if (exec.stdout && drop > 0) ws.send(frame(1, stdout.subarray(0, drop)));
+      // Let the frame leave before the connection is cut, as a dropped node connection would.
+      setTimeout(() => ws.terminate(), 20);
+      return;
+    }
+    const CHUNK = 32 * 1024;
+    if (exec.stdout) for (let i = 0; i < stdout.length; i += CHUNK) ws.send(frame(1, stdout.subarray(i, i + CHUNK)));
+    if (exec.stderr && !exec.tty && result.stderr.length > 0) ws.send(frame(2, result.stderr));
+    const status =
+      result.exitCode === 0
+        ? { metadata: {}, status: "Success" }
+        : {
+            metadata: {},
+            status: "Failure",
+            message: `command terminated with non-zero exit code: error executing command [${exec.command.join(" ")}], exit code ${result.exitCode}`,
+            reason: "NonZeroExitCode",
+            details: { causes: [{ reason: "ExitCode", message: String(result.exitCode) }] },
+          };
+    ws.send(frame(3, Buffer.from(JSON.stringify(status))));
+    ws.close(1000);
+  }
+
+  /** Closes every stream. */
+  close(): void {
+    for (const c of this.wss.clients) c.terminate();
+    this.wss.close();
+  }
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { SimClock } from "./clock.js";
+import { Faults } from "./faults.js";
+import { renderKubeconfig } from "./kubeconfig.js";
+import { RequestLog } from "./request-log.js";
+import { applyScenario, type ScenarioName } from "./scenario.js";
+import { ApiServer } from "./server.js";
+import { SimState } from "./state.js";
+import { makeCertificate } from "./tls.js";
+import { World } from "./world.js";
+
+export { type FailOptions, Faults } from "./faults.js";
+export { cmdlineHex, cmdlineSha256 } from "./proc.js";
+export { type RequestEntry, RequestLog } from "./request-log.js";
+export type { ScenarioName } from "./scenario.js";
+export { SimState } from "./state.js";
+export type { ProcessView, SignalOutcome } from "./world.js";
+
+/** Options of {@link startSimulator}. */
+export interface SimulatorOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Address to listen on. @default "127.0.0.1" */
+  host?: string;
+  /** The world to start with. @default "seed" */
+  scenario?: ScenarioName;
+  /** How long pods and debug containers take to start (image pull). @default 300 */
+  podStartDelayMs?: number;
+  /** Where to write the kubeconfig (directories are created); not written when omitted. */
+  kubeconfigPath?: string;
+  /** The bearer token clients must send. @default random */
+  token?: string;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** `https://127.0.0.1:PORT`. */
+  url: string;
+  token: string;
+  /** kubeconfig YAML: CA inline, bearer token, context `sim`. */
+  kubeconfig: string;
+  kubeconfigPath: string | null;
+  faults: Faults;
+  requests: RequestLog;
+  state: SimState;
+  /** Stops the server, its streams and timers. */
+  close(): Promise<void>;
+}
+
+/** Starts the local Kubernetes simulator (for local use, tests, benchmarks and the demo; never production). */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const host = opts.host ?? "127.0.0.1";
+  const token = opts.token ?? randomBytes(16).toString("hex");
+  const faults = new Faults();
+  const requests = new RequestLog();
+  const world = new World(new SimClock(), faults, opts.podStartDelayMs ?? 300);
+  applyScenario(world, opts.scenario ?? "seed");
+  const cert = await makeCertificate(host);
+  const api = new ApiServer(world, faults, requests, token, cert);
+  await new Promise<void>((resolve, reject) => {
+    api.server.once("error", reject);
+    api.server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const address = api.server.address();
+  const port = typeof address === "object" && address ? address.port : (opts.port ?? 0);
+  const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const kubeconfig = renderKubeconfig(url, cert.cert, token);
+  const kubeconfigPath = opts.kubeconfigPath ?? null;
+  if (kubeconfigPath) {
+    await mkdir(dirname(kubeconfigPath), { recursive: true });
+    await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  }
+  let closed = false;
+  return {
+    url,
+    token,
+    kubeconfig,
+    kubeconfigPath,
+    faults,
+    requests,
+    state: new SimState(world),
+    async close() {
+      if (closed) return;
+      closed = true;
+      world.close();
+      await api.close();
+    },
+  };
+}

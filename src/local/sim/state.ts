@@ -1,0 +1,167 @@
+import type { SimFile } from "./images.js";
+import { StatusError } from "./status.js";
+import {
+  type Json,
+  type PlaceOptions,
+  type ProcessView,
+  type SignalOutcome,
+  signalNumber,
+  type World,
+} from "./world.js";
+
+/** Lets tests inspect and change the simulated world. */
+export class SimState {
+  constructor(
+    /** The world itself, for what this facade does not cover. */
+    readonly world: World,
+  ) {}
+
+  /** Boot time of the simulated node, seconds since the epoch. */
+  get btime(): number {
+    return this.world.clock.btime;
+  }
+
+  /** The pod as the API returns it. */
+  pod(namespace: string, name: string): Json {
+    return this.world.renderPod(this.world.getPod(namespace, name));
+  }
+
+  /** Every pod (of a namespace). */
+  pods(namespace?: string): Json[] {
+    return [...this.world.pods.values()]
+      .filter((p) => namespace === undefined || p.namespace === namespace)
+      .map((p) => this.world.renderPod(p));
+  }
+
+  /** True when the pod exists. */
+  hasPod(namespace: string, name: string): boolean {
+    return this.world.findPod(namespace, name) !== undefined;
+  }
+
+  /** Every process of a pod (of one container when given), sorted by PID within each PID namespace. */
+  processes(namespace: string, pod: string, container?: string): ProcessView[] {
+    const all = this.world.processesOf(this.world.getPod(namespace, pod));
+    return container === undefined ? all : all.filter((p) => p.container === container);
+  }
+
+  /** One process by PID (in the namespace `container` sees, when given). */
+  process(namespace: string, pod: string, pid: number, container?: string): ProcessView | undefined {
+    const p = this.world.getPod(namespace, pod);
+    const ns = this.world.nsOfPid(p, pid, container);
+    return this.world.processesOf(p).find((v) => v.pid === pid && v.pidNamespace === ns?.id);
+  }
+
+  /** Starts a process in a running container; returns it. */
+  spawn(
+    namespace: string,
+    pod: string,
+    container: string,
+    args: string[],
+    opts: { uid?: number; ppid?: number } = {},
+  ): ProcessView {
+    const p = this.world.getPod(namespace, pod);
+    const rt = this.runtime(namespace, pod, container);
+    const proc = this.world.spawn(p, rt, args, opts);
+    this.world.touch(p);
+    return this.process(namespace, pod, proc.pid, container) as ProcessView;
+  }
+
+  /** Signals a process as the kernel would, with no permission check. @default signal "KILL" */
+  kill(namespace: string, pod: string, pid: number, signal = "KILL", container?: string): SignalOutcome {
+    const p = this.world.getPod(namespace, pod);
+    const ns = this.world.nsOfPid(p, pid, container);
+    const n = signalNumber(signal);
+    if (!ns) return "no_such_process";
+    if (n === null) throw new Error(`unknown signal ${signal}`);
+    return this.world.signal(p, ns, pid, n, null);
+  }
+
+  /** Kills a process and starts another program under the same PID (new start time). @default args ["sleep", "3600"] */
+  recyclePid(
+    namespace: string,
+    pod: string,
+    pid: number,
+    args: string[] = ["sleep", "3600"],
+    container?: string,
+  ): ProcessView {
+    const p = this.world.getPod(namespace, pod);
+    const ns = this.world.nsOfPid(p, pid, container);
+    const old = ns?.procs.get(pid);
+    if (!ns || !old) throw new Error(`no process ${pid} in pod ${namespace}/${pod}`);
+    const rt = old.container ? p.containers.get(old.container) : undefined;
+    if (!rt) throw new Error(`process ${pid} belongs to no container`);
+    ns.procs.delete(pid);
+    const proc = this.world.spawn(p, rt, args, {
+      pid,
+      ppid: old.ppid,
+      uid: old.uid,
+      role: old.role === "main" ? "main" : "child",
+    });
+    if (old.role === "main") rt.mainPid = pid;
+    return this.process(namespace, pod, proc.pid, rt.name) as ProcessView;
+  }
+
+  /** Sets a container's restart count. */
+  setRestartCount(namespace: string, pod: string, container: string, count: number): void {
+    this.runtime(namespace, pod, container).restartCount = count;
+    this.world.touch(this.world.getPod(namespace, pod));
+  }
+
+  /** Restarts a container as if its main process died (restart count + 1, new PIDs). */
+  restartContainer(namespace: string, pod: string, container: string): void {
+    this.world.containerExited(this.world.getPod(namespace, pod), this.runtime(namespace, pod, container), 137, 9);
+  }
+
+  /** Deletes a pod now (a pod deleted mid-session). */
+  deletePod(namespace: string, name: string): void {
+    this.world.deletePod(namespace, name);
+  }
+
+  /** Creates a pod with no admission checks; it starts after the image-pull delay unless `immediate`. */
+  createPod(namespace: string, body: Json, opts: PlaceOptions = {}): Json {
+    return this.world.renderPod(this.world.createPod(namespace, body, { trusted: true, ...opts }));
+  }
+
+  /** Adds a namespace. */
+  addNamespace(name: string, labels: Record<string, string> = {}): void {
+    this.world.addNamespace(name, labels);
+  }
+
+  /** Writes a file into a container's simulated filesystem. @default mode 0o644, uid 0 */
+  writeFile(
+    namespace: string,
+    pod: string,
+    container: string,
+    path: string,
+    content: string,
+    mode = 0o644,
+    uid = 0,
+  ): void {
+    const f: SimFile = { content, mode, uid };
+    this.runtime(namespace, pod, container).files.set(path, f);
+  }
+
+  /** A container's status as the API shows it (regular or ephemeral). */
+  containerStatus(namespace: string, pod: string, container: string): Json | undefined {
+    const o = this.pod(namespace, pod);
+    return [...(o.status.containerStatuses ?? []), ...(o.status.ephemeralContainerStatuses ?? [])].find(
+      (s: Json) => s.name === container,
+    );
+  }
+
+  private runtime(namespace: string, pod: string, container: string) {
+    const rt = this.world.getPod(namespace, pod).containers.get(container);
+    if (!rt)
+      throw new StatusError({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: `container ${container} not found`,
+        reason: "NotFound",
+        details: {},
+        code: 404,
+      });
+    return rt;
+  }
+}

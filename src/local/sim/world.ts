@@ -1,0 +1,830 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { SimClock } from "./clock.js";
+import type { Faults } from "./faults.js";
+import {
+  commOf,
+  type ImageProfile,
+  nginxWorkerPlan,
+  type ProcessPlan,
+  planOf,
+  profileOf,
+  type SimFile,
+} from "./images.js";
+import { alreadyExists, failureStatus, notFound, StatusError } from "./status.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: pod specs are free-form JSON, as the API server receives them
+export type Json = any;
+
+/** One simulated process. */
+export interface SimProcess {
+  pid: number;
+  ppid: number;
+  uid: number;
+  args: string[];
+  comm: string;
+  /** One-letter state as in /proc/PID/stat. */
+  state: string;
+  startTicks: number;
+  utime: number;
+  stime: number;
+  rssKb: number | null;
+  /** Owning container; null for the pod sandbox (`/pause`). */
+  container: string | null;
+  role: "pause" | "main" | "child" | "exec";
+  /** The container (or sandbox) id in the process's cgroup path. */
+  cgroupId: string;
+  /** Called when a signal ends an exec'd process. */
+  onKilled?: (signal: number) => void;
+}
+
+/** A PID namespace: PIDs are allocated upward, skipping those in use. */
+export interface PidNamespace {
+  id: number;
+  nextPid: number;
+  procs: Map<number, SimProcess>;
+}
+
+/** What the runtime knows of one container (regular or ephemeral). */
+export interface ContainerRuntime {
+  name: string;
+  image: string;
+  ephemeral: boolean;
+  phase: "waiting" | "running" | "terminated";
+  reason: string;
+  message: string | null;
+  containerId: string | null;
+  restartCount: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  lastTerminated: Json | null;
+  pidNs: PidNamespace | null;
+  caps: string[];
+  uid: number;
+  profile: ImageProfile;
+  files: Map<string, SimFile>;
+  mainPid: number | null;
+}
+
+/** One simulated pod. */
+export interface SimPod {
+  namespace: string;
+  name: string;
+  uid: string;
+  metadata: Json;
+  spec: Json;
+  createdAt: string;
+  resourceVersion: string;
+  phase: "Pending" | "Running" | "Succeeded" | "Failed";
+  startTime: string | null;
+  sandboxId: string;
+  sharedNs: PidNamespace | null;
+  containers: Map<string, ContainerRuntime>;
+  podIP: string;
+  timers: Set<NodeJS.Timeout>;
+}
+
+/** A watch event on pods. */
+export interface PodEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  object: Json;
+  namespace: string;
+  resourceVersion: number;
+}
+
+/** A namespace. */
+export interface SimNamespace {
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+  createdAt: string;
+  resourceVersion: string;
+}
+
+/** A process as tests see it. */
+export interface ProcessView {
+  pid: number;
+  ppid: number;
+  uid: number;
+  args: string[];
+  comm: string;
+  state: string;
+  container: string | null;
+  startTicks: number;
+  /** Which PID namespace of the pod it lives in (one per pod when shared). */
+  pidNamespace: number;
+}
+
+/** Options when placing a pod in the world. */
+export interface PlaceOptions {
+  /** Start the containers now instead of after the image-pull delay (seeded pods). */
+  immediate?: boolean;
+  /** Seconds ago the pod (and its processes) started. @default 0 */
+  ageSeconds?: number;
+  /** PIDs for each container's processes (main first, then children) in start order; `sandbox` for `/pause`. */
+  pids?: Record<string, number[]>;
+  /** The next PID of the shared namespace after seeding. */
+  nextPid?: number;
+  /** Skip admission (Pod Security): seeded pods. */
+  trusted?: boolean;
+}
+
+const signalNumbers: Record<string, number> = {
+  HUP: 1,
+  INT: 2,
+  QUIT: 3,
+  ILL: 4,
+  TRAP: 5,
+  ABRT: 6,
+  BUS: 7,
+  FPE: 8,
+  KILL: 9,
+  USR1: 10,
+  SEGV: 11,
+  USR2: 12,
+  PIPE: 13,
+  ALRM: 14,
+  TERM: 15,
+  CHLD: 17,
+  CONT: 18,
+  STOP: 19,
+  TSTP: 20,
+  TTIN: 21,
+  TTOU: 22,
+  URG: 23,
+  WINCH: 28,
+};
+
+/** The number of a signal name (`HUP`, `SIGHUP`, `1`); null when unknown. */
+export function signalNumber(name: string): number | null {
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    return n >= 0 && n <= 64 ? n : null;
+  }
+  const key = name.toUpperCase().replace(/^SIG/, "");
+  return signalNumbers[key] ?? null;
+}
+
+const ignoredByDefault = new Set([0, 17, 23, 28]);
+const stopSignals = new Set([19, 20, 21, 22]);
+
+/** The outcome of sending a signal. */
+export type SignalOutcome = "sent" | "no_such_process" | "not_permitted";
+
+function hex64(): string {
+  return randomBytes(32).toString("hex");
+}
+
+function nowIso(offsetMs = 0): string {
+  return new Date(Date.now() - offsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The simulated cluster: namespaces, pods with their containers and processes, apps workloads. */
+export class World {
+  readonly namespaces = new Map<string, SimNamespace>();
+  readonly pods = new Map<string, SimPod>();
+  /** apps/v1 objects by `kind/namespace/name`. */
+  readonly workloads = new Map<string, Json>();
+  private rv = 1000;
+  private nsIds = 0;
+  private readonly listeners = new Set<(e: PodEvent) => void>();
+  /** Recent events, replayed to watches that start from an older resourceVersion. */
+  readonly history: PodEvent[] = [];
+  private closed = false;
+  private podIps = 10;
+
+  constructor(
+    readonly clock: SimClock,
+    readonly faults: Faults,
+    readonly podStartDelayMs: number,
+  ) {}
+
+  /** The next resourceVersion. */
+  nextRv(): string {
+    this.rv += 1;
+    return String(this.rv);
+  }
+
+  /** The latest resourceVersion handed out. */
+  currentRv(): string {
+    return String(this.rv);
+  }
+
+  /** Subscribes to pod events; returns the unsubscribe function. */
+  onPodEvent(listener: (e: PodEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops every timer; the world no longer changes. */
+  close(): void {
+    this.closed = true;
+    for (const pod of this.pods.values()) this.clearTimers(pod);
+    this.listeners.clear();
+  }
+
+  addNamespace(name: string, labels: Record<string, string> = {}, ageSeconds = 0): SimNamespace {
+    const ns = {
+      name,
+      uid: randomUUID(),
+      labels: { "kubernetes.io/metadata.name": name, ...labels },
+      createdAt: nowIso(ageSeconds * 1000),
+      resourceVersion: this.nextRv(),
+    };
+    this.namespaces.set(name, ns);
+    return ns;
+  }
+
+  /** Adds an apps/v1 object (Deployment, ReplicaSet, StatefulSet, DaemonSet). */
+  addWorkload(obj: Json, ageSeconds = 0): Json {
+    const meta = obj.metadata;
+    meta.uid ??= randomUUID();
+    meta.creationTimestamp ??= nowIso(ageSeconds * 1000);
+    meta.resourceVersion = this.nextRv();
+    meta.generation ??= 1;
+    this.workloads.set(`${obj.kind}/${meta.namespace}/${meta.name}`, obj);
+    return obj;
+  }
+
+  podKey(namespace: string, name: string): string {
+    return `${namespace}/${name}`;
+  }
+
+  getPod(namespace: string, name: string): SimPod {
+    const pod = this.pods.get(this.podKey(namespace, name));
+    if (!pod) throw notFound("pods", name);
+    return pod;
+  }
+
+  findPod(namespace: string, name: string): SimPod | undefined {
+    return this.pods.get(this.podKey(namespace, name));
+  }
+
+  /** Creates a pod from its JSON (POST pods, seed), schedules its start. */
+  createPod(namespace: string, body: Json, opts: PlaceOptions = {}): SimPod {
+    if (!this.namespaces.has(namespace)) throw notFound("namespaces", namespace);
+    const metadata = structuredClone(body.metadata ?? {});
+    let name: string = metadata.name ?? "";
+    if (!name && metadata.generateName) name = `${metadata.generateName}${randomBytes(3).toString("hex").slice(0, 5)}`;
+    if (this.pods.has(this.podKey(namespace, name))) throw alreadyExists("pods", name);
+    const spec = structuredClone(body.spec ?? {});
+    spec.containers ??= [];
+    spec.restartPolicy ??= "Always";
+    spec.nodeName ??= "sim-node-1";
+    spec.schedulerName ??= "default-scheduler";
+    spec.serviceAccountName ??= "default";
+    spec.terminationGracePeriodSeconds ??= 30;
+    spec.dnsPolicy ??= "ClusterFirst";
+    for (const c of [...spec.containers, ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])]) {
+      c.terminationMessagePath ??= "/dev/termination-log";
+      c.terminationMessagePolicy ??= "File";
+      c.imagePullPolicy ??= c.image?.includes(":") && !c.image.endsWith(":latest") ? "IfNotPresent" : "Always";
+      c.resources ??= {};
+    }
+    const ageMs = (opts.ageSeconds ?? 0) * 1000;
+    delete metadata.generateName;
+    const pod: SimPod = {
+      namespace,
+      name,
+      uid: randomUUID(),
+      metadata: { ...metadata, name, namespace },
+      spec,
+      createdAt: nowIso(ageMs),
+      resourceVersion: this.nextRv(),
+      phase: "Pending",
+      startTime: null,
+      sandboxId: hex64(),
+      sharedNs: null,
+      containers: new Map(),
+      podIP: `10.244.0.${this.podIps++}`,
+      timers: new Set(),
+    };
+    pod.metadata.uid = pod.uid;
+    for (const c of spec.containers) pod.containers.set(c.name, this.newRuntime(pod, c, false));
+    this.pods.set(this.podKey(namespace, name), pod);
+    this.emit("ADDED", pod);
+    if (opts.immediate) {
+      this.startPod(pod, opts);
+    } else {
+      this.later(pod, this.podStartDelayMs, () => this.startPod(pod, {}));
+    }
+    return pod;
+  }
+
+  /** Deletes a pod now; watchers get a DELETED event. */
+  deletePod(namespace: string, name: string): Json {
+    const pod = this.getPod(namespace, name);
+    this.clearTimers(pod);
+    this.pods.delete(this.podKey(namespace, name));
+    pod.resourceVersion = this.nextRv();
+    const obj = this.renderPod(pod);
+    obj.metadata.deletionTimestamp = nowIso();
+    obj.metadata.deletionGracePeriodSeconds = 0;
+    this.push({ type: "DELETED", object: obj, namespace, resourceVersion: Number(pod.resourceVersion) });
+    return obj;
+  }
+
+  /** Adds ephemeral containers (already validated) and starts them after the pull delay. */
+  addEphemeralContainers(pod: SimPod, added: Json[]): void {
+    pod.spec.ephemeralContainers ??= [];
+    for (const c of added) {
+      c.terminationMessagePath ??= "/dev/termination-log";
+      c.terminationMessagePolicy ??= "File";
+      c.imagePullPolicy ??= "IfNotPresent";
+      c.resources ??= {};
+      pod.spec.ephemeralContainers.push(c);
+      const rt = this.newRuntime(pod, c, true);
+      pod.containers.set(c.name, rt);
+      this.later(pod, this.podStartDelayMs, () => this.pullAndStart(pod, rt));
+    }
+    this.touch(pod);
+  }
+
+  /** Marks a pod changed: new resourceVersion, MODIFIED event. */
+  touch(pod: SimPod): void {
+    if (!this.pods.has(this.podKey(pod.namespace, pod.name))) return;
+    pod.resourceVersion = this.nextRv();
+    this.emit("MODIFIED", pod);
+  }
+
+  /** The container spec of a runtime container. */
+  containerSpec(pod: SimPod, name: string): Json | undefined {
+    return [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find((c: Json) => c.name === name);
+  }
+
+  private newRuntime(pod: SimPod, c: Json, ephemeral: boolean): ContainerRuntime {
+    const profile = profileOf(c.image ?? "", pod.name);
+    const caps: string[] = c.securityContext?.capabilities?.add ?? [];
+    const privileged = c.securityContext?.privileged === true;
+    const uid = c.securityContext?.runAsUser ?? pod.spec.securityContext?.runAsUser ?? 0;
+    return {
+      name: c.name,
+      image: c.image ?? "",
+      ephemeral,
+      phase: "waiting",
+      reason: "ContainerCreating",
+      message: null,
+      containerId: null,
+      restartCount: 0,
+      startedAt: null,
+      finishedAt: null,
+      exitCode: null,
+      lastTerminated: null,
+      pidNs: null,
+      caps: privileged ? [...caps, "SYS_PTRACE", "ALL"] : caps.map((x) => x.toUpperCase().replace(/^CAP_/, "")),
+      uid,
+      profile,
+      files: new Map(Object.entries(profile.files)),
+      mainPid: null,
+    };
+  }
+
+  private later(pod: SimPod, ms: number, fn: () => void): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      pod.timers.delete(t);
+      if (this.closed || !this.pods.has(this.podKey(pod.namespace, pod.name))) return;
+      fn();
+    }, ms);
+    t.unref?.();
+    pod.timers.add(t);
+  }
+
+  private clearTimers(pod: SimPod): void {
+    for (const t of pod.timers) clearTimeout(t);
+    pod.timers.clear();
+  }
+
+  private newNs(nextPid = 1): PidNamespace {
+    this.nsIds += 1;
+    return { id: this.nsIds, nextPid, procs: new Map() };
+  }
+
+  private startPod(pod: SimPod, opts: PlaceOptions): void {
+    const ageS = opts.ageSeconds ?? 0;
+    pod.startTime = nowIso(ageS * 1000);
+    if (pod.spec.shareProcessNamespace) {
+      const ns = this.newNs();
+      pod.sharedNs = ns;
+      const pid = opts.pids?.sandbox?.[0] ?? this.allocPid(ns);
+      ns.procs.set(pid, {
+        pid,
+        ppid: 0,
+        uid: 0,
+        args: ["/pause"],
+        comm: "pause",
+        state: "S",
+        startTicks: ageS > 0 ? this.clock.pastTicks(ageS) : this.clock.startTicks(),
+        utime: 0,
+        stime: 1,
+        rssKb: 412,
+        container: null,
+        role: "pause",
+        cgroupId: pod.sandboxId,
+      });
+    }
+    for (const rt of pod.containers.values()) {
+      if (rt.ephemeral) continue;
+      if (opts.immediate) this.runContainer(pod, rt, opts);
+      else this.pullAndStart(pod, rt, false);
+    }
+    if (opts.nextPid !== undefined && pod.sharedNs) pod.sharedNs.nextPid = opts.nextPid;
+    this.updatePhase(pod);
+    this.touch(pod);
+  }
+
+  private pullAndStart(pod: SimPod, rt: ContainerRuntime, touch = true): void {
+    if (this.faults.pullFails(rt.image)) {
+      rt.phase = "waiting";
+      rt.reason = "ImagePullBackOff";
+      rt.message = `Back-off pulling image "${rt.image}"`;
+    } else {
+      this.runContainer(pod, rt, {});
+    }
+    if (touch) {
+      this.updatePhase(pod);
+      this.touch(pod);
+    }
+  }
+
+  private nsFor(pod: SimPod, rt: ContainerRuntime): PidNamespace {
+    if (pod.sharedNs) return pod.sharedNs;
+    if (rt.ephemeral) {
+      const target = this.containerSpec(pod, rt.name)?.targetContainerName;
+      const t = target ? pod.containers.get(target) : undefined;
+      if (t?.pidNs) return t.pidNs;
+    }
+    return this.newNs();
+  }
+
+  private runContainer(pod: SimPod, rt: ContainerRuntime, opts: PlaceOptions): void {
+    const spec = this.containerSpec(pod, rt.name) ?? {};
+    const ageS = opts.ageSeconds ?? 0;
+    rt.phase = "running";
+    rt.reason = "";
+    rt.message = null;
+    rt.containerId = hex64();
+    rt.startedAt = nowIso(ageS * 1000);
+    rt.finishedAt = null;
+    rt.exitCode = null;
+    rt.pidNs = this.nsFor(pod, rt);
+    const argv: string[] = [...(spec.command ?? []), ...(spec.args ?? [])];
+    const plan: ProcessPlan = argv.length > 0 ? planOf(argv, rt.uid) : rt.profile.defaultPlan(rt.uid);
+    const pids = [...(opts.pids?.[rt.name] ?? [])];
+    const start = () => (ageS > 0 ? this.clock.pastTicks(ageS) : this.clock.startTicks());
+    const main = this.spawnPlan(rt.pidNs, rt, plan, 0, "main", pids, start);
+    rt.mainPid = main.pid;
+    const run = plan.args;
+    const prog = commOf(run[0] ?? "");
+    if (prog === "sleep" && run.length === 2 && /^\d+(\.\d+)?$/.test(run[1] ?? "")) {
+      this.later(pod, Number(run[1]) * 1000, () => this.containerExited(pod, rt, 0));
+    } else if (rt.ephemeral && ["sh", "bash", "ash"].includes(prog) && run.length === 1 && !spec.stdin) {
+      // A shell with no stdin reads EOF and exits at once, as `kubectl debug` without -i shows.
+      this.later(pod, 0, () => this.containerExited(pod, rt, 0));
+    }
+  }
+
+  private spawnPlan(
+    ns: PidNamespace,
+    rt: ContainerRuntime,
+    plan: ProcessPlan,
+    ppid: number,
+    role: SimProcess["role"],
+    pids: number[],
+    start: () => number,
+  ): SimProcess {
+    const want = pids.shift();
+    const pid = want ?? this.allocPid(ns);
+    const p: SimProcess = {
+      pid,
+      ppid,
+      uid: plan.uid,
+      args: plan.args,
+      comm: plan.comm,
+      state: "S",
+      startTicks: start(),
+      utime: role === "main" ? 3 : 1,
+      stime: role === "main" ? 2 : 0,
+      rssKb: plan.rssKb,
+      container: rt.name,
+      role,
+      cgroupId: rt.containerId ?? "",
+    };
+    ns.procs.set(pid, p);
+    for (const child of plan.children) this.spawnPlan(ns, rt, child, pid, "child", pids, start);
+    return p;
+  }
+
+  /** Allocates the next free PID of a namespace. */
+  allocPid(ns: PidNamespace): number {
+    let pid = ns.nextPid;
+    while (ns.procs.has(pid)) pid += 1;
+    ns.nextPid = pid + 1;
+    return pid;
+  }
+
+  private removeContainerProcs(rt: ContainerRuntime): void {
+    if (!rt.pidNs) return;
+    for (const [pid, p] of rt.pidNs.procs) {
+      if (p.container === rt.name) {
+        rt.pidNs.procs.delete(pid);
+        p.onKilled?.(9);
+      }
+    }
+  }
+
+  /** The container's main process ended with `code`: ephemeral containers terminate, others restart. */
+  containerExited(pod: SimPod, rt: ContainerRuntime, code: number, signal?: number): void {
+    this.removeContainerProcs(rt);
+    const finishedAt = nowIso();
+    const terminated = {
+      exitCode: code,
+      ...(signal ? { signal } : {}),
+      reason: code === 0 ? "Completed" : "Error",
+      startedAt: rt.startedAt,
+      finishedAt,
+      containerID: `containerd://${rt.containerId}`,
+    };
+    const policy = pod.spec.restartPolicy;
+    const restarts = !rt.ephemeral && (policy === "Always" || (policy === "OnFailure" && code !== 0));
+    if (restarts) {
+      rt.lastTerminated = terminated;
+      rt.restartCount += 1;
+      this.runContainer(pod, rt, {});
+    } else {
+      rt.phase = "terminated";
+      rt.reason = terminated.reason;
+      rt.exitCode = code;
+      rt.finishedAt = finishedAt;
+      rt.mainPid = null;
+    }
+    this.updatePhase(pod);
+    this.touch(pod);
+  }
+
+  private updatePhase(pod: SimPod): void {
+    const regular = [...pod.containers.values()].filter((c) => !c.ephemeral);
+    if (regular.some((c) => c.phase === "running")) pod.phase = "Running";
+    else if (regular.length > 0 && regular.every((c) => c.phase === "terminated"))
+      pod.phase = regular.every((c) => c.exitCode === 0) ? "Succeeded" : "Failed";
+  }
+
+  /** Every distinct PID namespace of a pod. */
+  namespacesOf(pod: SimPod): PidNamespace[] {
+    const out: PidNamespace[] = [];
+    if (pod.sharedNs) out.push(pod.sharedNs);
+    for (const c of pod.containers.values()) if (c.pidNs && !out.includes(c.pidNs)) out.push(c.pidNs);
+    return out;
+  }
+
+  /** Every process of a pod. */
+  processesOf(pod: SimPod): ProcessView[] {
+    const out: ProcessView[] = [];
+    for (const ns of this.namespacesOf(pod)) {
+      for (const p of [...ns.procs.values()].sort((a, b) => a.pid - b.pid)) {
+        out.push({
+          pid: p.pid,
+          ppid: p.ppid,
+          uid: p.uid,
+          args: [...p.args],
+          comm: p.comm,
+          state: p.state,
+          container: p.container,
+          startTicks: p.startTicks,
+          pidNamespace: ns.id,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The namespace that holds `pid` of a pod (optionally the one a container sees). */
+  nsOfPid(pod: SimPod, pid: number, container?: string): PidNamespace | undefined {
+    if (container) {
+      const ns = pod.containers.get(container)?.pidNs;
+      return ns?.procs.has(pid) ? ns : undefined;
+    }
+    return this.namespacesOf(pod).find((ns) => ns.procs.has(pid));
+  }
+
+  /** Starts a process in a running container; returns it. */
+  spawn(
+    pod: SimPod,
+    rt: ContainerRuntime,
+    args: string[],
+    opts: { uid?: number; ppid?: number; role?: SimProcess["role"]; pid?: number } = {},
+  ): SimProcess {
+    if (rt.phase !== "running" || !rt.pidNs || !rt.containerId) {
+      throw new StatusError(failureStatus(400, `container "${rt.name}" in pod "${pod.name}" is not running`));
+    }
+    const ns = rt.pidNs;
+    const pid = opts.pid ?? this.allocPid(ns);
+    const p: SimProcess = {
+      pid,
+      ppid: opts.ppid ?? 0,
+      uid: opts.uid ?? rt.uid,
+      args,
+      comm: commOf(args[0] ?? ""),
+      state: "S",
+      startTicks: this.clock.startTicks(),
+      utime: 0,
+      stime: 0,
+      rssKb: 1024,
+      container: rt.name,
+      role: opts.role ?? "child",
+      cgroupId: rt.containerId,
+    };
+    ns.procs.set(pid, p);
+    return p;
+  }
+
+  /** Removes an exec'd process when its command ends. */
+  exitProcess(ns: PidNamespace, p: SimProcess): void {
+    if (ns.procs.get(p.pid) === p) ns.procs.delete(p.pid);
+  }
+
+  /**
+   * Sends a signal as the kernel and the programs would handle it. `from` is the signalling container
+   * (null: the test itself, always allowed).
+   */
+  signal(
+    pod: SimPod,
+    ns: PidNamespace,
+    pid: number,
+    sig: number,
+    from: { container: ContainerRuntime; uid: number } | null,
+  ): SignalOutcome {
+    const target = ns.procs.get(pid);
+    if (!target) return "no_such_process";
+    if (from && !this.maySignal(from, target)) return "not_permitted";
+    this.deliver(pod, ns, target, sig);
+    return "sent";
+  }
+
+  /** True when a process of `from` may signal or trace `target` (same container, same uid, or SYS_PTRACE). */
+  maySignal(from: { container: ContainerRuntime; uid: number }, target: SimProcess): boolean {
+    return (
+      target.container === from.container.name ||
+      from.container.caps.includes("SYS_PTRACE") ||
+      from.container.caps.includes("ALL") ||
+      target.uid === from.uid
+    );
+  }
+
+  private deliver(pod: SimPod, ns: PidNamespace, target: SimProcess, sig: number): void {
+    if (target.role === "pause") return;
+    if (ignoredByDefault.has(sig)) return;
+    if (stopSignals.has(sig)) {
+      target.state = "T";
+      return;
+    }
+    if (sig === 18) {
+      if (target.state === "T") target.state = "S";
+      return;
+    }
+    const isMaster = target.args[0]?.startsWith("nginx: master") === true;
+    const isWorker = target.args[0]?.startsWith("nginx: worker") === true;
+    if (isMaster && (sig === 1 || sig === 10 || sig === 12)) {
+      if (sig === 1) this.reloadNginx(ns, target);
+      return;
+    }
+    const rt = target.container ? pod.containers.get(target.container) : undefined;
+    if (rt && target.role === "main" && rt.mainPid === target.pid && ns.procs.get(target.pid) === target) {
+      this.containerExited(pod, rt, 128 + sig, sig);
+      return;
+    }
+    this.killTree(ns, target, sig);
+    if (isWorker) {
+      const master = ns.procs.get(target.ppid);
+      if (master && rt) this.spawnWorker(ns, rt, master);
+    }
+  }
+
+  private killTree(ns: PidNamespace, p: SimProcess, sig: number): void {
+    ns.procs.delete(p.pid);
+    p.onKilled?.(sig);
+    for (const child of [...ns.procs.values()]) if (child.ppid === p.pid && p.pid !== 0) this.killTree(ns, child, sig);
+  }
+
+  private reloadNginx(ns: PidNamespace, master: SimProcess): void {
+    const rt = { name: master.container ?? "", containerId: master.cgroupId } as ContainerRuntime;
+    const workers = [...ns.procs.values()].filter(
+      (p) => p.ppid === master.pid && p.args[0]?.startsWith("nginx: worker"),
+    );
+    for (const w of workers) ns.procs.delete(w.pid);
+    for (let i = 0; i < Math.max(1, workers.length); i += 1) this.spawnWorker(ns, rt, master);
+  }
+
+  private spawnWorker(ns: PidNamespace, rt: Pick<ContainerRuntime, "name" | "containerId">, master: SimProcess): void {
+    const plan = nginxWorkerPlan();
+    const pid = this.allocPid(ns);
+    ns.procs.set(pid, {
+      pid,
+      ppid: master.pid,
+      uid: plan.uid,
+      args: plan.args,
+      comm: plan.comm,
+      state: "S",
+      startTicks: this.clock.startTicks(),
+      utime: 0,
+      stime: 0,
+      rssKb: plan.rssKb,
+      container: rt.name,
+      role: "child",
+      cgroupId: rt.containerId ?? master.cgroupId,
+    });
+  }
+
+  private emit(type: PodEvent["type"], pod: SimPod): void {
+    this.push({
+      type,
+      object: this.renderPod(pod),
+      namespace: pod.namespace,
+      resourceVersion: Number(pod.resourceVersion),
+    });
+  }
+
+  private push(e: PodEvent): void {
+    this.history.push(e);
+    if (this.history.length > 2000) this.history.splice(0, 1000);
+    for (const l of [...this.listeners]) l(e);
+  }
+
+  /** The pod as the API returns it. */
+  renderPod(pod: SimPod): Json {
+    const statusOf = (rt: ContainerRuntime): Json => {
+      const spec = this.containerSpec(pod, rt.name) ?? {};
+      let state: Json;
+      if (rt.phase === "running") state = { running: { startedAt: rt.startedAt } };
+      else if (rt.phase === "terminated")
+        state = {
+          terminated: {
+            exitCode: rt.exitCode,
+            reason: rt.reason,
+            startedAt: rt.startedAt,
+            finishedAt: rt.finishedAt,
+            containerID: `containerd://${rt.containerId}`,
+          },
+        };
+      else state = { waiting: { reason: rt.reason, ...(rt.message ? { message: rt.message } : {}) } };
+      const s: Json = {
+        name: rt.name,
+        image: spec.image ?? rt.image,
+        imageID: rt.containerId
+          ? `docker.io/library/${rt.image.split(":")[0]}@sha256:${rt.containerId.slice(0, 64)}`
+          : "",
+        ready: !rt.ephemeral && rt.phase === "running",
+        restartCount: rt.restartCount,
+        started: rt.phase === "running",
+        state,
+        lastState: rt.lastTerminated ? { terminated: rt.lastTerminated } : {},
+      };
+      if (rt.containerId) s.containerID = `containerd://${rt.containerId}`;
+      if (rt.ephemeral) delete s.ready;
+      return s;
+    };
+    const all = [...pod.containers.values()];
+    const regular = all.filter((c) => !c.ephemeral);
+    const ready = regular.length > 0 && regular.every((c) => c.phase === "running");
+    const t = pod.startTime ?? pod.createdAt;
+    const cond = (type: string, ok: boolean) => ({
+      type,
+      status: ok ? "True" : "False",
+      lastProbeTime: null,
+      lastTransitionTime: t,
+    });
+    const status: Json = {
+      phase: pod.phase,
+      conditions: [
+        cond("PodReadyToStartContainers", pod.startTime !== null),
+        cond("Initialized", true),
+        cond("Ready", ready),
+        cond("ContainersReady", ready),
+        cond("PodScheduled", true),
+      ],
+      hostIP: "172.18.0.2",
+      hostIPs: [{ ip: "172.18.0.2" }],
+      podIP: pod.podIP,
+      podIPs: [{ ip: pod.podIP }],
+      startTime: pod.startTime ?? pod.createdAt,
+      containerStatuses: regular.map(statusOf),
+      qosClass: "BestEffort",
+    };
+    const eph = all.filter((c) => c.ephemeral);
+    if (eph.length > 0) status.ephemeralContainerStatuses = eph.map(statusOf);
+    return {
+      kind: "Pod",
+      apiVersion: "v1",
+      metadata: {
+        ...structuredClone(pod.metadata),
+        name: pod.name,
+        namespace: pod.namespace,
+        uid: pod.uid,
+        resourceVersion: pod.resourceVersion,
+        creationTimestamp: pod.createdAt,
+      },
+      spec: structuredClone(pod.spec),
+      status,
+    };
+  }
+}
