@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SIGNAL_NAMES } from "../signals.js";
 import { defaultConfig } from "./defaults.js";
@@ -20,13 +19,6 @@ function errorsOf(yaml: string): string[] {
 }
 
 describe("parseConfig", () => {
-  it("parses the shipped example", () => {
-    const text = readFileSync(new URL("../../../pns.config.example.yaml", import.meta.url), "utf8");
-    const result = parseConfig(text);
-    expect(result.ok ? [] : result.errors).toEqual([]);
-    expect(result.ok && result.config.defaultCluster).toBe("prod");
-  });
-
   it.each([
     ["an empty file", ""],
     ["a comment only", "# nothing\n"],
