@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, AwsLambdaReceiver, LogLevel } from "@slack/bolt";
+import { App, AwsLambdaReceiver, type Logger, LogLevel } from "@slack/bolt";
 import type { FakeSlack } from "../../src/local/fake-slack/server.js";
 
 /** A running Bolt app: its request URL and a way to stop it. */
@@ -14,14 +14,26 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+const noop = () => {};
+/** Bolt logs every listener error; the tests provoke some on purpose and assert on the HTTP outcome instead. */
+export const silentLogger: Logger = {
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: noop,
+  setLevel: noop,
+  getLevel: () => LogLevel.ERROR,
+  setName: noop,
+};
+
 /** Starts a Bolt app with listeners from `setup`, wired to the fake Slack (and sets the fake's app URL). */
 export async function startBoltApp(fake: FakeSlack, setup: (app: App) => void): Promise<RunningApp> {
-  const receiver = new AwsLambdaReceiver({ signingSecret: fake.signingSecret, logLevel: LogLevel.ERROR });
+  const receiver = new AwsLambdaReceiver({ signingSecret: fake.signingSecret, logger: silentLogger });
   const app = new App({
     token: fake.botToken,
     receiver,
     clientOptions: { slackApiUrl: fake.apiUrl },
-    logLevel: LogLevel.ERROR,
+    logger: silentLogger,
   });
   setup(app);
   const handler = await receiver.start();
