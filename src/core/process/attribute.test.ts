@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import {
+  attributeContainers,
+  containerIdFromStatus,
+  containerIdsOfCgroups,
+  containerOf,
+  type PodLike,
+} from "./attribute.js";
+import { aListing, aProcess } from "./test-builders.js";
+
+const id = (c: string) => c.repeat(64);
+const uid = "5f0c3a4e-9b1d-4c6e-8a2f-3d7b9e1c4a60";
+
+describe("containerIdsOfCgroups", () => {
+  const cases: { name: string; lines: string[]; ids: string[] }[] = [
+    {
+      name: "containerd cgroupfs v1",
+      lines: [
+        `12:pids:/kubepods/burstable/pod${uid}/${id("a")}`,
+        `1:name=systemd:/kubepods/burstable/pod${uid}/${id("a")}`,
+      ],
+      ids: [id("a")],
+    },
+    {
+      name: "containerd systemd",
+      lines: [
+        `0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid.replaceAll("-", "_")}.slice/cri-containerd-${id("b")}.scope`,
+      ],
+      ids: [id("b")],
+    },
+    { name: "CRI-O", lines: [`0::/kubepods.slice/kubepods-pod1.slice/crio-${id("c")}.scope`], ids: [id("c")] },
+    {
+      name: "CRI-O conmon",
+      lines: [`0::/kubepods.slice/kubepods-pod1.slice/crio-conmon-${id("c")}.scope`],
+      ids: [id("c")],
+    },
+    { name: "docker cgroupfs", lines: [`4:memory:/docker/${id("d")}`], ids: [id("d")] },
+    { name: "docker systemd", lines: [`0::/system.slice/docker-${id("d")}.scope`], ids: [id("d")] },
+    { name: "cgroup namespace relative", lines: [`0::/../cri-containerd-${id("e")}.scope`], ids: [id("e")] },
+    { name: "own cgroup namespace root", lines: ["0::/"], ids: [] },
+    { name: "host process", lines: ["0::/system.slice/kubelet.service"], ids: [] },
+    { name: "garbage", lines: ["no colons here", "::", ""], ids: [] },
+  ];
+  it.each(cases)("finds the ids of $name", ({ lines, ids }) => {
+    expect(containerIdsOfCgroups(lines)).toEqual(ids);
+  });
+
+  it.each([
+    [`containerd://${id("a")}`, id("a")],
+    [`cri-o://${id("b")}`, id("b")],
+    [`docker://${id("c")}`, id("c")],
+    ["", null],
+    ["containerd://not-hex", null],
+  ])("reads the id of status containerID %s", (containerID, expected) => {
+    expect(containerIdFromStatus(containerID)).toBe(expected);
+  });
+});
+
+describe("attributeContainers", () => {
+  const cg = (c: string) => [`0::/kubepods.slice/kubepods-pod.slice/cri-containerd-${id(c)}.scope`];
+  const pod: PodLike = {
+    spec: {
+      shareProcessNamespace: true,
+      containers: [{ name: "nginx" }, { name: "shell" }],
+      ephemeralContainers: [{ name: "pns-debug-abc12" }, { name: "someone-else" }],
+    },
+    status: {
+      containerStatuses: [
+        { name: "nginx", containerID: `containerd://${id("a")}` },
+        { name: "shell", containerID: `containerd://${id("b")}` },
+      ],
+      ephemeralContainerStatuses: [
+        { name: "pns-debug-abc12", containerID: `containerd://${id("d")}` },
+        { name: "someone-else", containerID: `containerd://${id("f")}` },
+      ],
+    },
+  };
+  const listing = aListing(
+    [
+      aProcess({ pid: 1, ppid: 0, comm: "pause", args: ["/pause"], cgroups: cg("0") }),
+      aProcess({ pid: 8, ppid: 0, comm: "nginx", args: ["nginx: master process"], cgroups: cg("a") }),
+      aProcess({ pid: 15, ppid: 0, comm: "sh", args: ["sh"], cgroups: cg("b") }),
+      aProcess({ pid: 20, ppid: 0, comm: "sleep", args: ["sleep", "1"], cgroups: cg("0") }),
+      aProcess({ pid: 30, ppid: 0, comm: "sleep", args: ["sleep", "3600"], cgroups: cg("d") }),
+      aProcess({ pid: 31, ppid: 0, comm: "sh", args: ["sh"], cgroups: cg("f") }),
+      aProcess({
+        pid: 40,
+        ppid: 0,
+        comm: "sh",
+        args: ["sh", "-c", "… printf 'h pns-ps/1 fallback' …", "pns"],
+        cgroups: cg("d"),
+      }),
+      aProcess({ pid: 41, ppid: 40, comm: "od", args: ["od", "-An"], cgroups: cg("d") }),
+      aProcess({ pid: 50, ppid: 0, comm: "x", args: ["x"], cgroups: [] }),
+    ],
+    { selfPid: 40 },
+  );
+  const out = attributeContainers(listing, pod);
+  const roles = Object.fromEntries(out.processes.map((p) => [p.pid, [p.role, p.container]]));
+
+  it.each([
+    [1, "pause", null],
+    [8, "app", "nginx"],
+    [15, "app", "shell"],
+    [20, "pause", null],
+    [30, "debug", "pns-debug-abc12"],
+    [31, "app", "someone-else"],
+    [40, "debug", "pns-debug-abc12"],
+    [41, "debug", "pns-debug-abc12"],
+    [50, "app", null],
+  ])("PID %i is %s in %s", (pid, role, container) => {
+    expect(roles[pid]).toEqual([role, container]);
+  });
+
+  it("does not change its input", () => {
+    expect(listing.processes.every((p) => p.role === "app" && p.container === null)).toBe(true);
+  });
+
+  it("does not take PID 1 for the sandbox when the namespace is a container's own", () => {
+    const own = aListing([aProcess({ pid: 1, comm: "pause", args: ["/pause"], cgroups: cg("a") })]);
+    const p = attributeContainers(own, { ...pod, spec: { ...pod.spec, shareProcessNamespace: false } }).processes[0];
+    expect([p?.role, p?.container]).toEqual(["app", "nginx"]);
+  });
+
+  it("gives processes without cgroups to the target container", () => {
+    const l = attributeContainers(aListing([aProcess({ pid: 1 })]), {}, { targetContainer: "app" });
+    expect(containerOf(l, 1)).toBe("app");
+    expect(containerOf(l, 2)).toBeNull();
+  });
+});

@@ -1,0 +1,195 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeCmdline, parseCollectorOutput } from "./parse-collector.js";
+
+const hexOf = (args: string[]) => Buffer.from(`${args.join("\0")}\0`, "utf8").toString("hex");
+const statLine = (pid: number, comm: string, state = "S", ppid = 1, utime = 120, stime = 30, start = 4242) =>
+  `${pid} (${comm}) ${state} ${ppid} ${pid} ${pid} 0 -1 4194560 412 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 ${start} 1052672 102 18446744073709551615 1 1 0`;
+const record = (pid: number, opts: { comm?: string; args?: string[]; uid?: string; cgroups?: string[] } = {}) =>
+  [
+    `p ${pid}`,
+    `s ${statLine(pid, opts.comm ?? "sleep")}`,
+    `u ${opts.uid ?? "0"} 1800`,
+    ...(opts.cgroups ?? ["0::/"]).map((g) => `g ${g}`),
+    `c ${hexOf(opts.args ?? ["sleep", "1000"])}`,
+    "e",
+  ].join("\n");
+const HEADER = "h pns-ps/1 clk=100 btime=1796009612 uptime=380.98 self=99";
+
+describe("parseCollectorOutput", () => {
+  it("reads the header and a record field by field", () => {
+    const l = parseCollectorOutput(`${HEADER}\n${record(7, { uid: "101" })}\nz 1\n`);
+    expect(l).toMatchObject({ clockTicks: 100, bootTime: 1796009612, uptime: 380.98, selfPid: 99, complete: true });
+    expect(l.source).toBe("proc");
+    expect(l.processes).toEqual([
+      {
+        pid: 7,
+        ppid: 1,
+        uid: 101,
+        user: "101",
+        state: "S",
+        startTicks: 4242,
+        cpuTicks: 150,
+        rssKb: 1800,
+        comm: "sleep",
+        args: ["sleep", "1000"],
+        cmdHex: hexOf(["sleep", "1000"]),
+        cgroups: ["0::/"],
+        container: null,
+        role: "app",
+      },
+    ]);
+  });
+
+  const statCases: { name: string; comm: string }[] = [
+    { name: "spaces in comm", comm: "my proc" },
+    { name: "a closing parenthesis and state-like text in comm", comm: "x) R 5 (y" },
+    { name: "empty comm", comm: "" },
+    { name: "non-ASCII comm", comm: "nginx✓" },
+  ];
+  it.each(statCases)("takes comm up to the last ')': $name", ({ comm }) => {
+    const l = parseCollectorOutput(`${HEADER}\n${record(3, { comm })}\nz 1\n`);
+    expect(l.processes[0]).toMatchObject({ comm, state: "S", ppid: 1, startTicks: 4242 });
+  });
+
+  it("names uid 0 root and uses the name map for others", () => {
+    const users = new Map([[101, "nginx"]]);
+    const l = parseCollectorOutput(
+      `${HEADER}\n${record(1, { uid: "0" })}\n${record(2, { uid: "101" })}\n${record(3, { uid: "7" })}\nz 3\n`,
+      {
+        users,
+      },
+    );
+    expect(l.processes.map((p) => p.user)).toEqual(["root", "nginx", "7"]);
+  });
+
+  const dropCases: { name: string; text: string; pids: number[]; complete: boolean }[] = [
+    { name: "no z line", text: `${HEADER}\n${record(1)}\n`, pids: [1], complete: false },
+    {
+      name: "a record without e",
+      text: `${HEADER}\n${record(1).replace(/\ne$/, "")}\n${record(2)}\nz 2\n`,
+      pids: [2],
+      complete: true,
+    },
+    {
+      name: "a record with an empty stat",
+      text: `${HEADER}\np 4\ns \nu  \nc \ne\n${record(5)}\nz 2\n`,
+      pids: [5],
+      complete: true,
+    },
+    {
+      name: "garbage lines between records",
+      text: `${HEADER}\nhello\n\x00\x01\n${record(1)}\nzz top\nq 1\n${record(2)}\nz 2`,
+      pids: [1, 2],
+      complete: true,
+    },
+    {
+      name: "a cut in the middle of the hex",
+      text: `${HEADER}\n${record(1)}\np 2\ns ${statLine(2, "x")}\nc 6162`,
+      pids: [1],
+      complete: false,
+    },
+    {
+      name: "a duplicate PID",
+      text: `${HEADER}\n${record(1)}\n${record(1, { args: ["other"] })}\nz 2\n`,
+      pids: [1],
+      complete: true,
+    },
+    {
+      name: "a non-numeric PID",
+      text: `${HEADER}\np x1\ns 1 (a) S 0\ne\n${record(9)}\nz 2\n`,
+      pids: [9],
+      complete: true,
+    },
+    { name: "an empty text", text: "", pids: [], complete: false },
+    { name: "z without a header", text: `${record(1)}\nz 1\n`, pids: [1], complete: false },
+  ];
+  it.each(dropCases)("survives $name", ({ text, pids, complete }) => {
+    const l = parseCollectorOutput(text);
+    expect(l.processes.map((p) => p.pid)).toEqual(pids);
+    expect(l.complete).toBe(complete);
+  });
+
+  it("sorts by PID although the shell's glob lists /proc/10 before /proc/2", () => {
+    const l = parseCollectorOutput(`${HEADER}\n${record(10)}\n${record(1)}\n${record(2)}\nz 3\n`);
+    expect(l.processes.map((p) => p.pid)).toEqual([1, 2, 10]);
+  });
+
+  it("keeps the lowest PIDs up to the cap and marks the listing incomplete", () => {
+    const text = `${HEADER}\n${[5, 4, 3, 2, 1].map((p) => record(p)).join("\n")}\nz 5\n`;
+    const capped = parseCollectorOutput(text, { maxProcesses: 3 });
+    expect(capped.processes.map((p) => p.pid)).toEqual([1, 2, 3]);
+    expect(capped.complete).toBe(false);
+    expect(parseCollectorOutput(text, { maxProcesses: 5 }).complete).toBe(true);
+  });
+
+  it("hands a fallback header to the ps parser", () => {
+    const l = parseCollectorOutput("h pns-ps/1 fallback\nPID   USER     TIME  COMMAND\n    1 root      0:00 /pause\n");
+    expect(l.source).toBe("ps");
+    expect(l.processes[0]).toMatchObject({ pid: 1, user: "root", startTicks: null, args: ["/pause"] });
+  });
+
+  it("falls back to 100 ticks per second when clk is garbage", () => {
+    expect(parseCollectorOutput("h pns-ps/1 clk=abc btime= uptime=x self=\nz 0\n")).toMatchObject({
+      clockTicks: 100,
+      bootTime: null,
+      uptime: null,
+      selfPid: null,
+    });
+  });
+
+  it("never throws and returns well-formed processes on random lines (10,000 runs)", () => {
+    const line = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom("e", "z 3", HEADER, "h pns-ps/1 fallback", "p 1", "p 2", "u 0 10", "g 0::/", "c 6100"),
+      fc
+        .tuple(fc.constantFrom("p ", "s ", "u ", "g ", "c ", "h "), fc.string({ maxLength: 60 }))
+        .map(([a, b]) => a + b),
+      fc.integer({ min: 1, max: 9 }).map((n) => `s ${statLine(n, "x")}`),
+      fc.uint8Array({ maxLength: 40 }).map((b) => `c ${Buffer.from(b).toString("hex")}`),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), (lines) => {
+        const l = parseCollectorOutput(lines.join("\n"), { maxProcesses: 5 });
+        expect(l.processes.length).toBeLessThanOrEqual(5);
+        for (const p of l.processes) {
+          expect(Number.isSafeInteger(p.pid)).toBe(true);
+          expect(Array.isArray(p.args)).toBe(true);
+          expect(p.state.length).toBeLessThanOrEqual(1);
+        }
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it("never throws on random bytes decoded as text (10,000 runs)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const text = `${HEADER}\n${new TextDecoder().decode(bytes)}`;
+        expect(() => parseCollectorOutput(text)).not.toThrow();
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
+
+describe("decodeCmdline", () => {
+  const cases: { name: string; hex: string; args: string[] }[] = [
+    { name: "empty (kernel thread, zombie)", hex: "", args: [] },
+    { name: "args with the trailing NUL dropped", hex: hexOf(["sleep", "1000"]), args: ["sleep", "1000"] },
+    { name: "an empty argument in the middle", hex: hexOf(["a", "", "b"]), args: ["a", "", "b"] },
+    { name: "newlines and spaces kept", hex: hexOf(["sh", "a b\nc"]), args: ["sh", "a b\nc"] },
+    { name: "invalid UTF-8 as U+FFFD", hex: "fffe2078" + "00", args: ["\ufffd\ufffd x"] },
+    {
+      name: "a rewritten title without NUL",
+      hex: Buffer.from("nginx: worker").toString("hex"),
+      args: ["nginx: worker"],
+    },
+    { name: "odd-length hex cut short", hex: "61626", args: ["ab"] },
+    { name: "non-hex garbage", hex: "zz", args: [] },
+    { name: "a NUL right after a broken sequence", hex: "e2820061" + "00", args: ["\ufffd", "a"] },
+  ];
+  it.each(cases)("decodes $name", ({ hex, args }) => {
+    expect(decodeCmdline(hex)).toEqual(args);
+  });
+});

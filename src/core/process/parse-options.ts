@@ -1,0 +1,17 @@
+/** Processes kept from one listing unless configured otherwise. @default 2000 */
+export const DEFAULT_MAX_PROCESSES = 2000;
+
+/** Options of the listing parsers. */
+export interface ParseOptions {
+  /** Processes kept (lowest PIDs first); more make the listing incomplete. @default 2000 */
+  maxProcesses?: number;
+  /** Names for numeric uids; uid 0 is always `root`, others without a name are shown as the number. */
+  users?: ReadonlyMap<number, string>;
+}
+
+/** The display name of a uid: `root` for 0, the mapped name, else the number as text (`?` when unknown). */
+export function userName(uid: number | null, users?: ReadonlyMap<number, string>): string {
+  if (uid === null) return "?";
+  if (uid === 0) return "root";
+  return users?.get(uid) ?? String(uid);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { createRedactor } from "../redact/redactor.js";
+import { MASK } from "../redact/rules.js";
+import { cmdlineSha256 } from "./fingerprint.js";
+import { escapeControl, formatCpuTime, toRows, truncate } from "./rows.js";
+import { aListing, aProcess } from "./test-builders.js";
+
+const redactor = createRedactor();
+
+describe("toRows", () => {
+  it("formats a row: M:SS, ISO start, redacted command, fingerprint", () => {
+    const p = aProcess({ pid: 7, cpuTicks: 12_345, startTicks: 250, args: ["app", "--password=x"] });
+    const [row] = toRows(aListing([p]), redactor);
+    expect(row).toEqual({
+      pid: 7,
+      ppid: 1,
+      user: "root",
+      container: null,
+      role: "app",
+      state: "S",
+      cpuTime: "2:03",
+      startedAt: new Date((1796000000 + 2.5) * 1000).toISOString(),
+      rssKb: 1024,
+      command: `app --password=${MASK}`,
+      fingerprint: { pid: 7, startTicks: 250, cmdSha256: cmdlineSha256(p.cmdHex) },
+    });
+  });
+
+  it("sorts by PID", () => {
+    const rows = toRows(aListing([aProcess({ pid: 10 }), aProcess({ pid: 2 })]), redactor);
+    expect(rows.map((r) => r.pid)).toEqual([2, 10]);
+  });
+
+  const noFingerprint: { name: string; listing: ReturnType<typeof aListing> }[] = [
+    { name: "pause", listing: aListing([aProcess({ pid: 1, role: "pause" })]) },
+    { name: "debug", listing: aListing([aProcess({ pid: 1, role: "debug" })]) },
+    { name: "ps fallback", listing: aListing([aProcess({ pid: 1, startTicks: null })], { source: "ps" }) },
+  ];
+  it.each(noFingerprint)("gives no fingerprint to $name rows", ({ listing }) => {
+    expect(toRows(listing, redactor)[0]?.fingerprint).toBeNull();
+  });
+
+  it("shows [comm] for an empty command line", () => {
+    expect(toRows(aListing([aProcess({ pid: 2, args: [], comm: "kthreadd" })]), redactor)[0]?.command).toBe(
+      "[kthreadd]",
+    );
+  });
+
+  it("escapes control characters and caps the command", () => {
+    const rows = toRows(
+      aListing([aProcess({ pid: 2, args: ["sh", "-c", `a\nb\x1b[31m${"x".repeat(500)}`] })]),
+      redactor,
+      {
+        maxCommandChars: 40,
+      },
+    );
+    expect(rows[0]?.command).toBe(`sh -c a\\x0ab\\x1b[31m${"x".repeat(19)}…`);
+    expect(rows[0]?.command.length).toBe(40);
+  });
+
+  it("has no start time without a boot time", () => {
+    expect(toRows(aListing([aProcess({ pid: 2 })], { bootTime: null }), redactor)[0]?.startedAt).toBeNull();
+  });
+});
+
+describe("row formatting", () => {
+  const times: { ticks: number | null; text: string }[] = [
+    { ticks: 0, text: "0:00" },
+    { ticks: 5999, text: "0:59" },
+    { ticks: 6000, text: "1:00" },
+    { ticks: 750_700, text: "125:07" },
+    { ticks: null, text: "-" },
+  ];
+  it.each(times)("formats $ticks ticks as $text", ({ ticks, text }) => {
+    expect(formatCpuTime(ticks, 100)).toBe(text);
+  });
+
+  const escapes: { name: string; input: string; output: string }[] = [
+    { name: "newline", input: "a\nb", output: "a\\x0ab" },
+    { name: "tab", input: "a\tb", output: "a\\x09b" },
+    { name: "DEL and C1", input: "\x7f\x9b", output: "\\x7f\\x9b" },
+    { name: "right-to-left override", input: "a\u202eb", output: "a\\u202eb" },
+    { name: "zero-width space", input: "a\u200bb", output: "a\\u200bb" },
+    { name: "plain text unchanged", input: "nginx: worker ✓", output: "nginx: worker ✓" },
+  ];
+  it.each(escapes)("escapes $name", ({ input, output }) => {
+    expect(escapeControl(input)).toBe(output);
+  });
+
+  it("never cuts a surrogate pair", () => {
+    expect(truncate("ab😀cd", 4)).toBe("ab…");
+    expect(truncate("abc", 3)).toBe("abc");
+  });
+});

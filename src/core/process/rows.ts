@@ -1,0 +1,97 @@
+import type { Redactor } from "../redact/redactor.js";
+import { fingerprintOf } from "./fingerprint.js";
+import type { ProcessInfo, ProcessListing, ProcessRow } from "./types.js";
+
+/** Characters of a command shown before it is cut with `…`. @default 300 */
+export const DEFAULT_MAX_COMMAND_CHARS = 300;
+
+/** Options of {@link toRows}. */
+export interface RowOptions {
+  /** Characters of a command shown before it is cut with `…`. @default 300 */
+  maxCommandChars?: number;
+}
+
+/**
+ * Control characters (C0, DEL, C1) and invisible reordering or zero-width characters that could disguise a command
+ * in chat; each becomes a visible `\xNN` or `\uNNNN` escape.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/** Makes control and invisible characters visible: a newline becomes `\x0a`, ESC `\x1b`, U+202E `\u202e`. */
+export function escapeControl(s: string): string {
+  UNSAFE.lastIndex = 0;
+  return UNSAFE.test(s) ? s.replace(UNSAFE, escapeChar) : s;
+}
+
+/** Cuts a string to at most `max` characters, ending with `…` when cut (never inside a surrogate pair). */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = Math.max(0, max - 1);
+  const code = s.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${s.slice(0, end)}…`;
+}
+
+/** CPU time as ps prints it: `M:SS`, minutes unbounded (`0:00`, `125:07`); `-` when unknown. */
+export function formatCpuTime(ticks: number | null, clockTicks: number): string {
+  if (ticks === null || clockTicks <= 0) return "-";
+  const seconds = Math.floor(ticks / clockTicks);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/** When a process started (ISO 8601 UTC), from the boot time and its start ticks; null when either is unknown. */
+export function startedAt(p: ProcessInfo, listing: Pick<ProcessListing, "bootTime" | "clockTicks">): string | null {
+  if (listing.bootTime === null || p.startTicks === null || listing.clockTicks <= 0) return null;
+  const ms = listing.bootTime * 1000 + Math.floor((p.startTicks * 1000) / listing.clockTicks);
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** The command users see, before escaping: the redacted arguments, or `[comm]` for kernel threads and zombies. */
+export function displayCommand(p: ProcessInfo, redactor: Redactor): string {
+  if (p.args.length === 0 || (p.args.length === 1 && p.args[0] === "")) return `[${redactor.text(p.comm)}]`;
+  return redactor.args(p.args).join(" ");
+}
+
+/**
+ * The process table as users see it, sorted by PID: redacted, escaped, capped commands; fingerprints only for
+ * processes pns may signal (not the pause process, not pns's own, not from the ps fallback).
+ */
+export function toRows(listing: ProcessListing, redactor: Redactor, options: RowOptions = {}): ProcessRow[] {
+  const max = Math.max(1, options.maxCommandChars ?? DEFAULT_MAX_COMMAND_CHARS);
+  const sorted = isSortedByPid(listing.processes)
+    ? listing.processes
+    : [...listing.processes].sort((a, b) => a.pid - b.pid);
+  const rows: ProcessRow[] = new Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i]!;
+    // Cut before escaping so a huge argument costs nothing, then again after (escapes lengthen it).
+    const raw = displayCommand(p, redactor);
+    const command = truncate(escapeControl(raw.length > max * 4 ? raw.slice(0, max * 4) : raw), max);
+    rows[i] = {
+      pid: p.pid,
+      ppid: p.ppid,
+      user: escapeControl(p.user),
+      container: p.container,
+      role: p.role,
+      state: p.state,
+      cpuTime: formatCpuTime(p.cpuTicks, listing.clockTicks),
+      startedAt: startedAt(p, listing),
+      rssKb: p.rssKb,
+      command,
+      fingerprint: p.role === "app" && listing.source === "proc" ? fingerprintOf(p) : null,
+    };
+  }
+  return rows;
+}
+
+function isSortedByPid(ps: readonly ProcessInfo[]): boolean {
+  for (let i = 1; i < ps.length; i++) if (ps[i - 1]!.pid > ps[i]!.pid) return false;
+  return true;
+}

@@ -1,0 +1,143 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { PnsError } from "../errors.js";
+import { checkRedactPattern, createRedactor } from "./redactor.js";
+import { isSecretName, MASK } from "./rules.js";
+
+describe("createRedactor", () => {
+  const r = createRedactor();
+
+  it("keeps flag names and hides values", () => {
+    expect(r.args(["app", "--password=hunter2", "--token", "abc", "DB_PASSWORD=x"])).toEqual([
+      "app",
+      `--password=${MASK}`,
+      "--token",
+      MASK,
+      `DB_PASSWORD=${MASK}`,
+    ]);
+  });
+
+  it("returns the same array when nothing is secret", () => {
+    const args = ["nginx: worker process"];
+    expect(r.args(args)).toBe(args);
+  });
+
+  it("keeps an argument masked as a value acting as the flag it was", () => {
+    expect(r.args(["x", "Bearer", "--token", "s3cret"])).toEqual(["x", "Bearer", MASK, MASK]);
+  });
+
+  it("does not take a following long flag for a secret flag's value", () => {
+    expect(r.args(["mongod", "--auth", "--port", "27017"])).toEqual(["mongod", "--auth", "--port", "27017"]);
+  });
+
+  const extraCases: { name: string; patterns: string[]; input: string; output: string }[] = [
+    { name: "whole match", patterns: ["internal-[0-9]+"], input: "id internal-42 ok", output: `id ${MASK} ok` },
+    { name: "first group only", patterns: ["ticket=(\\w+)"], input: "ticket=abc ok", output: `ticket=${MASK} ok` },
+    { name: "(?i) prefix", patterns: ["(?i)acme-[a-z]+"], input: "ACME-Secret", output: MASK },
+    { name: "several matches", patterns: ["x\\d"], input: "x1 x2 y3", output: `${MASK} ${MASK} y3` },
+  ];
+  it.each(extraCases)("applies extra patterns: $name", ({ patterns, input, output }) => {
+    const rx = createRedactor(patterns);
+    expect(rx.text(input)).toBe(output);
+    expect(rx.args(input.split(" ")).join(" ")).toBe(output);
+  });
+
+  it("rejects an invalid extra pattern with a config error naming it", () => {
+    expect(() => createRedactor(["ok", "(unclosed"])).toThrow(PnsError);
+    try {
+      createRedactor(["ok", "(unclosed"]);
+    } catch (err) {
+      expect((err as PnsError).code).toBe("invalid_config");
+      expect((err as PnsError).userMessage).toContain("#2");
+    }
+  });
+
+  it("checks patterns for config validation", () => {
+    expect(checkRedactPattern("abc")).toBeNull();
+    expect(checkRedactPattern("a*")).toContain("empty");
+    expect(checkRedactPattern("[")).not.toBeNull();
+  });
+
+  const names: { name: string; secret: boolean }[] = [
+    { name: "password", secret: true },
+    { name: "db-password", secret: true },
+    { name: "DB_PASSWORD", secret: true },
+    { name: "spring.datasource.password", secret: true },
+    { name: "pass", secret: true },
+    { name: "db_pwd", secret: true },
+    { name: "dbPass", secret: true },
+    { name: "bypass", secret: false },
+    { name: "author", secret: false },
+    { name: "password-file", secret: false },
+    { name: "port", secret: false },
+    { name: "oauth", secret: false },
+  ];
+  it.each(names)("isSecretName($name) is $secret", ({ name, secret }) => {
+    expect(isSecretName(name)).toBe(secret);
+  });
+});
+
+describe("redactor properties", () => {
+  const r = createRedactor(["(?i)corp-[0-9a-f]{8}"]);
+  const word = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom("--password", "Bearer", "-u", "-p", "mysql", "=", "a:b", "@", "://", "--", "-", "Authorization:"),
+  );
+  const secret = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._~]{9,29}$/);
+  const hex8 = fc.stringMatching(/^[0-9a-f]{8}$/);
+  const embed: fc.Arbitrary<[string[], string]> = fc.oneof(
+    secret.map((s): [string[], string] => [[`--password=${s}`], s]),
+    secret.map((s): [string[], string] => [["--api-key", s], s]),
+    secret.map((s): [string[], string] => [[`DB_PASSWORD=${s}`], s]),
+    secret.map((s): [string[], string] => [[`postgres://app:${s}@db/app`], s]),
+    secret.map((s): [string[], string] => [["-H", `Authorization: Bearer ${s}`], s]),
+    secret.map((s): [string[], string] => [["Bearer", s], s]),
+    secret.map((s): [string[], string] => [["-u", `bob:${s}`], s]),
+    fc.stringMatching(/^[A-Za-z0-9]{36}$/).map((s): [string[], string] => [[`ghp_${s}`], s]),
+    fc.stringMatching(/^[A-Z0-9]{16}$/).map((s): [string[], string] => [[`AKIA${s}`], s]),
+    fc.stringMatching(/^[A-Za-z0-9-]{20,30}$/).map((s): [string[], string] => [[`xoxb-${s}`], s]),
+    hex8.map((s): [string[], string] => [[`corp-${s}`], `corp-${s}`]),
+  );
+
+  it("hides a generated secret embedded anywhere in a random command line (10,000 runs)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(word, { maxLength: 6 }),
+        embed,
+        fc.array(word, { maxLength: 6 }),
+        (pre, [secretArgs, s], post) => {
+          fc.pre(![...pre, ...post].some((w) => w.includes(s.slice(0, 8))));
+          const out = r.args(["app", ...pre, ...secretArgs, ...post]).join(" ");
+          expect(out).not.toContain(s);
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it("hides a generated secret in free text among random words (10,000 runs)", () => {
+    const plain = fc.stringMatching(/^[a-z0-9]{1,10}$/);
+    fc.assert(
+      fc.property(
+        fc.array(plain, { maxLength: 6 }),
+        embed,
+        fc.array(plain, { maxLength: 6 }),
+        (pre, [secretArgs, s], post) => {
+          fc.pre(![...pre, ...post].some((w) => w.includes(s.slice(0, 8))));
+          expect(r.text([...pre, ...secretArgs, ...post].join(" "))).not.toContain(s);
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it("never throws on random input (10,000 runs)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 80, unit: "binary" }), { maxLength: 8 }), (args) => {
+        expect(Array.isArray(r.args(args))).toBe(true);
+        expect(typeof r.text(args.join("\n"))).toBe("string");
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
