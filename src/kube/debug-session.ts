@@ -62,13 +62,19 @@ const MIN_REMAINING_MS = 60_000;
 const IMAGE_PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"]);
 const START_FAILURE_REASONS = new Set(["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 
+/** An attachment and the pod holding its debug container, as last seen (running). */
+export interface Attached {
+  attachment: DebugAttachment;
+  pod: V1Pod;
+}
+
 /** Gets a debug container in the pod (or a copy of it), reusing a running one where it can. */
 export async function attachDebugContainer(
   deps: SessionDeps,
   settings: DebugSettings,
   pod: V1Pod,
   request: AttachRequest,
-): Promise<DebugAttachment> {
+): Promise<Attached> {
   const namespace = pod.metadata?.namespace ?? "default";
   const name = pod.metadata?.name ?? "";
   const shares = pod.spec?.shareProcessNamespace === true;
@@ -91,28 +97,31 @@ export async function attachDebugContainer(
     }
   }
   const want = { image: settings.image, targetContainerName, securityContext };
-  const attachment = (container: string, reused: boolean, expiresAtMs: number | null): DebugAttachment => ({
-    strategy,
-    pod: name,
-    container,
-    image: settings.image,
-    targetContainer: targetContainerName,
-    copyOf: null,
-    reused,
-    expiresAt: new Date(expiresAtMs ?? deps.now() + settings.lifetimeSeconds * 1000).toISOString(),
+  const attachment = (container: string, reused: boolean, expiresAtMs: number | null, seen: V1Pod): Attached => ({
+    attachment: {
+      strategy,
+      pod: name,
+      container,
+      image: settings.image,
+      targetContainer: targetContainerName,
+      copyOf: null,
+      reused,
+      expiresAt: new Date(expiresAtMs ?? deps.now() + settings.lifetimeSeconds * 1000).toISOString(),
+    },
+    pod: seen,
   });
   let current = pod;
   for (let attempt = 0; attempt < 3; attempt++) {
     const reusable = findReusableEphemeral(current, want, deps.now(), MIN_REMAINING_MS);
-    if (reusable) return attachment(reusable.name, true, reusable.expiresAtMs);
+    if (reusable) return attachment(reusable.name, true, reusable.expiresAtMs, current);
     const starting = findStartingEphemeral(current, want);
     if (starting) {
       const running = await waitForContainer(deps, settings, current, starting, "ephemeral", request.onProgress);
-      return attachment(starting, true, startedAt(running, starting) + settings.lifetimeSeconds * 1000);
+      return attachment(starting, true, startedAt(running, starting) + settings.lifetimeSeconds * 1000, running);
     }
     const container = buildEphemeralContainer(
       {
-        name: debugContainerName(deps.shortId()),
+        name: freshName(current, deps.shortId),
         image: settings.image,
         lifetimeSeconds: settings.lifetimeSeconds,
         securityContext,
@@ -133,8 +142,8 @@ export async function attachDebugContainer(
         },
         setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
       );
-      await waitForContainer(deps, settings, patched, container.name, "ephemeral", request.onProgress);
-      return attachment(container.name, false, null);
+      const running = await waitForContainer(deps, settings, patched, container.name, "ephemeral", request.onProgress);
+      return attachment(container.name, false, null, running);
     } catch (err) {
       if (!isConflict(err)) throw ephemeralPatchError(err, namespace, name);
       current = await kubeCall({ verb: "get", resource: "pods", namespace, name }, () =>
@@ -171,18 +180,21 @@ async function attachCopy(
   source: V1Pod,
   request: AttachRequest,
   securityContext: V1SecurityContext | undefined,
-): Promise<DebugAttachment> {
+): Promise<Attached> {
   const namespace = source.metadata?.namespace ?? "default";
   const sourceName = source.metadata?.name ?? "";
-  const attachment = (pod: string, container: string, reused: boolean, expiresAt: string): DebugAttachment => ({
-    strategy: "copy",
+  const attachment = (pod: V1Pod, container: string, reused: boolean, expiresAt: string): Attached => ({
+    attachment: {
+      strategy: "copy",
+      pod: pod.metadata?.name ?? "",
+      container,
+      image: settings.image,
+      targetContainer: null,
+      copyOf: sourceName,
+      reused,
+      expiresAt,
+    },
     pod,
-    container,
-    image: settings.image,
-    targetContainer: null,
-    copyOf: sourceName,
-    reused,
-    expiresAt,
   });
   const copies = await kubeCall({ verb: "list", resource: "pods", namespace }, () =>
     deps.core.listNamespacedPod({ namespace, labelSelector: MANAGED_BY_SELECTOR }),
@@ -191,16 +203,11 @@ async function attachCopy(
     if (copy.metadata?.annotations?.[COPY_OF_ANNOTATION] !== sourceName) continue;
     const container = reusableCopyContainer(copy, settings.image, deps.now(), MIN_REMAINING_MS);
     if (container) {
-      return attachment(
-        copy.metadata?.name ?? "",
-        container,
-        true,
-        copy.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? "",
-      );
+      return attachment(copy, container, true, copy.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? "");
     }
   }
   const expiresAt = new Date(deps.now() + settings.lifetimeSeconds * 1000).toISOString();
-  const debugName = debugContainerName(deps.shortId());
+  const debugName = freshName(source, deps.shortId);
   for (let attempt = 0; ; attempt++) {
     const copyName = copyPodName(sourceName, deps.shortId());
     const body = buildPodCopy(
@@ -212,8 +219,8 @@ async function attachCopy(
     request.onProgress?.(`creating debug copy ${copyName} of ${sourceName}…`);
     try {
       const created = await deps.core.createNamespacedPod({ namespace, body });
-      await waitForContainer(deps, settings, created, debugName, "container", request.onProgress);
-      return attachment(copyName, debugName, false, expiresAt);
+      const running = await waitForContainer(deps, settings, created, debugName, "container", request.onProgress);
+      return attachment(running, debugName, false, expiresAt);
     } catch (err) {
       // A name taken by chance: draw another.
       if (isConflict(err) && attempt < 2) continue;
@@ -321,7 +328,7 @@ export async function waitForContainer(
         finish({
           error: new PnsError(
             "timeout",
-            `The debug container ${container} in ${name} was not running after ${Math.round(settings.startTimeoutMs / 1000)} s (${lastProgress.replace(/…$/, "")}).`,
+            `The debug container ${container} in ${name} was not running after ${seconds(settings.startTimeoutMs)} s (${lastProgress.replace(/…$/, "")}).`,
             { hint: "Try again in a minute; the image may still be pulling." },
           ),
         }),
@@ -369,4 +376,24 @@ export async function waitForContainer(
 /** True when a container name is one of pns's debug containers. */
 export function isDebugContainerName(name: string): boolean {
   return name.startsWith(DEBUG_CONTAINER_PREFIX);
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
+}
+
+/** A debug container name no container of the pod has yet (a patch with a taken name would modify that container). */
+function freshName(pod: V1Pod, shortId: () => string): string {
+  const taken = new Set(
+    [
+      ...(pod.spec?.containers ?? []),
+      ...(pod.spec?.initContainers ?? []),
+      ...(pod.spec?.ephemeralContainers ?? []),
+    ].map((c) => c.name),
+  );
+  for (let i = 0; i < 10; i++) {
+    const name = debugContainerName(shortId());
+    if (!taken.has(name)) return name;
+  }
+  throw new PnsError("internal", "pns could not find a free name for its debug container.");
 }

@@ -24,8 +24,7 @@ export function httpCodeOf(err: unknown): number | null {
   // Watch failures carry the HTTP code as statusCode.
   const statusCode = (err as { statusCode?: unknown } | null)?.statusCode;
   if (typeof statusCode === "number") return statusCode;
-  const message = err instanceof Error ? err.message : typeof err === "object" && err ? String(err) : "";
-  const m = /Unexpected server response: (\d{3})/.exec(message);
+  const m = /Unexpected server response: (\d{3})/.exec(errorMessage(err));
   return m ? Number(m[1]) : null;
 }
 
@@ -151,4 +150,18 @@ export async function kubeCall<T>(op: KubeOperation, call: () => Promise<T>): Pr
   } catch (err) {
     throw toPnsError(err, op);
   }
+}
+
+/**
+ * The message of anything thrown, including the ErrorEvent a refused WebSocket gives (whose request object holds the
+ * bearer token: never keep that object as a cause).
+ */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (err && typeof err === "object") {
+    const { message, error } = err as { message?: unknown; error?: unknown };
+    if (typeof message === "string") return message;
+    if (error instanceof Error) return error.message;
+  }
+  return typeof err === "string" ? err : "";
 }

@@ -13,11 +13,11 @@ import {
   SignalExit,
   scriptArgv,
 } from "../core/process/scripts.js";
-import type { Fingerprint, ProcessListing } from "../core/process/types.js";
+import type { Fingerprint, ProcessInfo, ProcessListing } from "../core/process/types.js";
 import { SIGNALS, type SignalName } from "../core/signals.js";
 import { attributeListing, podContainers } from "./attribution.js";
 import { type ClusterClients, clusterClients } from "./clusters.js";
-import { type AttachRequest, attachDebugContainer, type DebugSettings } from "./debug-session.js";
+import { type Attached, type AttachRequest, attachDebugContainer, type DebugSettings } from "./debug-session.js";
 import { type FileContent, toFileContent } from "./file-content.js";
 import { isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
 import {
@@ -194,7 +194,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
   const seen = new Map<string, V1Pod>();
   const key = (namespace: string, pod: string) => `${namespace}/${pod}`;
   /** Attaches in flight in this process, so two `ps` of one pod share one. */
-  const attaching = new Map<string, Promise<DebugAttachment>>();
+  const attaching = new Map<string, Promise<Attached>>();
 
   const exec = async (location: DebugLocation, argv: string[], maxBytes: number) => {
     const c = await clients();
@@ -225,13 +225,15 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       );
     }
     const listing = parseCollectorOutput(result.stdout.toString("utf8"), { maxProcesses: cluster.debug.maxProcesses });
-    // Container IDs come from the pod's status; a container started after we read the pod is read again.
-    let containers = podContainers(pod, location.container);
-    if (cachedPod && listing.processes.some((p) => p.cgroups.length > 0 && !knownContainer(p.cgroups, containers))) {
-      containers = podContainers(await readPod(location.namespace, location.pod), location.container);
+    // Container IDs come from the pod's status; when a process sits in a container we do not know yet (started after
+    // the pod was read), read the pod again.
+    let attributed = attributeListing(listing, podContainers(pod, location.container));
+    if (cachedPod && attributed.processes.some(unattributed)) {
+      const fresh = await readPod(location.namespace, location.pod);
+      attributed = attributeListing(listing, podContainers(fresh, location.container));
     }
     return {
-      listing: attributeListing(listing, containers),
+      listing: attributed,
       location,
       takenAt: new Date(now()).toISOString(),
     };
@@ -252,7 +254,8 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
         "/",
       );
       const inFlight = attaching.get(flightKey);
-      if (inFlight) return inFlight;
+      // Another `ps` of this pod in this process is attaching: share its debug container.
+      if (inFlight) return { ...(await inFlight).attachment, reused: true };
       const sessionDeps = { kc: c.kc, core: c.core, now, shortId };
       const run = async () => {
         try {
@@ -261,7 +264,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
             strategy: strategyChoice,
           });
         } catch (err) {
-          // `auto` falls back to a copy when the cluster has no ephemeral containers or pns may not add them.
+          // `auto` falls back to a copy when the cluster has no ephemeral containers.
           const fallback =
             strategyChoice === null &&
             cluster.debug.strategy === "auto" &&
@@ -274,9 +277,9 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       };
       const promise = run().finally(() => attaching.delete(flightKey));
       attaching.set(flightKey, promise);
-      const attachment = await promise;
-      // The pod changed (a new debug container or a copy): read it afresh when listing.
-      if (!attachment.reused || attachment.strategy === "copy") seen.delete(key(target.namespace, attachment.pod));
+      const { attachment, pod } = await promise;
+      // The pod as seen when its debug container ran, so listing needs no second read.
+      seen.set(key(target.namespace, attachment.pod), pod);
       return attachment;
     },
 
@@ -408,10 +411,11 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
   };
 }
 
-function knownContainer(cgroups: string[], containers: { ids: Map<string, string> }): boolean {
-  for (const line of cgroups) for (const id of containers.ids.values()) if (line.includes(id)) return true;
-  // The pod sandbox (pause) has its own id, never in the statuses: only a miss on a container-looking line counts.
-  return !cgroups.some((line) => /cri-containerd-|docker-|crio-/.test(line));
+/** A process in a container cgroup that no container status names (the pause sandbox has its own id). */
+function unattributed(p: ProcessInfo): boolean {
+  return (
+    p.container === null && p.role !== "pause" && p.cgroups.some((line) => /cri-containerd-|docker-|crio-/.test(line))
+  );
 }
 
 function processGone(pid: number): PnsError {

@@ -2,7 +2,7 @@ import type { KubeConfig, V1Status } from "@kubernetes/client-node";
 import { Exec } from "@kubernetes/client-node";
 import { WebSocketHandler } from "@kubernetes/client-node/dist/web-socket-handler.js";
 import { PnsError } from "../core/errors.js";
-import { toPnsError } from "./kube-errors.js";
+import { errorMessage, httpCodeOf, toPnsError } from "./kube-errors.js";
 
 /** Where a command runs. */
 export interface ExecTarget {
@@ -159,15 +159,24 @@ export function execInContainer(
           );
         });
       })
-      .catch((err: unknown) =>
-        finish({
-          error: toPnsError(err, {
-            verb: "create",
-            resource: "pods/exec",
-            namespace: target.namespace,
-            name: target.pod,
-          }),
-        }),
-      );
+      .catch((err: unknown) => finish({ error: execRefused(err, target) }));
   });
+}
+
+/** Translates a refused exec upgrade: the handshake carries only the HTTP code. */
+function execRefused(raw: unknown, target: ExecTarget): PnsError {
+  // Keep only the message: the WebSocket's error event carries the request, bearer token included.
+  const err = new Error(errorMessage(raw) || "the exec connection failed");
+  const code = httpCodeOf(err);
+  if (code === 404) {
+    return new PnsError("not_found", `Pod ${target.pod} is gone from namespace ${target.namespace}.`, { cause: err });
+  }
+  if (code === 400 || code === 500) {
+    return new PnsError(
+      "exec_failed",
+      `pns could not run a command in ${target.pod}/${target.container}: the container is not running.`,
+      { cause: err, hint: "Run the command again: pns starts a new debug container when the old one has ended." },
+    );
+  }
+  return toPnsError(err, { verb: "create", resource: "pods/exec", namespace: target.namespace, name: target.pod });
 }

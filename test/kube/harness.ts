@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DebugConfig } from "../../src/core/config/types.js";
+import type { Fingerprint, ProcessInfo } from "../../src/core/process/types.js";
+import { buildClusterClients } from "../../src/kube/clusters.js";
+import { createKubeDebugger, type KubeDebuggerDeps, type PodDebugger } from "../../src/kube/pod-debugger.js";
+import { startSimulator } from "../../src/local/sim/index.js";
+
+/** The debug settings the kube tests run with. */
+export const testDebugConfig: DebugConfig = {
+  image: "busybox:1.36",
+  profile: "general",
+  containerLifetimeMs: 3_600_000,
+  strategy: "auto",
+  maxProcesses: 2000,
+  maxFileBytes: 65536,
+  maxFileLines: 200,
+  execTimeoutMs: 10_000,
+};
+
+/** A running simulator with its kubeconfig on disk. */
+export type Sim = Awaited<ReturnType<typeof startSimulator>> & { kubeconfigPath: string };
+
+/** Starts the simulator's seed scenario and writes its kubeconfig to a temp file. */
+export async function startSim(podStartDelayMs = 30): Promise<Sim> {
+  const sim = await startSimulator({ port: 0, scenario: "seed", podStartDelayMs });
+  const dir = mkdtempSync(join(tmpdir(), "pns-kube-"));
+  const kubeconfigPath = join(dir, "kubeconfig");
+  writeFileSync(kubeconfigPath, sim.kubeconfig);
+  return Object.assign(sim, { kubeconfigPath });
+}
+
+/** Ids `t0001`, `t0002` … so names are predictable. */
+export function counterIds(prefix = "t"): () => string {
+  let n = 0;
+  return () => `${prefix}${String(++n).padStart(4, "0")}`;
+}
+
+/** A PodDebugger on the simulator, with its own client set (not the module cache). */
+export async function debuggerFor(
+  sim: Sim,
+  debug: Partial<DebugConfig> = {},
+  deps: KubeDebuggerDeps = {},
+): Promise<PodDebugger> {
+  const access = { kind: "kubeconfig", path: sim.kubeconfigPath, context: null } as const;
+  const clients = await buildClusterClients(access);
+  return createKubeDebugger(
+    { name: "sim", access, debug: { ...testDebugConfig, ...debug } },
+    { settleMs: 20, shortId: counterIds(), startTimeoutMs: 5000, clients, ...deps },
+  );
+}
+
+/** The fingerprint of a listed process, as core computes it. */
+export function fingerprint(p: ProcessInfo): Fingerprint {
+  return { pid: p.pid, startTicks: p.startTicks ?? -1, cmdSha256: createHash("sha256").update(p.cmdHex).digest("hex") };
+}
+
+/** Counts the simulator's requests of one route (all when omitted) since `from`. */
+export function requestsSince(sim: Sim, from: number, route?: string, status?: number): number {
+  return sim.requests.entries
+    .slice(from)
+    .filter((e) => (route === undefined || e.route === route) && (status === undefined || e.status === status)).length;
+}

@@ -1,0 +1,437 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Target } from "../../src/core/command/types.js";
+import { PnsError } from "../../src/core/errors.js";
+import type { ProcessInfo } from "../../src/core/process/types.js";
+import { buildClusterClients } from "../../src/kube/clusters.js";
+import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
+import { createKubeDebugger, type DebugLocation, type PodDebugger } from "../../src/kube/pod-debugger.js";
+import { counterIds, debuggerFor, fingerprint, requestsSince, type Sim, startSim, testDebugConfig } from "./harness.js";
+
+let sim: Sim;
+beforeAll(async () => {
+  sim = await startSim(30);
+});
+afterAll(async () => {
+  await sim.close();
+});
+beforeEach(() => {
+  sim.faults.clear();
+});
+
+const locate = (namespace: string, a: { pod: string; container: string }): DebugLocation => ({
+  namespace,
+  pod: a.pod,
+  container: a.container,
+});
+
+async function attachTo(d: PodDebugger, namespace: string, target: Target, extra: Record<string, unknown> = {}) {
+  const resolved = await d.resolveTarget(namespace, target);
+  const progress: string[] = [];
+  const attachment = await d.attach(resolved, { requestedBy: "U1", onProgress: (m) => progress.push(m), ...extra });
+  return { resolved, attachment, progress, location: locate(namespace, attachment) };
+}
+
+async function failure(promise: Promise<unknown>): Promise<PnsError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof PnsError) return err;
+    throw err;
+  }
+  throw new Error("expected a PnsError");
+}
+
+const byArgs = (ps: ProcessInfo[], start: string) => ps.find((p) => p.args.join(" ").startsWith(start));
+
+describe("the task page's walkthrough, end to end", () => {
+  it("lists /pause, the nginx master and worker and sh; SIGHUP renews the worker; reads nginx.conf via /proc/8/root", async () => {
+    const d = await debuggerFor(sim);
+    const { attachment, location, progress } = await attachTo(d, "default", { kind: "auto", name: "nginx" });
+    expect(attachment).toMatchObject({ strategy: "shared", pod: "nginx", targetContainer: null, reused: false });
+    expect(progress).toContain("pulling image busybox:1.36…");
+
+    const { listing } = await d.listProcesses(location);
+    const rows = listing.processes.map((p) => [p.pid, p.user, p.container, p.role, p.args.join(" ")]);
+    expect(rows.slice(0, 4)).toEqual([
+      [1, "root", null, "pause", "/pause"],
+      [8, "root", "nginx", "app", "nginx: master process nginx -g daemon off;"],
+      [14, "101", "nginx", "app", "nginx: worker process"],
+      [15, "root", "shell", "app", "sh"],
+    ]);
+    expect(listing.processes.filter((p) => p.role === "debug").every((p) => p.container === attachment.container)).toBe(
+      true,
+    );
+
+    const master = byArgs(listing.processes, "nginx: master")!;
+    const { before, after } = await d.sendSignal({ location, fingerprint: fingerprint(master), signal: "HUP" });
+    expect(byArgs(before.listing.processes, "nginx: worker")?.pid).toBe(14);
+    expect(byArgs(after.listing.processes, "nginx: master")?.pid).toBe(8);
+    const worker = byArgs(after.listing.processes, "nginx: worker");
+    expect(worker?.pid).toBeGreaterThan(15);
+    expect(worker?.container).toBe("nginx");
+
+    const file = await d.readFile({ location, pid: 8, path: "/etc/nginx/nginx.conf" });
+    expect(file.binary).toBe(false);
+    expect(file.text).toMatch(/^user nginx;\nworker_processes +\S+;\n/);
+    expect(file.truncated).toBe(false);
+  });
+});
+
+describe("strategies", () => {
+  it("shared: reuses the running debug container of the same image and target, with no API write", async () => {
+    const first = await attachTo(await debuggerFor(sim, {}, { shortId: counterIds("r") }), "default", {
+      kind: "pod",
+      name: "nginx",
+    });
+    const from = sim.requests.entries.length;
+    const again = await attachTo(await debuggerFor(sim, {}, { shortId: counterIds("s") }), "default", {
+      kind: "pod",
+      name: "nginx",
+    });
+    expect(again.attachment).toMatchObject({ reused: true, container: first.attachment.container });
+    expect(requestsSince(sim, from, "PATCH pods/ephemeralcontainers")).toBe(0);
+    expect(requestsSince(sim, from)).toBe(1);
+  });
+
+  it("ephemeral: targets the first container, or -c; sees that container's processes", async () => {
+    const d = await debuggerFor(sim, {}, { shortId: counterIds("e") });
+    const web = await attachTo(d, "shop", { kind: "deployment", name: "web" });
+    expect(web.attachment).toMatchObject({ strategy: "ephemeral", targetContainer: "web", reused: false });
+    const { listing } = await d.listProcesses(web.location);
+    expect(byArgs(listing.processes, "node server.js")?.container).toBe("web");
+    expect(byArgs(listing.processes, "envoy")).toBeUndefined();
+
+    const envoy = await attachTo(d, "shop", { kind: "pod", name: web.attachment.pod }, { container: "envoy" });
+    expect(envoy.attachment).toMatchObject({ strategy: "ephemeral", targetContainer: "envoy", reused: false });
+    expect(envoy.attachment.container).not.toBe(web.attachment.container);
+  });
+
+  it("copy: a labelled, annotated copy sharing its process namespace, without the source's labels and probes", async () => {
+    const d = await debuggerFor(sim, {}, { shortId: counterIds("c") });
+    const { attachment, resolved, location } = await attachTo(
+      d,
+      "shop",
+      { kind: "deployment", name: "web" },
+      { strategy: "copy" },
+    );
+    expect(attachment).toMatchObject({ strategy: "copy", copyOf: resolved.pod.name, reused: false });
+    expect(attachment.pod).toBe(`${resolved.pod.name}-pns-c0002`);
+    const copy = sim.state.pod("shop", attachment.pod) as V1Pod;
+    expect(copy.metadata?.labels).toEqual({ [MANAGED_BY_LABEL]: "pns" });
+    expect(copy.metadata?.annotations).toMatchObject({
+      "pns.dev/copy-of": resolved.pod.name,
+      "pns.dev/requested-by": "U1",
+    });
+    expect(copy.spec?.shareProcessNamespace).toBe(true);
+    const { listing } = await d.listProcesses(location);
+    expect(byArgs(listing.processes, "node server.js")?.container).toBe("web");
+    expect(byArgs(listing.processes, "envoy")?.container).toBe("envoy");
+    expect(listing.processes[0]).toMatchObject({ pid: 1, role: "pause" });
+
+    const again = await attachTo(d, "shop", { kind: "pod", name: resolved.pod.name }, { strategy: "copy" });
+    expect(again.attachment).toMatchObject({ reused: true, pod: attachment.pod });
+  });
+
+  it("two concurrent ps on one pod add one debug container, not two", async () => {
+    const from = sim.requests.entries.length;
+    const [a, b] = await Promise.all([
+      attachTo(await debuggerFor(sim, {}, { shortId: counterIds("x") }), "shop", { kind: "pod", name: "db-0" }),
+      attachTo(await debuggerFor(sim, {}, { shortId: counterIds("y") }), "shop", { kind: "pod", name: "db-0" }),
+    ]);
+    expect(a.attachment.container).toBe(b.attachment.container);
+    expect([a.attachment.reused, b.attachment.reused].sort()).toEqual([false, true]);
+    expect(requestsSince(sim, from, "PATCH pods/ephemeralcontainers", 200)).toBe(1);
+    expect((sim.state.pod("shop", "db-0") as V1Pod).spec?.ephemeralContainers).toHaveLength(1);
+  });
+
+  it("two concurrent ps in one process share one attach", async () => {
+    const d = await debuggerFor(sim, {}, { shortId: counterIds("z") });
+    const target = await d.resolveTarget("ops", { kind: "daemonset", name: "agent" });
+    const from = sim.requests.entries.length;
+    const [a, b] = await Promise.all([
+      d.attach(target, { requestedBy: "U1" }),
+      d.attach(target, { requestedBy: "U2" }),
+    ]);
+    expect(a.container).toBe(b.container);
+    expect(requestsSince(sim, from, "PATCH pods/ephemeralcontainers")).toBe(1);
+  });
+});
+
+describe("target resolution", () => {
+  beforeAll(() => {
+    sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "worker-b7x2q" },
+        spec: { containers: [{ name: "w", image: "busybox:1.36", command: ["sleep", "9999"] }] },
+      },
+      { immediate: true },
+    );
+  });
+  it.each([
+    ["a pod by name", "default", { kind: "auto", name: "nginx" }, "pod nginx", /^nginx$/, 0],
+    [
+      "a deployment by name (kind auto)",
+      "shop",
+      { kind: "auto", name: "web" },
+      "deployment web",
+      /^web-7d4b9c6f8d-/,
+      1,
+    ],
+    ["deploy/web", "shop", { kind: "deployment", name: "web" }, "deployment web", /^web-/, 1],
+    ["a statefulset", "shop", { kind: "statefulset", name: "db" }, "statefulset db", /^db-0$/, 0],
+    ["a daemonset by name", "ops", { kind: "auto", name: "agent" }, "daemonset agent", /^agent-/, 0],
+    [
+      "a replicaset",
+      "shop",
+      { kind: "replicaset", name: "billing-5f6c8d9b7c" },
+      "replicaset billing-5f6c8d9b7c",
+      /^billing-/,
+      0,
+    ],
+    ["a label selector", "shop", { kind: "selector", selector: "app=web" }, "-l app=web", /^web-/, 1],
+    ["pods named name-…", "default", { kind: "auto", name: "worker" }, "pods named worker-…", /^worker-b7x2q$/, 0],
+  ] as const)("finds %s", async (_name, namespace, target, matchedBy, pod, others) => {
+    const d = await debuggerFor(sim);
+    const resolved = await d.resolveTarget(namespace, target as Target);
+    expect(resolved.matchedBy).toBe(matchedBy);
+    expect(resolved.pod.name).toMatch(pod);
+    expect(resolved.candidates).toHaveLength(others);
+    expect(resolved.pod.phase).toBe("Running");
+  });
+
+  it.each([
+    ["an unknown name", { kind: "auto", name: "nope" }],
+    ["an unknown deployment", { kind: "deployment", name: "nope" }],
+    ["a selector matching nothing", { kind: "selector", selector: "app=nope" }],
+  ] as const)("says not_found for %s", async (_name, target) => {
+    const err = await failure((await debuggerFor(sim)).resolveTarget("shop", target as Target));
+    expect(err.code).toBe("not_found");
+    expect(err.userMessage).toContain("shop");
+  });
+});
+
+describe("signals", () => {
+  async function nginxSession() {
+    const d = await debuggerFor(sim);
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    const { listing } = await d.listProcesses(location);
+    return { d, location, listing };
+  }
+
+  it("refuses a PID recycled between listing and signal", async () => {
+    const { d, location, listing } = await nginxSession();
+    const shell = byArgs(listing.processes, "sh")!;
+    sim.state.recyclePid("default", "nginx", shell.pid, ["sh"]);
+    const err = await failure(d.sendSignal({ location, fingerprint: fingerprint(shell), signal: "TERM" }));
+    expect(err.code).toBe("process_changed");
+  });
+
+  it("says process_gone for a process that exited", async () => {
+    const { d, location } = await nginxSession();
+    const proc = sim.state.spawn("default", "nginx", "shell", ["sleep", "100"]);
+    const { listing } = await d.listProcesses(location);
+    const listed = listing.processes.find((p) => p.pid === proc.pid)!;
+    sim.state.kill("default", "nginx", proc.pid);
+    const err = await failure(d.sendSignal({ location, fingerprint: fingerprint(listed), signal: "TERM" }));
+    expect(err.code).toBe("process_gone");
+  });
+
+  it.each([
+    ["PID 1, the pause process", (ps: ProcessInfo[]) => ps.find((p) => p.pid === 1)!],
+    ["pns's own debug process", (ps: ProcessInfo[]) => ps.find((p) => p.role === "debug" && p.args[0] === "sleep")!],
+  ])("refuses %s", async (_name, pick) => {
+    const { d, location, listing } = await nginxSession();
+    const err = await failure(
+      d.sendSignal({ location, fingerprint: fingerprint(pick(listing.processes)), signal: "HUP" }),
+    );
+    expect(err.code).toBe("not_allowed");
+  });
+});
+
+describe("files", () => {
+  it.each([
+    ["a binary file", "/bin/blob", "ELF\u0000\u0001\u0002", { binary: true, text: null }],
+    ["a file cut at the line cap", "/tmp/lines", "1\n2\n3\n4\n5\n", { text: "1\n2\n3\n", truncated: true, lines: 3 }],
+    ["a file cut at the byte cap", "/tmp/long", "x".repeat(100), { text: "x".repeat(64), truncated: true, bytes: 64 }],
+  ])("reads %s", async (_name, path, content, want) => {
+    sim.state.writeFile("default", "nginx", "nginx", path, content);
+    const d = await debuggerFor(sim, { maxFileLines: 3, maxFileBytes: 64 });
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    expect(await d.readFile({ location, pid: 8, path })).toMatchObject(want);
+  });
+
+  it.each([
+    ["a missing file", "/etc/nope", "not_found"],
+    ["a directory", "/etc/nginx", "invalid_command"],
+    ["a path with ..", "/etc/../../proc/1/environ", "invalid_command"],
+    ["a relative path", "etc/passwd", "invalid_command"],
+  ])("refuses %s", async (_name, path, code) => {
+    const d = await debuggerFor(sim);
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    expect((await failure(d.readFile({ location, pid: 8, path }))).code).toBe(code);
+  });
+});
+
+describe("errors", () => {
+  it("names the missing RBAC verb when the ephemeral container is forbidden", async () => {
+    sim.faults.failNext("PATCH pods/ephemeralcontainers", 403, { message: 'pods "x" is forbidden: User cannot patch' });
+    const err = await failure(
+      attachTo(
+        await debuggerFor(sim, { image: "busybox:1.34" }, { shortId: counterIds("f") }),
+        "shop",
+        { kind: "statefulset", name: "db" },
+        { container: "postgres", strategy: "ephemeral" },
+      ),
+    );
+    expect(err.code).toBe("forbidden");
+    expect(err.userMessage).toBe(
+      "pns may not patch pods/ephemeralcontainers in namespace shop: add the verb to its Role (infra/rbac).",
+    );
+    expect(err.hint).toContain("--copy");
+  });
+
+  it("names pods/exec when exec is forbidden", async () => {
+    const d = await debuggerFor(sim);
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    sim.faults.failNext("GET pods/exec", 403);
+    const err = await failure(d.listProcesses(location));
+    expect(err.code).toBe("forbidden");
+    expect(err.userMessage).toBe(
+      "pns may not create pods/exec in namespace default: add the verb to its Role (infra/rbac).",
+    );
+  });
+
+  it("reports Pod Security admission refusing the general profile", async () => {
+    const err = await failure(attachTo(await debuggerFor(sim), "locked", { kind: "pod", name: "api" }));
+    expect(err.code).toBe("pod_security");
+    expect(err.userMessage).toContain("locked");
+  });
+
+  it("passes Pod Security restricted with the restricted profile", async () => {
+    const { attachment } = await attachTo(await debuggerFor(sim, { profile: "restricted" }), "locked", {
+      kind: "pod",
+      name: "api",
+    });
+    expect(attachment).toMatchObject({ strategy: "ephemeral", targetContainer: "api" });
+  });
+
+  it("says ephemeral containers are disabled on a bare 404, and suggests --copy", async () => {
+    sim.faults.failNext("PATCH pods/ephemeralcontainers", 404, {
+      message: "the server could not find the requested resource",
+    });
+    const err = await failure(
+      attachTo(await debuggerFor(sim, { strategy: "ephemeral" }, { shortId: counterIds("g") }), "shop", {
+        kind: "deployment",
+        name: "billing",
+      }),
+    );
+    expect(err.code).toBe("ephemeral_unsupported");
+    expect(err.hint).toContain("--copy");
+  });
+
+  it("falls back to a copy under strategy auto when ephemeral containers are disabled", async () => {
+    sim.faults.failNext("PATCH pods/ephemeralcontainers", 404, {
+      message: "the server could not find the requested resource",
+    });
+    const { attachment, progress } = await attachTo(await debuggerFor(sim, {}, { shortId: counterIds("h") }), "shop", {
+      kind: "deployment",
+      name: "billing",
+    });
+    expect(attachment.strategy).toBe("copy");
+    expect(progress.some((p) => p.startsWith("Ephemeral containers are disabled for this cluster."))).toBe(true);
+  });
+
+  it("says image_pull when the debug image cannot be pulled", async () => {
+    sim.faults.imagePullFailure("busybox:9.99");
+    const err = await failure(
+      attachTo(await debuggerFor(sim, { image: "busybox:9.99" }), "shop", { kind: "statefulset", name: "db" }),
+    );
+    expect(err.code).toBe("image_pull");
+    expect(err.userMessage).toContain("busybox:9.99");
+  });
+
+  it("times out an exec that does not finish", async () => {
+    const d = await debuggerFor(sim, { execTimeoutMs: 200 });
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    sim.faults.latency("GET pods/exec", 1000);
+    const err = await failure(d.listProcesses(location));
+    expect(err.code).toBe("timeout");
+  });
+
+  it("times out waiting for the debug container", async () => {
+    sim.faults.latency("WATCH pods", 1000);
+    const err = await failure(
+      attachTo(await debuggerFor(sim, { image: "busybox:1.35" }, { startTimeoutMs: 200 }), "shop", {
+        kind: "statefulset",
+        name: "db",
+      }),
+    );
+    expect([err.code, err.userMessage]).toEqual(["timeout", expect.stringContaining("was not running after 0.2 s")]);
+  });
+
+  it("says exec_failed when the exec stream breaks", async () => {
+    const d = await debuggerFor(sim);
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    sim.faults.dropExecAfter(50);
+    const err = await failure(d.listProcesses(location));
+    expect(err.code).toBe("exec_failed");
+  });
+
+  it("says not_found when the pod is gone", async () => {
+    sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "short-lived" },
+        spec: { containers: [{ name: "c", image: "busybox:1.36", command: ["sleep", "9999"] }] },
+      },
+      { immediate: true },
+    );
+    const d = await debuggerFor(sim);
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "short-lived" });
+    sim.state.deletePod("default", "short-lived");
+    expect((await failure(d.listProcesses(location))).code).toBe("not_found");
+  });
+
+  it("says the cluster refused the credentials on a 401", async () => {
+    const access = { kind: "kubeconfig", path: sim.kubeconfigPath, context: null } as const;
+    const clients = await buildClusterClients(access);
+    const user = clients.kc.getCurrentUser();
+    if (user) Object.assign(user, { token: "wrong" });
+    const d = createKubeDebugger({ name: "sim", access, debug: testDebugConfig }, { clients });
+    const err = await failure(d.resolveTarget("default", { kind: "pod", name: "nginx" }));
+    expect(err.code).toBe("forbidden");
+    expect(err.userMessage).toContain("credentials");
+  });
+
+  it("says unavailable when the API server fails", async () => {
+    sim.faults.failNext("GET pods", 503);
+    expect(
+      (await failure((await debuggerFor(sim)).resolveTarget("default", { kind: "pod", name: "nginx" }))).code,
+    ).toBe("unavailable");
+  });
+});
+
+describe("sessions and cleanup", () => {
+  it("lists copies and running ephemeral containers; deletes only expired copies", async () => {
+    const d = await debuggerFor(sim, {}, { shortId: counterIds("k") });
+    const { attachment } = await attachTo(d, "ops", { kind: "daemonset", name: "agent" }, { strategy: "copy" });
+    const sessions = await d.sessions(["ops", "default"]);
+    expect(sessions).toContainEqual(
+      expect.objectContaining({ kind: "copy", namespace: "ops", pod: attachment.pod, requestedBy: "U1" }),
+    );
+    expect(sessions).toContainEqual(expect.objectContaining({ kind: "ephemeral", namespace: "default", pod: "nginx" }));
+    expect(await d.sessions(["o*"])).toEqual(sessions.filter((s) => s.namespace === "ops"));
+
+    const now = await d.cleanup(["ops"]);
+    expect(now.deleted).toEqual([]);
+    expect(now.kept.map((s) => s.pod)).toContain(attachment.pod);
+
+    const later = await debuggerFor(sim, {}, { now: () => Date.now() + 2 * 3_600_000 });
+    const report = await later.cleanup(["ops", "default"]);
+    expect(report.deleted.map((s) => s.pod)).toEqual([attachment.pod]);
+    expect(report.runningEphemeral.some((s) => s.pod === "nginx")).toBe(true);
+    expect(sim.state.hasPod("ops", attachment.pod)).toBe(false);
+  });
+});
