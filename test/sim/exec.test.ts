@@ -84,9 +84,9 @@ describe("the collector script", () => {
     const rec = listing.records.find((r) => r.pid === 8);
     const line = `${rec?.stat[0]} (${rec?.stat[1]}) ${rec?.stat.slice(2).join(" ")}`;
     // The signal script's own parsing, run by a real shell.
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not a template
     const fields = execFileSync("sh", [
       "-c",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not a template
       'st=$1; rest=${st##*) }; set -f; set -- $rest; printf "%s %s %s" "${20}" "${12}" "${13}"',
       "x",
       line,

@@ -141,7 +141,7 @@ export class ExecServer {
         : {
             metadata: {},
             status: "Failure",
-            message: `command terminated with non-zero exit code: error executing command [${exec.command.join(" ")}], exit code ${result.exitCode}`,
+            message: `command terminated with non-zero exit code: error executing command [${shortCommand(exec.command)}], exit code ${result.exitCode}`,
             reason: "NonZeroExitCode",
             details: { causes: [{ reason: "ExitCode", message: String(result.exitCode) }] },
           };
@@ -154,4 +154,10 @@ export class ExecServer {
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();
   }
+}
+
+/** The command as the status message shows it, long scripts cut. */
+function shortCommand(argv: string[]): string {
+  const text = argv.join(" ");
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -97,7 +97,6 @@ export function seedScenario(world: World): void {
     },
     {
       immediate: true,
-      trusted: true,
       ageSeconds: AGE,
       pids: { sandbox: [1], nginx: [8, 14], shell: [15] },
       nextPid: 16,
@@ -155,7 +154,7 @@ export function seedScenario(world: World): void {
       },
       spec: structuredClone(db.spec.template.spec),
     },
-    { immediate: true, trusted: true, ageSeconds: AGE },
+    { immediate: true, ageSeconds: AGE },
   );
 
   world.createPod(
@@ -174,7 +173,7 @@ export function seedScenario(world: World): void {
         ],
       },
     },
-    { immediate: true, trusted: true, ageSeconds: AGE },
+    { immediate: true, ageSeconds: AGE },
   );
 
   const agent = world.addWorkload(
@@ -193,7 +192,7 @@ export function seedScenario(world: World): void {
       },
       spec: structuredClone(agent.spec.template.spec),
     },
-    { immediate: true, trusted: true, ageSeconds: AGE },
+    { immediate: true, ageSeconds: AGE },
   );
 }
 
@@ -214,7 +213,7 @@ function deployment(world: World, ns: string, name: string, hash: string, suffix
         metadata: { name: `${name}-${hash}-${s}`, labels: rsLabels, ownerReferences: [owner("ReplicaSet", rs)] },
         spec: structuredClone(podSpec),
       },
-      { immediate: true, trusted: true, ageSeconds: AGE },
+      { immediate: true, ageSeconds: AGE },
     );
   }
 }

@@ -1,5 +1,5 @@
 import type { SimFile } from "./images.js";
-import { StatusError } from "./status.js";
+import { failureStatus, StatusError } from "./status.js";
 import {
   type Json,
   type PlaceOptions,
@@ -119,7 +119,7 @@ export class SimState {
 
   /** Creates a pod with no admission checks; it starts after the image-pull delay unless `immediate`. */
   createPod(namespace: string, body: Json, opts: PlaceOptions = {}): Json {
-    return this.world.renderPod(this.world.createPod(namespace, body, { trusted: true, ...opts }));
+    return this.world.renderPod(this.world.createPod(namespace, body, opts));
   }
 
   /** Adds a namespace. */
@@ -151,17 +151,7 @@ export class SimState {
 
   private runtime(namespace: string, pod: string, container: string) {
     const rt = this.world.getPod(namespace, pod).containers.get(container);
-    if (!rt)
-      throw new StatusError({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: `container ${container} not found`,
-        reason: "NotFound",
-        details: {},
-        code: 404,
-      });
+    if (!rt) throw new StatusError(failureStatus(404, `container ${container} not found in pod ${namespace}/${pod}`));
     return rt;
   }
 }

@@ -125,8 +125,6 @@ export interface PlaceOptions {
   pids?: Record<string, number[]>;
   /** The next PID of the shared namespace after seeding. */
   nextPid?: number;
-  /** Skip admission (Pod Security): seeded pods. */
-  trusted?: boolean;
 }
 
 const signalNumbers: Record<string, number> = {
@@ -223,6 +221,7 @@ export class World {
     this.listeners.clear();
   }
 
+  /** Adds a namespace (labels such as `pod-security.kubernetes.io/enforce`). */
   addNamespace(name: string, labels: Record<string, string> = {}, ageSeconds = 0): SimNamespace {
     const ns = {
       name,
@@ -246,16 +245,19 @@ export class World {
     return obj;
   }
 
+  /** The key of a pod in {@link World.pods}. */
   podKey(namespace: string, name: string): string {
     return `${namespace}/${name}`;
   }
 
+  /** The pod, or a 404 StatusError. */
   getPod(namespace: string, name: string): SimPod {
     const pod = this.pods.get(this.podKey(namespace, name));
     if (!pod) throw notFound("pods", name);
     return pod;
   }
 
+  /** The pod, or undefined. */
   findPod(namespace: string, name: string): SimPod | undefined {
     return this.pods.get(this.podKey(namespace, name));
   }
