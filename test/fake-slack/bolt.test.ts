@@ -185,6 +185,40 @@ describe("fake Slack against a real Bolt app", () => {
     });
   });
 
+  it("keeps each user's select picks in the state of later clicks on the same message, until it changes", async () => {
+    const { slack, seen } = await startApp((app) => {
+      app.action("pns.test.peek", async ({ ack, body }) => {
+        await ack();
+        seen.actions.push(body);
+      });
+    });
+    const api = (method: string, args: unknown) =>
+      fetch(`${fake.apiUrl}${method}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${fake.botToken}`, "content-type": "application/json" },
+        body: JSON.stringify(args),
+      }).then((r) => r.json() as Promise<{ ts: string }>);
+    const peek = { type: "button", action_id: "pns.test.peek", text: { type: "plain_text", text: "Peek" } };
+    const blocks = [{ ...approveButtons, elements: [approveButtons.elements[1], peek] }];
+    const { ts } = await api("chat.postMessage", { channel: "C0OPS", text: "pick", blocks });
+    const message = fake.workspace.message("C0OPS", ts)!;
+    const click = (user: string) =>
+      slack.send(slack.blockAction({ user, channel: "C0OPS", message, actionId: "pns.test.peek" }));
+    const picked = () =>
+      (seen.actions.at(-1) as { state: { values: Record<string, Record<string, { selected_option: unknown }>> } }).state
+        .values.decide?.["pns.test.signal"]?.selected_option;
+    await slack.send(
+      slack.blockAction({ user: "U0BOB", channel: "C0OPS", message, actionId: "pns.test.signal", value: "HUP" }),
+    );
+    await click("U0CAROL");
+    expect(picked()).toBeNull();
+    await click("U0BOB");
+    expect(picked()).toMatchObject({ value: "HUP" });
+    await api("chat.update", { channel: "C0OPS", ts, text: "pick again", blocks });
+    await click("U0BOB");
+    expect(picked()).toBeNull();
+  });
+
   it("delivers a view_submission with the typed values and honours response_action errors", async () => {
     const { slack, seen } = await startApp();
     await slack.send(slack.slashCommand({ user: "U0ALICE", channel: "C0OPS", text: "ps" }));

@@ -158,11 +158,11 @@ function renderElement(el, ctx) {
       dataset: { testid: `select-${el.action_id}`, actionId: el.action_id },
       "aria-label": el.placeholder?.text || "Choose",
     });
+    const current = ctx.selected?.[el.action_id] ?? el.initial_option?.value;
     select.append(
-      h("option", { value: "", disabled: true, selected: !el.initial_option }, el.placeholder?.text || "Choose…"),
+      h("option", { value: "", disabled: true, selected: current === undefined }, el.placeholder?.text || "Choose…"),
     );
-    const option = (o) =>
-      h("option", { value: o.value, selected: el.initial_option?.value === o.value }, o.text?.text ?? o.value);
+    const option = (o) => h("option", { value: o.value, selected: current === o.value }, o.text?.text ?? o.value);
     for (const o of el.options || []) select.append(option(o));
     for (const g of el.option_groups || []) {
       select.append(h("optgroup", { label: g.label?.text ?? "" }, (g.options || []).map(option)));
@@ -380,7 +380,7 @@ function fileCard(f) {
 }
 
 function renderMessage(m) {
-  const ctx = { channel: m.channel, ts: m.ts };
+  const ctx = { channel: m.channel, ts: m.ts, selected: m.selected };
   const time = new Date(Number(m.ts) * 1000).toLocaleTimeString();
   // Slack shows `text` only when there are no blocks (it is then the notification fallback).
   const content = m.blocks?.length
@@ -543,7 +543,7 @@ async function post(path, body) {
 async function act(control, ctx, el, value) {
   if (ctx.modal) return;
   if (el.confirm && !(await confirmDialog(el.confirm))) {
-    if (control.tagName === "SELECT") control.value = "";
+    if (control.tagName === "SELECT") control.value = ctx.selected?.[el.action_id] ?? "";
     return;
   }
   control.disabled = true;
@@ -604,13 +604,14 @@ async function refresh() {
     const res = await fetch(`/console/state?user=${encodeURIComponent(me)}`);
     const text = await res.text();
     // Re-render only on change, so open selects and the modal keep what the user is doing.
-    if (text === lastStateJson) return;
-    lastStateJson = text;
-    state = JSON.parse(text);
-    renderSidebar();
-    if (!document.activeElement?.matches?.("select.b-select")) renderMessages();
-    else lastStateJson = "";
-    renderModal(state.modal);
+    if (text !== lastStateJson) {
+      lastStateJson = text;
+      state = JSON.parse(text);
+      renderSidebar();
+      if (!document.activeElement?.matches?.("select.b-select")) renderMessages();
+      else lastStateJson = "";
+    }
+    if (state) renderModal(state.modal);
   } catch {
     // The fake may be restarting; the next poll tries again.
   }

@@ -34,7 +34,20 @@ function timelineOf(fake: FakeSlack, channel: string, user: string) {
   const ws = fake.workspace;
   const name = (id: string | undefined) =>
     id === fakeTeam.botUserId ? fakeTeam.botName : ((id && ws.users.get(id)?.realName) ?? id ?? "unknown");
-  const view = (m: FakeMessage, ephemeral: boolean) => ({ ...m, ephemeral, author: name(m.user), isBot: !!m.bot_id });
+  // The console shows this user's picks in selects, by action_id, so a redraw keeps them.
+  const picked = (m: FakeMessage) =>
+    Object.fromEntries(
+      Object.values(ws.selectionsOf(user, channel, m.ts)).flatMap((byAction) =>
+        Object.entries(byAction).map(([actionId, option]) => [actionId, (option as { value?: string } | null)?.value]),
+      ),
+    );
+  const view = (m: FakeMessage, ephemeral: boolean) => ({
+    ...m,
+    ephemeral,
+    author: name(m.user),
+    isBot: !!m.bot_id,
+    selected: picked(m),
+  });
   const eph = ws.ephemeralsFor(channel, user);
   const top = [
     ...ws.channelMessages(channel).map((m) => view(m, false)),
@@ -106,7 +119,7 @@ async function action(fake: FakeSlack, body: Obj) {
     ...(typeof body.value === "string" ? { value: body.value } : {}),
   });
   const res = await sendToApp(fake, request, { timeoutMs: fake.ackTimeoutMs });
-  const error = deliveryError("The button did not work", res);
+  const error = deliveryError(`The ${String(body.actionId)} action failed`, res);
   return error ? { ok: false, error } : { ok: true };
 }
 

@@ -162,13 +162,17 @@ export function buildBlockAction(
   } else if (args.value !== undefined) {
     action.value = args.value;
   }
+  if (el.type === "static_select") {
+    fake.workspace.select(user.id, channel.id, args.message.ts, hit.blockId, args.actionId, action.selected_option);
+  }
+  // Slack sends what this user picked so far in every select of the message (the client's state), else initial_option.
+  const picked = fake.workspace.selectionsOf(user.id, channel.id, args.message.ts);
   const values: Record<string, Record<string, unknown>> = {};
   for (const { blockId, element } of all) {
     if (!statefulTypes.has(String(element.type))) continue;
     const entry: Obj = { type: element.type };
     if (element.type === "static_select") {
-      entry.selected_option =
-        element.action_id === args.actionId ? action.selected_option : (element.initial_option ?? null);
+      entry.selected_option = picked[blockId]?.[String(element.action_id)] ?? element.initial_option ?? null;
     } else {
       entry.value = element.initial_value ?? null;
     }

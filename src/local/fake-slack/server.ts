@@ -215,6 +215,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         : workspace.message(target.channel, target.messageTs);
       if (!original) return sendJson(res, 404, { ok: false, error: "message_not_found" });
       original.text = content.text;
+      workspace.resetSelections(target.channel, original.ts);
       if (content.blocks) original.blocks = content.blocks;
       else delete original.blocks;
       return sendJson(res, 200, { ok: true });

@@ -270,6 +270,7 @@ const methods: Record<string, Method> = {
       else delete m.blocks;
     }
     m.edited = { user: fakeTeam.botUserId, ts: ctx.workspace.nextTs() };
+    ctx.workspace.resetSelections(channel, m.ts);
     return { ok: true, channel, ts: m.ts, text: m.text, message: messageBody(m) };
   },
 

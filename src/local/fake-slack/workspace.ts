@@ -96,6 +96,11 @@ export class Workspace {
   /** Open modals by view id. */
   readonly views = new Map<string, FakeView>();
   readonly files = new Map<string, FakeFile>();
+  /**
+   * What each user has picked in a message's selects, as the Slack client keeps it until the message changes:
+   * key `${user} ${channel} ${ts}` → block_id → action_id → selected option.
+   */
+  readonly selections = new Map<string, Record<string, Record<string, unknown>>>();
   private lastTs = 0;
   private seq = 0;
 
@@ -139,16 +144,37 @@ export class Workspace {
     return [...this.views.values()].filter((v) => v.user === user).at(-1);
   }
 
+  /** A user's picks in one message's selects (block_id → action_id → option). */
+  selectionsOf(user: string, channel: string, ts: string): Record<string, Record<string, unknown>> {
+    return this.selections.get(`${user} ${channel} ${ts}`) ?? {};
+  }
+
+  /** Records a user's pick in a select, as the Slack client does before the app hears of it. */
+  select(user: string, channel: string, ts: string, blockId: string, actionId: string, option: unknown): void {
+    const current = this.selectionsOf(user, channel, ts);
+    this.selections.set(`${user} ${channel} ${ts}`, {
+      ...current,
+      [blockId]: { ...current[blockId], [actionId]: option },
+    });
+  }
+
+  /** Forgets every user's picks in a message: Slack redraws a changed message from its blocks. */
+  resetSelections(channel: string, ts: string): void {
+    for (const key of this.selections.keys()) if (key.endsWith(` ${channel} ${ts}`)) this.selections.delete(key);
+  }
+
   /** Removes a channel or ephemeral message; true when something was removed. */
   remove(channel: string, ts: string): boolean {
     const i = this.messages.findIndex((m) => m.channel === channel && m.ts === ts);
     if (i >= 0) {
       this.messages.splice(i, 1);
+      this.resetSelections(channel, ts);
       return true;
     }
     const j = this.ephemerals.findIndex((m) => m.channel === channel && m.ts === ts);
     if (j >= 0) {
       this.ephemerals.splice(j, 1);
+      this.resetSelections(channel, ts);
       return true;
     }
     return false;
