@@ -4,6 +4,7 @@ import type { Target } from "../core/command/types.js";
 import type { ClusterAccess, DebugConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { DebugAttachment } from "../core/model.js";
+import { attributeContainers, containerIdsOfCgroups } from "../core/process/attribute.js";
 import { parseCollectorOutput } from "../core/process/parse-collector.js";
 import {
   COLLECT_SCRIPT,
@@ -15,7 +16,6 @@ import {
 } from "../core/process/scripts.js";
 import type { Fingerprint, ProcessInfo, ProcessListing } from "../core/process/types.js";
 import { SIGNALS, type SignalName } from "../core/signals.js";
-import { attributeListing, podContainers } from "./attribution.js";
 import { type ClusterClients, clusterClients } from "./clusters.js";
 import { type Attached, type AttachRequest, attachDebugContainer, type DebugSettings } from "./debug-session.js";
 import { type FileContent, toFileContent } from "./file-content.js";
@@ -37,6 +37,8 @@ export interface DebugLocation {
   /** The pod that holds the debug container. */
   pod: string;
   container: string;
+  /** The container an `ephemeral` debug container targets: processes without a cgroup id are its. */
+  targetContainer?: string | null;
 }
 
 /** A process listing taken through a debug container. */
@@ -227,10 +229,10 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     const listing = parseCollectorOutput(result.stdout.toString("utf8"), { maxProcesses: cluster.debug.maxProcesses });
     // Container IDs come from the pod's status; when a process sits in a container we do not know yet (started after
     // the pod was read), read the pod again.
-    let attributed = attributeListing(listing, podContainers(pod, location.container));
+    const options = { targetContainer: location.targetContainer ?? null };
+    let attributed = attributeContainers(listing, pod, options);
     if (cachedPod && attributed.processes.some(unattributed)) {
-      const fresh = await readPod(location.namespace, location.pod);
-      attributed = attributeListing(listing, podContainers(fresh, location.container));
+      attributed = attributeContainers(listing, await readPod(location.namespace, location.pod), options);
     }
     return {
       listing: attributed,
@@ -411,11 +413,9 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
   };
 }
 
-/** A process in a container cgroup that no container status names (the pause sandbox has its own id). */
+/** An app process in a container cgroup that no container status names. */
 function unattributed(p: ProcessInfo): boolean {
-  return (
-    p.container === null && p.role !== "pause" && p.cgroups.some((line) => /cri-containerd-|docker-|crio-/.test(line))
-  );
+  return p.container === null && p.role === "app" && containerIdsOfCgroups(p.cgroups).length > 0;
 }
 
 function processGone(pid: number): PnsError {

@@ -1,0 +1,178 @@
+/**
+ * Kubernetes adapter bench: API requests (from the simulator's request log) and wall time of one `ps` — a reused
+ * debug container, a new ephemeral container, a pod copy — through pns's PodDebugger, against real `kubectl debug` +
+ * `kubectl wait` + `kubectl exec` doing the same on the same simulator in the same run (kubectl with a temp
+ * --cache-dir, warmed once). Run alone with `npx tsx bench/kube.ts`.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import type { DebugConfig } from "../src/core/config/types.js";
+import { COLLECT_SCRIPT, SCRIPT_NAME } from "../src/core/process/scripts.js";
+import { buildClusterClients, type ClusterClients } from "../src/kube/clusters.js";
+import { createKubeDebugger } from "../src/kube/pod-debugger.js";
+import { startSimulator } from "../src/local/sim/index.js";
+
+/** What a bench module reports. */
+export type BenchReport = { name: string; lines: string[] };
+
+const run$ = promisify(execFile);
+const ROUNDS = 5;
+const POD_START_DELAY_MS = 100;
+
+const debugConfig: DebugConfig = {
+  image: "busybox:1.36",
+  profile: "general",
+  containerLifetimeMs: 3_600_000,
+  strategy: "auto",
+  maxProcesses: 2000,
+  maxFileBytes: 65536,
+  maxFileLines: 200,
+  execTimeoutMs: 20_000,
+};
+
+type Sample = { requests: number; ms: number };
+type Scenario = { label: string; pns: Sample[]; kubectl: Sample[] };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+export async function run(): Promise<BenchReport> {
+  const sim = await startSimulator({ port: 0, scenario: "seed", podStartDelayMs: POD_START_DELAY_MS });
+  const dir = mkdtempSync(join(tmpdir(), "pns-bench-kube-"));
+  const kubeconfig = join(dir, "kubeconfig");
+  writeFileSync(kubeconfig, sim.kubeconfig);
+  const kubectl = (...args: string[]) =>
+    run$("kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "cache"), ...args], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  const access = { kind: "kubeconfig", path: kubeconfig, context: null } as const;
+  const clients: ClusterClients = await buildClusterClients(access);
+  let ids = 0;
+  const pns = (image: string) =>
+    createKubeDebugger(
+      { name: "sim", access, debug: { ...debugConfig, image } },
+      { clients, shortId: () => `b${String(++ids).padStart(4, "0")}` },
+    );
+  const measure = async (work: () => Promise<unknown>): Promise<Sample> => {
+    const from = sim.requests.entries.length;
+    const t = performance.now();
+    await work();
+    return { ms: performance.now() - t, requests: sim.requests.entries.length - from };
+  };
+  const collect = (ns: string, pod: string, container: string) =>
+    kubectl("exec", pod, "-n", ns, "-c", container, "--", "sh", "-c", COLLECT_SCRIPT, SCRIPT_NAME);
+  const waitRunning = (ns: string, pod: string, statuses: string, container: string) =>
+    kubectl(
+      "wait",
+      `pod/${pod}`,
+      "-n",
+      ns,
+      `--for=jsonpath={.status.${statuses}[?(@.name=="${container}")].state.running}`,
+      "--timeout=30s",
+    );
+  const pnsPs = async (ns: string, pod: string, image: string, strategy: "copy" | null = null) => {
+    const d = pns(image);
+    const target = await d.resolveTarget(ns, { kind: "pod", name: pod });
+    const a = await d.attach(target, { requestedBy: "bench", strategy });
+    const { listing } = await d.listProcesses({ namespace: ns, pod: a.pod, container: a.container });
+    if (listing.processes.length === 0) throw new Error("empty listing");
+    return a;
+  };
+
+  try {
+    // Warm both: kubectl's discovery cache, pns's TLS connection and modules.
+    await kubectl("get", "pods", "-n", "default");
+    const reused = await pnsPs("default", "nginx", debugConfig.image);
+    await collect("default", "nginx", reused.container);
+
+    const scenarios: Scenario[] = [];
+    const webPod = (await pns(debugConfig.image).resolveTarget("shop", { kind: "deployment", name: "web" })).pod.name;
+    const billingPod = (await pns(debugConfig.image).resolveTarget("shop", { kind: "deployment", name: "billing" })).pod
+      .name;
+
+    const reuse: Scenario = { label: "reused debug container", pns: [], kubectl: [] };
+    const fresh: Scenario = { label: "new ephemeral container", pns: [], kubectl: [] };
+    const copy: Scenario = { label: "pod copy", pns: [], kubectl: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      reuse.pns.push(await measure(() => pnsPs("default", "nginx", debugConfig.image)));
+      reuse.kubectl.push(await measure(() => collect("default", "nginx", reused.container)));
+
+      // A new image per round, so pns cannot reuse the container of the round before (kubectl never reuses).
+      const image = `busybox:1.36.${i}`;
+      fresh.pns.push(await measure(() => pnsPs("shop", webPod, image)));
+      fresh.kubectl.push(
+        await measure(async () => {
+          const name = `kdebug-${i}`;
+          await kubectl(
+            "debug",
+            webPod,
+            "-n",
+            "shop",
+            `--image=${image}`,
+            `--container=${name}`,
+            "--target=web",
+            "--profile=general",
+            "--",
+            "sleep",
+            "3600",
+          );
+          await waitRunning("shop", webPod, "ephemeralContainerStatuses", name);
+          await collect("shop", webPod, name);
+        }),
+      );
+
+      copy.pns.push(await measure(() => pnsPs("shop", billingPod, image, "copy")));
+      copy.kubectl.push(
+        await measure(async () => {
+          const name = `${billingPod}-k${i}`;
+          await kubectl(
+            "debug",
+            billingPod,
+            "-n",
+            "shop",
+            `--copy-to=${name}`,
+            "--share-processes",
+            `--image=${image}`,
+            "--container=dbg",
+            "--profile=general",
+            "--",
+            "sleep",
+            "3600",
+          );
+          await waitRunning("shop", name, "containerStatuses", "dbg");
+          await collect("shop", name, "dbg");
+        }),
+      );
+    }
+    scenarios.push(reuse, fresh, copy);
+
+    const lines = [
+      `one \`ps\` each, median of ${ROUNDS}; baseline = kubectl (debug + wait + exec, temp --cache-dir, warmed) on the same simulator, same run; pod start delay ${POD_START_DELAY_MS} ms`,
+    ];
+    for (const s of scenarios) {
+      const pr = median(s.pns.map((x) => x.requests));
+      const kr = median(s.kubectl.map((x) => x.requests));
+      const pt = median(s.pns.map((x) => x.ms));
+      const kt = median(s.kubectl.map((x) => x.ms));
+      lines.push(
+        `${s.label}: pns ${pr} requests, ${pt.toFixed(1)} ms | kubectl ${kr} requests, ${kt.toFixed(1)} ms | ` +
+          `requests ×${(pr / kr).toFixed(2)}, time ×${(pt / kt).toFixed(2)} (goal ≤ 1.00 both)`,
+      );
+    }
+    return { name: "kube", lines };
+  } finally {
+    await sim.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const report = await run();
+  console.log(`# ${report.name}\n${report.lines.join("\n")}`);
+}
