@@ -32,6 +32,11 @@ export interface SimulatorOptions {
   kubeconfigPath?: string;
   /** The bearer token clients must send. @default random */
   token?: string;
+  /**
+   * Containers see /proc/PID/cgroup through a cgroup namespace, as containerd on cgroup v2 sets up by default:
+   * `0::/` for their own container, `0::/../cri-containerd-<id>.scope` for others. @default false (full paths)
+   */
+  cgroupNamespaces?: boolean;
 }
 
 /** A running simulator. */
@@ -56,6 +61,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const faults = new Faults();
   const requests = new RequestLog();
   const world = new World(new SimClock(), faults, opts.podStartDelayMs ?? 300);
+  world.cgroupNamespaces = opts.cgroupNamespaces ?? false;
   applyScenario(world, opts.scenario ?? "seed");
   const cert = await makeCertificate(host);
   const api = new ApiServer(world, faults, requests, token, cert);

@@ -85,10 +85,16 @@ function stateName(s: string): string {
   );
 }
 
-/** /proc/PID/cgroup (cgroup v2, containerd, systemd driver). */
-export function cgroupText(pod: SimPod, p: SimProcess): string {
+/**
+ * /proc/PID/cgroup (cgroup v2, containerd, systemd driver) as a process whose own cgroup is `viewerCgroupId` reads
+ * it. With cgroup namespaces the path is relative to the viewer's cgroup: `0::/` for its own container,
+ * `0::/../cri-containerd-<id>.scope` for the others.
+ */
+export function cgroupText(pod: SimPod, p: SimProcess, viewerCgroupId: string | null = null): string {
+  const scope = `cri-containerd-${p.cgroupId}.scope`;
+  if (viewerCgroupId !== null) return p.cgroupId === viewerCgroupId ? "0::/\n" : `0::/../${scope}\n`;
   const podUid = pod.uid.replace(/-/g, "_");
-  return `0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${podUid}.slice/cri-containerd-${p.cgroupId}.scope\n`;
+  return `0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${podUid}.slice/${scope}\n`;
 }
 
 /** /proc/stat (enough for the collector's btime). */

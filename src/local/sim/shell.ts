@@ -182,6 +182,11 @@ function tokenize(s: string): ({ word: string } | { op: string })[] {
   return out;
 }
 
+/** The cgroup the reader sees as its root: its own, when the world simulates cgroup namespaces. */
+function viewer(ctx: ExecContext): string | null {
+  return ctx.world.cgroupNamespaces ? ctx.self.cgroupId : null;
+}
+
 function user(ctx: ExecContext, uid: number): string {
   return userName(ctx.container.files.get("/etc/passwd")?.content, uid);
 }
@@ -233,7 +238,7 @@ function resolve(ctx: ExecContext, path: string): Resolved {
   if (sub === "") return { kind: "dir" };
   if (sub === "/stat") return file(`${statLine(proc)}\n`);
   if (sub === "/status") return file(statusText(proc));
-  if (sub === "/cgroup") return file(cgroupText(ctx.pod, proc));
+  if (sub === "/cgroup") return file(cgroupText(ctx.pod, proc, viewer(ctx)));
   if (sub === "/cmdline") return file(cmdlineBytes(proc.args));
   if (sub === "/comm") return file(`${proc.comm}\n`);
   if (sub === "/root" || sub.startsWith("/root/")) {
@@ -257,7 +262,7 @@ function collect(ctx: ExecContext, o: Out): number {
   for (const p of procs) {
     o.print(`p ${p.pid}\ns ${statLine(p)}\n`);
     o.print(`u ${p.uid} ${p.rssKb ?? ""}\n`);
-    o.print(`g ${cgroupText(ctx.pod, p)}`);
+    o.print(`g ${cgroupText(ctx.pod, p, viewer(ctx))}`);
     o.print(`c ${cmdlineHex(p.args)}\ne\n`);
     n += 1;
   }

@@ -190,6 +190,8 @@ export class World {
   readonly history: PodEvent[] = [];
   private closed = false;
   private podIps = 10;
+  /** Containers read /proc/PID/cgroup through a cgroup namespace (relative paths, `0::/` for their own). */
+  cgroupNamespaces = false;
 
   constructor(
     readonly clock: SimClock,
