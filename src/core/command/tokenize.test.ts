@@ -8,6 +8,8 @@ const cases: { name: string; text: string; words: string[]; mentions?: (string |
   { name: "smart double quotes", text: "a “b c”", words: ["a", "b c"] },
   { name: "smart single quotes", text: "a ‘b c’", words: ["a", "b c"] },
   { name: "mis-oriented smart quotes", text: "a ”b c”", words: ["a", "b c"] },
+  { name: "backticks", text: "ps `nginx` `a b`", words: ["ps", "nginx", "a b"] },
+  { name: "zero-width spaces and BOM dropped", text: "\ufeffps ngi\u200bnx\u2060", words: ["ps", "nginx"] },
   { name: "quote in the middle of a word is literal", text: "don't it's", words: ["don't", "it's"] },
   { name: "empty quotes give an empty word", text: 'a ""', words: ["a", ""] },
   { name: "quoted word glued to text", text: '"a b"c', words: ["a bc"] },

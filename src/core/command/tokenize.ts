@@ -1,7 +1,8 @@
 /**
  * Splits the text of a slash command into words the way a shell would, after undoing Slack's formatting:
  * `&lt;` `&gt;` `&amp;` are unescaped, links `<http://x|label>` and `<http://x>` become their label or URL,
- * mentions `<@U123>` become tokens marked as mentions. Quotes: '…', "…" and Slack's smart quotes “…” ‘…’.
+ * mentions `<@U123>` become tokens marked as mentions. Quotes: '…', "…", `…` and Slack's smart quotes “…” ‘…’.
+ * Zero-width spaces and byte-order marks, invisible leftovers of copy and paste, are dropped.
  */
 
 /** One word of the command text. */
@@ -19,6 +20,8 @@ export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; messag
 
 const OPENERS: Record<string, string[]> = {
   '"': ['"'],
+  // People paste names formatted as code.
+  "`": ["`"],
   "'": ["'"],
   "\u201c": ["\u201d", "\u201c"],
   "\u201d": ["\u201d", "\u201c"],
@@ -56,7 +59,7 @@ function replaceMarkup(text: string, mentions: Mention[]): string {
 /** Splits `text` into words; see the module comment for the rules. */
 export function tokenize(text: string): TokenizeResult {
   const mentions: Mention[] = [];
-  const s = unescapeEntities(replaceMarkup(text, mentions));
+  const s = unescapeEntities(replaceMarkup(text, mentions)).replace(/[\u200b\u2060\ufeff]/g, "");
   const tokens: Token[] = [];
   let current: Token | null = null;
   const flush = (): void => {

@@ -9,5 +9,5 @@ export {
 } from "./defaults.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export { namespaceMatches } from "./namespace-glob.js";
-export { parseConfig } from "./parse-config.js";
+export { parseConfig, validateConfig } from "./parse-config.js";
 export type * from "./types.js";

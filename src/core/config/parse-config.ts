@@ -269,12 +269,22 @@ export function parseConfig(yamlText: string, env: ConfigEnv = {}): ParseConfigR
   } catch (err) {
     return { ok: false, errors: [`the configuration is not valid YAML: ${(err as Error).message}`] };
   }
-  if (data === null || data === undefined) data = {};
-  const parsed = configFileSchema.safeParse(data, { error: messageFor });
-  const where = (path: Path, key?: string): string => {
+  return validateConfig(data, env, (path, key) => {
     const line = lineOf(doc, lines, path, key);
     return line === null ? "" : ` (line ${line})`;
-  };
+  });
+}
+
+/**
+ * Validates an already-parsed configuration object (what the YAML file holds) and fills in defaults; `null` or
+ * `undefined` give the defaults. `where` adds a location to each message, like ` (line 4)`.
+ */
+export function validateConfig(
+  data: unknown,
+  env: ConfigEnv = {},
+  where: (path: Path, key?: string) => string = () => "",
+): ParseConfigResult {
+  const parsed = configFileSchema.safeParse(data ?? {}, { error: messageFor });
   if (!parsed.success) return { ok: false, errors: issueMessages(parsed.error.issues, where) };
   const problems: Problem[] = [];
   const config = resolve(parsed.data, env, problems);
