@@ -64,8 +64,10 @@ beforeAll(async () => {
       });
     });
     app.view("pns.test.reason", async ({ ack, view }) => {
-      reasons.push(view.state.values.reason?.text?.value ?? "");
-      await ack();
+      const reason = view.state.values.reason?.text?.value ?? "";
+      reasons.push(reason);
+      if (reason === "") await ack({ response_action: "errors", errors: { reason: "Say why." } });
+      else await ack();
     });
   });
   browser = await chromium.launch({
@@ -107,10 +109,12 @@ describe("console in a browser", () => {
     await page.getByTestId("confirm-ok").click();
 
     await page.getByTestId("modal").waitFor();
+    await page.getByTestId("modal-submit").click();
+    expect(await page.getByTestId("field-error").textContent()).toBe("Say why.");
     await page.getByTestId("input-text").fill("config reloaded");
     await page.getByTestId("modal-submit").click();
     await page.getByTestId("modal").waitFor({ state: "detached" });
-    expect(reasons).toEqual(["config reloaded"]);
+    expect(reasons).toEqual(["", "config reloaded"]);
   });
 
   it("shows the app's failure as a banner", async () => {

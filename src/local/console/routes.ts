@@ -8,7 +8,7 @@ import type { AppResponse } from "../fake-slack/client.js";
 import { buildBlockAction, buildSlashCommand, buildViewSubmission, sendToApp } from "../fake-slack/client.js";
 import type { FakeSlack } from "../fake-slack/server.js";
 import { readBody, sendJson } from "../fake-slack/server.js";
-import { postBotMessage, withIds } from "../fake-slack/web-api.js";
+import { postBotMessage, postEphemeralMessage, withIds } from "../fake-slack/web-api.js";
 import { type FakeMessage, fakeTeam } from "../fake-slack/workspace.js";
 
 const staticFiles: Record<string, { file: string; type: string }> = {
@@ -76,18 +76,8 @@ function applyCommandAck(fake: FakeSlack, channel: string, user: string, res: Ap
   const blocks = Array.isArray(ack.blocks) ? withIds(ack.blocks) : undefined;
   if (text === "" && !blocks) return;
   const content = { text, ...(blocks ? { blocks } : {}) };
-  const ctx = { workspace: fake.workspace, interactions: fake.interactions, now: Date.now, baseUrl: () => fake.url };
-  if (ack.response_type === "in_channel") postBotMessage({ ...ctx, usergroupsPlan: "paid" }, channel, content);
-  else
-    fake.workspace.ephemerals.push({
-      type: "message",
-      channel,
-      ts: fake.workspace.nextTs(),
-      user: fakeTeam.botUserId,
-      bot_id: fakeTeam.botId,
-      visibleTo: user,
-      ...content,
-    });
+  if (ack.response_type === "in_channel") postBotMessage(fake.context, channel, content);
+  else postEphemeralMessage(fake.context, channel, user, content);
 }
 
 async function command(fake: FakeSlack, body: Obj) {

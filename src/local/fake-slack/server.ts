@@ -8,7 +8,14 @@ import type { AddressInfo } from "node:net";
 import { handleConsoleRequest } from "../console/routes.js";
 import { demoUsergroups, opsChannel, slackUsers } from "./demo-workspace.js";
 import { Interactions, type ResponseTarget } from "./interactions.js";
-import { type ApiArgs, callWebApi, postBotMessage, type WebApiContext, withIds } from "./web-api.js";
+import {
+  type ApiArgs,
+  callWebApi,
+  postBotMessage,
+  postEphemeralMessage,
+  type WebApiContext,
+  withIds,
+} from "./web-api.js";
 import { type FakeChannel, type FakeUser, Workspace } from "./workspace.js";
 
 /** Options of {@link startFakeSlack}. */
@@ -60,6 +67,8 @@ export interface FakeSlack {
   readonly calls: ApiCall[];
   readonly workspace: Workspace;
   readonly interactions: Interactions;
+  /** What the Web API methods run against (clock, workspace, handles), for helpers that post like Slack does. */
+  readonly context: WebApiContext;
   /** The Web API calls to one method. */
   callsTo(method: string): ApiCall[];
   setAppUrl(url: string): void;
@@ -156,6 +165,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     calls,
     workspace,
     interactions,
+    context: ctx,
     callsTo: (method) => calls.filter((c) => c.method === method),
     setAppUrl: (url) => {
       appUrl = url;
@@ -224,13 +234,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (body.response_type === "in_channel") {
       postBotMessage(ctx, target.channel, { ...content, ...(threadTs ? { thread_ts: threadTs } : {}) });
     } else {
-      workspace.ephemerals.push({
-        type: "message",
-        channel: target.channel,
-        ts: workspace.nextTs(),
-        user: "U0PNSBOT",
-        bot_id: "B0PNSBOT",
-        visibleTo: target.user,
+      postEphemeralMessage(ctx, target.channel, target.user, {
         ...content,
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });

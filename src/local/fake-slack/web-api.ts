@@ -120,6 +120,29 @@ export function postBotMessage(
   return message;
 }
 
+/** Adds an ephemeral bot message that only `user` sees (chat.postEphemeral, response_url, slash command acks). */
+export function postEphemeralMessage(
+  ctx: WebApiContext,
+  channel: string,
+  user: string,
+  content: { text: string; blocks?: unknown[]; thread_ts?: string },
+): string {
+  const ts = ctx.workspace.nextTs();
+  ctx.workspace.ephemerals.push({
+    type: "message",
+    channel,
+    ts,
+    user: fakeTeam.botUserId,
+    bot_id: fakeTeam.botId,
+    app_id: fakeTeam.appId,
+    visibleTo: user,
+    text: content.text,
+    ...(content.blocks ? { blocks: content.blocks } : {}),
+    ...(content.thread_ts ? { thread_ts: content.thread_ts } : {}),
+  });
+  return ts;
+}
+
 /** The message as Slack returns it in API responses (without our channel bookkeeping). */
 export function messageBody(m: FakeMessage): Record<string, unknown> {
   const { channel: _channel, ...rest } = m;
@@ -240,18 +263,7 @@ const methods: Record<string, Method> = {
     const content = messageContent(args);
     if (isError(content)) return content;
     const threadTs = threadParent(ctx, channel, args.thread_ts);
-    const ts = ctx.workspace.nextTs();
-    ctx.workspace.ephemerals.push({
-      type: "message",
-      channel,
-      ts,
-      user: fakeTeam.botUserId,
-      bot_id: fakeTeam.botId,
-      app_id: fakeTeam.appId,
-      visibleTo: user,
-      ...content,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    });
+    const ts = postEphemeralMessage(ctx, channel, user, { ...content, ...(threadTs ? { thread_ts: threadTs } : {}) });
     return { ok: true, message_ts: ts };
   },
 
