@@ -81,6 +81,12 @@ export async function attachDebugContainer(
   const strategy = request.strategy ?? (shares ? "shared" : "ephemeral");
   const securityContext = securityContextFor(settings.profile);
   if (strategy === "copy") return attachCopy(deps, settings, pod, request, securityContext);
+  const phase = pod.status?.phase ?? "Unknown";
+  if (phase !== "Running") {
+    throw new PnsError("exec_failed", `Pod ${name} is ${phase}: pns can only look into a running pod.`, {
+      hint: "Pick a running pod, or use `--copy` to start a copy of it.",
+    });
+  }
   if (strategy === "shared" && !shares) {
     throw new PnsError("invalid_command", `Pod ${name} does not share its process namespace.`, {
       hint: "Leave the strategy out to target one container, or use `--copy` to debug a copy that shares it.",

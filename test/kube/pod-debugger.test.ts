@@ -435,3 +435,27 @@ describe("sessions and cleanup", () => {
     expect(sim.state.hasPod("ops", attachment.pod)).toBe(false);
   });
 });
+
+describe("limits", () => {
+  it("caps the collector's output and marks the listing incomplete", async () => {
+    const d = await debuggerFor(sim, {}, { maxListingBytes: 600 });
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    const { listing } = await d.listProcesses(location);
+    expect(listing.complete).toBe(false);
+    expect(listing.processes.length).toBeLessThan(4);
+  });
+
+  it("refuses to attach to a pod that is not running", async () => {
+    sim.faults.imagePullFailure("shop/missing:1");
+    sim.state.createPod("default", {
+      metadata: { name: "pending-one" },
+      spec: { containers: [{ name: "c", image: "shop/missing:1" }] },
+    });
+    const d = await debuggerFor(sim);
+    const resolved = await d.resolveTarget("default", { kind: "pod", name: "pending-one" });
+    expect(resolved.pod.phase).toBe("Pending");
+    const err = await failure(d.attach(resolved, { requestedBy: "U1" }));
+    expect(err.code).toBe("exec_failed");
+    expect(err.hint).toContain("--copy");
+  });
+});
