@@ -10,7 +10,9 @@ import { makeCertificate } from "../../src/local/sim/tls.js";
 const tokens: string[] = [];
 const cert = await makeCertificate("127.0.0.1");
 let apiUrl = "";
+const described: string[] = [];
 const eks = createServer((req, res) => {
+  described.push(`${req.method} ${req.url}`);
   res.setHeader("content-type", "application/json");
   const caData = Buffer.from(cert.cert).toString("base64");
   res.end(JSON.stringify({ cluster: { name: "prod", endpoint: apiUrl, certificateAuthority: { data: caData } } }));
@@ -56,6 +58,7 @@ describe("EKS cluster access", () => {
     expect(second).not.toBe(first);
     await second.core.readNamespacedPod({ name: "nginx", namespace: "default" });
 
+    expect(described).toEqual(["GET /clusters/prod", "GET /clusters/prod"]);
     expect(tokens).toHaveLength(2);
     const urls = tokens.map((t) => decodeEksToken(t.replace(/^Bearer /, "")));
     expect(urls.map((u) => u.searchParams.get("X-Amz-Date"))).toEqual(["20261130T040000Z", "20261130T041300Z"]);
