@@ -195,7 +195,7 @@ describe("signalPolicyFor", () => {
       "a namespace no policy matches",
       "default",
       "HUP",
-      { ok: false, message: "pns sends no signals in namespace default." },
+      { ok: false, message: "pns sends no signals in namespace default: no policy under signals covers it." },
     ],
   ] as const)("gives %s", (_, namespace, signal, expected) => {
     expect(signalPolicyFor(config, namespace, signal)).toEqual(expected);

@@ -109,7 +109,8 @@ export function may(config: PnsConfig, actor: Actor, action: Action): Decision<t
 /** The rule for sending `signal` in `namespace`: the first policy whose namespaces match, else a refusal. */
 export function signalPolicyFor(config: PnsConfig, namespace: string, signal: SignalName): Decision<SignalDecision> {
   const policy = config.signals.find((p) => namespaceMatches(namespace, p.namespaces));
-  if (!policy || policy.allowed.length === 0) return no(`pns sends no signals in namespace ${namespace}.`);
+  if (!policy || policy.allowed.length === 0)
+    return no(`pns sends no signals in namespace ${namespace}: no policy under signals covers it.`);
   if (!policy.allowed.includes(signal)) {
     const allowed = SIGNAL_NAMES.filter((s) => policy.allowed.includes(s)).map((s) => `SIG${s}`);
     return no(`SIG${signal} is not allowed in namespace ${namespace}: allowed are ${allowed.join(", ")}.`);

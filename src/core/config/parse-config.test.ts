@@ -134,6 +134,7 @@ signals:
 
   it.each([
     ["first plain name", "namespaces: [shop-*, shop, web]", "shop"],
+    ["first plain name that is a namespace name", "namespaces: [a.b, web]", "web"],
     ["default when it matches a glob", 'namespaces: ["*"]', "default"],
     ["explicit", "namespaces: [shop-*]\n    defaultNamespace: shop-web", "shop-web"],
   ])("picks the channel's default namespace: %s", (_, lines, expected) => {

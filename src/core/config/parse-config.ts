@@ -1,6 +1,6 @@
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { isSlackGroupId, isSlackUserId } from "../command/kube-names.js";
+import { isDnsLabel, isSlackGroupId, isSlackUserId } from "../command/kube-names.js";
 import { closest } from "../command/suggest.js";
 import { normalizeSignal, type SignalName } from "../signals.js";
 import type { DebugProfile } from "./debug-profiles.js";
@@ -173,7 +173,7 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
         );
       }
       if (defaultNamespace === undefined) {
-        defaultNamespace = ch.namespaces.find((p) => !isGlob(p));
+        defaultNamespace = ch.namespaces.find((p) => !isGlob(p) && isDnsLabel(p));
         if (defaultNamespace === undefined && namespaceMatches(DEFAULT_NAMESPACE, ch.namespaces))
           defaultNamespace = DEFAULT_NAMESPACE;
         if (defaultNamespace === undefined) {
