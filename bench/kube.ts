@@ -35,7 +35,7 @@ const debugConfig: DebugConfig = {
   execTimeoutMs: 20_000,
 };
 
-type Sample = { requests: number; ms: number };
+type Sample = { requests: number; ms: number; routes: string[] };
 type Scenario = { label: string; pns: Sample[]; kubectl: Sample[] };
 
 function median(xs: number[]): number {
@@ -55,16 +55,17 @@ export async function run(): Promise<BenchReport> {
   const access = { kind: "kubeconfig", path: kubeconfig, context: null } as const;
   const clients: ClusterClients = await buildClusterClients(access);
   let ids = 0;
-  const pns = (image: string) =>
+  const pns = (image: string, own: ClusterClients = clients) =>
     createKubeDebugger(
       { name: "sim", access, debug: { ...debugConfig, image } },
-      { clients, shortId: () => `b${String(++ids).padStart(4, "0")}` },
+      { clients: own, shortId: () => `b${String(++ids).padStart(4, "0")}` },
     );
   const measure = async (work: () => Promise<unknown>): Promise<Sample> => {
     const from = sim.requests.entries.length;
     const t = performance.now();
     await work();
-    return { ms: performance.now() - t, requests: sim.requests.entries.length - from };
+    const entries = sim.requests.entries.slice(from);
+    return { ms: performance.now() - t, requests: entries.length, routes: entries.map((e) => e.route) };
   };
   const collect = (ns: string, pod: string, container: string) =>
     kubectl("exec", pod, "-n", ns, "-c", container, "--", "sh", "-c", COLLECT_SCRIPT, SCRIPT_NAME);
@@ -77,8 +78,9 @@ export async function run(): Promise<BenchReport> {
       `--for=jsonpath={.status.${statuses}[?(@.name=="${container}")].state.running}`,
       "--timeout=30s",
     );
-  const pnsPs = async (ns: string, pod: string, image: string, strategy: "copy" | null = null) => {
-    const d = pns(image);
+  const pnsPs = async (ns: string, pod: string, image: string, strategy: "copy" | null = null, cold = false) => {
+    // Cold: a new KubeConfig and TLS connection, as in a Lambda's first invocation (module load not counted).
+    const d = pns(image, cold ? await buildClusterClients(access) : clients);
     const target = await d.resolveTarget(ns, { kind: "pod", name: pod });
     const a = await d.attach(target, { requestedBy: "bench", strategy });
     const { listing } = await d.listProcesses({ namespace: ns, pod: a.pod, container: a.container });
@@ -98,11 +100,14 @@ export async function run(): Promise<BenchReport> {
       .name;
 
     const reuse: Scenario = { label: "reused debug container", pns: [], kubectl: [] };
+    const cold: Scenario = { label: "reused debug container, cold pns client", pns: [], kubectl: [] };
     const fresh: Scenario = { label: "new ephemeral container", pns: [], kubectl: [] };
     const copy: Scenario = { label: "pod copy", pns: [], kubectl: [] };
     for (let i = 0; i < ROUNDS; i++) {
       reuse.pns.push(await measure(() => pnsPs("default", "nginx", debugConfig.image)));
       reuse.kubectl.push(await measure(() => collect("default", "nginx", reused.container)));
+      cold.pns.push(await measure(() => pnsPs("default", "nginx", debugConfig.image, null, true)));
+      cold.kubectl.push(await measure(() => collect("default", "nginx", reused.container)));
 
       // A new image per round, so pns cannot reuse the container of the round before (kubectl never reuses).
       const image = `busybox:1.36.${i}`;
@@ -151,7 +156,7 @@ export async function run(): Promise<BenchReport> {
         }),
       );
     }
-    scenarios.push(reuse, fresh, copy);
+    scenarios.push(reuse, cold, fresh, copy);
 
     const lines = [
       `one \`ps\` each, median of ${ROUNDS}; baseline = kubectl (debug + wait + exec, temp --cache-dir, warmed) on the same simulator, same run; pod start delay ${POD_START_DELAY_MS} ms`,
@@ -165,6 +170,8 @@ export async function run(): Promise<BenchReport> {
         `${s.label}: pns ${pr} requests, ${pt.toFixed(1)} ms | kubectl ${kr} requests, ${kt.toFixed(1)} ms | ` +
           `requests ×${(pr / kr).toFixed(2)}, time ×${(pt / kt).toFixed(2)} (goal ≤ 1.00 both)`,
       );
+      const routes = (xs: Sample[]) => xs.at(-1)?.routes.join(", ") ?? "";
+      lines.push(`  pns: ${routes(s.pns)}`, `  kubectl: ${routes(s.kubectl)}`);
     }
     return { name: "kube", lines };
   } finally {

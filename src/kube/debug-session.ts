@@ -22,7 +22,7 @@ import {
   statusOf,
   toPnsError,
 } from "./kube-errors.js";
-import { COPY_OF_ANNOTATION, DEBUG_CONTAINER_PREFIX, EXPIRES_AT_ANNOTATION, MANAGED_BY_SELECTOR } from "./labels.js";
+import { COPY_OF_ANNOTATION, EXPIRES_AT_ANNOTATION, MANAGED_BY_SELECTOR } from "./labels.js";
 
 /** Debug container settings, from the config's `debug` section. */
 export interface DebugSettings {
@@ -377,11 +377,6 @@ export async function waitForContainer(
     };
     startWatch();
   });
-}
-
-/** True when a container name is one of pns's debug containers. */
-export function isDebugContainerName(name: string): boolean {
-  return name.startsWith(DEBUG_CONTAINER_PREFIX);
 }
 
 function seconds(ms: number): string {
