@@ -1,8 +1,8 @@
 import { PnsError } from "../core/errors.js";
-import type { SlackMessage } from "./types.js";
+import type { MessageView } from "../core/views/block-kit.js";
 
 /** What may be posted to a `response_url`. */
-export interface ResponseUrlMessage extends Partial<SlackMessage> {
+export interface ResponseUrlMessage extends Partial<MessageView> {
   response_type?: "ephemeral" | "in_channel";
   replace_original?: boolean;
   delete_original?: boolean;

@@ -2,6 +2,7 @@
 
 export * from "./approval-request-view.js";
 export * from "./audit-view.js";
+export * from "./cleanup-view.js";
 export type * from "./block-kit.js";
 export * from "./error-view.js";
 export * from "./file-view.js";

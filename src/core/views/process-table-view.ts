@@ -49,8 +49,13 @@ const COMMAND_CELL_MAX = 160;
 const PICKER_JSON_BUDGET = 3500;
 const HEADER_CELLS = ["PID", "CONTAINER", "USER", "TIME", "COMMAND"];
 
+/** A process table message, and how many of its rows it shows (the rest go into the attached file). */
+export interface ProcessTableView extends MessageView {
+  shown: number;
+}
+
 /** The process table message of a pod, with the signal controls when signals are allowed. */
-export function renderProcessTableView(input: ProcessTableInput): MessageView {
+export function renderProcessTableView(input: ProcessTableInput): ProcessTableView {
   const { pod, attachment, rows } = input;
   const total = Math.max(input.totalProcesses, rows.length);
   const where = `${pod.namespace}/${pod.pod} in ${pod.cluster}`;
@@ -95,7 +100,7 @@ export function renderProcessTableView(input: ProcessTableInput): MessageView {
   if (table !== null) ordered.push(table);
 
   const text = `Processes of pod ${escapeTruncate(where, 1000)}: ${rows.length === 0 ? "none listed" : `showing ${shown} of ${total}`}.`;
-  return { text: truncate(text, 3000), blocks: ordered };
+  return { text: truncate(text, 3000), blocks: ordered, shown };
 }
 
 function renderControls(input: ProcessTableInput): Block[] {

@@ -1,0 +1,51 @@
+import type { Block, MessageView } from "./block-kit.js";
+import { SlackLimits as L } from "./limits.js";
+import { packLines } from "./sections.js";
+import { escapeTruncate, mrkdwn, plain, plural } from "./text.js";
+
+/** A debug container or copy named in a cleanup report. */
+export interface CleanupItem {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** Source pod of a copy; null for an ephemeral container. */
+  copyOf: string | null;
+  /** ISO 8601; null when unknown. */
+  expiresAt: string | null;
+}
+
+/** What a cleanup did. */
+export interface CleanupViewInput {
+  cluster: string;
+  deleted: CleanupItem[];
+  kept: CleanupItem[];
+  runningEphemeral: CleanupItem[];
+  failed: { item: CleanupItem; message: string }[];
+}
+
+const name = (i: CleanupItem) => escapeTruncate(`${i.namespace}/${i.pod}`, 300);
+
+/** The report of `/pns cleanup`: copies deleted, copies kept, ephemeral containers still running, failures. */
+export function renderCleanupView(input: CleanupViewInput): MessageView {
+  const head: Block[] = [{ type: "header", text: plain(`pns cleanup in ${input.cluster}`, L.header) }];
+  const lines: string[] = [];
+  for (const i of input.deleted)
+    lines.push(
+      `• :wastebasket: deleted debug copy *${name(i)}*${i.copyOf ? ` of ${escapeTruncate(i.copyOf, 200)}` : ""}`,
+    );
+  for (const f of input.failed)
+    lines.push(`• :warning: could not delete *${name(f.item)}*: ${escapeTruncate(f.message, 500)}`);
+  for (const i of input.kept)
+    lines.push(`• kept debug copy *${name(i)}* until ${escapeTruncate(i.expiresAt ?? "its lifetime ends", 100)}`);
+  for (const i of input.runningEphemeral)
+    lines.push(
+      `• ephemeral container ${escapeTruncate(i.container, 120)} in *${name(i)}* still runs; it stops by itself${i.expiresAt ? ` at ${escapeTruncate(i.expiresAt, 100)}` : ""} (Kubernetes cannot remove ephemeral containers)`,
+    );
+  if (lines.length === 0) lines.push("Nothing to clean up: pns left no debug copies or running debug containers here.");
+  const { blocks, placed } = packLines(head, lines);
+  const all: Block[] = [...head, ...blocks];
+  if (placed < lines.length)
+    all.push({ type: "context", elements: [mrkdwn(`Showing ${placed} of ${plural(lines.length, "line")}.`)] });
+  const text = `pns cleanup: ${plural(input.deleted.length, "copy", "copies")} deleted, ${input.failed.length} failed, ${plural(input.runningEphemeral.length, "debug container")} still running.`;
+  return { text, blocks: all };
+}

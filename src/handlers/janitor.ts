@@ -1,0 +1,7 @@
+import { type JanitorReport, runJanitor } from "../slack/janitor.js";
+import { workerDeps } from "./worker.js";
+
+/** Lambda entry point: the scheduled cleanup (EventBridge, every few minutes). */
+export async function handler(): Promise<JanitorReport> {
+  return runJanitor(await workerDeps());
+}

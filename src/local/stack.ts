@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "../core/log.js";
+import { readEnv } from "../handlers/env.js";
+import type { Stores } from "../store/types.js";
+import { type DevServer, startDevServer } from "./dev-server.js";
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from "./fake-slack/server.js";
+import { type Simulator, type SimulatorOptions, startSimulator } from "./sim/index.js";
+
+/** pns running locally against the simulator and the fake Slack: what the demo shows and the flow tests drive. */
+export interface LocalStack {
+  sim: Simulator;
+  slack: FakeSlack;
+  app: DevServer;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  sim?: SimulatorOptions;
+  slack?: FakeSlackOptions;
+  /** The pns configuration file; none means the built-in default. */
+  configPath?: string;
+  /** A DynamoDB table (with AWS_ENDPOINT_URL_DYNAMODB pointing at a local endpoint); none means the embedded store. */
+  table?: string;
+  stores?: Stores;
+  logger?: Logger;
+  /** Port of the app's dev server. @default 0 (any free port) */
+  appPort?: number;
+}
+
+/**
+ * Starts the simulator (seed scenario), the fake Slack and pns's dev server, wired together: the fake Slack signs
+ * and sends user actions to pns, pns calls the fake's Web API and the simulator's Kubernetes API.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dir = await mkdtemp(join(tmpdir(), "pns-stack-"));
+  const sim = await startSimulator({
+    podStartDelayMs: 100,
+    ...options.sim,
+    kubeconfigPath: join(dir, "sim.kubeconfig"),
+  });
+  const slack = await startFakeSlack(options.slack);
+  const env = readEnv({
+    KUBECONFIG: sim.kubeconfigPath ?? undefined,
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    PNS_CONFIG: options.configPath,
+    PNS_TABLE: options.table,
+    PORT: String(options.appPort ?? 0),
+    PNS_LOG_LEVEL: process.env.PNS_LOG_LEVEL ?? "warn",
+  });
+  const app = await startDevServer({
+    env,
+    ...(options.stores ? { stores: options.stores } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  slack.setAppUrl(`${app.url}/slack/events`);
+  return {
+    sim,
+    slack,
+    app,
+    async close() {
+      await app.idle();
+      await app.close();
+      await slack.close();
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

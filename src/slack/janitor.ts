@@ -1,0 +1,84 @@
+import { expire } from "../core/approval/state-machine.js";
+import { applyTransition } from "../store/apply-transition.js";
+import { audit, refreshApprovalMessage } from "./approvals.js";
+import type { WorkerDeps } from "./jobs/deps.js";
+
+/** What one janitor run did. */
+export interface JanitorReport {
+  expired: number;
+  deletedCopies: number;
+  runningEphemeral: number;
+  failures: number;
+}
+
+/**
+ * The scheduled cleanup: expires pending requests past their lifetime (their messages lose their buttons),
+ * deletes expired debug copies in every bound cluster, notes ephemeral debug containers still running, and forgets
+ * expired sessions. Each step goes on when another fails; failures are logged and counted.
+ */
+export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
+  const report: JanitorReport = { expired: 0, deletedCopies: 0, runningEphemeral: 0, failures: 0 };
+  const now = deps.now();
+
+  for (const pending of await deps.stores.requests.listExpirable(now)) {
+    const result = await applyTransition(deps.stores.requests, pending.id, (r) => expire(r, now));
+    if (!result.ok) continue;
+    report.expired++;
+    await refreshApprovalMessage(deps.slack, deps, result.request).catch((error: unknown) => {
+      report.failures++;
+      deps.logger.warn("could not update an expired request's message", { error, request: pending.id });
+    });
+    await audit(deps, {
+      actor: "pns",
+      action: "expire",
+      channel: pending.channel,
+      cluster: pending.target.cluster,
+      namespace: pending.target.namespace,
+      pod: pending.target.pod,
+      detail: `request ${pending.id} (SIG${pending.signal} to PID ${pending.process.pid}) expired unapproved`,
+      outcome: "refused",
+    });
+  }
+
+  const namespacesByCluster = new Map<string, Set<string>>();
+  for (const binding of Object.values(deps.config.channels)) {
+    const set = namespacesByCluster.get(binding.cluster) ?? new Set<string>();
+    for (const ns of binding.namespaces) set.add(ns);
+    namespacesByCluster.set(binding.cluster, set);
+  }
+  for (const [cluster, namespaces] of namespacesByCluster) {
+    try {
+      const cleanup = await deps.debuggerFor(cluster).cleanup([...namespaces]);
+      report.deletedCopies += cleanup.deleted.length;
+      report.runningEphemeral += cleanup.runningEphemeral.length;
+      report.failures += cleanup.failed.length;
+      for (const s of cleanup.deleted) {
+        await audit(deps, {
+          actor: "pns",
+          action: "cleanup",
+          channel: null,
+          cluster,
+          namespace: s.namespace,
+          pod: s.pod,
+          detail: `deleted expired debug copy ${s.pod}${s.copyOf ? ` of ${s.copyOf}` : ""}`,
+          outcome: "ok",
+        });
+      }
+      for (const f of cleanup.failed)
+        deps.logger.warn("could not delete a debug copy", { cluster, pod: f.session.pod, message: f.message });
+      if (cleanup.runningEphemeral.length > 0) {
+        deps.logger.info("ephemeral debug containers still running", {
+          cluster,
+          containers: cleanup.runningEphemeral.map((s) => `${s.namespace}/${s.pod}/${s.container}`),
+        });
+      }
+    } catch (error) {
+      report.failures++;
+      deps.logger.error("cleanup failed", { cluster, error });
+    }
+  }
+
+  for (const session of await deps.stores.sessions.listExpired(now)) await deps.stores.sessions.remove(session);
+  deps.logger.info("janitor done", { ...report });
+  return report;
+}

@@ -1,0 +1,112 @@
+import { finish, startExecution } from "../../core/approval/state-machine.js";
+import type { SignalRequest } from "../../core/approval/types.js";
+import { asPnsError } from "../../core/errors.js";
+import type { Job } from "../../core/jobs.js";
+import { diffListings } from "../../core/process/diff.js";
+import { toRows } from "../../core/process/rows.js";
+import type { ProcessDiff, ProcessInfo, ProcessListing, ProcessRow } from "../../core/process/types.js";
+import { renderSignalResultView, type SignalResultDiff } from "../../core/views/signal-result-view.js";
+import { applyTransition } from "../../store/apply-transition.js";
+import { approvalsChannel, audit, refreshApprovalMessage } from "../approvals.js";
+import type { WorkerDeps } from "./deps.js";
+import { postMessage } from "./post.js";
+
+/** The rows of a diff, redacted like the table: matched to their listing's rows by PID and start time. */
+export function diffRows(diff: ProcessDiff, before: ProcessRow[], after: ProcessRow[]): SignalResultDiff {
+  const key = (p: { pid: number }, start: number | null) => `${p.pid}:${start ?? ""}`;
+  const index = (rows: ProcessRow[]) => new Map(rows.map((r) => [key(r, r.fingerprint?.startTicks ?? null), r]));
+  const byPid = (rows: ProcessRow[]) => new Map(rows.map((r) => [r.pid, r]));
+  const [b, a, bp, ap] = [index(before), index(after), byPid(before), byPid(after)];
+  const rowOf = (p: ProcessInfo, exact: Map<string, ProcessRow>, pids: Map<number, ProcessRow>) =>
+    exact.get(key(p, p.startTicks)) ?? pids.get(p.pid);
+  const pick = (ps: ProcessInfo[], exact: Map<string, ProcessRow>, pids: Map<number, ProcessRow>) =>
+    ps.map((p) => rowOf(p, exact, pids)).filter((r): r is ProcessRow => r !== undefined);
+  return {
+    exited: pick(diff.exited, b, bp),
+    started: pick(diff.started, a, ap),
+    restarted: diff.restarted.flatMap((r) => {
+      const was = rowOf(r.before, b, bp);
+      const now = rowOf(r.after, a, ap);
+      return was && now ? [{ before: was, after: now }] : [];
+    }),
+  };
+}
+
+/**
+ * Sends an approved signal, exactly once: only the worker whose conditional write moves the request from approved
+ * to executing goes on, so a Lambda retry or a second job does nothing. Then records done or failed, updates the
+ * approval message and posts the before/after difference in its thread.
+ */
+export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "execute" }>): Promise<void> {
+  const started = await applyTransition(deps.stores.requests, job.requestId, startExecution);
+  if (!started.ok) {
+    deps.logger.info("signal not sent by this job", { request: job.requestId, code: started.code });
+    return;
+  }
+  const request = started.request;
+  await refreshApprovalMessage(deps.slack, deps, request).catch((error: unknown) =>
+    deps.logger.warn("could not update the approval message", { error }),
+  );
+
+  let ok = false;
+  let message: string;
+  let diff: SignalResultDiff | undefined;
+  let after: ProcessRow[] | undefined;
+  const what = `SIG${request.signal} to PID ${request.process.pid}`;
+  try {
+    const dbg = deps.debuggerFor(request.target.cluster);
+    const out = await dbg.sendSignal({
+      location: {
+        namespace: request.target.namespace,
+        pod: request.target.debugPod,
+        container: request.target.debugContainer,
+      },
+      fingerprint: request.fingerprint,
+      signal: request.signal,
+    });
+    ok = true;
+    message = `${what} was sent.`;
+    const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
+    diff = result.diff;
+    after = result.after;
+    if (!out.after) message += " pns could not list the processes after it.";
+  } catch (err) {
+    const error = asPnsError(err);
+    if (error.code === "internal")
+      deps.logger.error("signal failed", { request: request.id, error: error.cause ?? error });
+    message = `${what} was not sent: ${error.userMessage}${error.hint ? ` ${error.hint}` : ""}`;
+  }
+
+  const finished = await applyTransition(deps.stores.requests, request.id, (r) => finish(r, ok, message));
+  const final: SignalRequest = finished.ok ? finished.request : (finished.current ?? request);
+  await refreshApprovalMessage(deps.slack, deps, final).catch((error: unknown) =>
+    deps.logger.warn("could not update the approval message", { error }),
+  );
+  await audit(deps, {
+    actor: request.decidedBy ?? request.requester,
+    action: "signal",
+    channel: request.channel,
+    cluster: request.target.cluster,
+    namespace: request.target.namespace,
+    pod: request.target.pod,
+    detail: `${what} (${request.process.command}): ${message}`.slice(0, 1000),
+    outcome: ok ? "ok" : "failed",
+  });
+  const view = renderSignalResultView({
+    request: final,
+    ok,
+    message,
+    ...(diff ? { diff } : {}),
+    ...(after ? { after } : {}),
+  });
+  await postMessage(deps, approvalsChannel(deps, request.channel), view, request.messageTs).catch((error: unknown) =>
+    deps.logger.warn("could not post the signal's result", { error }),
+  );
+}
+
+function resultRows(deps: WorkerDeps, before: ProcessListing, after: ProcessListing | null) {
+  if (!after) return { diff: undefined, after: undefined };
+  const beforeRows = toRows(before, deps.redactor);
+  const afterRows = toRows(after, deps.redactor);
+  return { diff: diffRows(diffListings(before, after), beforeRows, afterRows), after: afterRows };
+}
