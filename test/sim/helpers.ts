@@ -97,10 +97,10 @@ export interface KubectlResult {
   stderr: string;
 }
 
-/** Runs the real kubectl against the simulator, with its own HOME and discovery cache. */
-export function kubectl(fx: SimFixture, args: string[], timeoutMs = 20_000): Promise<KubectlResult> {
+/** Runs the real kubectl against the simulator, with its own HOME and discovery cache; `input` goes to its stdin. */
+export function kubectl(fx: SimFixture, args: string[], input?: string, timeoutMs = 20_000): Promise<KubectlResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       "kubectl",
       ["--kubeconfig", fx.sim.kubeconfigPath ?? "", "--cache-dir", join(fx.dir, "cache"), ...args],
       { env: { ...process.env, HOME: fx.dir, KUBECONFIG: "" }, timeout: timeoutMs },
@@ -109,6 +109,8 @@ export function kubectl(fx: SimFixture, args: string[], timeoutMs = 20_000): Pro
         resolve({ code, stdout, stderr });
       },
     );
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
   });
 }
 

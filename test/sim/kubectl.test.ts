@@ -118,6 +118,31 @@ describe("kubectl against the simulator", () => {
     expect(fx.sim.state.hasPod("default", "nginx-copy")).toBe(false);
   });
 
+  it("attaches to the shell container as the task page does; exit restarts the container", async () => {
+    const before = fx.sim.state.containerStatus("default", "nginx", "shell").restartCount;
+    const r = await kubectl(fx, ["attach", "-i", "nginx", "-c", "shell"], "ps ax\nexit\n");
+    expect(r.code).toBe(0);
+    const rows = psRows(r.stdout.split("/ # ")[0] ?? "");
+    expect(rows.map((x) => x[2])).toContain("nginx: master process nginx -g daemon off;");
+    const ps = rows.find((x) => x[2] === "ps ax");
+    expect(fx.sim.state.process("default", "nginx", ps?.[0] ?? 0)).toBeUndefined();
+    await eventually(() =>
+      fx.sim.state.containerStatus("default", "nginx", "shell").restartCount === before + 1 ? true : undefined,
+    );
+  });
+
+  it("runs kubectl debug -i with a shell in the target's PID namespace", async () => {
+    const pod = fx.sim.state.pods("shop").find((p) => p.metadata.name.startsWith("web-"))?.metadata.name;
+    const r = await kubectl(
+      fx,
+      ["debug", "-i", pod, "-n", "shop", "--image=busybox", "--target=web", "--", "sh"],
+      "ps ax\nexit\n",
+    );
+    expect(r.code).toBe(0);
+    const table = r.stdout.slice(r.stdout.indexOf("PID   USER")).split("/ # ")[0] ?? "";
+    expect(psRows(table)[0]).toEqual([1, "1000", "node server.js"]);
+  });
+
   it("reports a wrong token as not logged in", async () => {
     const { writeFile } = await import("node:fs/promises");
     const path = `${fx.dir}/bad.kubeconfig`;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
+import { serveAttach } from "./attach.js";
 import type { Faults } from "./faults.js";
 import { runCommand } from "./shell.js";
 import { badRequest, failureStatus, StatusError } from "./status.js";
@@ -23,6 +24,7 @@ export interface ExecRequest {
   command: string[];
   stdout: boolean;
   stderr: boolean;
+  stdin: boolean;
   tty: boolean;
 }
 
@@ -36,12 +38,13 @@ export function parseExecQuery(namespace: string, pod: string, query: URLSearchP
     command: query.getAll("command"),
     stdout: flag("stdout"),
     stderr: flag("stderr"),
+    stdin: flag("stdin"),
     tty: flag("tty"),
   };
 }
 
 /** Checks an exec request against the world before the upgrade; returns the pod and container name. */
-export function checkExec(world: World, req: ExecRequest): { pod: SimPod; container: string } {
+export function checkExec(world: World, req: ExecRequest, attach = false): { pod: SimPod; container: string } {
   const pod = world.getPod(req.namespace, req.pod);
   const names = pod.spec.containers.map((c: { name: string }) => c.name);
   const eph = (pod.spec.ephemeralContainers ?? []).map((c: { name: string }) => c.name);
@@ -55,7 +58,7 @@ export function checkExec(world: World, req: ExecRequest): { pod: SimPod; contai
   }
   const rt = pod.containers.get(name);
   if (!rt) throw badRequest(`container ${name} is not valid for pod ${pod.name}`);
-  if (req.command.length === 0) throw badRequest("you must specify at least 1 command");
+  if (!attach && req.command.length === 0) throw badRequest("you must specify at least 1 command");
   if (rt.phase === "waiting")
     throw badRequest(`container "${name}" in pod "${pod.name}" is waiting to start: ${rt.reason}`);
   if (rt.phase === "terminated")
@@ -77,7 +80,8 @@ export function rejectUpgrade(socket: Duplex, status: { code: number }, body: ob
   );
 }
 
-function frame(channel: number, data: Buffer): Buffer {
+/** A binary frame: channel byte, then data. */
+export function frame(channel: number, data: Buffer): Buffer {
   return Buffer.concat([Buffer.from([channel]), data]);
 }
 
@@ -94,9 +98,17 @@ export class ExecServer {
   ) {}
 
   /** Upgrades and runs the command. Resolves when the stream ends. */
-  handle(req: IncomingMessage, socket: Duplex, head: Buffer, exec: ExecRequest, container: string): void {
+  handle(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    exec: ExecRequest,
+    container: string,
+    attach = false,
+  ): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      void this.run(ws, exec, container);
+      if (attach) serveAttach(ws, this.world, exec, container);
+      else void this.run(ws, exec, container);
     });
   }
 

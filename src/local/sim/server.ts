@@ -94,16 +94,17 @@ export class ApiServer {
       rejectUpgrade(socket, status, status);
     };
     if (!this.authorized(req)) return reject(failureStatus(401, "Unauthorized", "Unauthorized"));
-    if (m?.[3] !== "exec") return reject(failureStatus(404, "the server could not find the requested resource"));
+    if (!m) return reject(failureStatus(404, "the server could not find the requested resource"));
     const latency = this.faults.latencyOf(route);
     if (latency > 0) await sleep(latency);
     const injected = this.faults.takeFailure(route);
     if (injected) return reject(injected);
     try {
       const exec = parseExecQuery(decodeURIComponent(m[1] ?? ""), decodeURIComponent(m[2] ?? ""), url.searchParams);
-      const { container } = checkExec(this.world, exec);
+      const attach = m[3] === "attach";
+      const { container } = checkExec(this.world, exec, attach);
       this.record(req, route, 101);
-      this.exec.handle(req, socket, head, exec, container);
+      this.exec.handle(req, socket, head, exec, container, attach);
     } catch (e) {
       if (e instanceof StatusError) return reject(e.status);
       reject(failureStatus(500, "internal error in the simulator"));

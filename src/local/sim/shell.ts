@@ -66,6 +66,16 @@ class Out {
   }
 }
 
+/** Starts a child process for one command of an interactive shell; `done` ends it. */
+export type Fork = (argv: string[]) => { ctx: ExecContext; done: () => void };
+
+/** Runs one line typed into an interactive shell: each command runs as a child process made by `fork`. */
+export async function runShellLine(ctx: ExecContext, line: string, fork: Fork): Promise<CommandResult> {
+  const o = new Out();
+  const code = await runScript(ctx, line, o, fork);
+  return o.result(code);
+}
+
 /** Runs an exec'd argv as the container's shell and tools would. */
 export async function runCommand(ctx: ExecContext, argv: string[]): Promise<CommandResult> {
   const o = new Out();
@@ -120,7 +130,7 @@ async function runArgv(ctx: ExecContext, argv: string[], o: Out, top: boolean): 
 }
 
 /** A tiny `sh -c`: words, quotes, `;`, `&&` and `||`; enough for what people type. */
-async function runScript(ctx: ExecContext, script: string, o: Out): Promise<number> {
+async function runScript(ctx: ExecContext, script: string, o: Out, fork?: Fork): Promise<number> {
   const tokens = tokenize(script);
   let code = 0;
   let words: string[] = [];
@@ -130,7 +140,16 @@ async function runScript(ctx: ExecContext, script: string, o: Out): Promise<numb
       words.push(t.word);
       continue;
     }
-    if (words.length > 0 && !skip) code = await runArgv(ctx, words, o, false);
+    if (words.length > 0 && !skip) {
+      if (fork) {
+        const child = fork(words);
+        try {
+          code = await runArgv(child.ctx, words, o, false);
+        } finally {
+          child.done();
+        }
+      } else code = await runArgv(ctx, words, o, false);
+    }
     words = [];
     skip = (t.op === "&&" && code !== 0) || (t.op === "||" && code === 0);
   }
