@@ -253,6 +253,18 @@ describe("response_url", () => {
     expect(await res.json()).toEqual({ ok: false, error: "expired_url" });
   });
 
+  it("replaces a slash command's first response on replace_original, then deletes it on delete_original", async () => {
+    const url = fake.issueResponseUrl({ channel: "C0OPS", user: "U0ALICE" });
+    const mine = () => fake.workspace.ephemeralsFor("C0OPS", "U0ALICE").map((m) => m.text);
+    await post(url, { response_type: "ephemeral", text: "Looking for nginx…" });
+    await post(url, { response_type: "ephemeral", replace_original: true, text: "Found web-0" });
+    expect(mine()).toEqual(["Found web-0"]);
+    await post(url, { response_type: "ephemeral", replace_original: false, text: "Table follows" });
+    expect(mine()).toEqual(["Found web-0", "Table follows"]);
+    await post(url, { delete_original: true });
+    expect(mine()).toEqual(["Table follows"]);
+  });
+
   const cases: { name: string; body: Record<string, unknown>; check: (ts: string) => void }[] = [
     {
       name: "in_channel posts for everyone, in the thread given",

@@ -150,6 +150,20 @@ describe("fake Slack Web API through the real WebClient", () => {
     expect((await client.usergroups.users.list({ usergroup: "S0SRE" })).users).toEqual(["U0BOB"]);
   });
 
+  it("answers not_in_channel where the bot was not invited", async () => {
+    const other = await startFakeSlack({ channels: [{ id: "C0SECRET", name: "secret", botIsMember: false }] });
+    try {
+      const c = new webApi.WebClient(other.botToken, {
+        slackApiUrl: other.apiUrl,
+        retryConfig: { retries: 0 },
+        logger: silent,
+      });
+      expect(await outcome(() => c.chat.postMessage({ channel: "C0SECRET", text: "hi" }))).toBe("not_in_channel");
+    } finally {
+      await other.close();
+    }
+  });
+
   it("answers plan_upgrade_required for usergroups on a free plan", async () => {
     const free = await startFakeSlack({ usergroupsPlan: "free" });
     try {

@@ -69,15 +69,20 @@ async function jsonBody(req: IncomingMessage): Promise<Obj> {
 }
 
 /** Applies a slash command's acknowledgement body the way Slack shows it (ephemeral unless in_channel). */
-function applyCommandAck(fake: FakeSlack, channel: string, user: string, res: AppResponse): void {
+function applyCommandAck(fake: FakeSlack, channel: string, user: string, responseUrl: string, res: AppResponse): void {
   const ack = isObj(res.json) ? res.json : res.body.trim() !== "" ? { text: res.body } : undefined;
   if (!ack) return;
   const text = typeof ack.text === "string" ? ack.text : "";
   const blocks = Array.isArray(ack.blocks) ? withIds(ack.blocks) : undefined;
   if (text === "" && !blocks) return;
   const content = { text, ...(blocks ? { blocks } : {}) };
-  if (ack.response_type === "in_channel") postBotMessage(fake.context, channel, content);
-  else postEphemeralMessage(fake.context, channel, user, content);
+  const inChannel = ack.response_type === "in_channel";
+  const ts = inChannel
+    ? postBotMessage(fake.context, channel, content).ts
+    : postEphemeralMessage(fake.context, channel, user, content);
+  // The acknowledgement is what the command's response_url replaces later (progress → result).
+  const id = responseUrl.split("/respond/")[1];
+  if (id) fake.interactions.rememberMessage(id, ts, !inChannel);
 }
 
 async function command(fake: FakeSlack, body: Obj) {
@@ -90,7 +95,7 @@ async function command(fake: FakeSlack, body: Obj) {
   const res = await sendToApp(fake, request, { timeoutMs: fake.ackTimeoutMs });
   const error = deliveryError(`${m[1]} failed`, res);
   if (error) return { ok: false, error };
-  applyCommandAck(fake, channel, user, res);
+  applyCommandAck(fake, channel, user, request.responseUrl ?? "", res);
   return { ok: true };
 }
 

@@ -7,7 +7,10 @@
 export interface ResponseTarget {
   channel: string;
   user: string;
-  /** The message the interaction came from (block_actions), replaced or deleted by replace_original/delete_original. */
+  /**
+   * The message replace_original/delete_original act on: the clicked message of a block_actions, or for a slash
+   * command the first message posted through its response_url (or its acknowledgement), as Slack does.
+   */
   messageTs?: string;
   /** Whether that message is ephemeral. */
   isEphemeral?: boolean;
@@ -66,6 +69,15 @@ export class Interactions {
     const id = `${this.seq}${Math.random().toString(36).slice(2, 12)}`;
     this.responseUrls.set(id, { ...target, issuedAt: this.now(), uses: 0 });
     return id;
+  }
+
+  /** Makes `ts` the message a slash command's response_url replaces, unless it already has one. */
+  rememberMessage(id: string, ts: string, isEphemeral: boolean): void {
+    const r = this.responseUrls.get(id);
+    if (r && r.messageTs === undefined) {
+      r.messageTs = ts;
+      r.isEphemeral = isEphemeral;
+    }
   }
 
   /** Counts one post to a response_url; errors: not_found, expired_url, used_url. */

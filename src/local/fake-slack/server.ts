@@ -231,14 +231,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return sendJson(res, 200, { ok: true });
     }
     const threadTs = typeof body.thread_ts === "string" && body.thread_ts !== "" ? body.thread_ts : undefined;
-    if (body.response_type === "in_channel") {
-      postBotMessage(ctx, target.channel, { ...content, ...(threadTs ? { thread_ts: threadTs } : {}) });
-    } else {
-      postEphemeralMessage(ctx, target.channel, target.user, {
-        ...content,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-      });
-    }
+    const withThread = { ...content, ...(threadTs ? { thread_ts: threadTs } : {}) };
+    const inChannel = body.response_type === "in_channel";
+    const ts = inChannel
+      ? postBotMessage(ctx, target.channel, withThread).ts
+      : postEphemeralMessage(ctx, target.channel, target.user, withThread);
+    interactions.rememberMessage(id, ts, !inChannel);
     sendJson(res, 200, { ok: true });
   }
 

@@ -35,6 +35,14 @@ function invalidBlocks(error: string, problem: { message: string; pointer: strin
   });
 }
 
+/** A channel the bot can post in, or Slack's error for it. */
+function postableChannel(ctx: WebApiContext, channel: unknown): { id: string } | ApiResult {
+  const id = resolveChannel(ctx, channel);
+  if (!id) return fail("channel_not_found");
+  if (ctx.workspace.channels.get(id)?.botIsMember === false) return fail("not_in_channel");
+  return { id };
+}
+
 /** Resolves a channel given as id or as name ("ops" or "#ops"). */
 function resolveChannel(ctx: WebApiContext, channel: unknown): string | undefined {
   const c = str(channel);
@@ -246,8 +254,9 @@ const methods: Record<string, Method> = {
   }),
 
   "chat.postMessage": (args, ctx) => {
-    const channel = resolveChannel(ctx, args.channel);
-    if (!channel) return fail("channel_not_found");
+    const target = postableChannel(ctx, args.channel);
+    if (isError(target)) return target;
+    const channel = target.id;
     const content = messageContent(args);
     if (isError(content)) return content;
     const threadTs = threadParent(ctx, channel, args.thread_ts);
@@ -256,8 +265,9 @@ const methods: Record<string, Method> = {
   },
 
   "chat.postEphemeral": (args, ctx) => {
-    const channel = resolveChannel(ctx, args.channel);
-    if (!channel) return fail("channel_not_found");
+    const target = postableChannel(ctx, args.channel);
+    if (isError(target)) return target;
+    const channel = target.id;
     const user = str(args.user);
     if (!user || !ctx.workspace.users.has(user)) return fail("user_not_found");
     const content = messageContent(args);
@@ -392,8 +402,12 @@ const methods: Record<string, Method> = {
       if (typeof f.title === "string" && f.title !== "") file.title = f.title;
       stored.push(file);
     }
-    const channel = str(args.channel_id) ? resolveChannel(ctx, args.channel_id) : undefined;
-    if (str(args.channel_id) && !channel) return fail("channel_not_found");
+    let channel: string | undefined;
+    if (str(args.channel_id)) {
+      const target = postableChannel(ctx, args.channel_id);
+      if (isError(target)) return target;
+      channel = target.id;
+    }
     const urlOf = (id: string, name: string) => `${ctx.baseUrl()}/files/${id}/${encodeURIComponent(name)}`;
     if (channel) {
       const threadTs = threadParent(ctx, channel, args.thread_ts);

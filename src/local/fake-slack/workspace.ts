@@ -15,6 +15,8 @@ export interface FakeUser {
 export interface FakeChannel {
   id: string;
   name: string;
+  /** false: the bot was not invited, so posting answers not_in_channel. @default true */
+  botIsMember?: boolean;
 }
 
 /** A file uploaded through files.getUploadURLExternal and files.completeUploadExternal. */
