@@ -355,11 +355,12 @@ const refused: { name: string; yaml: string; errors: string[] }[] = [
   },
   {
     name: "bad redaction patterns",
-    yaml: "redaction:\n  patterns: ['a*', '(', 'x|', 'ok[0-9]+']\n",
+    yaml: "redaction:\n  patterns: ['a*', '(', 'x|', 'ok[0-9]+', '(?i)acme-[a-z]+', '\\b']\n",
     errors: [
       "redaction.patterns[0]: the pattern matches the empty string: make it match at least one character (line 2)",
-      "redaction.patterns[1]: not a valid regular expression: Invalid regular expression: /(/g: Unterminated group (line 2)",
+      "redaction.patterns[1]: not a valid regular expression: Invalid regular expression: /(/dg: Unterminated group (line 2)",
       "redaction.patterns[2]: the pattern matches the empty string: make it match at least one character (line 2)",
+      "redaction.patterns[5]: the pattern can match the empty string: make it match at least one character (line 2)",
     ],
   },
   {

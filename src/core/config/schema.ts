@@ -8,6 +8,7 @@ import {
   isSlackUserId,
 } from "../command/kube-names.js";
 import { closest } from "../command/suggest.js";
+import { checkRedactPattern } from "../redact/redactor.js";
 import { normalizeSignal, SIGNAL_NAMES } from "../signals.js";
 import { DEBUG_PROFILE_NAMES } from "./debug-profiles.js";
 import { formatDuration, parseDuration } from "./duration.js";
@@ -119,21 +120,24 @@ const signalEntry = z.preprocess(
 );
 
 const regexSource = z.string().superRefine((source, ctx) => {
-  let re: RegExp;
-  try {
-    re = new RegExp(source, "g");
-  } catch (err) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(err as Error).message}` });
+  // The redactor's own check, so that the config accepts exactly what it can compile (including a `(?i)` prefix).
+  const problem = checkRedactPattern(source);
+  if (problem !== null) {
+    const message = problem.includes("empty string")
+      ? "the pattern matches the empty string: make it match at least one character"
+      : `not a valid regular expression: ${problem}`;
+    ctx.addIssue({ code: "custom", message });
     return;
   }
-  // A pattern that can match nothing would redact between every character, or loop forever.
-  for (const sample of ["", "x", "a b", "token=abc123", "\n"]) {
-    re.lastIndex = 0;
+  // It can still match nothing somewhere other than at the start of the empty string (`x|`, `\\b`).
+  const insensitive = source.startsWith("(?i)");
+  const re = new RegExp(insensitive ? source.slice(4) : source, insensitive ? "gi" : "g");
+  for (const sample of ["x", "a b", "token=abc123", "\n"]) {
     for (const m of sample.matchAll(re)) {
       if (m[0] === "") {
         ctx.addIssue({
           code: "custom",
-          message: "the pattern matches the empty string: make it match at least one character",
+          message: "the pattern can match the empty string: make it match at least one character",
         });
         return;
       }

@@ -98,7 +98,7 @@ export interface DebugConfig {
 
 /** Extra redaction on top of the built-in patterns. */
 export interface RedactionConfig {
-  /** Regular expression sources (JavaScript syntax), each checked to compile and never match the empty string. */
+  /** Regular expression sources (JavaScript syntax, optional `(?i)` prefix), checked to compile and never match nothing. */
   patterns: string[];
 }
 
