@@ -296,8 +296,17 @@ export class ApiServer {
     });
     res.flushHeaders();
     const matches = (e: PodEvent) => (ns === null || e.namespace === ns) && labels(e.object) && fields(e.object);
+    let first = true;
     const write = (type: string, object: Json) => {
-      if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
+      if (res.writableEnded) return;
+      let out = object;
+      if (ctx.table) {
+        // kubectl get -w: each event carries a one-row Table; only the first defines the columns.
+        out = podTable([object], object.metadata.resourceVersion);
+        if (!first) out.columnDefinitions = [];
+        first = false;
+      }
+      res.write(`${JSON.stringify({ type, object: out })}\n`);
     };
     if (!from || from === "0") {
       for (const p of this.podsIn(ns)) {
