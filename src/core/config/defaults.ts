@@ -23,7 +23,9 @@ export const DEFAULT_DEBUG: DebugConfig = {
 };
 
 /** Everyone may. */
-export const EVERYONE: Audience = { everyone: true, users: [], groups: [] };
+export function everyone(): Audience {
+  return { everyone: true, users: [], groups: [] };
+}
 
 /** The signal policy when none is configured: every signal, approved by someone other than the requester. */
 export const DEFAULT_SIGNAL_POLICY: SignalPolicy = {
@@ -58,8 +60,9 @@ export function defaultConfig(env: ConfigEnv = {}): PnsConfig {
         approvalsChannel: null,
       },
     },
-    people: { ps: EVERYONE, cat: EVERYONE, signal: EVERYONE, approve: EVERYONE, admin: EVERYONE },
-    signals: [DEFAULT_SIGNAL_POLICY],
+    // Fresh objects each time: a caller that changes its config must not change the defaults.
+    people: { ps: everyone(), cat: everyone(), signal: everyone(), approve: everyone(), admin: everyone() },
+    signals: [{ ...DEFAULT_SIGNAL_POLICY, allowed: [...SIGNAL_NAMES], approvers: { users: [], groups: [] } }],
     debug: { ...DEFAULT_DEBUG },
     redaction: { patterns: [] },
   };

@@ -9,9 +9,9 @@ import {
   DEFAULT_CLUSTER_NAME,
   DEFAULT_DEBUG,
   DEFAULT_NAMESPACE,
-  DEFAULT_SIGNAL_POLICY,
   defaultConfig,
   defaultKubeconfigPath,
+  everyone,
 } from "./defaults.js";
 import { parseDuration } from "./duration.js";
 import { globProblem, isGlob, namespaceMatches } from "./namespace-glob.js";
@@ -101,7 +101,7 @@ function issueMessages(issues: z.core.$ZodIssue[], where: (path: Path, key?: str
 }
 
 function audienceOf(entries: string[] | undefined): Audience {
-  if (entries === undefined) return { everyone: true, users: [], groups: [] };
+  if (entries === undefined) return everyone();
   return {
     everyone: entries.includes("*"),
     users: [...new Set(entries.filter(isSlackUserId))],
@@ -210,7 +210,7 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
           approvers: { users: [...new Set(s.approvers?.users ?? [])], groups: [...new Set(s.approvers?.groups ?? [])] },
         };
       })
-    : [{ ...DEFAULT_SIGNAL_POLICY, allowed: [...DEFAULT_SIGNAL_POLICY.allowed] }];
+    : base.signals;
 
   const d = file.debug ?? {};
   const ms = (s: string | undefined, fallback: number): number => (s ? (parseDuration(s) ?? fallback) : fallback);
