@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import type { DebugConfig } from "../src/core/config/types.js";
 import { COLLECT_SCRIPT, SCRIPT_NAME } from "../src/core/process/scripts.js";
 import { buildClusterClients, type ClusterClients } from "../src/kube/clusters.js";
-import { createKubeDebugger } from "../src/kube/pod-debugger.js";
+import { createKubeDebugger, locationOf } from "../src/kube/pod-debugger.js";
 import { startSimulator } from "../src/local/sim/index.js";
 
 /** What a bench module reports. */
@@ -83,7 +83,7 @@ export async function run(): Promise<BenchReport> {
     const d = pns(image, cold ? await buildClusterClients(access) : clients);
     const target = await d.resolveTarget(ns, { kind: "pod", name: pod });
     const a = await d.attach(target, { requestedBy: "bench", strategy });
-    const { listing } = await d.listProcesses({ namespace: ns, pod: a.pod, container: a.container });
+    const { listing } = await d.listProcesses(locationOf(ns, a));
     if (listing.processes.length === 0) throw new Error("empty listing");
     return a;
   };

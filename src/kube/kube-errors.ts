@@ -65,7 +65,8 @@ function isNetworkError(err: unknown): boolean {
 }
 
 function describe(op: KubeOperation): string {
-  return op.name ? `${op.resource.split("/")[0]} ${op.name}` : op.resource;
+  // `pods/exec` on web-1 reads as "pod web-1".
+  return op.name ? `${(op.resource.split("/")[0] ?? "").replace(/s$/, "")} ${op.name}` : op.resource;
 }
 
 /**

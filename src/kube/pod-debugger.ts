@@ -139,6 +139,19 @@ export interface KubeClusterConfig {
   debug: DebugConfig;
 }
 
+/** How long a pod read by this debugger stands in for a fresh read. @default 30 s */
+export const SEEN_POD_TTL_MS = 30_000;
+
+/** Where to run scripts for an attachment. */
+export function locationOf(namespace: string, attachment: DebugAttachment): DebugLocation {
+  return {
+    namespace,
+    pod: attachment.pod,
+    container: attachment.container,
+    targetContainer: attachment.targetContainer,
+  };
+}
+
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /** Five random lowercase letters and digits, as kubectl uses for debug names. */
@@ -193,8 +206,15 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
   const clients = () =>
     deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now);
   /** Pods seen lately, so listing right after attaching needs no second read. */
-  const seen = new Map<string, V1Pod>();
+  const recent = new Map<string, { pod: V1Pod; at: number }>();
   const key = (namespace: string, pod: string) => `${namespace}/${pod}`;
+  const seen = {
+    set: (k: string, pod: V1Pod) => recent.set(k, { pod, at: now() }),
+    get: (k: string) => {
+      const entry = recent.get(k);
+      return entry && now() - entry.at < SEEN_POD_TTL_MS ? entry.pod : undefined;
+    },
+  };
   /** Attaches in flight in this process, so two `ps` of one pod share one. */
   const attaching = new Map<string, Promise<Attached>>();
 

@@ -5,7 +5,7 @@ import { PnsError } from "../../src/core/errors.js";
 import type { ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
 import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
-import { createKubeDebugger, type DebugLocation, type PodDebugger } from "../../src/kube/pod-debugger.js";
+import { createKubeDebugger, locationOf, type PodDebugger } from "../../src/kube/pod-debugger.js";
 import { counterIds, debuggerFor, fingerprint, requestsSince, type Sim, startSim, testDebugConfig } from "./harness.js";
 
 let sim: Sim;
@@ -19,17 +19,11 @@ beforeEach(() => {
   sim.faults.clear();
 });
 
-const locate = (namespace: string, a: { pod: string; container: string }): DebugLocation => ({
-  namespace,
-  pod: a.pod,
-  container: a.container,
-});
-
 async function attachTo(d: PodDebugger, namespace: string, target: Target, extra: Record<string, unknown> = {}) {
   const resolved = await d.resolveTarget(namespace, target);
   const progress: string[] = [];
   const attachment = await d.attach(resolved, { requestedBy: "U1", onProgress: (m) => progress.push(m), ...extra });
-  return { resolved, attachment, progress, location: locate(namespace, attachment) };
+  return { resolved, attachment, progress, location: locationOf(namespace, attachment) };
 }
 
 async function failure(promise: Promise<unknown>): Promise<PnsError> {
