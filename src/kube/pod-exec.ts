@@ -123,9 +123,10 @@ export function execInContainer(
       }
       finish({ result: { exitCode, stdout: stdout.bytes(), stderr: stderrText(), truncated: false } });
     };
-    // Our own streams for the close-stream frames too: the default handler would end process.stdout.
+    // Our own streams for the close-stream frames too: the default handler would end process.stdout (and touching
+    // process.stdin opens fd 0).
     const handler = new WebSocketHandler(kc, undefined, {
-      stdin: process.stdin,
+      stdin: { pause() {} } as never,
       stdout: stdout as never,
       stderr: stderr as never,
     });
