@@ -300,6 +300,23 @@ describe("exec faults", () => {
     await expect(core.readNamespacedPod({ name: "doomed", namespace: "default" })).rejects.toMatchObject({ code: 404 });
   });
 
+  it("ends a running command when its pod is deleted", async () => {
+    fx.sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "short-lived" },
+        spec: { containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"] }] },
+      },
+      { immediate: true },
+    );
+    const running = runExec(fx.kc, "default", "short-lived", "app", ["sleep", "30"]);
+    await eventually(() =>
+      fx.sim.state.processes("default", "short-lived").find((p) => p.args.join(" ") === "sleep 30"),
+    );
+    fx.sim.state.deletePod("default", "short-lived");
+    expect(exitCodeOf((await running).status)).toBe(137);
+  });
+
   it("fails the exec upgrade when told to", async () => {
     fx.sim.faults.failNext("GET pods/exec", 500);
     await expect(runExec(fx.kc, "default", "nginx", "shell", ["true"])).rejects.toThrow();

@@ -59,6 +59,7 @@ export function coreResources(): object {
         verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
         shortNames: ["ns"],
       },
+      { name: "events", singularName: "event", namespaced: true, kind: "Event", verbs: READ, shortNames: ["ev"] },
       {
         name: "pods",
         singularName: "pod",

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { SimClock } from "./clock.js";
 import type { Faults } from "./faults.js";
 import {
@@ -173,6 +173,14 @@ function hex64(): string {
   return randomBytes(32).toString("hex");
 }
 
+/** A stable image digest reference for an image name, as container statuses show it. */
+function imageId(image: string): string {
+  const repo = image.split("@")[0]?.replace(/:[^/:]+$/, "") ?? image;
+  const first = repo.split("/")[0] ?? "";
+  const full = repo.includes("/") ? (first.includes(".") ? repo : `docker.io/${repo}`) : `docker.io/library/${repo}`;
+  return `${full}@sha256:${createHash("sha256").update(image).digest("hex")}`;
+}
+
 function nowIso(offsetMs = 0): string {
   return new Date(Date.now() - offsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
@@ -320,6 +328,8 @@ export class World {
     const pod = this.getPod(namespace, name);
     this.clearTimers(pod);
     this.pods.delete(this.podKey(namespace, name));
+    // Running commands (exec sessions) die with the pod.
+    for (const ns of this.namespacesOf(pod)) for (const p of ns.procs.values()) p.onKilled?.(9);
     pod.resourceVersion = this.nextRv();
     const obj = this.renderPod(pod);
     obj.metadata.deletionTimestamp = nowIso();
@@ -774,9 +784,7 @@ export class World {
       const s: Json = {
         name: rt.name,
         image: spec.image ?? rt.image,
-        imageID: rt.containerId
-          ? `docker.io/library/${rt.image.split(":")[0]}@sha256:${rt.containerId.slice(0, 64)}`
-          : "",
+        imageID: rt.containerId ? imageId(rt.image) : "",
         ready: !rt.ephemeral && rt.phase === "running",
         restartCount: rt.restartCount,
         started: rt.phase === "running",
