@@ -25,7 +25,7 @@ export interface Runtime {
 /** Builds the runtime from the environment: logger, credentials, configuration, stores, user groups. */
 export async function createRuntime(
   env: PnsEnv,
-  overrides: { stores?: Stores; logger?: Logger } = {},
+  overrides: { stores?: Stores; logger?: Logger; now?: () => number } = {},
 ): Promise<Runtime> {
   const logger = overrides.logger ?? createJsonLogger({ level: env.logLevel });
   const credentials = await loadSlackCredentials({
@@ -53,7 +53,7 @@ export async function createRuntime(
       stores,
       userGroups: createUserGroups(slack, [...groups], { logger }),
       logger,
-      now: Date.now,
+      now: overrides.now ?? Date.now,
       newId,
       configProblem: loaded.ok ? undefined : loaded.problem,
     },

@@ -32,6 +32,8 @@ export interface DevServerOptions {
   logger?: Logger;
   debuggerFor?: (cluster: string) => PodDebugger;
   host?: string;
+  /** Epoch milliseconds, for tests that move time (expiry). @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const runtime = await createRuntime(env, {
     ...(options.stores ? { stores: options.stores } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   let worker: WorkerDeps | undefined;
   const dispatcher = createInProcessDispatcher((job) => runJob(worker!, job), runtime.logger);

@@ -28,6 +28,8 @@ export interface LocalStackOptions {
   logger?: Logger;
   /** Port of the app's dev server. @default 0 (any free port) */
   appPort?: number;
+  /** pns's clock (not the simulator's or the fake Slack's), for tests that move time. @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     env,
     ...(options.stores ? { stores: options.stores } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   slack.setAppUrl(`${app.url}/slack/events`);
   return {

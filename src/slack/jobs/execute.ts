@@ -5,6 +5,7 @@ import type { Job } from "../../core/jobs.js";
 import { diffListings } from "../../core/process/diff.js";
 import { toRows } from "../../core/process/rows.js";
 import type { ProcessDiff, ProcessInfo, ProcessListing, ProcessRow } from "../../core/process/types.js";
+import { withoutCollector } from "../../core/process/without-collector.js";
 import { renderSignalResultView, type SignalResultDiff } from "../../core/views/signal-result-view.js";
 import { applyTransition } from "../../store/apply-transition.js";
 import { approvalsChannel, audit, refreshApprovalMessage } from "../approvals.js";
@@ -65,11 +66,10 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
       signal: request.signal,
     });
     ok = true;
-    message = `${what} was sent.`;
     const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
     diff = result.diff;
     after = result.after;
-    if (!out.after) message += " pns could not list the processes after it.";
+    message = `${what} was delivered. ${result.diff ? changeSummary(result.diff) : "pns could not list the processes after it."}`;
   } catch (err) {
     const error = asPnsError(err);
     if (error.code === "internal")
@@ -104,9 +104,21 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
   );
 }
 
-function resultRows(deps: WorkerDeps, before: ProcessListing, after: ProcessListing | null) {
-  if (!after) return { diff: undefined, after: undefined };
+function resultRows(deps: WorkerDeps, rawBefore: ProcessListing, rawAfter: ProcessListing | null) {
+  if (!rawAfter) return { diff: undefined, after: undefined };
+  const before = withoutCollector(rawBefore);
+  const after = withoutCollector(rawAfter);
   const beforeRows = toRows(before, deps.redactor);
   const afterRows = toRows(after, deps.redactor);
   return { diff: diffRows(diffListings(before, after), beforeRows, afterRows), after: afterRows };
+}
+
+/** "1 process restarted, 1 exited." or "No process changed." */
+function changeSummary(diff: SignalResultDiff): string {
+  const parts = [
+    diff.restarted.length > 0 ? `${diff.restarted.length} restarted` : "",
+    diff.started.length > 0 ? `${diff.started.length} started` : "",
+    diff.exited.length > 0 ? `${diff.exited.length} exited` : "",
+  ].filter(Boolean);
+  return parts.length === 0 ? "No process changed." : `Processes: ${parts.join(", ")}.`;
 }

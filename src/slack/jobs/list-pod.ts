@@ -4,6 +4,7 @@ import type { JobOrigin, ListingSnapshot } from "../../core/jobs.js";
 import { bindingFor, type ChannelBinding, resolveNamespace } from "../../core/policy.js";
 import { toRows } from "../../core/process/rows.js";
 import type { ProcessListing, ProcessRow } from "../../core/process/types.js";
+import { withoutCollector } from "../../core/process/without-collector.js";
 import type { PodDebugger } from "../../kube/pod-debugger.js";
 import type { ResolvedTarget } from "../../kube/target.js";
 import { describeTarget } from "../command-listener.js";
@@ -59,7 +60,8 @@ export async function listPod(
     onProgress: (message) => void progress.step(message, true),
   });
   const taken = await dbg.listProcesses({ namespace, pod: attachment.pod, container: attachment.container });
-  const rows = toRows(taken.listing, deps.redactor);
+  const listing = withoutCollector(taken.listing);
+  const rows = toRows(listing, deps.redactor);
   const now = deps.now();
   const snapshot: ListingSnapshot = {
     id: deps.newId(),
@@ -90,5 +92,5 @@ export async function listPod(
     expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
     createdBy: origin.user,
   });
-  return { binding, debugger: dbg, resolved, listing: taken.listing, rows, snapshot };
+  return { binding, debugger: dbg, resolved, listing, rows, snapshot };
 }

@@ -1,7 +1,7 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeSlack, startFakeSlack } from "../../src/local/fake-slack/server.js";
-import { type RunningApp, startBoltApp } from "./bolt-app.js";
+import { type RunningApp, startBoltApp } from "../fake-slack/bolt-app.js";
 
 let fake: FakeSlack;
 let running: RunningApp;
