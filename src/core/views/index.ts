@@ -2,8 +2,8 @@
 
 export * from "./approval-request-view.js";
 export * from "./audit-view.js";
-export * from "./cleanup-view.js";
 export type * from "./block-kit.js";
+export * from "./cleanup-view.js";
 export * from "./error-view.js";
 export * from "./file-view.js";
 export * from "./help-view.js";
