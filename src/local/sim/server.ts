@@ -209,7 +209,7 @@ export class ApiServer {
             return null;
           }
           if (sub === "ephemeralcontainers" || sub === "status") {
-            if (method === "GET") return r(`GET pods/${sub}`, (c) => this.getPod(c, ns, name, true));
+            if (method === "GET") return r(`GET pods/${sub}`, (c) => this.getPod(c, ns, name));
             if (sub === "ephemeralcontainers" && (method === "PATCH" || method === "PUT"))
               return r(`${method} pods/ephemeralcontainers`, (c) => this.updateEphemeral(c, ns, name, method));
           }
@@ -342,7 +342,7 @@ export class ApiServer {
     return { status: 200, streaming: true };
   }
 
-  private getPod(ctx: Ctx, ns: string, name: string, _sub = false): Reply {
+  private getPod(ctx: Ctx, ns: string, name: string): Reply {
     const o = this.world.renderPod(this.world.getPod(ns, name));
     if (ctx.table) return { status: 200, body: podTable([o], o.metadata.resourceVersion) };
     return { status: 200, body: o };
@@ -401,7 +401,7 @@ export class ApiServer {
     return { status: 200, body: this.world.deletePod(ns, name) };
   }
 
-  private checkResourceVersion(pod: SimPod, patched: Json, incoming: Json): void {
+  private checkResourceVersion(pod: SimPod, incoming: Json): void {
     const want = incoming?.metadata?.resourceVersion;
     if (want !== undefined && want !== null && want !== pod.resourceVersion) {
       throw new StatusError(
@@ -413,14 +413,13 @@ export class ApiServer {
         ),
       );
     }
-    void patched;
   }
 
   private patchPod(ctx: Ctx, ns: string, name: string): Reply {
     const pod = this.world.getPod(ns, name);
     const current = this.world.renderPod(pod);
     const patched = applyPatch(current, ctx.body, ctx.contentType);
-    this.checkResourceVersion(pod, patched, ctx.contentType.includes("json-patch") ? null : ctx.body);
+    this.checkResourceVersion(pod, ctx.contentType.includes("json-patch") ? null : ctx.body);
     const before = JSON.stringify({
       ...current.spec,
       containers: current.spec.containers.map((c: Json) => ({ ...c, image: "" })),
@@ -458,7 +457,7 @@ export class ApiServer {
     const pod = this.world.getPod(ns, name);
     const current = this.world.renderPod(pod);
     const next = method === "PUT" ? ctx.body : applyPatch(current, ctx.body, ctx.contentType);
-    if (method === "PUT" || !ctx.contentType.includes("json-patch")) this.checkResourceVersion(pod, next, ctx.body);
+    if (method === "PUT" || !ctx.contentType.includes("json-patch")) this.checkResourceVersion(pod, ctx.body);
     const existing: Json[] = current.spec.ephemeralContainers ?? [];
     const wanted: Json[] = next?.spec?.ephemeralContainers ?? [];
     const causes: { field: string; reason: string; message: string }[] = [];

@@ -508,7 +508,7 @@ function psColumns(ctx: ExecContext, busybox: boolean): Record<string, Column> {
     stat: col("STAT", 4, false, (p) => statOf(p, ctx)),
     s: col("S", 1, false, (p) => (p === ctx.self ? "R" : p.state)),
     time: col("TIME", busybox ? 5 : 8, true, (p) => (busybox ? mss(cpuTime(p)) : hhmmss(cpuTime(p)))),
-    etime: col(busybox ? "ELAPSED" : "ELAPSED", busybox ? 7 : 11, true, (p) => mss(elapsed(p))),
+    etime: col("ELAPSED", busybox ? 7 : 11, true, (p) => mss(elapsed(p))),
     rss: col("RSS", 5, true, (p) => String(p.rssKb ?? 0)),
     vsz: col("VSZ", 6, true, (p) => String((p.rssKb ?? 0) * 4)),
     comm: col("COMMAND", 15, false, (p) => p.comm),
@@ -551,8 +551,13 @@ function ps(ctx: ExecContext, args: string[], o: Out): number {
     return 0;
   }
   if (busybox) {
-    const time = { ...table.time, width: 5 } as Column;
-    printTable([table.pid as Column, table.user as Column, time, table.args as Column], all, o, true, true);
+    printTable(
+      [table.pid as Column, table.user as Column, table.time as Column, table.args as Column],
+      all,
+      o,
+      true,
+      true,
+    );
     return 0;
   }
   const mode = args.join(" ");
