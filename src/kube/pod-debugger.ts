@@ -59,7 +59,8 @@ export interface SignalOrder {
 /** The process table just before the signal and a moment after it (the caller diffs them). */
 export interface SignalOutcome {
   before: ProcessSnapshot;
-  after: ProcessSnapshot;
+  /** Null when listing after the signal failed: the signal was sent all the same. */
+  after: ProcessSnapshot | null;
 }
 
 /** A file of another container, read through `/proc/<pid>/root`. Not redacted: the caller redacts. */
@@ -114,6 +115,8 @@ export interface PodDebugger {
   sessions(namespaces: readonly string[]): Promise<DebugSession[]>;
   /** Deletes expired copies and reports what is still running. */
   cleanup(namespaces: readonly string[]): Promise<CleanupReport>;
+  /** True when the debug container still runs (its pod exists and the container's state is running). */
+  isRunning(location: DebugLocation): Promise<boolean>;
 }
 
 /** What a PodDebugger uses besides the cluster: clock, ids, and how long to let a signal settle. */
@@ -262,6 +265,19 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
   };
 
   return {
+    async isRunning(location) {
+      const c = await clients();
+      let pod: V1Pod;
+      try {
+        pod = await c.core.readNamespacedPod({ name: location.pod, namespace: location.namespace });
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw toPnsError(err, { verb: "get", resource: "pods", namespace: location.namespace, name: location.pod });
+      }
+      const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+      return Boolean(statuses.find((s) => s.name === location.container)?.state?.running);
+    },
+
     async resolveTarget(namespace, target) {
       const c = await clients();
       const resolved = await resolveTarget(c, namespace, target);
@@ -353,7 +369,8 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           );
       }
       if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
-      const after = await listProcesses(order.location);
+      // The signal is sent: a failure to list afterwards must not make it look unsent (and be sent again).
+      const after = await listProcesses(order.location).catch(() => null);
       return { before, after };
     },
 

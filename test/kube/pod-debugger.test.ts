@@ -60,8 +60,9 @@ describe("the task page's walkthrough, end to end", () => {
     const master = byArgs(listing.processes, "nginx: master")!;
     const { before, after } = await d.sendSignal({ location, fingerprint: fingerprint(master), signal: "HUP" });
     expect(byArgs(before.listing.processes, "nginx: worker")?.pid).toBe(14);
-    expect(byArgs(after.listing.processes, "nginx: master")?.pid).toBe(8);
-    const worker = byArgs(after.listing.processes, "nginx: worker");
+    expect(after).not.toBeNull();
+    expect(byArgs(after!.listing.processes, "nginx: master")?.pid).toBe(8);
+    const worker = byArgs(after!.listing.processes, "nginx: worker");
     expect(worker?.pid).toBeGreaterThan(15);
     expect(worker?.container).toBe("nginx");
 

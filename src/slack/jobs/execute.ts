@@ -12,6 +12,25 @@ import { approvalsChannel, audit, refreshApprovalMessage } from "../approvals.js
 import type { WorkerDeps } from "./deps.js";
 import { postMessage } from "./post.js";
 
+/**
+ * Sends the signal from the debug container the listing came from. If that container has ended since (its lifetime
+ * ran out while the request waited), attaches again to the same pod first: the fingerprint still names exactly the
+ * listed process, so a new container cannot hit another one. The check comes before the one attempt, never as a
+ * retry after a failure, which could send the signal twice. Copies are not re-made: a new copy has other processes.
+ */
+async function sendGuarded(deps: WorkerDeps, request: SignalRequest) {
+  const dbg = deps.debuggerFor(request.target.cluster);
+  const { namespace, pod, debugPod, debugContainer } = request.target;
+  let location = { namespace, pod: debugPod, container: debugContainer };
+  if (debugPod === pod && !(await dbg.isRunning(location))) {
+    deps.logger.info("debug container ended; attaching again", { request: request.id });
+    const resolved = await dbg.resolveTarget(namespace, { kind: "pod", name: pod });
+    const attachment = await dbg.attach(resolved, { requestedBy: request.requester });
+    location = { namespace, pod: attachment.pod, container: attachment.container };
+  }
+  return dbg.sendSignal({ location, fingerprint: request.fingerprint, signal: request.signal });
+}
+
 /** The rows of a diff, redacted like the table: matched to their listing's rows by PID and start time. */
 export function diffRows(diff: ProcessDiff, before: ProcessRow[], after: ProcessRow[]): SignalResultDiff {
   const key = (p: { pid: number }, start: number | null) => `${p.pid}:${start ?? ""}`;
@@ -55,16 +74,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
   let after: ProcessRow[] | undefined;
   const what = `SIG${request.signal} to PID ${request.process.pid}`;
   try {
-    const dbg = deps.debuggerFor(request.target.cluster);
-    const out = await dbg.sendSignal({
-      location: {
-        namespace: request.target.namespace,
-        pod: request.target.debugPod,
-        container: request.target.debugContainer,
-      },
-      fingerprint: request.fingerprint,
-      signal: request.signal,
-    });
+    const out = await sendGuarded(deps, request);
     ok = true;
     const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
     diff = result.diff;
