@@ -1,9 +1,11 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import type { Fingerprint, ProcessInfo } from "./types.js";
 
 /** sha256 (hex) of the collector's cmdline hex, as SIGNAL_SCRIPT computes it with `od | tr | sha256sum`. */
 export function cmdlineSha256(cmdHex: string): string {
-  return createHash("sha256").update(cmdHex, "latin1").digest("hex");
+  // crypto.hash (Node ≥ 20.12) is several times faster than createHash for short inputs; the hex is ASCII.
+  if (typeof crypto.hash === "function") return crypto.hash("sha256", cmdHex, "hex");
+  return crypto.createHash("sha256").update(cmdHex, "latin1").digest("hex");
 }
 
 /**

@@ -13,5 +13,15 @@ export interface ParseOptions {
 export function userName(uid: number | null, users?: ReadonlyMap<number, string>): string {
   if (uid === null) return "?";
   if (uid === 0) return "root";
-  return users?.get(uid) ?? String(uid);
+  const name = users?.get(uid);
+  if (name !== undefined) return name;
+  let text = uidTexts.get(uid);
+  if (text === undefined) {
+    text = String(uid);
+    if (uidTexts.size < 1024) uidTexts.set(uid, text);
+  }
+  return text;
 }
+
+/** uids as text, shared by the thousands of processes of a listing that run as the same few users. */
+const uidTexts = new Map<number, string>();

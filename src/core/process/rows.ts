@@ -38,25 +38,54 @@ export function truncate(s: string, max: number): string {
   return `${s.slice(0, end)}…`;
 }
 
+/** Formatted CPU times of the first hour, shared by the many processes that used little CPU. */
+const cpuTimeTexts: string[] = [];
+
 /** CPU time as ps prints it: `M:SS`, minutes unbounded (`0:00`, `125:07`); `-` when unknown. */
 export function formatCpuTime(ticks: number | null, clockTicks: number): string {
   if (ticks === null || clockTicks <= 0) return "-";
   const seconds = Math.floor(ticks / clockTicks);
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  const cached = seconds < 3600 ? cpuTimeTexts[seconds] : undefined;
+  if (cached !== undefined) return cached;
+  const text = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  if (seconds < 3600) cpuTimeTexts[seconds] = text;
+  return text;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+let cachedDay = Number.NaN;
+let cachedDayPrefix = "";
+
+/** ISO 8601 UTC of an epoch time in ms; the date part is cached per day since a listing's processes share few days. */
+function isoFromMs(ms: number): string {
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== cachedDay) {
+    cachedDayPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    cachedDay = day;
+  }
+  let rest = ms - day * 86_400_000;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const sec = Math.floor(rest / 1000);
+  const milli = rest - sec * 1000;
+  return `${cachedDayPrefix}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
 }
 
 /** When a process started (ISO 8601 UTC), from the boot time and its start ticks; null when either is unknown. */
 export function startedAt(p: ProcessInfo, listing: Pick<ProcessListing, "bootTime" | "clockTicks">): string | null {
   if (listing.bootTime === null || p.startTicks === null || listing.clockTicks <= 0) return null;
   const ms = listing.bootTime * 1000 + Math.floor((p.startTicks * 1000) / listing.clockTicks);
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  // Years 0000–9999 only; anything else (hostile output) gets no start time rather than a malformed one.
+  if (!Number.isSafeInteger(ms) || ms < -62_167_219_200_000 || ms > 253_402_300_799_999) return null;
+  return isoFromMs(ms);
 }
 
 /** The command users see, before escaping: the redacted arguments, or `[comm]` for kernel threads and zombies. */
 export function displayCommand(p: ProcessInfo, redactor: Redactor): string {
   if (p.args.length === 0 || (p.args.length === 1 && p.args[0] === "")) return `[${redactor.text(p.comm)}]`;
-  return redactor.args(p.args).join(" ");
+  return redactor.command(p.args);
 }
 
 /**

@@ -131,6 +131,23 @@ describe("redactor properties", () => {
     );
   });
 
+  it("command() is args() joined, with or without extra patterns (10,000 runs)", () => {
+    const anchored = createRedactor(["^corp-[0-9a-f]{8}$"]);
+    fc.assert(
+      fc.property(
+        fc.array(word, { maxLength: 6 }),
+        embed,
+        fc.array(word, { maxLength: 6 }),
+        (pre, [secretArgs], post) => {
+          const argv = ["app", ...pre, ...secretArgs, ...post];
+          expect(r.command(argv)).toBe(r.args(argv).join(" "));
+          expect(anchored.command(argv)).toBe(anchored.args(argv).join(" "));
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+
   it("never throws on random input (10,000 runs)", () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 80, unit: "binary" }), { maxLength: 8 }), (args) => {

@@ -7,6 +7,8 @@ export interface Redactor {
   args(args: readonly string[]): string[];
   /** The text with secret values replaced by {@link MASK}. */
   text(s: string): string;
+  /** The arguments redacted and joined with spaces: the command line as shown (one test when nothing is secret). */
+  command(args: readonly string[]): string;
 }
 
 /** A `key=value` argument: optional dashes, a name, `=`. */
@@ -102,10 +104,16 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
 
   const args = (argv: readonly string[]): string[] => {
     const first = argv[0] ?? "";
-    const mysql = MYSQL_CLIENT.test(first.slice(first.lastIndexOf("/") + 1));
-    const joined = argv.join(" ");
-    const hit = PREFILTER.test(joined);
-    if (!hit && !mysql && !(extras.length > 0 && anyExtra(joined))) return argv as string[];
+    const mysql =
+      (first.includes("mysql") || first.includes("mariadb")) &&
+      MYSQL_CLIENT.test(first.slice(first.lastIndexOf("/") + 1));
+    // Every rule's trigger lies within one argument, so testing each spares joining them.
+    let hit = mysql;
+    for (let i = 0; i < argv.length && !hit; i++) {
+      const arg = argv[i] ?? "";
+      hit = PREFILTER.test(arg) || (extras.length > 0 && anyExtra(arg));
+    }
+    if (!hit) return argv as string[];
     const out = argv.slice();
     // Decisions read the original arguments: an argument masked as a value still acts as the flag it was.
     const masked = new Array<boolean>(argv.length).fill(false);
@@ -140,5 +148,18 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
     return out;
   };
 
-  return { args, text };
+  const command = (argv: readonly string[]): string => {
+    const joined = argv.join(" ");
+    // No trigger in the joined line means none in any argument (no trigger holds a space). Extra patterns may be
+    // anchored, so they are tried on each argument as args() does.
+    const first = argv[0] ?? "";
+    const clean =
+      !PREFILTER.test(joined) &&
+      !first.includes("mysql") &&
+      !first.includes("mariadb") &&
+      !(extras.length > 0 && argv.some(anyExtra));
+    return clean ? joined : args(argv).join(" ");
+  };
+
+  return { args, text, command };
 }

@@ -104,45 +104,52 @@ export const TEXT_RULES: readonly TextRule[] = [
   { name: "docker-pat", re: /\b(dckr_pat_|dop_v1_|shpat_|shpss_)([A-Za-z0-9_-]{16,})/g },
 ];
 
+/** Literals of which every match of some rule contains at least one (case-insensitively). */
+const TRIGGERS = [
+  ...["pass", "pw", "secret", "token", "key", "credential", "auth", "sas", "sig", "bearer", "basic"],
+  ...["://", "-----begin", "mysql", "mariadb", "-u", "--user", "--proxy-user"],
+  ...["akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka", "a3t"],
+  ...["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+  ...["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glimt-", "glft-", "glsoat-", "glagent-", "gloas-"],
+  ...["xox", "xapp-", "hooks.slack", "eyj", "aiza", "sk_", "rk_", "whsec_", "sk-", "npm_", "hf_", "sg."],
+  ..."0123456789abcdef".split("").map((c) => `sk${c}`),
+  ...["hvs.", "hvb.", "hvr.", "dckr_pat_", "dop_v1_", "shpat_", "shpss_"],
+];
+
+/** A regex source matching any of the literals, as a trie so the engine branches on one character at a time. */
+function trieSource(words: readonly string[]): string {
+  interface Node {
+    end: boolean;
+    next: Map<string, Node>;
+  }
+  const root: Node = { end: false, next: new Map() };
+  for (const w of words) {
+    let n = root;
+    for (const ch of w.toLowerCase()) {
+      let child = n.next.get(ch);
+      if (!child) {
+        child = { end: false, next: new Map() };
+        n.next.set(ch, child);
+      }
+      n = child;
+    }
+    n.end = true;
+  }
+  const escapeChar = (ch: string) => ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  const emit = (n: Node): string => {
+    // A shorter word already matches: anything longer adds nothing to a superset test.
+    if (n.end) return "";
+    const parts = [...n.next].map(([ch, child]) => escapeChar(ch) + emit(child));
+    return parts.length === 1 ? (parts[0] ?? "") : `(?:${parts.join("|")})`;
+  };
+  return emit(root);
+}
+
 /**
- * A cheap superset of every rule: a string it does not match needs no rule run.
- * Each alternative is a literal every match of some rule must contain.
+ * A cheap superset of every rule: a string it does not match needs no rule run. Built as a trie of
+ * {@link TRIGGERS}: a flat alternation of 80 literals costs microseconds per command line, the trie a fraction.
  */
-export const PREFILTER = new RegExp(
-  [
-    "pass",
-    "pw",
-    "secret",
-    "token",
-    "key",
-    "credential",
-    "auth",
-    "sas",
-    "sig",
-    "bearer",
-    "basic",
-    "://",
-    "-----begin",
-    "mysql",
-    "mariadb",
-    "(?:^|\\s)-{1,2}(?:u|user|proxy-user)[\\s=]",
-    "akia|asia|abia|acca|agpa|aida|aroa|aipa|anpa|anva|apka|a3t",
-    "gh[pousr]_|github_pat_",
-    "gl[a-z]{2,5}-",
-    "xox|xapp-",
-    "hooks\\.slack",
-    "eyj",
-    "aiza",
-    "sk_|rk_|whsec_|sk-",
-    "npm_",
-    "hf_",
-    "sg\\.",
-    "sk[0-9a-f]",
-    "hv[sbr]\\.",
-    "dckr_pat_|dop_v1_|shpat_|shpss_",
-  ].join("|"),
-  "i",
-);
+export const PREFILTER = new RegExp(trieSource(TRIGGERS), "i");
 
 /** argv[0] of MySQL and MariaDB clients, whose `-p<password>` is a secret. */
 export const MYSQL_CLIENT = /^(?:mysql|mariadb)[A-Za-z_-]{0,20}$/;

@@ -1,0 +1,106 @@
+/**
+ * Process listing pipeline: collector output for 10,000 processes → parse → redact → rows, median of 30 runs,
+ * against baselines measured in the same run (JSON.parse of the same processes as a JSON array; a plain line split).
+ * Target: ≤ 50 ms median. Run alone: `npx tsx bench/process.ts`.
+ */
+import { availableParallelism, loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { parseCollectorOutput } from "../src/core/process/parse-collector.js";
+import { toRows } from "../src/core/process/rows.js";
+import { createRedactor } from "../src/core/redact/redactor.js";
+
+export type BenchReport = { name: string; lines: string[] };
+
+const PROCESSES = 10_000;
+const RUNS = 30;
+
+const COMMANDS: string[][] = [
+  ["nginx: worker process"],
+  ["nginx: master process nginx -g daemon off;"],
+  ["/usr/bin/python3", "-m", "gunicorn", "app.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4"],
+  ["java", "-Xmx512m", "-Dspring.profiles.active=prod", "-Dspring.datasource.password=s3cr3t", "-jar", "/app/app.jar"],
+  ["/bin/sh", "-c", "while true; do sleep 30; curl -s http://localhost:8080/healthz; done"],
+  ["node", "/srv/dist/server.js", "--port=3000", "--log-level=info"],
+  ["postgres: app appdb 10.0.0.12(53412) idle"],
+  ["redis-server", "*:6379"],
+  ["envoy", "-c", "/etc/envoy/envoy.yaml", "--service-cluster", "frontend", "--token", "abcdef0123456789"],
+  ["sleep", "3600"],
+  ["mysql", "-h", "db", "-uroot", "-phunter2", "appdb"],
+  ["/usr/local/bin/app", "--db-url=postgres://app:pw4242@db:5432/app", "--verbose"],
+];
+
+/** Collector output as COLLECT_SCRIPT prints it, for `n` processes in a containerd pod (cgroup v2). */
+function collectorOutput(n: number): string {
+  const out: string[] = ["h pns-ps/1 clk=100 btime=1796009612 uptime=86400.12 self=1"];
+  const cg = `0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5f0c3a4e_9b1d_4c6e_8a2f_3d7b9e1c4a60.slice/cri-containerd-${"9f1e7c3a5b2d4086".repeat(4)}.scope`;
+  for (let pid = 1; pid <= n; pid++) {
+    // Every command line differs (a per-process argument), so nothing can be shared between rows.
+    const args = [...(COMMANDS[pid % COMMANDS.length] ?? ["sleep"]), `--id=${pid}`];
+    const comm = (args[0] ?? "").split("/").pop()?.slice(0, 15) ?? "";
+    out.push(
+      `p ${pid}`,
+      `s ${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194560 3120 0 0 0 ${pid % 977} ${pid % 131} 0 0 20 0 1 0 ${1000 + pid} 44335104 3346 18446744073709551615 1 1 0 0 0 0 0 4096 1256 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0`,
+      `u ${pid % 3 === 0 ? 101 : 0} ${1000 + (pid % 5000)}`,
+      `g ${cg}`,
+      `c ${Buffer.from(`${args.join("\0")}\0`).toString("hex")}`,
+      "e",
+    );
+  }
+  out.push(`z ${n}`);
+  return `${out.join("\n")}\n`;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+/** Median wall time and median CPU time (user + system, all threads) of `fn` in ms, after 3 warm-up runs. */
+function measure(fn: () => unknown): { wall: number; cpu: number } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 3; i++) fn();
+  for (let i = 0; i < RUNS; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+/** Runs the benchmark and reports medians and ratios. */
+export async function run(): Promise<BenchReport> {
+  const text = collectorOutput(PROCESSES);
+  const redactor = createRedactor(["(?i)corp-[0-9a-f]{8}"]);
+  const options = { maxProcesses: PROCESSES };
+  const json = JSON.stringify(parseCollectorOutput(text, options).processes);
+
+  let rows = 0;
+  const pipeline = measure(() => {
+    rows = toRows(parseCollectorOutput(text, options), redactor).length;
+  });
+  const parseOnly = measure(() => parseCollectorOutput(text, options));
+  const jsonParse = measure(() => JSON.parse(json));
+  const split = measure(() => text.split("\n").length);
+  const verdict = pipeline.wall <= 50 ? "meets" : "MISSES";
+  const ms = (m: { wall: number; cpu: number }) => `${m.wall.toFixed(1)} ms (CPU ${m.cpu.toFixed(1)} ms)`;
+  return {
+    name: "process listing",
+    lines: [
+      `${PROCESSES} processes (${(text.length / 1e6).toFixed(1)} MB of collector output) → ${rows} rows, median of ${RUNS} runs, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
+      `parse → redact → rows: ${ms(pipeline)} — ${verdict} the 50 ms target`,
+      `  of which parse: ${ms(parseOnly)}`,
+      `baseline JSON.parse of the same processes (${(json.length / 1e6).toFixed(1)} MB): ${ms(jsonParse)} → pipeline is ${(pipeline.wall / jsonParse.wall).toFixed(2)}× JSON.parse`,
+      `baseline line split of the output: ${ms(split)} → pipeline is ${(pipeline.wall / split.wall).toFixed(1)}× a split`,
+    ],
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const report = await run();
+  console.log(`# ${report.name}\n${report.lines.join("\n")}`);
+}
