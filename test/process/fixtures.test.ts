@@ -51,7 +51,7 @@ describe("node fixtures (containerd v1/v2, CRI-O) with their pods", () => {
   it.each(["containerd-v1", "containerd-v2", "containerd-v2-cgroupns", "crio-v2"])("attributes %s", (name) => {
     const pod = JSON.parse(read(`node-${name}.pod.json`)) as PodLike;
     const l = attributeContainers(parseCollectorOutput(read(`node-${name}.txt`)), pod);
-    const debug = name === "containerd-v2-cgroupns" ? null : "pns-debug-7f3k2";
+    const debug = "pns-debug-7f3k2";
     expect(l.processes.map((p) => [p.pid, p.role, p.container, p.user])).toEqual([
       [1, "pause", null, "65535"],
       [8, "app", "nginx", "root"],

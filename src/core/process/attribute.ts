@@ -119,7 +119,13 @@ export function attributeContainers(
     self && self.cgroups.length > 0 && !containerIdsOfCgroups(self.cgroups).some((id) => byId.has(id))
       ? self.cgroups.join("\n")
       : null;
-  const inPod = listing.processes.some((p) => containerIdsOfCgroups(p.cgroups).some((id) => byId.has(id)));
+  const seenIds = new Set(listing.processes.flatMap((p) => containerIdsOfCgroups(p.cgroups)));
+  const inPod = [...seenIds].some((id) => byId.has(id));
+  // Whose container `0::/` is: the one pns debug container whose id no process shows.
+  const unseenDebug = [...byId].filter(
+    ([id, c]) => c.ephemeral && c.name.startsWith(DEBUG_CONTAINER_PREFIX) && !seenIds.has(id),
+  );
+  const selfContainer = unseenDebug.length === 1 ? (unseenDebug[0]?.[1].name ?? null) : null;
 
   const processes = listing.processes.map((p): ProcessInfo => {
     let container: string | null = null;
@@ -140,7 +146,10 @@ export function attributeContainers(
       isCollector(p) ||
       (inPod && selfCgroups !== null && container === null && p.cgroups.join("\n") === selfCgroups) ||
       (container !== null && ephemeral && container.startsWith(DEBUG_CONTAINER_PREFIX));
-    if (own) return { ...p, container, role: "debug" };
+    if (own) {
+      const inSelfCgroup = container === null && selfCgroups !== null && p.cgroups.join("\n") === selfCgroups;
+      return { ...p, container: inSelfCgroup ? selfContainer : container, role: "debug" };
+    }
     if ((sandboxPid1 && p.pid === 1) || (sandbox && container === null)) {
       return { ...p, container: null, role: "pause" };
     }

@@ -60,7 +60,7 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: "url-userinfo",
-    re: /(\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/:@?#]{0,256}:)(\S{1,2048})(?=@)/g,
+    re: /(\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/:@?#]{0,256}:)(\S{1,512})(?=@)/g,
   },
   {
     name: "authorization-header",
