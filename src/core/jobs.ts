@@ -10,6 +10,8 @@ export interface JobOrigin {
   channel: string;
   /** The slash command's or interaction's `response_url`; null for jobs started by a button or the janitor. */
   responseUrl: string | null;
+  /** The double-submission claim the command holds while its job runs; released when the job ends. */
+  claim?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { attachMessage, createSignalRequest } from "../core/approval/state-machine.js";
 import type { AuditEntry, SignalRequest } from "../core/approval/types.js";
+import type { PnsConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { ListingSnapshot } from "../core/jobs.js";
 import { bindingFor, may, signalPolicyFor } from "../core/policy.js";
@@ -104,7 +105,7 @@ export async function openSignalRequest(
       signal,
       reason: input.reason,
       approval: policy.value.approval,
-      approvers: policy.value.approvers,
+      approvers: approversOf(deps.config, policy.value.approvers),
     },
     { id: deps.newId(), now: deps.now(), ttlMs: policy.value.ttlMs },
   );
@@ -135,6 +136,16 @@ export async function openSignalRequest(
     await deps.dispatch({ kind: "execute", id: deps.newId(), requestId: current.id });
   }
   return current;
+}
+
+/**
+ * Who may approve a request: the signal policy's approvers when it names any, else everyone in `people.approve`
+ * (empty lists when that is everyone: then anyone but the requester may approve).
+ */
+export function approversOf(config: PnsConfig, policyApprovers: { users: string[]; groups: string[] }) {
+  if (policyApprovers.users.length > 0 || policyApprovers.groups.length > 0) return policyApprovers;
+  const people = config.people.approve;
+  return people.everyone ? { users: [], groups: [] } : { users: [...people.users], groups: [...people.groups] };
 }
 
 /** The cluster, namespace and pod of a listing, for audit entries. */

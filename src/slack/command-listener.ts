@@ -28,8 +28,11 @@ export interface SlashCommand {
 /** What the slash command is acknowledged with: an ephemeral message, or nothing. */
 export type CommandReply = (MessageView & { response_type: "ephemeral" }) | undefined;
 
-/** A second identical command from the same person within this window is a double submission. @default 5 s */
-export const DOUBLE_SUBMIT_MS = 5_000;
+/**
+ * A second identical command from the same person while the first one's job runs (at most this long) is a double
+ * submission. @default 60 s
+ */
+export const DOUBLE_SUBMIT_MS = 60_000;
 
 const ephemeral = (view: MessageView): CommandReply => ({ response_type: "ephemeral", ...view });
 
@@ -87,7 +90,9 @@ export async function handleSlashCommand(
       return ephemeral(renderAuditView(entries));
     }
 
-    const fresh = await deps.stores.claims.claim(doubleSubmitKey(body), DOUBLE_SUBMIT_MS);
+    const claim = doubleSubmitKey(body);
+    const fresh = await deps.stores.claims.claim(claim, DOUBLE_SUBMIT_MS);
+    origin.claim = claim;
     if (!fresh) {
       return ephemeral(renderProgressView([], `Already working on \`/pns ${body.text.trim()}\`; the answer follows.`));
     }

@@ -1,6 +1,7 @@
 import { type DecisionAction, decide } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
 import { PnsError } from "../core/errors.js";
+import { may } from "../core/policy.js";
 import type { MessageView } from "../core/views/block-kit.js";
 import { renderErrorView } from "../core/views/error-view.js";
 import {
@@ -154,6 +155,11 @@ export async function onDecision(deps: SlackDeps, client: SlackClient, body: Blo
     assertConfigured(deps);
     if (!kind || !requestId) throw new PnsError("invalid_command", "This button is not from a pns approval request.");
     const groups = await deps.userGroups.groupsOf(user);
+    // people.approve is checked on every click too: the configuration may have changed since the request was made.
+    if (kind !== "cancel") {
+      const allowed = may(deps.config, { user, groups }, "approve");
+      if (!allowed.ok) throw new PnsError("not_allowed", allowed.message);
+    }
     const now = deps.now();
     const result = await applyTransition(deps.stores.requests, requestId, (r) =>
       decide(r, { action: kind, user, userGroups: groups, now }),

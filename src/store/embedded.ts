@@ -114,6 +114,10 @@ export class EmbeddedClaimStore implements ClaimStore {
     return true;
   }
 
+  async release(key: string): Promise<void> {
+    this.#claims.delete(key);
+  }
+
   /** Drops expired claims now and then, so a long-running dev server does not grow without bound. */
   #sweep(now: number): void {
     if (this.#claims.size % 1000 !== 0) return;

@@ -44,6 +44,8 @@ export interface AuditLog {
 export interface ClaimStore {
   /** True for the first caller of `key`; false while that claim lives. An expired claim can be claimed again. */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Gives a claim up before it expires (the work it guarded is done); no-op when absent. */
+  release(key: string): Promise<void>;
 }
 
 /** A debug container pns attached to a pod, recorded per channel for `/pns sessions` and cleanup. */

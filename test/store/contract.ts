@@ -282,6 +282,15 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
         expect(await stores.claims.claim(key, MINUTE)).toBe(false);
       });
 
+      it("a released claim can be claimed again at once; releasing an unknown key is a no-op", async () => {
+        const { stores } = await setup();
+        expect(await stores.claims.claim("job:1", 10 * MINUTE)).toBe(true);
+        expect(await stores.claims.claim("job:1", 10 * MINUTE)).toBe(false);
+        await stores.claims.release("job:1");
+        await stores.claims.release("never-claimed");
+        expect(await stores.claims.claim("job:1", 10 * MINUTE)).toBe(true);
+      });
+
       it("100 concurrent claims of one key: exactly one is true", async () => {
         const { stores } = await setup();
         const key = `submit:${randomUUID()}`;

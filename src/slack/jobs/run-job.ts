@@ -51,5 +51,12 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
       detail: `${job.kind} failed: ${view.text}`.slice(0, 500),
       outcome: "failed",
     });
+  } finally {
+    const claim = "origin" in job ? job.origin.claim : undefined;
+    if (claim) {
+      await deps.stores.claims
+        .release(claim)
+        .catch((error: unknown) => deps.logger.warn("could not release a command's claim", { error }));
+    }
   }
 }

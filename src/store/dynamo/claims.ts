@@ -1,5 +1,5 @@
 /** Claims in DynamoDB: `attribute_not_exists(pk) OR expiresAt <= :now` lets the first caller win, and a later one once it expired. */
-import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { ClaimStore, Clock } from "../types.js";
 import { call, isConditionFailed } from "./client.js";
 import { ttlSeconds } from "./table.js";
@@ -32,5 +32,11 @@ export class DynamoClaimStore implements ClaimStore {
       if (isConditionFailed(err)) return false;
       throw err;
     }
+  }
+
+  async release(key: string): Promise<void> {
+    await call(this.table, () =>
+      this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: `claim#${key}`, sk: "claim" } })),
+    );
   }
 }

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { slackUsers } from "../../src/local/fake-slack/client.js";
+import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
+import { DEMO_CONFIG, driver } from "./helpers.js";
+
+const { alice, bob, carol } = slackUsers;
+const MINUTE = 60_000;
+
+describe("approval rules, end to end through Slack requests", () => {
+  let stack: LocalStack;
+  let d: ReturnType<typeof driver>;
+  let offset = 0;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ configPath: DEMO_CONFIG, now: () => Date.now() + offset });
+    d = driver(stack);
+  });
+  afterAll(async () => stack?.close());
+
+  it("Deny: the request is closed, nothing is sent, and the message says who denied it", async () => {
+    const approval = await d.requestSignal(alice.id, "nginx", 8, "HUP", "deny me");
+    const workers = d.workerPids();
+    await d.decide(bob.id, approval, "deny");
+    expect(d.current(approval)).toContain("denied");
+    expect(d.current(approval)).not.toContain('"Approve"');
+    expect(d.workerPids()).toEqual(workers);
+    await d.decide(bob.id, approval, "approve");
+    expect(d.toldTo(bob.id).at(-1)).toContain("already denied");
+    expect(d.workerPids()).toEqual(workers);
+  });
+
+  it("Cancel: the requester withdraws the request and a later Approve is refused", async () => {
+    const approval = await d.requestSignal(alice.id, "nginx", 8, "HUP", "cancel me");
+    await d.decide(alice.id, approval, "cancel");
+    expect(d.current(approval)).toContain("cancelled");
+    const workers = d.workerPids();
+    await d.decide(bob.id, approval, "approve");
+    expect(d.toldTo(bob.id).at(-1)).toContain("already cancelled");
+    expect(d.workerPids()).toEqual(workers);
+  });
+
+  it("a user outside the approvers is told so, and the request stays pending", async () => {
+    const approval = await d.requestSignal(alice.id, "nginx", 8, "HUP", "carol may not approve");
+    await d.decide(carol.id, approval, "approve");
+    expect(d.toldTo(carol.id).at(-1)).toContain("people.approve");
+    expect(d.current(approval)).toContain("waiting for approval");
+    await d.decide(alice.id, approval, "cancel");
+  });
+
+  it("a user outside people.admin cannot read the audit trail; an admin sees every step", async () => {
+    const refused = await d.command(carol.id, "audit");
+    expect(refused.body).toContain("people.admin");
+    const audit = (await d.command(alice.id, "audit 50")).body;
+    for (const word of ["denied", "cancelled", "ps nginx"]) expect(audit).toContain(word);
+  });
+
+  it("expiry: an Approve after the lifetime is refused and the message shows it expired", async () => {
+    const approval = await d.requestSignal(alice.id, "nginx", 8, "HUP", "too slow");
+    const workers = d.workerPids();
+    offset += 16 * MINUTE;
+    await d.decide(bob.id, approval, "approve");
+    expect(d.toldTo(bob.id).at(-1)).toContain("expired");
+    expect(d.current(approval)).toContain("expired");
+    expect(d.current(approval)).not.toContain('"Approve"');
+    expect(d.workerPids()).toEqual(workers);
+  });
+
+  it("expiry: the janitor closes a request nobody clicked", async () => {
+    const approval = await d.requestSignal(alice.id, "nginx", 8, "HUP", "forgotten");
+    offset += 16 * MINUTE;
+    const report = await stack.app.janitor();
+    expect(report.expired).toBe(1);
+    expect(d.current(approval)).toContain("expired");
+  });
+
+  it("a double-submitted command starts the work once", async () => {
+    const request = d.client.slashCommand({ user: bob.id, channel: "C0OPS", text: "ps deploy/web -n shop" });
+    const before = d.messages().length;
+    const [first, second] = await Promise.all([d.client.send(request), d.client.send(request, { retryNum: 1 })]);
+    await stack.app.idle();
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(
+      d
+        .messages()
+        .slice(before)
+        .filter((m) => d.text(m).includes("Processes in web-")),
+    ).toHaveLength(1);
+  });
+});

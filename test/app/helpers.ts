@@ -1,0 +1,76 @@
+import { fileURLToPath } from "node:url";
+import { ActionId } from "../../src/core/views/ids.js";
+import { slackClient } from "../../src/local/fake-slack/client.js";
+import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
+import type { LocalStack } from "../../src/local/stack.js";
+
+/** The demo's configuration: #ops on the simulator; Alice and Bob (S0SRE) approve, Carol may not. */
+export const DEMO_CONFIG = fileURLToPath(new URL("../../src/local/demo.config.yaml", import.meta.url));
+export const OPS = "C0OPS";
+
+/** Drives pns through the fake Slack like a person: commands, picks, clicks and modals. */
+export function driver(stack: LocalStack) {
+  const client = slackClient(stack.slack);
+  const text = (m: FakeMessage | undefined) => JSON.stringify(m?.blocks ?? []) + (m?.text ?? "");
+  const ws = stack.slack.workspace;
+
+  return {
+    client,
+    text,
+    messages: () => ws.channelMessages(OPS),
+    /** What only `user` was told (ephemeral messages), newest last. */
+    toldTo: (user: string) => ws.ephemeralsFor(OPS, user).map((m) => text(m)),
+    async command(user: string, commandText: string) {
+      const res = await client.send(client.slashCommand({ user, channel: OPS, text: commandText }));
+      await stack.app.idle();
+      return res;
+    },
+    /** Lists `target`, picks `pid` and `signal`, gives a reason: returns the approval message. */
+    async requestSignal(user: string, target: string, pid: number, signal: string, reason = "testing") {
+      const before = ws.channelMessages(OPS).length;
+      await this.command(user, `ps ${target}`);
+      const table = ws
+        .channelMessages(OPS)
+        .slice(before)
+        .find((m) => text(m).includes("Processes in"));
+      if (!table) throw new Error(`no process table for ${target}: ${JSON.stringify(this.toldTo(user).slice(-1))}`);
+      for (const [actionId, value] of [
+        [ActionId.psProcess, String(pid)],
+        [ActionId.psSignal, signal],
+      ] as const) {
+        await client.send(client.blockAction({ user, channel: OPS, message: table, actionId, value }));
+      }
+      await client.send(client.blockAction({ user, channel: OPS, message: table, actionId: ActionId.psRequest }));
+      const modal = ws.openViewOf(user);
+      if (!modal) throw new Error(`no reason modal: ${JSON.stringify(this.toldTo(user).slice(-1))}`);
+      await client.send(client.viewSubmission({ user, view: modal, values: { [ActionId.reasonInput]: reason } }));
+      await stack.app.idle();
+      const approval = ws
+        .channelMessages(OPS)
+        .slice(before)
+        .find((m) => text(m).includes("Signal request"));
+      if (!approval) throw new Error("no approval message was posted");
+      // As a client that still shows the buttons: later clicks come from this copy, whatever the message is now.
+      return structuredClone(approval);
+    },
+    /** Clicks Approve, Deny or Cancel on an approval message. */
+    async decide(user: string, approval: FakeMessage, action: "approve" | "deny" | "cancel") {
+      const actionId = { approve: ActionId.signalApprove, deny: ActionId.signalDeny, cancel: ActionId.signalCancel }[
+        action
+      ];
+      const res = await client.send(client.blockAction({ user, channel: OPS, message: approval, actionId }));
+      await stack.app.idle();
+      return res;
+    },
+    /** The approval message as it is now. */
+    current: (approval: FakeMessage) => text(ws.message(OPS, approval.ts)),
+    /** PIDs of the nginx worker processes in the simulator. */
+    workerPids: () =>
+      stack.sim.state
+        .processes("default", "nginx")
+        .filter((p) => p.args.join(" ") === "nginx: worker process")
+        .map((p) => p.pid),
+    /** Signal scripts the simulator ran. */
+    signalExecs: () => stack.sim.requests.entries.filter((e) => e.route === "GET pods/exec").length,
+  };
+}
