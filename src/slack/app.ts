@@ -1,6 +1,7 @@
-import { App, AwsLambdaReceiver, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
+import { App, AwsLambdaReceiver, type Logger as BoltLogger, LogLevel, type RespondFn } from "@slack/bolt";
 import type { SlackCredentials } from "../aws/slack-credentials.js";
 import type { Logger } from "../core/log.js";
+import type { MessageView } from "../core/views/block-kit.js";
 import { ActionId, CallbackId } from "../core/views/ids.js";
 import { handleSlashCommand } from "./command-listener.js";
 import type { SlackDeps } from "./deps.js";
@@ -22,6 +23,17 @@ function boltLogger(logger: Logger): BoltLogger {
     },
     getLevel: () => level,
     setName: () => {},
+  };
+}
+
+/** Answers the clicking user ephemerally through the interaction's response_url; a failure is logged, not thrown. */
+function replyWith(respond: RespondFn, deps: SlackDeps) {
+  return async (view: MessageView) => {
+    try {
+      await respond({ response_type: "ephemeral", replace_original: false, ...view } as never);
+    } catch (error) {
+      deps.logger.warn("could not answer the clicking user", { error });
+    }
   };
 }
 
@@ -55,17 +67,13 @@ export async function createSlackHandler(
 
   app.action(ActionId.psRequest, async ({ ack, body, client, respond }) => {
     await ack();
-    await onRequestSignal(deps, client, body as unknown as BlockActionBody, async (view) => {
-      await respond({ response_type: "ephemeral", replace_original: false, ...view } as never);
-    });
+    await onRequestSignal(deps, client, body as unknown as BlockActionBody, replyWith(respond, deps));
   });
 
   for (const id of [ActionId.signalApprove, ActionId.signalDeny, ActionId.signalCancel]) {
     app.action(id, async ({ ack, body, client, respond }) => {
       await ack();
-      await onDecision(deps, client, body as unknown as BlockActionBody, async (view) => {
-        await respond({ response_type: "ephemeral", replace_original: false, ...view } as never);
-      });
+      await onDecision(deps, client, body as unknown as BlockActionBody, replyWith(respond, deps));
     });
   }
 
