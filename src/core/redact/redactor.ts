@@ -59,11 +59,14 @@ function applyExtra(re: RegExp, s: string): string {
 
 function applyRules(s: string): string {
   let out = s;
+  let lower = s.toLowerCase();
   for (const rule of TEXT_RULES) {
+    if (!rule.needles.some((n) => lower.includes(n))) continue;
     rule.re.lastIndex = 0;
     if (rule.re.test(out)) {
       rule.re.lastIndex = 0;
       out = out.replace(rule.re, (_m, keep: string) => `${keep}${MASK}`);
+      lower = out.toLowerCase();
     }
   }
   return out;

@@ -47,6 +47,8 @@ export function isSecretName(name: string): boolean {
 /** A text rule: group 1 is kept, group 2 is the secret and becomes {@link MASK}. */
 export interface TextRule {
   name: string;
+  /** Lowercase literals of which every match contains one: the rule is skipped when the text has none. */
+  needles: readonly string[];
   re: RegExp;
 }
 
@@ -56,24 +58,33 @@ const VALUE = `("[^"\\n]*"?|'[^'\\n]*'?|[^\\s"'&;,<>]+)`;
 export const TEXT_RULES: readonly TextRule[] = [
   {
     name: "pem",
+    needles: ["-----begin"],
     re: /(-----BEGIN [A-Z0-9 ]{1,40}-----)([\s\S]*?(?:-----END [A-Z0-9 ]{1,40}-----|$))/g,
   },
   {
     name: "url-userinfo",
+    needles: ["://"],
     re: /(\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/:@?#]{0,256}:)(\S{1,512})(?=@)/g,
   },
   {
     name: "authorization-header",
+    needles: ["authorization"],
     re: /((?:^|[^A-Za-z0-9])(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:(?:bearer|basic|token|digest|negotiate|apikey|bot)[ \t]+)?)([^\s"',;]+)/gi,
   },
-  { name: "bearer", re: /(\b(?:bearer|basic)[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi },
+  { name: "bearer", needles: ["bearer", "basic"], re: /(\b(?:bearer|basic)[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi },
   {
     name: "key-value",
+    needles: ["pass", "pw", "secret", "token", "key", "credential", "auth", "sas", "sig"],
     re: new RegExp(`((?<!/)(?:${LONG_WORDS}|(?<![A-Za-z0-9])(?:${SHORT_WORDS}))["']?[ \\t]*[=:][ \\t]*)${VALUE}`, "gi"),
   },
-  { name: "camel-key-value", re: new RegExp(`((?<=[a-z0-9])(?:Pass|Pwd|Auth)["']?[ \\t]*[=:][ \\t]*)${VALUE}`, "g") },
+  {
+    name: "camel-key-value",
+    needles: ["pass", "pwd", "auth"],
+    re: new RegExp(`((?<=[a-z0-9])(?:Pass|Pwd|Auth)["']?[ \\t]*[=:][ \\t]*)${VALUE}`, "g"),
+  },
   {
     name: "flag-value",
+    needles: ["pass", "pw", "secret", "token", "key", "credential", "auth", "sas", "sig"],
     re: new RegExp(
       `((?:^|\\s)-{1,2}(?:[A-Za-z0-9_.-]{0,60}(?:${LONG_WORDS})|(?:[A-Za-z0-9_.-]{0,60}[-_.])?(?:${SHORT_WORDS}))[ \\t]+)(?!--[A-Za-z])${VALUE}`,
       "gi",
@@ -81,27 +92,45 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     name: "mysql-p",
+    needles: ["mysql", "mariadb"],
     re: /(\b(?:mysql|mariadb)[A-Za-z_-]{0,20}(?:[ \t]+\S+){0,30}?[ \t]+-p[ \t]*)([^\s-]\S*)/g,
   },
-  { name: "user-colon-password", re: /((?:^|\s)(?:-u|-U|--user|--proxy-user)[ \t=]+[^\s:]{1,256}:)(\S+)/g },
+  {
+    name: "user-colon-password",
+    needles: ["-u", "--user", "--proxy-user"],
+    re: /((?:^|\s)(?:-u|-U|--user|--proxy-user)[ \t=]+[^\s:]{1,256}:)(\S+)/g,
+  },
   {
     name: "aws-access-key-id",
+    needles: ["akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka", "a3t"],
     re: /\b(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])([A-Z0-9]{16})\b/g,
   },
-  { name: "github", re: /\b(gh[pousr]_|github_pat_)([A-Za-z0-9_]{20,})/g },
-  { name: "gitlab", re: /\b(gl(?:pat|dt|rt|ptt|cbt|imt|ft|soat|agent|oas)-)([A-Za-z0-9_-]{20,})/g },
-  { name: "slack", re: /\b(xox[abposr]-|xapp-)([A-Za-z0-9-]{8,})/g },
-  { name: "slack-webhook", re: /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)(\S+)/g },
-  { name: "jwt", re: /\b(eyJ)([A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*)?)/g },
-  { name: "google-api-key", re: /\b(AIza)([0-9A-Za-z_-]{30,})/g },
-  { name: "stripe", re: /\b((?:sk|rk)_(?:live|test)_|whsec_)([0-9A-Za-z]{10,})/g },
-  { name: "openai", re: /\b(sk-(?:proj-|ant-)?)([A-Za-z0-9_-]{20,})/g },
-  { name: "npm", re: /\b(npm_)([A-Za-z0-9]{36})/g },
-  { name: "huggingface", re: /\b(hf_)([A-Za-z0-9]{30,})/g },
-  { name: "sendgrid", re: /\b(SG\.)([A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})/g },
-  { name: "twilio", re: /\b(SK)([0-9a-f]{32})\b/g },
-  { name: "vault", re: /\b(hv[sbr]\.)([A-Za-z0-9_-]{20,})/g },
-  { name: "docker-pat", re: /\b(dckr_pat_|dop_v1_|shpat_|shpss_)([A-Za-z0-9_-]{16,})/g },
+  { name: "github", needles: ["gh", "github_pat_"], re: /\b(gh[pousr]_|github_pat_)([A-Za-z0-9_]{20,})/g },
+  { name: "gitlab", needles: ["gl"], re: /\b(gl(?:pat|dt|rt|ptt|cbt|imt|ft|soat|agent|oas)-)([A-Za-z0-9_-]{20,})/g },
+  { name: "slack", needles: ["xox", "xapp-"], re: /\b(xox[abposr]-|xapp-)([A-Za-z0-9-]{8,})/g },
+  {
+    name: "slack-webhook",
+    needles: ["hooks.slack.com"],
+    re: /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)(\S+)/g,
+  },
+  { name: "jwt", needles: ["eyj"], re: /\b(eyJ)([A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*)?)/g },
+  { name: "google-api-key", needles: ["aiza"], re: /\b(AIza)([0-9A-Za-z_-]{30,})/g },
+  {
+    name: "stripe",
+    needles: ["_live_", "_test_", "whsec_"],
+    re: /\b((?:sk|rk)_(?:live|test)_|whsec_)([0-9A-Za-z]{10,})/g,
+  },
+  { name: "openai", needles: ["sk-"], re: /\b(sk-(?:proj-|ant-)?)([A-Za-z0-9_-]{20,})/g },
+  { name: "npm", needles: ["npm_"], re: /\b(npm_)([A-Za-z0-9]{36})/g },
+  { name: "huggingface", needles: ["hf_"], re: /\b(hf_)([A-Za-z0-9]{30,})/g },
+  { name: "sendgrid", needles: ["sg."], re: /\b(SG\.)([A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})/g },
+  { name: "twilio", needles: ["sk"], re: /\b(SK)([0-9a-f]{32})\b/g },
+  { name: "vault", needles: ["hvs.", "hvb.", "hvr."], re: /\b(hv[sbr]\.)([A-Za-z0-9_-]{20,})/g },
+  {
+    name: "docker-pat",
+    needles: ["dckr_pat_", "dop_v1_", "shpat_", "shpss_"],
+    re: /\b(dckr_pat_|dop_v1_|shpat_|shpss_)([A-Za-z0-9_-]{16,})/g,
+  },
 ];
 
 /** Literals of which every match of some rule contains at least one (case-insensitively). */
