@@ -122,6 +122,25 @@ describe("attributeContainers", () => {
     expect([p?.role, p?.container]).toEqual(["app", "nginx"]);
   });
 
+  it("marks the collector and its ps child in the ps fallback, where there is no selfPid", () => {
+    const l = attributeContainers(
+      aListing(
+        [
+          aProcess({ pid: 8, args: ["nginx:", "master"] }),
+          aProcess({
+            pid: 30,
+            ppid: 0,
+            args: ["sh", "-c", "export", "LC_ALL=C", "…", "'h", "pns-ps/1", "fallback\\n'"],
+          }),
+          aProcess({ pid: 31, ppid: 30, args: ["ps", "-o", "pid,ppid,user,stat,time,rss,args"] }),
+        ],
+        { source: "ps" },
+      ),
+      {},
+    );
+    expect(l.processes.map((p) => p.role)).toEqual(["app", "debug", "debug"]);
+  });
+
   it("gives processes without cgroups to the target container", () => {
     const l = attributeContainers(aListing([aProcess({ pid: 1 })]), {}, { targetContainer: "app" });
     expect(containerOf(l, 1)).toBe("app");

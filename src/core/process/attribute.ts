@@ -112,6 +112,8 @@ export function attributeContainers(
     (pod.spec?.shareProcessNamespace === true || (pid1Ids.length > 0 && !pid1Known));
   const sandboxIds = new Set(sandboxPid1 ? pid1Ids.filter((id) => !byId.has(id)) : []);
   const selfPid = listing.selfPid;
+  // Collectors (this one, or another user's running at the same time; in the ps fallback there is no selfPid).
+  const collectorPids = new Set(listing.processes.filter(isCollector).map((p) => p.pid));
   // In a cgroup namespace (containerd and CRI-O on cgroup v2) pns's own container shows as `0::/` with no id: the
   // processes sharing the collector's cgroups are pns's when the collector itself is in no known container.
   const self = selfPid === null ? undefined : listing.processes.find((p) => p.pid === selfPid);
@@ -143,7 +145,8 @@ export function attributeContainers(
     }
     const own =
       (selfPid !== null && (p.pid === selfPid || p.ppid === selfPid)) ||
-      isCollector(p) ||
+      collectorPids.has(p.pid) ||
+      (p.ppid !== null && collectorPids.has(p.ppid)) ||
       (inPod && selfCgroups !== null && container === null && p.cgroups.join("\n") === selfCgroups) ||
       (container !== null && ephemeral && container.startsWith(DEBUG_CONTAINER_PREFIX));
     if (own) {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PnsError } from "../errors.js";
 import { checkRedactPattern, createRedactor } from "./redactor.js";
-import { isSecretName, MASK } from "./rules.js";
+import { isSecretName, MASK, PREFILTER, TEXT_RULES } from "./rules.js";
 
 describe("createRedactor", () => {
   const r = createRedactor();
@@ -144,6 +144,35 @@ describe("redactor properties", () => {
           expect(anchored.command(argv)).toBe(anchored.args(argv).join(" "));
         },
       ),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it("skips no rule that would match: the prefilter and each rule's needles cover its matches (10,000 runs)", () => {
+    const fragment = fc.constantFrom(
+      ..."password pass dbPass = : \" ' -- -p -u --user bob: mysql :// @ Bearer basic Authorization ghp_ github_pat_".split(
+        " ",
+      ),
+      ..."AKIA ASIA xoxb- xapp- eyJ . AIza sk_live_ whsec_ sk- npm_ hf_ SG. SK hvs. dckr_pat_ glpat- token sig".split(
+        " ",
+      ),
+      "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+      "ABCDEFGHIJKLMNOP",
+      "0123456789abcdef0123456789abcdef",
+      "-----BEGIN RSA PRIVATE KEY-----",
+      "hooks.slack.com/services/",
+      " ",
+    );
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 8 }), (parts) => {
+        const s = parts.join("");
+        for (const rule of TEXT_RULES) {
+          rule.re.lastIndex = 0;
+          if (!rule.re.test(s)) continue;
+          expect(PREFILTER.test(s)).toBe(true);
+          expect(rule.needles.some((n) => s.toLowerCase().includes(n))).toBe(true);
+        }
+      }),
       { numRuns: 10_000 },
     );
   });
