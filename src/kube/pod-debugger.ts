@@ -87,6 +87,14 @@ export interface DebugSession {
   state: string;
 }
 
+/** Which copies a cleanup deletes. */
+export interface CleanupOptions {
+  /** Delete matching copies now, not only expired ones. @default false */
+  now?: boolean;
+  /** Only the copies of this pod (and only ephemeral containers in it). @default every pod */
+  of?: string | null;
+}
+
 /** What the janitor did. */
 export interface CleanupReport {
   /** Expired copies deleted. */
@@ -114,7 +122,11 @@ export interface PodDebugger {
   /** pns's debug containers and copies in these namespaces (names or globs). */
   sessions(namespaces: readonly string[]): Promise<DebugSession[]>;
   /** Deletes expired copies and reports what is still running. */
-  cleanup(namespaces: readonly string[]): Promise<CleanupReport>;
+  /**
+   * Deletes pns's expired debug copies and reports what is still running. With `now`, deletes the matching copies
+   * whatever their expiry (`/pns cleanup`); `of` limits it to the copies of one pod.
+   */
+  cleanup(namespaces: readonly string[], options?: CleanupOptions): Promise<CleanupReport>;
   /** True when the debug container still runs (its pod exists and the container's state is running). */
   isRunning(location: DebugLocation): Promise<boolean>;
 }
@@ -409,9 +421,10 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       return listSessions(c, namespaces);
     },
 
-    async cleanup(namespaces) {
+    async cleanup(namespaces, options = {}) {
       const c = await clients();
-      const all = await listSessions(c, namespaces);
+      const of = options.of ?? null;
+      const all = (await listSessions(c, namespaces)).filter((s) => of === null || s.pod === of || s.copyOf === of);
       const report: CleanupReport = { deleted: [], kept: [], runningEphemeral: [], failed: [] };
       for (const session of all) {
         if (session.kind === "ephemeral") {
@@ -421,7 +434,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
         const expires = Date.parse(session.expiresAt ?? "");
         const finished = session.state === "Succeeded" || session.state === "Failed";
         // A copy without a readable expiry is not ours to judge: keep it and show it.
-        if (!(finished || (!Number.isNaN(expires) && expires <= now()))) {
+        if (!(options.now || finished || (!Number.isNaN(expires) && expires <= now()))) {
           report.kept.push(session);
           continue;
         }

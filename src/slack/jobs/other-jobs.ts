@@ -84,14 +84,14 @@ export async function runSessions(deps: WorkerDeps, job: Extract<Job, { kind: "s
   await replyPrivately(deps, job.origin, renderSessionsView(sessions, deps.now()));
 }
 
-/** `/pns cleanup [<target>]`: deletes expired debug copies in the channel's namespaces (or the target's). */
+/** `/pns cleanup [<target>]`: deletes pns's debug copies in the channel's namespaces now (all, or the target's). */
 export async function runCleanup(deps: WorkerDeps, job: Extract<Job, { kind: "cleanup" }>): Promise<void> {
   const { origin, command } = job;
   const { binding, namespace } = placementOf(deps, origin, command.namespace);
   const namespaces = command.namespace || command.target ? [namespace] : binding.namespaces;
-  const report = await deps.debuggerFor(binding.cluster).cleanup(namespaces);
   const target = command.target && command.target.kind !== "selector" ? command.target.name : null;
-  const concerns = (s: DebugSession) => target === null || s.pod === target || s.copyOf === target;
+  // Asked for by a person: delete the copies now, not only the expired ones.
+  const report = await deps.debuggerFor(binding.cluster).cleanup(namespaces, { now: true, of: target });
   const item = (s: DebugSession) => ({
     namespace: s.namespace,
     pod: s.pod,
@@ -101,12 +101,10 @@ export async function runCleanup(deps: WorkerDeps, job: Extract<Job, { kind: "cl
   });
   const view = renderCleanupView({
     cluster: binding.cluster,
-    deleted: report.deleted.filter(concerns).map(item),
-    kept: report.kept.filter(concerns).map(item),
-    runningEphemeral: report.runningEphemeral.filter(concerns).map(item),
-    failed: report.failed
-      .filter((f) => concerns(f.session))
-      .map((f) => ({ item: item(f.session), message: f.message })),
+    deleted: report.deleted.map(item),
+    kept: report.kept.map(item),
+    runningEphemeral: report.runningEphemeral.map(item),
+    failed: report.failed.map((f) => ({ item: item(f.session), message: f.message })),
   });
   await replyPrivately(deps, origin, view);
   await audit(deps, {
