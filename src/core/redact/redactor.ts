@@ -98,6 +98,22 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
       re.lastIndex = 0;
       return re.test(s);
     });
+  // A pattern without anchors, lookarounds or \B that matches inside an argument also matches the joined command
+  // line, so one test of the line stands for one per argument; the others are tried argument by argument.
+  const joinable = extras.filter((re) => !/[\^$]|\(\?<?[=!]|\\B/.test(re.source));
+  const unjoinable = extras.filter((re) => !joinable.includes(re));
+  const extraInCommand = (argv: readonly string[], joined: string): boolean =>
+    joinable.some((re) => {
+      re.lastIndex = 0;
+      return re.test(joined);
+    }) ||
+    (unjoinable.length > 0 &&
+      argv.some((arg) =>
+        unjoinable.some((re) => {
+          re.lastIndex = 0;
+          return re.test(arg);
+        }),
+      ));
 
   const text = (s: string): string => {
     let out = PREFILTER.test(s) ? applyRules(s) : s;
@@ -160,7 +176,7 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
       !PREFILTER.test(joined) &&
       !first.includes("mysql") &&
       !first.includes("mariadb") &&
-      !(extras.length > 0 && argv.some(anyExtra));
+      !(extras.length > 0 && extraInCommand(argv, joined));
     return clean ? joined : args(argv).join(" ");
   };
 
