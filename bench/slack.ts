@@ -1,0 +1,393 @@
+/**
+ * Slack handler bench, against a bare Bolt `AwsLambdaReceiver` app (bench/fixtures/bare-bolt.ts) measured in the
+ * same run:
+ * - bundle size: both entry points bundled with the esbuild options serverless-esbuild uses for `npm run package`
+ *   (read from serverless.yml's `custom.esbuild`), and which packages pns adds (esbuild metafile);
+ * - cold load: whole-process `node <bundle>.mjs` (import, then exit), interleaved, median, also net of an empty
+ *   `node -e 0`;
+ * - warm acknowledgement latency: signed API Gateway v2 events straight into each handler function in-process
+ *   (the fake Slack serves the Web API calls pns makes; pns's job dispatcher does nothing), p50/p99 of
+ *   `/pns ps nginx` and of an Approve click on a pending approval request.
+ * Run alone with `npx tsx bench/slack.ts`.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { type BuildOptions, build, type Metafile } from "esbuild";
+import { parseDocument } from "yaml";
+import { attachMessage } from "../src/core/approval/state-machine.js";
+import { ActionId } from "../src/core/views/ids.js";
+import { readEnv } from "../src/handlers/env.js";
+import { createRuntime } from "../src/handlers/runtime.js";
+import { buildSlackHandler } from "../src/handlers/slack.js";
+import { type SlackRequest, signSlackRequest, slackClient } from "../src/local/fake-slack/client.js";
+import { startFakeSlack } from "../src/local/fake-slack/server.js";
+import type { FakeUser } from "../src/local/fake-slack/workspace.js";
+import type { HttpApiEvent } from "../src/local/lambda-http.js";
+import { approvalView } from "../src/slack/approvals.js";
+import { aSignalRequest } from "../test/store/request-builder.js";
+import { buildBareBoltHandler } from "./fixtures/bare-bolt.js";
+import { type BenchReport, median, quantile } from "./report.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const PNS_ENTRY = "src/handlers/slack.ts";
+const BOLT_ENTRY = "bench/fixtures/bare-bolt.ts";
+/** Interleaved cold-load rounds (each spawns empty node, bare Bolt and pns once). */
+const COLD_ROUNDS = 11;
+const WARMUP = 30;
+const SAMPLES = 300;
+const SIZE_TARGET = 1.1;
+const CHANNEL = "C0OPS";
+
+const run$ = promisify(execFile);
+type Handler = (event: HttpApiEvent, context: never) => Promise<{ statusCode: number; body?: string } | undefined>;
+
+/** serverless-esbuild's own keys, which it strips before calling esbuild (its dist/bundle.js). */
+const PLUGIN_ONLY_KEYS = [
+  "concurrency",
+  "zipConcurrency",
+  "exclude",
+  "nativeZip",
+  "packager",
+  "packagePath",
+  "watch",
+  "keepOutputDirectory",
+  "packagerOptions",
+  "installExtraArgs",
+  "outputFileExtension",
+  "outputBuildFolder",
+  "outputWorkFolder",
+  "nodeExternals",
+  "skipBuild",
+  "skipRebuild",
+  "skipBuildExcludeFns",
+  "stripEntryResolveExtensions",
+  "disposeContext",
+  "config",
+];
+
+/** The esbuild options `npm run package` bundles each function with: serverless-esbuild's defaults + serverless.yml. */
+async function packageBuildOptions(): Promise<BuildOptions & { outExtension: Record<string, string> }> {
+  // CloudFormation tags (!Ref, !Sub…) are irrelevant here; yaml keeps their values as plain data.
+  const doc = parseDocument(await readFile(join(ROOT, "serverless.yml"), "utf8"), { logLevel: "silent" });
+  const sls = doc.toJS() as { provider?: { runtime?: string }; custom?: { esbuild?: Record<string, unknown> } };
+  const runtime = /^nodejs(\d+)\.x$/.exec(sls.provider?.runtime ?? "");
+  const merged: Record<string, unknown> = {
+    bundle: true,
+    target: runtime ? `node${runtime[1]}` : "node18",
+    external: [],
+    exclude: ["aws-sdk"],
+    outputFileExtension: ".js",
+    ...sls.custom?.esbuild,
+  };
+  const exclude = (merged.exclude as string[] | undefined) ?? [];
+  const external = [...((merged.external as string[] | undefined) ?? []), ...(exclude.includes("*") ? [] : exclude)];
+  const extension = String(merged.outputFileExtension);
+  const options: Record<string, unknown> = { ...merged };
+  for (const key of PLUGIN_ONLY_KEYS) delete options[key];
+  return { ...(options as BuildOptions), external, outExtension: { ".js": extension } };
+}
+
+type Bundle = { file: string; bytes: number; byPackage: Map<string, number> };
+
+/** Bundles one entry point into `outdir` and sizes its output by package (node_modules package or source folder). */
+async function bundle(entry: string, outdir: string, options: BuildOptions): Promise<Bundle> {
+  const result = await build({
+    ...options,
+    entryPoints: [join(ROOT, entry)],
+    outdir,
+    absWorkingDir: ROOT,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const meta: Metafile = result.metafile;
+  const [file, output] =
+    Object.entries(meta.outputs).find(([path]) => /\.m?js$/.test(path) && !path.endsWith(".map")) ?? [];
+  if (!file || !output) throw new Error(`esbuild wrote no JavaScript for ${entry}`);
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split("/").slice(0, 2).join("/");
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+  }
+  return { file: join(ROOT, file), bytes: output.bytes, byPackage };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+/** Spawns `node` on each file in turn, rotating the order every round, and returns each file's wall times. */
+async function coldLoads(files: Record<string, string[]>): Promise<Record<string, number[]>> {
+  const names = Object.keys(files);
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  // tsx puts its loader in NODE_OPTIONS: the children must start as plain node.
+  const env = { ...process.env, NODE_OPTIONS: "" };
+  for (let round = 0; round < COLD_ROUNDS + 1; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length]!;
+      const t0 = performance.now();
+      await run$(process.execPath, files[name]!, { env, cwd: tmpdir() });
+      // Round 0 warms the OS file cache only.
+      if (round > 0) times[name]!.push(performance.now() - t0);
+    }
+  }
+  return times;
+}
+
+/** A signed API Gateway HTTP API (v2) event for a built Slack request, as the Lambda behind POST /slack/events gets. */
+function toEvent(request: SlackRequest, signingSecret: string): HttpApiEvent {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const headers = {
+    "content-type": "application/x-www-form-urlencoded",
+    "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+    "x-slack-request-timestamp": String(timestamp),
+    "x-slack-signature": signSlackRequest(signingSecret, timestamp, request.body),
+  };
+  return {
+    version: "2.0",
+    routeKey: "POST /slack/events",
+    rawPath: "/slack/events",
+    rawQueryString: "",
+    headers,
+    requestContext: {
+      http: { method: "POST", path: "/slack/events", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "" },
+      requestId: "bench",
+      routeKey: "POST /slack/events",
+      stage: "$default",
+      timeEpoch: Date.now(),
+    },
+    body: request.body,
+    isBase64Encoded: false,
+  };
+}
+
+/** Times one handler call per request; every call must answer 200, and `check` sees each response body. */
+async function latencies(
+  handler: Handler,
+  events: HttpApiEvent[],
+  check: (body: string) => string | undefined,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (const event of events) {
+    const t0 = performance.now();
+    const res = await handler(event, {} as never);
+    times.push(performance.now() - t0);
+    const problem = res?.statusCode === 200 ? check(res.body ?? "") : `status ${res?.statusCode}`;
+    if (problem) throw new Error(`handler answered badly: ${problem} (${(res?.body ?? "").slice(0, 200)})`);
+  }
+  return times.slice(WARMUP);
+}
+
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+/** "none", or each Web API method with its count, e.g. "chat.update ×330". */
+function callsOf(calls: readonly { method: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const c of calls) counts.set(c.method, (counts.get(c.method) ?? 0) + 1);
+  return counts.size === 0 ? "none" : [...counts].map(([m, n]) => `${m} ×${n}`).join(", ");
+}
+
+/** Warm acknowledgement latency of pns and of bare Bolt for `/pns ps nginx` and for an Approve click. */
+async function warmLatency(): Promise<string[]> {
+  const count = WARMUP + SAMPLES;
+  // One user per command: pns drops a repeat of the same command by the same user within 5 s as a double submit.
+  const users: FakeUser[] = Array.from({ length: count + 1 }, (_, i) => ({
+    id: `U0BENCH${String(i).padStart(4, "0")}`,
+    name: `bench${i}`,
+    realName: `Bench ${i}`,
+  }));
+  const requester = users[0]!.id;
+  const approver = users[1]!.id;
+  const slack = await startFakeSlack({ users });
+  try {
+    const client = slackClient(slack);
+    const env = {
+      ...readEnv({
+        SLACK_SIGNING_SECRET: slack.signingSecret,
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_API_URL: slack.apiUrl,
+        PNS_LOG_LEVEL: "error",
+      }),
+      // No file here: pns's built-in default configuration (any channel, approval by a second person).
+      configPath: join(ROOT, "bench/fixtures/no-such-pns.config.yaml"),
+      configPathGiven: false,
+    };
+    const runtime = await createRuntime(env);
+    if (runtime.deps.configProblem) throw new Error(runtime.deps.configProblem);
+    let dispatched = 0;
+    const pns = (await buildSlackHandler(runtime, async () => {
+      dispatched++;
+    })) as unknown as Handler;
+    const bolt = buildBareBoltHandler({
+      signingSecret: slack.signingSecret,
+      botToken: slack.botToken,
+      slackApiUrl: slack.apiUrl,
+    }) as unknown as Handler;
+
+    const commands = (): HttpApiEvent[] =>
+      users
+        .slice(1)
+        .map((u) =>
+          toEvent(client.slashCommand({ user: u.id, channel: CHANNEL, text: "ps nginx" }), slack.signingSecret),
+        );
+    const ackOfPs = (body: string) => (body.includes("Already working") ? "double submit" : undefined);
+    const boltBefore = slack.calls.length;
+    const psBolt = await latencies(bolt, commands(), () => undefined);
+    const boltCalls = callsOf(slack.calls.slice(boltBefore));
+    const callsBefore = slack.calls.length;
+    const psPns = await latencies(pns, commands(), ackOfPs);
+    const psDispatched = dispatched;
+    const psCalls = callsOf(slack.calls.slice(callsBefore));
+
+    // Pending approval requests, each with its approval message posted in the fake Slack, one click each.
+    const clicks: HttpApiEvent[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const request = aSignalRequest({ id: `bench-${i}`, now: Date.now(), requester, channel: CHANNEL });
+      await runtime.deps.stores.requests.create(request);
+      const view = approvalView(request, Date.now());
+      const posted = await runtime.slack.chat.postMessage({ channel: CHANNEL, text: view.text, blocks: view.blocks });
+      await runtime.deps.stores.requests.transition(request.id, request, attachMessage(request, posted.ts ?? ""));
+      const message = slack.workspace.message(CHANNEL, posted.ts ?? "");
+      if (!message) throw new Error("the fake Slack lost an approval message");
+      const click = client.blockAction({ user: approver, channel: CHANNEL, message, actionId: ActionId.signalApprove });
+      clicks.push(toEvent(click, slack.signingSecret));
+      ids.push(request.id);
+    }
+    const approveBolt = await latencies(bolt, clicks, () => undefined);
+    dispatched = 0;
+    const clicksBefore = slack.calls.length;
+    const approvePns = await latencies(pns, clicks, () => undefined);
+    const approveCalls = callsOf(slack.calls.slice(clicksBefore));
+    const approved = (await Promise.all(ids.map((id) => runtime.deps.stores.requests.get(id)))).filter(
+      (r) => r?.state === "approved",
+    ).length;
+    if (approved !== count || dispatched !== count) {
+      throw new Error(`${approved}/${count} requests approved, ${dispatched} signal jobs handed off`);
+    }
+
+    const row = (label: string, p: number[], b: number[]) => {
+      const [p50, p99, b50, b99] = [quantile(p, 0.5), quantile(p, 0.99), quantile(b, 0.5), quantile(b, 0.99)];
+      return (
+        `${label}: pns p50 ${ms(p50)}, p99 ${ms(p99)} | bare Bolt p50 ${ms(b50)}, p99 ${ms(b99)} | ` +
+        `p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)} (Slack's limit: 3000 ms)`
+      );
+    };
+    return [
+      `warm acknowledgement: signed HTTP API v2 events into each handler function in-process, ${SAMPLES} samples after ${WARMUP} warm-up; the dispatcher does nothing, the fake Slack (local HTTP) answers pns's Web API calls`,
+      `  bare Bolt's Slack Web API calls for ${count} commands: ${boltCalls} (Bolt 5 with tokenVerificationEnabled: false repeats auth.test on every event)`,
+      row("/pns ps nginx", psPns, psBolt),
+      `  pns: parse, policy, double-submit claim, audit, job handed off (${psDispatched}/${count}); Slack Web API calls: ${psCalls}`,
+      row("Approve click", approvePns, approveBolt),
+      `  pns: conditional transition, audit, approval message updated, signal job handed off (${approved}/${count} approved); Slack Web API calls (local HTTP): ${approveCalls}`,
+    ];
+  } finally {
+    await slack.close();
+  }
+}
+
+/** Runs a bundled handler once in a fresh `node`, as Lambda would: imports it, calls `handler(event)`, prints the result. */
+const INVOKE_ONCE = `const { handler } = await import(process.argv[1]);
+const result = await handler(JSON.parse(process.argv[2]), {});
+process.stdout.write(JSON.stringify(result));`;
+
+/**
+ * Checks the bundle itself works, not just the sources: `/pns ps nginx` into the bundled handler in a fresh process
+ * (its Bolt app, the fake Slack's credentials, the bundled AWS SDK handing the job to a local stand-in for Lambda's
+ * Invoke API). Returns what to report; throws when the bundle does not answer or hand the job off.
+ */
+async function smokeBundle(file: string): Promise<string> {
+  const invokes: string[] = [];
+  const lambda = createServer((req, res) => {
+    invokes.push(`${req.method} ${req.url} ${req.headers["x-amz-invocation-type"] ?? ""}`);
+    req.resume();
+    req.on("end", () => res.writeHead(202).end());
+  });
+  await new Promise<void>((resolve) => lambda.listen(0, "127.0.0.1", resolve));
+  const slack = await startFakeSlack();
+  try {
+    const request = slackClient(slack).slashCommand({ user: "U0ALICE", channel: CHANNEL, text: "ps nginx" });
+    const env = {
+      PATH: process.env.PATH,
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_API_URL: slack.apiUrl,
+      PNS_WORKER_FUNCTION: "pns-bench-worker",
+      PNS_LOG_LEVEL: "error",
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "bench",
+      AWS_SECRET_ACCESS_KEY: "bench",
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
+    };
+    const { stdout } = await run$(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        INVOKE_ONCE,
+        pathToFileURL(file).href,
+        JSON.stringify(toEvent(request, slack.signingSecret)),
+      ],
+      { env, cwd: tmpdir() },
+    );
+    const result = JSON.parse(stdout) as { statusCode?: number };
+    const invoked = invokes.filter((i) => i.includes("/functions/pns-bench-worker/invocations") && i.endsWith("Event"));
+    if (result.statusCode !== 200 || invoked.length !== 1) {
+      throw new Error(`the bundled handler answered ${stdout.slice(0, 200)}; worker invokes: ${invokes.join("; ")}`);
+    }
+    return "bundle smoke: the bundled handler in a fresh node answered `/pns ps nginx` with 200 and handed one job to (a local stand-in for) the worker Lambda";
+  } finally {
+    await slack.close();
+    await new Promise((resolve) => lambda.close(resolve));
+  }
+}
+
+/** Runs the Slack handler bench. */
+export async function run(): Promise<BenchReport> {
+  const dir = await mkdtemp(join(tmpdir(), "pns-bench-slack-"));
+  try {
+    const options = await packageBuildOptions();
+    const pns = await bundle(PNS_ENTRY, join(dir, "pns"), options);
+    const bolt = await bundle(BOLT_ENTRY, join(dir, "bolt"), options);
+    const ratio = pns.bytes / bolt.bytes;
+    const extra = [...pns.byPackage]
+      .map(([pkg, bytes]) => [pkg, bytes - (bolt.byPackage.get(pkg) ?? 0)] as const)
+      .filter(([, bytes]) => bytes > 4096)
+      .sort((a, b) => b[1] - a[1]);
+    const kube = [...pns.byPackage.keys()].filter((p) => p.startsWith("@kubernetes/"));
+    const lines = [
+      `bundles built like \`npm run package\` (serverless.yml custom.esbuild: format ${options.format}, minify ${options.minify}, target ${options.target}, mainFields ${options.mainFields?.join(",") ?? "esbuild default"}, sourcemap ${options.sourcemap ?? false})`,
+      `bundle: pns ${PNS_ENTRY} ${kb(pns.bytes)} | bare Bolt ${kb(bolt.bytes)} | ×${ratio.toFixed(2)} (target ≤ ${SIZE_TARGET}: ${ratio <= SIZE_TARGET ? "meets" : "MISSES"})`,
+      `  what pns adds: ${extra.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(", ")}`,
+      `  @kubernetes/client-node in the Slack bundle: ${kube.length === 0 ? "no" : `YES (${kube.join(", ")})`}`,
+    ];
+
+    lines.push(await smokeBundle(pns.file));
+
+    const cold = await coldLoads({
+      empty: ["-e", "0"],
+      bolt: [bolt.file],
+      pns: [pns.file],
+    });
+    const [empty, coldBolt, coldPns] = [median(cold.empty!), median(cold.bolt!), median(cold.pns!)];
+    lines.push(
+      `cold load (spawn node, import the bundle, exit; median of ${COLD_ROUNDS} interleaved rounds): ` +
+        `pns ${ms(coldPns)} | bare Bolt ${ms(coldBolt)} | empty node ${ms(empty)} | ` +
+        `×${(coldPns / coldBolt).toFixed(2)} whole process, ×${((coldPns - empty) / (coldBolt - empty)).toFixed(2)} net of node's own start`,
+      `  (pns builds its Bolt app on the first event, bare Bolt at import)`,
+    );
+    lines.push(...(await warmLatency()));
+    return { name: "slack", lines };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const report = await run();
+  console.log(`# ${report.name}\n${report.lines.join("\n")}`);
+}
