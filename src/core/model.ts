@@ -32,3 +32,21 @@ export interface DebugAttachment {
   /** When the debug container stops by itself (ISO 8601). */
   expiresAt: string;
 }
+
+/** A debug container pns attached to a pod, as `/pns sessions` lists it. */
+export interface DebugSessionInfo {
+  cluster: string;
+  namespace: string;
+  /** The pod whose processes are inspected. */
+  pod: string;
+  /** The pod holding the debug container (a copy's name for `copy`). */
+  debugPod: string;
+  debugContainer: string;
+  strategy: DebugStrategy;
+  /** Slack user ID. */
+  createdBy: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds: when the debug container stops by itself. */
+  expiresAt: number;
+}

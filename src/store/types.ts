@@ -5,7 +5,7 @@
  */
 import type { AuditEntry, RequestState, SignalRequest } from "../core/approval/types.js";
 import type { ListingSnapshot } from "../core/jobs.js";
-import type { DebugStrategy } from "../core/model.js";
+import type { DebugSessionInfo } from "../core/model.js";
 
 /** What a conditional write expects to find: the state and version the caller read. */
 export interface ExpectedVersion {
@@ -49,22 +49,8 @@ export interface ClaimStore {
 }
 
 /** A debug container pns attached to a pod, recorded per channel for `/pns sessions` and cleanup. */
-export interface DebugSession {
+export interface DebugSession extends DebugSessionInfo {
   channel: string;
-  cluster: string;
-  namespace: string;
-  /** The pod whose processes are inspected. */
-  pod: string;
-  /** The pod holding the debug container (a copy's name for `copy`). */
-  debugPod: string;
-  debugContainer: string;
-  strategy: DebugStrategy;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  /** Epoch milliseconds: when the debug container stops by itself. */
-  expiresAt: number;
-  /** Slack user ID. */
-  createdBy: string;
 }
 
 /** Debug sessions by channel. */

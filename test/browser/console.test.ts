@@ -1,5 +1,6 @@
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../src/local/chromium.js";
 import { type FakeSlack, startFakeSlack } from "../../src/local/fake-slack/server.js";
 import { type RunningApp, startBoltApp } from "../fake-slack/bolt-app.js";
 
@@ -70,18 +71,7 @@ beforeAll(async () => {
       else await ack();
     });
   });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.setDefaultTimeout(5_000);
 });

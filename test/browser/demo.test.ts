@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../src/local/chromium.js";
 import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
 
 /** The demo, driven in Chromium as a person would: the console, the Slack app, the simulator. */
@@ -16,19 +17,7 @@ beforeAll(async () => {
     configPath: fileURLToPath(new URL("../../src/local/demo.config.yaml", import.meta.url)),
     sim: { podStartDelayMs: 100 },
   });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(`${stack.slack.url}/`);
 });

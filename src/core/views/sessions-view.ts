@@ -1,26 +1,13 @@
 /** The debug containers and copies pns has running (`/pns sessions`). */
 
-import type { DebugStrategy } from "../model.js";
+import type { DebugSessionInfo, DebugStrategy } from "../model.js";
 import type { Block, MessageView } from "./block-kit.js";
 import { SlackLimits as L } from "./limits.js";
 import { packLines } from "./sections.js";
 import { escapeTruncate, mrkdwn, plain, plural, slackDate, userMention } from "./text.js";
 
 /** One debug session as `/pns sessions` lists it. */
-export interface SessionSummary {
-  cluster: string;
-  namespace: string;
-  pod: string;
-  debugPod: string;
-  debugContainer: string;
-  strategy: DebugStrategy;
-  /** Slack user ID. */
-  createdBy: string;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  /** Epoch milliseconds. */
-  expiresAt: number;
-}
+export type SessionSummary = DebugSessionInfo;
 
 const STRATEGY_WORDS: Record<DebugStrategy, string> = {
   shared: "ephemeral container, shared namespace",

@@ -4,7 +4,7 @@
  * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`).
  */
 import { webApi } from "@slack/bolt";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../chromium.js";
 import { type FakeSlack, startFakeSlack } from "../fake-slack/server.js";
 
 const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text });
@@ -144,18 +144,7 @@ async function main(): Promise<void> {
   const user = process.argv[3] ?? "U0ALICE";
   const fake = await startFakeSlack();
   await postSampleMessages(fake);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     await page.goto(`${fake.url}/?user=${user}`);
