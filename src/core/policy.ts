@@ -122,25 +122,3 @@ export function signalPolicyFor(config: PnsConfig, namespace: string, signal: Si
     approvers: { users: [...policy.approvers.users], groups: [...policy.approvers.groups] },
   });
 }
-
-/**
- * Whether `user` may approve a request made under `policy`. The requester never may, unless the approval mode is
- * `self`; when the policy names approvers, only they may. Checks `people.approve` separately with {@link may}.
- */
-export function canApprove(
-  policy: { approval: ApprovalMode; approvers: { users: readonly string[]; groups: readonly string[] } },
-  request: { requester: string },
-  user: string,
-  userGroups: readonly string[],
-): Decision<true> {
-  if (policy.approval === "none") return ok(true);
-  if (user === request.requester && policy.approval !== "self") {
-    return no("You asked for this signal, so someone else has to approve it.");
-  }
-  const { users, groups } = policy.approvers;
-  if (users.length === 0 && groups.length === 0) return ok(true);
-  // Self-approval under `self` still requires the requester to be an approver when approvers are named.
-  if (users.includes(user) || userGroups.some((g) => groups.includes(g))) return ok(true);
-  const who = [...users.map((u) => `<@${u}>`), ...groups.map((g) => `<!subteam^${g}>`)].join(", ");
-  return no(`Only ${who} may approve this request.`);
-}
