@@ -49,11 +49,11 @@ export async function createSlackHandler(
   const logger = boltLogger(deps.logger);
   const receiver = new AwsLambdaReceiver({ signingSecret: credentials.signingSecret, logger });
   const app = new App({
-    token: credentials.botToken,
+    // A single-workspace app: every request gets the bot token. With `token`, Bolt would call auth.test before
+    // every event; pns needs neither the bot's user id nor that round trip on the 3-second path.
+    authorize: async () => ({ botToken: credentials.botToken }),
     receiver,
     logger,
-    // No auth.test at start: the first request must not wait for it.
-    tokenVerificationEnabled: false,
     ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
   });
 

@@ -117,6 +117,10 @@ describe("the slack Lambda handler", () => {
     expect(res.body).toMatch(/did you mean/i);
   });
 
+  it("does not call auth.test on the acknowledgement path", () => {
+    expect(fake.callsTo("auth.test")).toHaveLength(0);
+  });
+
   it("never writes the bot token or the signing secret to the log", () => {
     expect(logLines.length).toBeGreaterThan(0);
     const all = logLines.join("\n");
