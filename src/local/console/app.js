@@ -102,7 +102,30 @@ function angleToken(inner) {
   return escapeHtml(`<${decodeEntities(inner)}>`);
 }
 
-/** Text outside code: `<…>` tokens, then bold/italic/strike, newlines. */
+/** The emoji shortcodes pns's messages use, drawn as Slack draws them; others stay as text. */
+const EMOJI = {
+  white_check_mark: "✅",
+  hourglass_flowing_sand: "⏳",
+  x: "❌",
+  warning: "⚠️",
+  no_entry: "⛔",
+  heavy_minus_sign: "➖",
+  heavy_plus_sign: "➕",
+  wastebasket: "🗑️",
+  arrows_counterclockwise: "🔄",
+  alarm_clock: "⏰",
+};
+
+function emojify(html) {
+  return html.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] ?? m);
+}
+
+/** Lines starting with `>` are quotes, as in Slack. */
+function quotes(html) {
+  return html.replace(/(^|<br>)&gt;\s?([^<]*)/g, '$1<span class="quote">$2</span>');
+}
+
+/** Text outside code: `<…>` tokens, then bold/italic/strike, emoji, quotes, newlines. */
 function proseToHtml(text) {
   let out = "";
   let last = 0;
@@ -112,7 +135,7 @@ function proseToHtml(text) {
     last = m.index + m[0].length;
   }
   out += inlineFormat(escapeHtml(decodeEntities(text.slice(last))));
-  return out.replace(/\n/g, "<br>");
+  return quotes(emojify(out).replace(/\n/g, "<br>"));
 }
 
 /** Slack mrkdwn to HTML: ```pre```, `code`, then prose. */
