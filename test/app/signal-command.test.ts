@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ActionId } from "../../src/core/views/ids.js";
+import { slackUsers } from "../../src/local/fake-slack/client.js";
+import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
+import { DEMO_CONFIG, driver } from "./helpers.js";
+
+const { alice, bob } = slackUsers;
+
+/** `/pns signal …` typed in full: the same request and approval as the buttons make, without the picker. */
+describe("/pns signal from the command line", () => {
+  let stack: LocalStack;
+  let d: ReturnType<typeof driver>;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ configPath: DEMO_CONFIG });
+    d = driver(stack);
+  });
+  afterAll(async () => stack?.close());
+
+  const approvals = () => d.messages().filter((m) => d.text(m).includes("Signal request"));
+
+  it("with a reason: posts the approval request straight away, and Bob's approval sends it", async () => {
+    await d.command(alice.id, "signal nginx 8 SIGHUP rotate the certificates");
+    const request = approvals().at(-1);
+    expect(d.text(request)).toContain("rotate the certificates");
+    expect(d.text(request)).toContain("nginx: master process");
+    const workers = d.workerPids();
+    await d.decide(bob.id, structuredClone(request!), "approve");
+    expect(d.workerPids()).not.toEqual(workers);
+    expect(d.current(request!)).toContain("sent");
+  });
+
+  it("without a reason: asks for one in a modal, then posts the request", async () => {
+    const before = approvals().length;
+    await d.command(alice.id, "signal nginx 8 1");
+    const modal = stack.slack.workspace.openViewOf(alice.id);
+    expect(modal).toBeDefined();
+    await d.client.send(
+      d.client.viewSubmission({ user: alice.id, view: modal!, values: { [ActionId.reasonInput]: "typed later" } }),
+    );
+    await stack.app.idle();
+    expect(approvals().length).toBe(before + 1);
+    expect(d.text(approvals().at(-1))).toContain("typed later");
+  });
+
+  it("refuses a PID that is not in the pod, saying how to find the right one", async () => {
+    await d.command(alice.id, "signal nginx 4242 HUP because");
+    const told = d.toldTo(alice.id).at(-1) ?? "";
+    expect(told).toContain("4242");
+    expect(told).toContain("/pns ps nginx");
+  });
+
+  it("refuses to signal the pod's pause process", async () => {
+    const before = approvals().length;
+    await d.command(alice.id, "signal nginx 1 HUP because");
+    expect(d.toldTo(alice.id).at(-1)).toContain("pause");
+    expect(approvals().length).toBe(before);
+  });
+});
