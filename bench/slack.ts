@@ -1,10 +1,13 @@
 /**
  * Slack handler bench, against a bare Bolt `AwsLambdaReceiver` app (bench/fixtures/bare-bolt.ts) measured in the
  * same run:
- * - bundle size: both entry points bundled with the esbuild options serverless-esbuild uses for `npm run package`
- *   (read from serverless.yml's `custom.esbuild`), and which packages pns adds (esbuild metafile);
+ * - bundle size: both entry points bundled with the esbuild options and plugins serverless-esbuild uses for
+ *   `npm run package` (read from serverless.yml's `custom.esbuild`), and which packages pns adds (esbuild metafile).
+ *   The plugins stub the parts of Bolt a Lambda app never runs, so pns is also compared with a bare Bolt bundle built
+ *   with the same stubs: that ratio says what pns itself adds;
  * - cold load: whole-process `node <bundle>.mjs` (import, then exit), interleaved, median, also net of an empty
  *   `node -e 0`;
+ * - bundle smoke: the bundled handler in a fresh node answers `/pns ps nginx` and an Approve click;
  * - warm acknowledgement latency: signed API Gateway v2 events straight into each handler function in-process
  *   (the fake Slack serves the Web API calls pns makes; pns's job dispatcher does nothing), p50/p99 of
  *   `/pns ps nginx` and of an Approve click on a pending approval request.
@@ -13,13 +16,15 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { type BuildOptions, build, type Metafile } from "esbuild";
+import { WebClient } from "@slack/web-api";
+import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { parseDocument } from "yaml";
 import { attachMessage } from "../src/core/approval/state-machine.js";
 import { ActionId } from "../src/core/views/ids.js";
@@ -31,6 +36,8 @@ import { startFakeSlack } from "../src/local/fake-slack/server.js";
 import type { FakeUser } from "../src/local/fake-slack/workspace.js";
 import type { HttpApiEvent } from "../src/local/lambda-http.js";
 import { approvalView } from "../src/slack/approvals.js";
+import { createDynamoStores } from "../src/store/dynamo/stores.js";
+import { startLocalDynamo } from "../test/store/local-dynamo.js";
 import { aSignalRequest } from "../test/store/request-builder.js";
 import { buildBareBoltHandler } from "./fixtures/bare-bolt.js";
 import { type BenchReport, median, quantile } from "./report.js";
@@ -72,6 +79,15 @@ const PLUGIN_ONLY_KEYS = [
   "config",
 ];
 
+/** The plugins named by `custom.esbuild.plugins`, loaded the way serverless-esbuild does (its dist/index.js). */
+function loadPlugins(setting: unknown): Plugin[] {
+  if (setting === undefined) return [];
+  if (Array.isArray(setting)) return setting as Plugin[];
+  let loaded = createRequire(join(ROOT, "package.json"))(join(ROOT, String(setting))) as unknown;
+  if (loaded && typeof loaded === "object" && "default" in loaded) loaded = loaded.default;
+  return (typeof loaded === "function" ? loaded(undefined) : loaded) as Plugin[];
+}
+
 /** The esbuild options `npm run package` bundles each function with: serverless-esbuild's defaults + serverless.yml. */
 async function packageBuildOptions(): Promise<BuildOptions & { outExtension: Record<string, string> }> {
   // CloudFormation tags (!Ref, !Sub…) are irrelevant here; yaml keeps their values as plain data.
@@ -91,7 +107,12 @@ async function packageBuildOptions(): Promise<BuildOptions & { outExtension: Rec
   const extension = String(merged.outputFileExtension);
   const options: Record<string, unknown> = { ...merged };
   for (const key of PLUGIN_ONLY_KEYS) delete options[key];
-  return { ...(options as BuildOptions), external, outExtension: { ".js": extension } };
+  return {
+    ...(options as BuildOptions),
+    external,
+    plugins: loadPlugins(merged.plugins),
+    outExtension: { ".js": extension },
+  };
 }
 
 type Bundle = { file: string; bytes: number; byPackage: Map<string, number> };
@@ -119,6 +140,16 @@ async function bundle(entry: string, outdir: string, options: BuildOptions): Pro
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+/** The packages (over 4 KB) bundle `a` holds more of than bundle `b`, largest first. */
+function difference(a: Bundle, b: Bundle): string {
+  return [...a.byPackage]
+    .map(([pkg, bytes]) => [pkg, bytes - (b.byPackage.get(pkg) ?? 0)] as const)
+    .filter(([, bytes]) => bytes > 4096)
+    .sort((x, y) => y[1] - x[1])
+    .map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`)
+    .join(", ");
+}
 
 /** Spawns `node` on each file in turn, rotating the order every round, and returns each file's wall times. */
 async function coldLoads(files: Record<string, string[]>): Promise<Record<string, number[]>> {
@@ -293,14 +324,17 @@ async function warmLatency(): Promise<string[]> {
 /** Runs a bundled handler once in a fresh `node`, as Lambda would: imports it, calls `handler(event)`, prints the result. */
 const INVOKE_ONCE = `const { handler } = await import(process.argv[1]);
 const result = await handler(JSON.parse(process.argv[2]), {});
-process.stdout.write(JSON.stringify(result));`;
+process.stdout.write(JSON.stringify(result), () => process.exit(0));`;
+
+const SMOKE_TABLE = "pns-bench";
 
 /**
- * Checks the bundle itself works, not just the sources: `/pns ps nginx` into the bundled handler in a fresh process
- * (its Bolt app, the fake Slack's credentials, the bundled AWS SDK handing the job to a local stand-in for Lambda's
- * Invoke API). Returns what to report; throws when the bundle does not answer or hand the job off.
+ * Checks the bundle itself works, not just the sources: in a fresh process each, `/pns ps nginx` and then an Approve
+ * click on a pending approval request go into the bundled handler (its stubbed Bolt app, the fake Slack's credentials,
+ * the bundled AWS SDK on a local DynamoDB (dynalite) and handing jobs to a local stand-in for Lambda's Invoke API).
+ * Returns what to report; throws when the bundle does not answer, approve or hand the job off.
  */
-async function smokeBundle(file: string): Promise<string> {
+async function smokeBundle(file: string): Promise<string[]> {
   const invokes: string[] = [];
   const lambda = createServer((req, res) => {
     invokes.push(`${req.method} ${req.url} ${req.headers["x-amz-invocation-type"] ?? ""}`);
@@ -309,38 +343,73 @@ async function smokeBundle(file: string): Promise<string> {
   });
   await new Promise<void>((resolve) => lambda.listen(0, "127.0.0.1", resolve));
   const slack = await startFakeSlack();
+  const dynamo = await startLocalDynamo();
   try {
-    const request = slackClient(slack).slashCommand({ user: "U0ALICE", channel: CHANNEL, text: "ps nginx" });
+    await dynamo.createTable(SMOKE_TABLE);
+    const stores = createDynamoStores({ tableName: SMOKE_TABLE, client: dynamo.client });
     const env = {
       PATH: process.env.PATH,
       SLACK_SIGNING_SECRET: slack.signingSecret,
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_API_URL: slack.apiUrl,
       PNS_WORKER_FUNCTION: "pns-bench-worker",
+      PNS_TABLE: SMOKE_TABLE,
       PNS_LOG_LEVEL: "error",
       AWS_REGION: "eu-west-1",
       AWS_ACCESS_KEY_ID: "bench",
       AWS_SECRET_ACCESS_KEY: "bench",
       AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     };
-    const { stdout } = await run$(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        INVOKE_ONCE,
-        pathToFileURL(file).href,
-        JSON.stringify(toEvent(request, slack.signingSecret)),
-      ],
-      { env, cwd: tmpdir() },
+    const invokeOnce = async (request: SlackRequest) => {
+      const before = invokes.length;
+      const { stdout } = await run$(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          INVOKE_ONCE,
+          pathToFileURL(file).href,
+          JSON.stringify(toEvent(request, slack.signingSecret)),
+        ],
+        { env, cwd: tmpdir() },
+      );
+      const result = JSON.parse(stdout) as { statusCode?: number };
+      const handedOff = invokes
+        .slice(before)
+        .filter((i) => i.includes("/functions/pns-bench-worker/invocations") && i.endsWith("Event"));
+      if (result.statusCode !== 200 || handedOff.length !== 1) {
+        throw new Error(`the bundled handler answered ${stdout.slice(0, 200)}; worker invokes: ${invokes.join("; ")}`);
+      }
+    };
+    const client = slackClient(slack);
+    await invokeOnce(client.slashCommand({ user: "U0ALICE", channel: CHANNEL, text: "ps nginx" }));
+
+    const request = aSignalRequest({ id: "bench-smoke", now: Date.now(), requester: "U0ALICE", channel: CHANNEL });
+    await stores.requests.create(request);
+    const view = approvalView(request, Date.now());
+    const web = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
+    const posted = await web.chat.postMessage({ channel: CHANNEL, text: view.text, blocks: view.blocks });
+    await stores.requests.transition(request.id, request, attachMessage(request, posted.ts ?? ""));
+    const message = slack.workspace.message(CHANNEL, posted.ts ?? "");
+    if (!message) throw new Error("the fake Slack lost the approval message");
+    const updatesBefore = slack.calls.filter((c) => c.method === "chat.update").length;
+    await invokeOnce(
+      client.blockAction({ user: "U0BOB", channel: CHANNEL, message, actionId: ActionId.signalApprove }),
     );
-    const result = JSON.parse(stdout) as { statusCode?: number };
-    const invoked = invokes.filter((i) => i.includes("/functions/pns-bench-worker/invocations") && i.endsWith("Event"));
-    if (result.statusCode !== 200 || invoked.length !== 1) {
-      throw new Error(`the bundled handler answered ${stdout.slice(0, 200)}; worker invokes: ${invokes.join("; ")}`);
+    const state = (await stores.requests.get(request.id))?.state;
+    const updates = slack.calls.filter((c) => c.method === "chat.update").length - updatesBefore;
+    if (state !== "approved" || updates !== 1) {
+      throw new Error(
+        `after the bundled handler's Approve the request is ${state}, ${updates} approval messages updated`,
+      );
     }
-    return "bundle smoke: the bundled handler in a fresh node answered `/pns ps nginx` with 200 and handed one job to (a local stand-in for) the worker Lambda";
+    return [
+      "bundle smoke (each in a fresh node, on dynalite, worker Lambda and Slack local stand-ins):",
+      "  `/pns ps nginx` answered 200 and handed one job to the worker; an Approve click by a second person answered 200, approved the request, updated its message once and handed the signal job off",
+    ];
   } finally {
+    await dynamo.close();
     await slack.close();
     await new Promise((resolve) => lambda.close(resolve));
   }
@@ -351,33 +420,39 @@ export async function run(): Promise<BenchReport> {
   const dir = await mkdtemp(join(tmpdir(), "pns-bench-slack-"));
   try {
     const options = await packageBuildOptions();
+    const plain = { ...options, plugins: [] };
+    const stubs = options.plugins?.map((p) => p.name).join(", ") || "none";
     const pns = await bundle(PNS_ENTRY, join(dir, "pns"), options);
-    const bolt = await bundle(BOLT_ENTRY, join(dir, "bolt"), options);
+    const pnsPlain = await bundle(PNS_ENTRY, join(dir, "pns-plain"), plain);
+    const bolt = await bundle(BOLT_ENTRY, join(dir, "bolt"), plain);
+    const boltStubbed = await bundle(BOLT_ENTRY, join(dir, "bolt-stubbed"), options);
     const ratio = pns.bytes / bolt.bytes;
-    const extra = [...pns.byPackage]
-      .map(([pkg, bytes]) => [pkg, bytes - (bolt.byPackage.get(pkg) ?? 0)] as const)
-      .filter(([, bytes]) => bytes > 4096)
-      .sort((a, b) => b[1] - a[1]);
     const kube = [...pns.byPackage.keys()].filter((p) => p.startsWith("@kubernetes/"));
     const lines = [
-      `bundles built like \`npm run package\` (serverless.yml custom.esbuild: format ${options.format}, minify ${options.minify}, target ${options.target}, mainFields ${options.mainFields?.join(",") ?? "esbuild default"}, sourcemap ${options.sourcemap ?? false})`,
-      `bundle: pns ${PNS_ENTRY} ${kb(pns.bytes)} | bare Bolt ${kb(bolt.bytes)} | ×${ratio.toFixed(2)} (target ≤ ${SIZE_TARGET}: ${ratio <= SIZE_TARGET ? "meets" : "MISSES"})`,
-      `  what pns adds: ${extra.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(", ")}`,
+      `bundles built like \`npm run package\` (serverless.yml custom.esbuild: format ${options.format}, minify ${options.minify}, target ${options.target}, mainFields ${options.mainFields?.join(",") ?? "esbuild default"}, sourcemap ${options.sourcemap ?? false}, plugins: ${stubs})`,
+      `bundle: pns ${PNS_ENTRY} ${kb(pns.bytes)} | bare Bolt ${kb(bolt.bytes)} | ×${ratio.toFixed(2)} (the issue's target ≤ ${SIZE_TARGET}: ${ratio <= SIZE_TARGET ? "meets" : "MISSES"})`,
+      `  the same stubs on both: pns ${kb(pns.bytes)} | bare Bolt ${kb(boltStubbed.bytes)} | ×${(pns.bytes / boltStubbed.bytes).toFixed(2)} (the stubs, not pns, make the first ratio small: pns adds ${kb(pns.bytes - boltStubbed.bytes)} to Bolt)`,
+      `  without the stubs: pns ${kb(pnsPlain.bytes)} | bare Bolt ${kb(bolt.bytes)} | ×${(pnsPlain.bytes / bolt.bytes).toFixed(2)}`,
+      `  what the stubs leave out of Bolt: ${difference(bolt, boltStubbed)}`,
+      `  what pns adds to Bolt (both stubbed): ${difference(pns, boltStubbed)}`,
       `  @kubernetes/client-node in the Slack bundle: ${kube.length === 0 ? "no" : `YES (${kube.join(", ")})`}`,
     ];
 
-    lines.push(await smokeBundle(pns.file));
+    lines.push(...(await smokeBundle(pns.file)));
 
     const cold = await coldLoads({
       empty: ["-e", "0"],
       bolt: [bolt.file],
+      boltStubbed: [boltStubbed.file],
       pns: [pns.file],
     });
-    const [empty, coldBolt, coldPns] = [median(cold.empty!), median(cold.bolt!), median(cold.pns!)];
+    const [empty, coldPns] = [median(cold.empty!), median(cold.pns!)];
+    const against = (label: string, base: number) =>
+      `${label} ${ms(base)} → ×${(coldPns / base).toFixed(2)} whole process, ×${((coldPns - empty) / (base - empty)).toFixed(2)} net of node's own start`;
     lines.push(
-      `cold load (spawn node, import the bundle, exit; median of ${COLD_ROUNDS} interleaved rounds): ` +
-        `pns ${ms(coldPns)} | bare Bolt ${ms(coldBolt)} | empty node ${ms(empty)} | ` +
-        `×${(coldPns / coldBolt).toFixed(2)} whole process, ×${((coldPns - empty) / (coldBolt - empty)).toFixed(2)} net of node's own start`,
+      `cold load (spawn node, import the bundle, exit; median of ${COLD_ROUNDS} interleaved rounds): pns ${ms(coldPns)} | empty node ${ms(empty)}`,
+      `  against ${against("bare Bolt", median(cold.bolt!))}`,
+      `  against ${against("bare Bolt with the same stubs", median(cold.boltStubbed!))}`,
       `  (pns builds its Bolt app on the first event, bare Bolt at import)`,
     );
     lines.push(...(await warmLatency()));
