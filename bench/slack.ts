@@ -432,7 +432,7 @@ export async function run(): Promise<BenchReport> {
       `bundles built like \`npm run package\` (serverless.yml custom.esbuild: format ${options.format}, minify ${options.minify}, target ${options.target}, mainFields ${options.mainFields?.join(",") ?? "esbuild default"}, sourcemap ${options.sourcemap ?? false}, plugins: ${stubs})`,
       `bundle: pns ${PNS_ENTRY} ${kb(pns.bytes)} | bare Bolt ${kb(bolt.bytes)} | ×${ratio.toFixed(2)} (the issue's target ≤ ${SIZE_TARGET}: ${ratio <= SIZE_TARGET ? "meets" : "MISSES"})`,
       `  the same stubs on both: pns ${kb(pns.bytes)} | bare Bolt ${kb(boltStubbed.bytes)} | ×${(pns.bytes / boltStubbed.bytes).toFixed(2)} (the stubs, not pns, make the first ratio small: pns adds ${kb(pns.bytes - boltStubbed.bytes)} to Bolt)`,
-      `  without the stubs: pns ${kb(pnsPlain.bytes)} | bare Bolt ${kb(bolt.bytes)} | ×${(pnsPlain.bytes / bolt.bytes).toFixed(2)}`,
+      `  without the plugins: pns ${kb(pnsPlain.bytes)} | bare Bolt ${kb(bolt.bytes)} | ×${(pnsPlain.bytes / bolt.bytes).toFixed(2)}`,
       `  what the stubs leave out of Bolt: ${difference(bolt, boltStubbed)}`,
       `  what pns adds to Bolt (both stubbed): ${difference(pns, boltStubbed)}`,
       `  @kubernetes/client-node in the Slack bundle: ${kube.length === 0 ? "no" : `YES (${kube.join(", ")})`}`,

@@ -1,10 +1,7 @@
 // @ts-check
 /**
- * esbuild plugins for pns's Lambda bundles (serverless.yml `custom.esbuild.plugins`, and bench/slack.ts). CommonJS
- * because serverless-esbuild `require`s this file from plain Node.
- *
- * `bolt-lambda-only` resolves the parts of Bolt that a Bolt app on `AwsLambdaReceiver` never executes to stubs that
- * throw a clear error if anything ever calls them. Bolt's `index.js` and `App.js` `require` every receiver at load
+ * esbuild plugin `bolt-lambda-only` for pns's Lambda bundles (see plugins.cjs): it resolves the parts of Bolt that a
+ * Bolt app on `AwsLambdaReceiver` never executes to stubs that throw a clear error if anything ever calls them. Bolt's `index.js` and `App.js` `require` every receiver at load
  * time, so without this each bundle carries express (with iconv-lite and mime-db), @slack/socket-mode (with undici),
  * @slack/oauth (with jsonwebtoken) and raw-body: about 1.3 MB of a 1.6 MB bare Bolt bundle. Only imports made from
  * inside `@slack/bolt/dist` are stubbed; the sources, the tests and the dev server are untouched.
@@ -42,7 +39,7 @@ const STUBS = [
  * @param {string} what
  */
 function unavailableSource(what) {
-  const message = `${what} is left out of pns's Lambda bundle (build/esbuild/plugins.cjs): pns runs Bolt on AwsLambdaReceiver only. Remove the stub to use it.`;
+  const message = `${what} is left out of pns's Lambda bundle (build/esbuild/bolt-lambda-only.cjs): pns runs Bolt on AwsLambdaReceiver only. Remove the stub to use it.`;
   return `(function Unavailable() { throw new Error(${JSON.stringify(message)}); })`;
 }
 
@@ -64,5 +61,4 @@ const boltLambdaOnly = {
   },
 };
 
-/** The plugins serverless-esbuild passes to esbuild for every function. */
-module.exports = [boltLambdaOnly];
+module.exports = boltLambdaOnly;
