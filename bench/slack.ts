@@ -6,7 +6,7 @@
  *   The plugins stub the parts of Bolt a Lambda app never runs, so pns is also compared with a bare Bolt bundle built
  *   with the same stubs: that ratio says what pns itself adds;
  * - cold load: whole-process `node <bundle>.mjs` (import, then exit), interleaved, median, also net of an empty
- *   `node -e 0`;
+ *   `node -e 0`; and cold first acknowledgement: the same, answering one signed `/pns ps nginx` before exiting;
  * - bundle smoke: the bundled handler in a fresh node answers `/pns ps nginx` and an Approve click;
  * - warm acknowledgement latency: signed API Gateway v2 events straight into each handler function in-process
  *   (the fake Slack serves the Web API calls pns makes; pns's job dispatcher does nothing), p50/p99 of
@@ -152,16 +152,21 @@ function difference(a: Bundle, b: Bundle): string {
 }
 
 /** Spawns `node` on each file in turn, rotating the order every round, and returns each file's wall times. */
-async function coldLoads(files: Record<string, string[]>): Promise<Record<string, number[]>> {
+async function coldLoads(
+  files: Record<string, string[]>,
+  extraEnv: Record<string, string> = {},
+  check: (name: string, stdout: string) => void = () => {},
+): Promise<Record<string, number[]>> {
   const names = Object.keys(files);
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   // tsx puts its loader in NODE_OPTIONS: the children must start as plain node.
-  const env = { ...process.env, NODE_OPTIONS: "" };
+  const env = { ...process.env, NODE_OPTIONS: "", ...extraEnv };
   for (let round = 0; round < COLD_ROUNDS + 1; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + round) % names.length]!;
       const t0 = performance.now();
-      await run$(process.execPath, files[name]!, { env, cwd: tmpdir() });
+      const { stdout } = await run$(process.execPath, files[name]!, { env, cwd: tmpdir() });
+      check(name, stdout);
       // Round 0 warms the OS file cache only.
       if (round > 0) times[name]!.push(performance.now() - t0);
     }
@@ -415,6 +420,57 @@ async function smokeBundle(file: string): Promise<string[]> {
   }
 }
 
+/**
+ * Cold start to the first acknowledgement: spawn node, import the bundle, answer one signed `/pns ps nginx` (pns
+ * builds its app, reads its configuration, claims, audits in its embedded store and hands the job to a local stand-in
+ * for the worker Lambda; bare Bolt calls auth.test on the fake Slack), exit. Each answer must be a 200.
+ */
+async function coldFirstAnswer(files: Record<string, string>): Promise<Record<string, number[]>> {
+  const lambda = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(202).end());
+  });
+  await new Promise<void>((resolve) => lambda.listen(0, "127.0.0.1", resolve));
+  const slack = await startFakeSlack();
+  try {
+    const event = toEvent(
+      slackClient(slack).slashCommand({ user: "U0ALICE", channel: CHANNEL, text: "ps nginx" }),
+      slack.signingSecret,
+    );
+    const args = (file: string) => [
+      "--input-type=module",
+      "-e",
+      INVOKE_ONCE,
+      pathToFileURL(file).href,
+      JSON.stringify(event),
+    ];
+    return await coldLoads(
+      Object.fromEntries(Object.entries(files).map(([name, file]) => [name, args(file)])),
+      {
+        SLACK_SIGNING_SECRET: slack.signingSecret,
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_API_URL: slack.apiUrl,
+        PNS_WORKER_FUNCTION: "pns-bench-worker",
+        PNS_TABLE: "",
+        PNS_CONFIG: "",
+        PNS_LOG_LEVEL: "error",
+        AWS_REGION: "eu-west-1",
+        AWS_ACCESS_KEY_ID: "bench",
+        AWS_SECRET_ACCESS_KEY: "bench",
+        AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
+      },
+      (name, stdout) => {
+        if ((JSON.parse(stdout) as { statusCode?: number }).statusCode !== 200) {
+          throw new Error(`${name} answered its first event with ${stdout.slice(0, 200)}`);
+        }
+      },
+    );
+  } finally {
+    await slack.close();
+    await new Promise((resolve) => lambda.close(resolve));
+  }
+}
+
 /** Runs the Slack handler bench. */
 export async function run(): Promise<BenchReport> {
   const dir = await mkdtemp(join(tmpdir(), "pns-bench-slack-"));
@@ -454,6 +510,16 @@ export async function run(): Promise<BenchReport> {
       `  against ${against("bare Bolt", median(cold.bolt!))}`,
       `  against ${against("bare Bolt with the same stubs", median(cold.boltStubbed!))}`,
       `  (pns builds its Bolt app on the first event, bare Bolt at import)`,
+    );
+    const first = await coldFirstAnswer({ bolt: bolt.file, boltStubbed: boltStubbed.file, pns: pns.file });
+    const firstPns = median(first.pns!);
+    const firstAgainst = (label: string, base: number) =>
+      `${label} ${ms(base)} → ×${(firstPns / base).toFixed(2)} whole process, ×${((firstPns - empty) / (base - empty)).toFixed(2)} net of node's own start`;
+    lines.push(
+      `cold first acknowledgement (spawn node, import, answer one signed \`/pns ps nginx\`, exit; median of ${COLD_ROUNDS} interleaved rounds): pns ${ms(firstPns)}`,
+      `  against ${firstAgainst("bare Bolt", median(first.bolt!))}`,
+      `  against ${firstAgainst("bare Bolt with the same stubs", median(first.boltStubbed!))}`,
+      `  (pns: app, configuration, embedded store, claim, audit, Lambda Invoke to a local stand-in; bare Bolt: auth.test to the fake Slack)`,
     );
     lines.push(...(await warmLatency()));
     return { name: "slack", lines };
