@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { DEFAULT_DEBUG } from "../src/core/config/defaults.js";
 import type { DebugConfig } from "../src/core/config/types.js";
 import { COLLECT_SCRIPT, SCRIPT_NAME } from "../src/core/process/scripts.js";
 import { buildClusterClients, type ClusterClients } from "../src/kube/clusters.js";
@@ -24,16 +25,7 @@ const run$ = promisify(execFile);
 const ROUNDS = 5;
 const POD_START_DELAY_MS = 100;
 
-const debugConfig: DebugConfig = {
-  image: "busybox:1.36",
-  profile: "general",
-  containerLifetimeMs: 3_600_000,
-  strategy: "auto",
-  maxProcesses: 2000,
-  maxFileBytes: 65536,
-  maxFileLines: 200,
-  execTimeoutMs: 20_000,
-};
+const debugConfig: DebugConfig = { ...DEFAULT_DEBUG };
 
 type Sample = { requests: number; ms: number; routes: string[] };
 type Scenario = { label: string; pns: Sample[]; kubectl: Sample[] };

@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
-import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
-import { DEMO_CONFIG, driver } from "./helpers.js";
+import type { LocalStack } from "../../src/local/stack.js";
+import { type Driver, startDemo } from "./helpers.js";
 
 const { alice, bob, carol } = slackUsers;
 const MINUTE = 60_000;
 
 describe("approval rules, end to end through Slack requests", () => {
   let stack: LocalStack;
-  let d: ReturnType<typeof driver>;
+  let d: Driver;
   let offset = 0;
 
-  beforeAll(async () => {
-    stack = await startLocalStack({ configPath: DEMO_CONFIG, now: () => Date.now() + offset });
-    d = driver(stack);
-  });
+  beforeAll(async () => ({ stack, d } = await startDemo({ now: () => Date.now() + offset })));
   afterAll(async () => stack?.close());
 
   it("Deny: the request is closed, nothing is sent, and the message says who denied it", async () => {

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
-import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
-import { DEMO_CONFIG, driver } from "./helpers.js";
+import type { LocalStack } from "../../src/local/stack.js";
+import { type Driver, startDemo } from "./helpers.js";
 
 const { alice } = slackUsers;
 
 /** Bad input and refusals: each answer says what happened and what to do, never a stack trace or an error status. */
 describe("clear answers to bad input, end to end", () => {
   let stack: LocalStack;
-  let d: ReturnType<typeof driver>;
+  let d: Driver;
 
-  beforeAll(async () => {
-    stack = await startLocalStack({ configPath: DEMO_CONFIG });
-    d = driver(stack);
-  });
+  beforeAll(async () => ({ stack, d } = await startDemo()));
   afterAll(async () => stack?.close());
 
   /** The last thing Alice alone was told, from the ack or through the command's response_url. */

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { ActionId } from "../../src/core/views/ids.js";
 import { slackClient } from "../../src/local/fake-slack/client.js";
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
-import type { LocalStack } from "../../src/local/stack.js";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../src/local/stack.js";
 
 /** The demo's configuration: #ops on the simulator; Alice and Bob (S0SRE) approve, Carol may not. */
 export const DEMO_CONFIG = fileURLToPath(new URL("../../src/local/demo.config.yaml", import.meta.url));
@@ -73,4 +73,13 @@ export function driver(stack: LocalStack) {
     /** Signal scripts the simulator ran. */
     signalExecs: () => stack.sim.requests.entries.filter((e) => e.route === "GET pods/exec").length,
   };
+}
+
+/** The driver's type. */
+export type Driver = ReturnType<typeof driver>;
+
+/** Starts the local stack with the demo's configuration, and a driver for it. */
+export async function startDemo(options: LocalStackOptions = {}): Promise<{ stack: LocalStack; d: Driver }> {
+  const stack = await startLocalStack({ configPath: DEMO_CONFIG, ...options });
+  return { stack, d: driver(stack) };
 }

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
-import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
-import { DEMO_CONFIG, driver } from "./helpers.js";
+import type { LocalStack } from "../../src/local/stack.js";
+import { type Driver, startDemo } from "./helpers.js";
 
 const { alice, carol } = slackUsers;
 
 describe("debug copies: /pns ps --copy, /pns sessions, /pns cleanup", () => {
   let stack: LocalStack;
-  let d: ReturnType<typeof driver>;
+  let d: Driver;
   const copies = () => stack.sim.state.pods("shop").filter((p) => /-pns-/.test(p.metadata?.name ?? ""));
 
-  beforeAll(async () => {
-    stack = await startLocalStack({ configPath: DEMO_CONFIG });
-    d = driver(stack);
-  });
+  beforeAll(async () => ({ stack, d } = await startDemo()));
   afterAll(async () => stack?.close());
 
   it("debugs a copy of a pod that shares its process namespace, labelled as pns's", async () => {

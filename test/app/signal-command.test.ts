@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActionId } from "../../src/core/views/ids.js";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
-import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
-import { DEMO_CONFIG, driver } from "./helpers.js";
+import type { LocalStack } from "../../src/local/stack.js";
+import { type Driver, startDemo } from "./helpers.js";
 
 const { alice, bob } = slackUsers;
 
 /** `/pns signal …` typed in full: the same request and approval as the buttons make, without the picker. */
 describe("/pns signal from the command line", () => {
   let stack: LocalStack;
-  let d: ReturnType<typeof driver>;
+  let d: Driver;
 
-  beforeAll(async () => {
-    stack = await startLocalStack({ configPath: DEMO_CONFIG });
-    d = driver(stack);
-  });
+  beforeAll(async () => ({ stack, d } = await startDemo()));
   afterAll(async () => stack?.close());
 
   const approvals = () => d.messages().filter((m) => d.text(m).includes("Signal request"));

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_DEBUG } from "../../src/core/config/defaults.js";
 import type { DebugConfig } from "../../src/core/config/types.js";
 import type { Fingerprint, ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
@@ -9,16 +10,7 @@ import { createKubeDebugger, type KubeDebuggerDeps, type PodDebugger } from "../
 import { startSimulator } from "../../src/local/sim/index.js";
 
 /** The debug settings the kube tests run with. */
-export const testDebugConfig: DebugConfig = {
-  image: "busybox:1.36",
-  profile: "general",
-  containerLifetimeMs: 3_600_000,
-  strategy: "auto",
-  maxProcesses: 2000,
-  maxFileBytes: 65536,
-  maxFileLines: 200,
-  execTimeoutMs: 10_000,
-};
+export const testDebugConfig: DebugConfig = { ...DEFAULT_DEBUG, execTimeoutMs: 10_000 };
 
 /** A running simulator with its kubeconfig on disk. */
 export type Sim = Awaited<ReturnType<typeof startSimulator>> & { kubeconfigPath: string };

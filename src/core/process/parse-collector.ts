@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PROCESSES, type ParseOptions, userName } from "./parse-options.js";
+import { DEFAULT_MAX_PROCESSES, emptyListing, type ParseOptions, userName } from "./parse-options.js";
 import { parsePsOutput } from "./parse-ps.js";
 import type { ProcessInfo, ProcessListing } from "./types.js";
 
@@ -104,15 +104,7 @@ function parseStatAt(text: string, start: number, end: number): boolean {
  */
 export function parseCollectorOutput(text: string, options: ParseOptions = {}): ProcessListing {
   const max = Math.max(0, options.maxProcesses ?? DEFAULT_MAX_PROCESSES);
-  const listing: ProcessListing = {
-    processes: [],
-    clockTicks: 100,
-    bootTime: null,
-    uptime: null,
-    selfPid: null,
-    complete: false,
-    source: "proc",
-  };
+  const listing = emptyListing("proc");
   const processes: ProcessInfo[] = [];
   // The record being read: its PID, where its stat and u lines are, its cgroup lines and hex.
   let pid: number | null = null;

@@ -1,3 +1,5 @@
+import type { ProcessListing } from "./types.js";
+
 /** Processes kept from one listing unless configured otherwise. @default 2000 */
 export const DEFAULT_MAX_PROCESSES = 2000;
 
@@ -7,6 +9,11 @@ export interface ParseOptions {
   maxProcesses?: number;
   /** Names for numeric uids; uid 0 is always `root`, others without a name are shown as the number. */
   users?: ReadonlyMap<number, string>;
+}
+
+/** A listing with nothing in it yet, as both parsers start one. */
+export function emptyListing(source: ProcessListing["source"]): ProcessListing {
+  return { processes: [], clockTicks: 100, bootTime: null, uptime: null, selfPid: null, complete: false, source };
 }
 
 /** The display name of a uid: `root` for 0, the mapped name, else the number as text (`?` when unknown). */

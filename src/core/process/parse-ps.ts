@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PROCESSES, type ParseOptions } from "./parse-options.js";
+import { DEFAULT_MAX_PROCESSES, emptyListing, type ParseOptions } from "./parse-options.js";
 import type { ProcessInfo, ProcessListing } from "./types.js";
 
 /** Column names of busybox and procps `ps`, mapped to what pns reads from them. */
@@ -62,15 +62,7 @@ function splitCommand(command: string): { comm: string; args: string[] } {
  */
 export function parsePsOutput(text: string, options: ParseOptions = {}): ProcessListing {
   const max = Math.max(0, options.maxProcesses ?? DEFAULT_MAX_PROCESSES);
-  const listing: ProcessListing = {
-    processes: [],
-    clockTicks: 100,
-    bootTime: null,
-    uptime: null,
-    selfPid: null,
-    complete: false,
-    source: "ps",
-  };
+  const listing = emptyListing("ps");
   const lines = text.split("\n");
   let header: (string | null)[] | null = null;
   const byPid = new Map<number, ProcessInfo>();

@@ -1,8 +1,9 @@
 /** Options, the document client, and the boundary where DynamoDB errors become values or PnsErrors. */
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { PnsError } from "../../core/errors.js";
 import type { Clock } from "../types.js";
+import { stripKeys } from "./table.js";
 
 /** Options of the DynamoDB store: give either a `client` or a `clientConfig`, not both. */
 export type DynamoStoreOptions = {
@@ -65,4 +66,26 @@ function translate(table: string, err: unknown): PnsError {
         hint: "Try again in a moment; if it keeps failing, check the table in the AWS console.",
       });
   }
+}
+
+/**
+ * Runs a query page by page until it is exhausted or `limit` items were read, and returns the items without the
+ * table's key attributes.
+ */
+export async function queryItems<T>(
+  db: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, "ExclusiveStartKey" | "Limit"> & { TableName: string },
+  limit = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
+  const found: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = Number.isFinite(limit) ? { Limit: limit - found.length } : {};
+    const out = await call(input.TableName, () =>
+      db.send(new QueryCommand({ ...input, ...page, ExclusiveStartKey: start })),
+    );
+    for (const item of out.Items ?? []) found.push(stripKeys<T>(item));
+    start = out.LastEvaluatedKey;
+  } while (start && found.length < limit);
+  return found;
 }

@@ -7,12 +7,12 @@
  * A failed condition is an expected outcome: the item is read again (dynalite ignores
  * ReturnValuesOnConditionCheckFailure) and returned as `{ ok: false, current }`.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { SignalRequest } from "../../core/approval/types.js";
 import { checkTransition, isApproval } from "../check-transition.js";
 import { expiredBefore, requestExpiryKey } from "../keys.js";
 import type { Clock, ExpectedVersion, SignalRequestStore, WriteResult } from "../types.js";
-import { call, isConditionFailed } from "./client.js";
+import { call, isConditionFailed, queryItems } from "./client.js";
 import { INDEX_NAME, PENDING_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
 
 /** Signal requests as items `pk = req#<id>`, `sk = req`. */
@@ -56,24 +56,16 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
   }
 
   async listExpirable(now: number, limit = 100): Promise<SignalRequest[]> {
-    const found: SignalRequest[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await call(this.table, () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: INDEX_NAME,
-            KeyConditionExpression: "gsi1pk = :pending AND gsi1sk < :bound",
-            ExpressionAttributeValues: { ":pending": PENDING_GSI_PK, ":bound": expiredBefore(now) },
-            Limit: limit - found.length,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of out.Items ?? []) found.push(stripKeys<SignalRequest>(item));
-      start = out.LastEvaluatedKey;
-    } while (start && found.length < limit);
+    const found = await queryItems<SignalRequest>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: INDEX_NAME,
+        KeyConditionExpression: "gsi1pk = :pending AND gsi1sk < :bound",
+        ExpressionAttributeValues: { ":pending": PENDING_GSI_PK, ":bound": expiredBefore(now) },
+      },
+      limit,
+    );
     // The index is eventually consistent: drop what has visibly left pending already.
     return found.filter((r) => r.state === "pending");
   }

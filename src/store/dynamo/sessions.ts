@@ -1,9 +1,9 @@
 /** Debug sessions in DynamoDB: one partition per channel; gsi1 orders all sessions by expiry for cleanup. */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { expiredBefore, newestSessionFirst, sessionExpiryKey, sessionKey } from "../keys.js";
 import type { DebugSession, SessionStore } from "../types.js";
-import { call } from "./client.js";
-import { INDEX_NAME, SESSION_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
+import { call, queryItems } from "./client.js";
+import { INDEX_NAME, SESSION_GSI_PK, ttlSeconds } from "./table.js";
 
 /** Sessions as items `pk = session#<channel>`, `sk = <cluster>#<namespace>#<debugPod>#<debugContainer>`. */
 export class DynamoSessionStore implements SessionStore {
@@ -26,46 +26,27 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async list(channel: string, now: number): Promise<DebugSession[]> {
-    const found: DebugSession[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await call(this.table, () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: "pk = :pk",
-            ExpressionAttributeValues: { ":pk": channelKey(channel) },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of out.Items ?? []) found.push(stripKeys<DebugSession>(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const found = await queryItems<DebugSession>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": channelKey(channel) },
+      ConsistentRead: true,
+    });
     // TTL deletes late: expiry is decided here.
     return found.filter((s) => s.expiresAt > now).sort(newestSessionFirst);
   }
 
   async listExpired(now: number, limit = 100): Promise<DebugSession[]> {
-    const found: DebugSession[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await call(this.table, () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: INDEX_NAME,
-            KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :bound",
-            ExpressionAttributeValues: { ":pk": SESSION_GSI_PK, ":bound": expiredBefore(now) },
-            Limit: limit - found.length,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of out.Items ?? []) found.push(stripKeys<DebugSession>(item));
-      start = out.LastEvaluatedKey;
-    } while (start && found.length < limit);
+    const found = await queryItems<DebugSession>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: INDEX_NAME,
+        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :bound",
+        ExpressionAttributeValues: { ":pk": SESSION_GSI_PK, ":bound": expiredBefore(now) },
+      },
+      limit,
+    );
     return found;
   }
 
