@@ -147,10 +147,10 @@ function doubleSubmitKey(body: SlashCommand): string {
   return `cmd:${body.user_id}:${body.channel_id}:${text}`;
 }
 
-/** `nginx`, `deploy/web` or `-l app=web`, for messages. */
+/** `nginx`, `deployment/web` or `pods matching app=web`, for messages. */
 export function describeTarget(command: { target: Target }): string {
   const t = command.target;
-  if (t.kind === "selector") return `-l ${t.selector}`;
+  if (t.kind === "selector") return `pods matching ${t.selector}`;
   return t.kind === "auto" ? t.name : `${t.kind}/${t.name}`;
 }
 
