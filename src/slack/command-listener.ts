@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { parseCommand } from "../core/command/parse-command.js";
-import type { Command, Target } from "../core/command/types.js";
+import { describeTarget } from "../core/command/target.js";
+import type { Command } from "../core/command/types.js";
 import { helpText } from "../core/command/usage.js";
 import { PnsError } from "../core/errors.js";
 import type { JobOrigin } from "../core/jobs.js";
@@ -145,13 +146,6 @@ export async function handleSlashCommand(
 function doubleSubmitKey(body: SlashCommand): string {
   const text = createHash("sha256").update(body.text.trim()).digest("base64url").slice(0, 22);
   return `cmd:${body.user_id}:${body.channel_id}:${text}`;
-}
-
-/** `nginx`, `deployment/web` or `pods matching app=web`, for messages. */
-export function describeTarget(command: { target: Target }): string {
-  const t = command.target;
-  if (t.kind === "selector") return `pods matching ${t.selector}`;
-  return t.kind === "auto" ? t.name : `${t.kind}/${t.name}`;
 }
 
 function firstStep(command: Command, namespace: string | null): string {

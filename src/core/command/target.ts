@@ -89,3 +89,10 @@ export function parseTarget(word: string): ParseTargetResult {
   }
   return { ok: false, message: `"${clip(word)}" has too many "/": use NAME, KIND/NAME or NAMESPACE/KIND/NAME` };
 }
+
+/** `nginx`, `deployment/web` or `pods matching app=web`, for messages. */
+export function describeTarget(command: { target: Target }): string {
+  const t = command.target;
+  if (t.kind === "selector") return `pods matching ${t.selector}`;
+  return t.kind === "auto" ? t.name : `${t.kind}/${t.name}`;
+}

@@ -1,3 +1,4 @@
+import { describeTarget } from "../../core/command/target.js";
 import type { Target } from "../../core/command/types.js";
 import { PnsError } from "../../core/errors.js";
 import type { JobOrigin, ListingSnapshot } from "../../core/jobs.js";
@@ -7,7 +8,6 @@ import type { ProcessListing, ProcessRow } from "../../core/process/types.js";
 import { withoutCollector } from "../../core/process/without-collector.js";
 import type { PodDebugger } from "../../kube/pod-debugger.js";
 import type { ResolvedTarget } from "../../kube/target.js";
-import { describeTarget } from "../command-listener.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
 import type { Progress } from "./progress.js";
 
