@@ -1,23 +1,36 @@
-import { expire } from "../core/approval/state-machine.js";
+import { expire, finish } from "../core/approval/state-machine.js";
 import { applyTransition } from "../store/apply-transition.js";
 import { audit, refreshApprovalMessage } from "./approvals.js";
 import type { WorkerDeps } from "./jobs/deps.js";
 
+/**
+ * A request still `executing` this long after its approval lost its worker (a Lambda times out after 5 minutes).
+ * @default 10 minutes
+ */
+export const STUCK_AFTER_MS = 10 * 60_000;
+
+/** What the message says of a signal whose worker stopped while sending it. */
+export const LOST_OUTCOME =
+  "pns lost track of this signal: its worker stopped while sending it, so it may or may not have been delivered. " +
+  "Check the process with /pns ps before asking again.";
+
 /** What one janitor run did. */
 export interface JanitorReport {
   expired: number;
+  /** Requests whose worker stopped mid-signal, now marked failed. */
+  lost: number;
   deletedCopies: number;
   runningEphemeral: number;
   failures: number;
 }
 
 /**
- * The scheduled cleanup: expires pending requests past their lifetime (their messages lose their buttons),
- * deletes expired debug copies in every bound cluster, notes ephemeral debug containers still running, and forgets
+ * The scheduled cleanup: expires pending requests past their lifetime (their messages lose their buttons), marks
+ * failed the signals whose worker stopped mid-way (saying they may or may not have been sent), deletes expired debug copies in every bound cluster, notes ephemeral debug containers still running, and forgets
  * expired sessions. Each step goes on when another fails; failures are logged and counted.
  */
 export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
-  const report: JanitorReport = { expired: 0, deletedCopies: 0, runningEphemeral: 0, failures: 0 };
+  const report: JanitorReport = { expired: 0, lost: 0, deletedCopies: 0, runningEphemeral: 0, failures: 0 };
   const now = deps.now();
 
   for (const pending of await deps.stores.requests.listExpirable(now)) {
@@ -37,6 +50,27 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
       pod: pending.target.pod,
       detail: `request ${pending.id} (SIG${pending.signal} to PID ${pending.process.pid}) expired unapproved`,
       outcome: "refused",
+    });
+  }
+
+  for (const stuck of await deps.stores.requests.listStuck(now - STUCK_AFTER_MS)) {
+    const result = await applyTransition(deps.stores.requests, stuck.id, (r) => finish(r, false, LOST_OUTCOME));
+    if (!result.ok) continue;
+    report.lost++;
+    await refreshApprovalMessage(deps.slack, deps, result.request).catch((error: unknown) => {
+      report.failures++;
+      deps.logger.warn("could not update a lost request's message", { error, request: stuck.id });
+    });
+    deps.logger.error("a signal's worker stopped mid-signal", { request: stuck.id });
+    await audit(deps, {
+      actor: "pns",
+      action: "signal",
+      channel: stuck.channel,
+      cluster: stuck.target.cluster,
+      namespace: stuck.target.namespace,
+      pod: stuck.target.pod,
+      detail: `request ${stuck.id} (SIG${stuck.signal} to PID ${stuck.process.pid}): ${LOST_OUTCOME}`,
+      outcome: "failed",
     });
   }
 

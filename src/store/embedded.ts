@@ -11,6 +11,7 @@ import {
   compareKeys,
   newestSessionFirst,
   requestExpiryKey,
+  requestStartKey,
   sessionExpiryKey,
   sessionKey,
 } from "./keys.js";
@@ -77,6 +78,14 @@ export class EmbeddedSignalRequestStore implements SignalRequestStore {
     return [...this.#items.values()]
       .filter((r) => r.state === "pending" && r.expiresAt <= now)
       .sort((a, b) => compareKeys(requestExpiryKey(a), requestExpiryKey(b)))
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async listStuck(approvedBefore: number, limit = 100): Promise<SignalRequest[]> {
+    return [...this.#items.values()]
+      .filter((r) => r.state === "executing" && (r.decidedAt ?? 0) <= approvedBefore)
+      .sort((a, b) => compareKeys(requestStartKey(a), requestStartKey(b)))
       .slice(0, limit)
       .map((r) => structuredClone(r));
   }

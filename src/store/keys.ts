@@ -29,6 +29,11 @@ export function requestExpiryKey(request: { expiresAt: number; id: string }): st
   return `${padTime(request.expiresAt)}#${request.id}`;
 }
 
+/** Orders executing requests by approval time, then id. */
+export function requestStartKey(request: { decidedAt: number | null; id: string }): string {
+  return `${padTime(request.decidedAt ?? 0)}#${request.id}`;
+}
+
 /** The exclusive upper bound of expiry keys at or before `now`. */
 export function expiredBefore(now: number): string {
   return padTime(now + 1);

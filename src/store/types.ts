@@ -30,6 +30,11 @@ export interface SignalRequestStore {
   transition(id: string, expected: ExpectedVersion, next: SignalRequest): Promise<WriteResult>;
   /** Pending requests with `expiresAt <= now`, oldest expiry first, for the janitor. @default limit 100 */
   listExpirable(now: number, limit?: number): Promise<SignalRequest[]>;
+  /**
+   * Requests still `executing` that were approved at or before `approvedBefore`: their worker stopped mid-signal.
+   * Oldest first, for the janitor. @default limit 100
+   */
+  listStuck(approvedBefore: number, limit?: number): Promise<SignalRequest[]>;
 }
 
 /** The audit trail. */

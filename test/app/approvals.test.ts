@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decide, startExecution } from "../../src/core/approval/state-machine.js";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
 import type { LocalStack } from "../../src/local/stack.js";
 import { type Driver, startDemo } from "./helpers.js";
@@ -68,6 +69,26 @@ describe("approval rules, end to end through Slack requests", () => {
     const report = await stack.app.janitor();
     expect(report.expired).toBe(1);
     expect(d.current(approval)).toContain("expired");
+  });
+
+  it("the janitor marks failed a signal whose worker stopped mid-way, saying it may not have been sent", async () => {
+    const approval = await d.requestSignal(alice.id, "nginx", 8, "HUP", "worker dies");
+    const requests = stack.app.worker.stores.requests;
+    const id = JSON.stringify(approval.blocks).match(/pns\.signal:([A-Za-z0-9._~-]+)/)?.[1] ?? "";
+    // What a worker that died after `approved → executing` leaves behind.
+    const pending = await requests.get(id);
+    const approved = decide(pending!, { action: "approve", user: bob.id, userGroups: ["S0SRE"], now: Date.now() + offset });
+    if (!approved.ok) throw new Error(approved.message);
+    await requests.transition(id, pending!, approved.request);
+    const started = startExecution(approved.request);
+    if (!started.ok) throw new Error(started.message);
+    await requests.transition(id, approved.request, started.request);
+
+    expect((await stack.app.janitor()).lost).toBe(0);
+    offset += 11 * MINUTE;
+    expect((await stack.app.janitor()).lost).toBe(1);
+    expect((await requests.get(id))?.state).toBe("failed");
+    expect(d.current(approval)).toContain("may or may not have been delivered");
   });
 
   it("a double-submitted command starts the work once", async () => {

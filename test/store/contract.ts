@@ -196,6 +196,32 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
         expect((await stores.requests.listExpirable(t0)).map((r) => r.id)).toEqual(["r-late-2", "r-exact"]);
       });
 
+      it("lists requests stuck in executing, approved before a time, oldest first; finished ones leave the list", async () => {
+        const { stores, clock } = await setup();
+        const t0 = clock.now();
+        const executing = async (id: string, approvedAt: number) => {
+          const r = aSignalRequest({ id, now: approvedAt - MINUTE });
+          await stores.requests.create(r);
+          const approved = approve(r, "U0BOB", approvedAt);
+          await stores.requests.transition(id, r, approved);
+          const started = startExecution(approved);
+          if (!started.ok) throw new Error(started.message);
+          await stores.requests.transition(id, approved, started.request);
+          return started.request;
+        };
+        const old = await executing("r-old", t0 - 30 * MINUTE);
+        await executing("r-older", t0 - 40 * MINUTE);
+        await executing("r-fresh", t0 - MINUTE);
+        await stores.requests.create(aSignalRequest({ id: "r-pending", now: t0 - 50 * MINUTE }));
+
+        expect((await stores.requests.listStuck(t0 - 10 * MINUTE)).map((r) => r.id)).toEqual(["r-older", "r-old"]);
+        expect((await stores.requests.listStuck(t0 - 10 * MINUTE, 1)).map((r) => r.id)).toEqual(["r-older"]);
+        const done = finish(old, false, "lost");
+        if (!done.ok) throw new Error(done.message);
+        await stores.requests.transition(old.id, old, done.request);
+        expect((await stores.requests.listStuck(t0 - 10 * MINUTE)).map((r) => r.id)).toEqual(["r-older"]);
+      });
+
       it("100 concurrent approvals of one request: exactly one succeeds", async () => {
         const { stores, clock } = await setup();
         const created = aSignalRequest({ id: randomUUID(), now: clock.now() });

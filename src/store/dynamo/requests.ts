@@ -10,10 +10,10 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { SignalRequest } from "../../core/approval/types.js";
 import { checkTransition, isApproval } from "../check-transition.js";
-import { expiredBefore, requestExpiryKey } from "../keys.js";
+import { expiredBefore, requestExpiryKey, requestStartKey } from "../keys.js";
 import type { Clock, ExpectedVersion, SignalRequestStore, WriteResult } from "../types.js";
 import { call, isConditionFailed, queryItems } from "./client.js";
-import { INDEX_NAME, PENDING_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
+import { EXECUTING_GSI_PK, INDEX_NAME, PENDING_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
 
 /** Signal requests as items `pk = req#<id>`, `sk = req`. */
 export class DynamoSignalRequestStore implements SignalRequestStore {
@@ -70,6 +70,20 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
     return found.filter((r) => r.state === "pending");
   }
 
+  async listStuck(approvedBefore: number, limit = 100): Promise<SignalRequest[]> {
+    const found = await queryItems<SignalRequest>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: INDEX_NAME,
+        KeyConditionExpression: "gsi1pk = :executing AND gsi1sk < :bound",
+        ExpressionAttributeValues: { ":executing": EXECUTING_GSI_PK, ":bound": expiredBefore(approvedBefore) },
+      },
+      limit,
+    );
+    return found.filter((r) => r.state === "executing");
+  }
+
   async #put(
     id: string,
     request: SignalRequest,
@@ -83,8 +97,9 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
       ...request,
       ...key(id),
       ttl: ttlSeconds(keep, this.retentionDays),
-      // Only pending requests are in the index: the janitor's query reads nothing else.
+      // Only pending and executing requests are in the index: the janitor's queries read nothing else.
       ...(request.state === "pending" && { gsi1pk: PENDING_GSI_PK, gsi1sk: requestExpiryKey(request) }),
+      ...(request.state === "executing" && { gsi1pk: EXECUTING_GSI_PK, gsi1sk: requestStartKey(request) }),
     };
     try {
       await call(this.table, () => this.db.send(new PutCommand({ TableName: this.table, Item: item, ...condition })));

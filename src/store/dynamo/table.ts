@@ -5,6 +5,8 @@
  *   item            pk                     sk                           gsi1pk            gsi1sk
  *   request         req#<id>               req                          pending (only     <expiresAt>#<id>
  *                                                                       while pending)
+ *                                                                       executing (only   <decidedAt>#<id>
+ *                                                                       while executing)
  *   audit entry     audit#*                <at>#<id>                    audit#<channel>   <at>#<id>
  *   claim           claim#<key>            claim                        –                 –
  *   debug session   session#<channel>      <cluster>#<ns>#<pod>#<ctr>   session           <expiresAt>#<channel>#…
@@ -25,6 +27,9 @@ export const AUDIT_PK = "audit#*";
 
 /** gsi1 partition of pending requests. */
 export const PENDING_GSI_PK = "pending";
+
+/** gsi1 partition of executing requests (the janitor finds those whose worker stopped). */
+export const EXECUTING_GSI_PK = "executing";
 
 /** gsi1 partition of debug sessions. */
 export const SESSION_GSI_PK = "session";
