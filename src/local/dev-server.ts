@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { asPnsError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import { type PnsEnv, readEnv } from "../handlers/env.js";
 import { createInProcessDispatcher, createRuntime } from "../handlers/runtime.js";
@@ -100,7 +101,13 @@ async function ensureLocalTable(table: string): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const server = await startDevServer();
+  const server = await startDevServer().catch((err: unknown) => {
+    const error = asPnsError(err);
+    process.stderr.write(`pns dev server did not start: ${error.userMessage}\n${error.hint ? `${error.hint}\n` : ""}`);
+    if (error.code === "internal") process.stderr.write(`${String(error.cause)}\n`);
+    process.stderr.write("To run the whole product locally with a fake Slack and a simulated cluster: npm run demo\n");
+    process.exit(1);
+  });
   process.stdout.write(`pns dev server: ${server.url}/slack/events (health: ${server.url}/healthz)\n`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => void server.close().then(() => process.exit(0)));
