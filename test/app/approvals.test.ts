@@ -77,7 +77,12 @@ describe("approval rules, end to end through Slack requests", () => {
     const id = JSON.stringify(approval.blocks).match(/pns\.signal:([A-Za-z0-9._~-]+)/)?.[1] ?? "";
     // What a worker that died after `approved → executing` leaves behind.
     const pending = await requests.get(id);
-    const approved = decide(pending!, { action: "approve", user: bob.id, userGroups: ["S0SRE"], now: Date.now() + offset });
+    const approved = decide(pending!, {
+      action: "approve",
+      user: bob.id,
+      userGroups: ["S0SRE"],
+      now: Date.now() + offset,
+    });
     if (!approved.ok) throw new Error(approved.message);
     await requests.transition(id, pending!, approved.request);
     const started = startExecution(approved.request);
