@@ -3,7 +3,7 @@
 import type { AuditEntry } from "../approval/types.js";
 import type { Block, MessageView } from "./block-kit.js";
 import { SlackLimits as L } from "./limits.js";
-import { packLines } from "./sections.js";
+import { packedBlocks } from "./sections.js";
 import { escapeTruncate, mrkdwn, plain, plural, slackDate, userMention } from "./text.js";
 
 const OUTCOME_MARKS: Record<AuditEntry["outcome"], string> = {
@@ -27,16 +27,11 @@ export function renderAuditView(entries: AuditEntry[]): MessageView {
       const where = [e.cluster, e.namespace, e.pod].filter((x): x is string => x !== null).join(" / ");
       return `${OUTCOME_MARKS[e.outcome]} ${slackDate(e.at, "{date_num} {time_secs}")} ${actor} *${e.action}*${where.length > 0 ? ` on ${escapeTruncate(where, 300)}` : ""}: ${escapeTruncate(e.detail, 600)} (${e.outcome})`;
     });
-  const { blocks, placed } = packLines(head, lines);
-  const all: Block[] = [...head, ...blocks];
-  if (placed < lines.length)
-    all.push({
-      type: "context",
-      elements: [
-        mrkdwn(
-          `Showing the newest ${placed} of ${plural(lines.length, "entry", "entries")}; narrow the query to see older ones.`,
-        ),
-      ],
-    });
+  const all = packedBlocks(
+    head,
+    lines,
+    (placed, total) =>
+      `Showing the newest ${placed} of ${plural(total, "entry", "entries")}; narrow the query to see older ones.`,
+  );
   return { text: `pns audit trail: ${plural(entries.length, "entry", "entries")}.`, blocks: all };
 }

@@ -1,7 +1,7 @@
 import type { Block, MessageView } from "./block-kit.js";
 import { SlackLimits as L } from "./limits.js";
-import { packLines } from "./sections.js";
-import { escapeTruncate, mrkdwn, plain, plural } from "./text.js";
+import { packedBlocks } from "./sections.js";
+import { escapeTruncate, plain, plural } from "./text.js";
 
 /** A debug container or copy named in a cleanup report. */
 export interface CleanupItem {
@@ -42,10 +42,7 @@ export function renderCleanupView(input: CleanupViewInput): MessageView {
       `• ephemeral container ${escapeTruncate(i.container, 120)} in *${name(i)}* still runs; it stops by itself${i.expiresAt ? ` at ${escapeTruncate(i.expiresAt, 100)}` : ""} (Kubernetes cannot remove ephemeral containers)`,
     );
   if (lines.length === 0) lines.push("Nothing to clean up: pns left no debug copies or running debug containers here.");
-  const { blocks, placed } = packLines(head, lines);
-  const all: Block[] = [...head, ...blocks];
-  if (placed < lines.length)
-    all.push({ type: "context", elements: [mrkdwn(`Showing ${placed} of ${plural(lines.length, "line")}.`)] });
+  const all = packedBlocks(head, lines, (placed, total) => `Showing ${placed} of ${plural(total, "line")}.`);
   const text = `pns cleanup: ${plural(input.deleted.length, "copy", "copies")} deleted, ${input.failed.length} failed, ${plural(input.runningEphemeral.length, "debug container")} still running.`;
   return { text, blocks: all };
 }

@@ -2,8 +2,8 @@
 
 import type { Block, MessageView } from "./block-kit.js";
 import { SlackLimits as L } from "./limits.js";
-import { packLines } from "./sections.js";
-import { escapeMrkdwn, escapeTruncate, mrkdwn, plain } from "./text.js";
+import { packedBlocks } from "./sections.js";
+import { escapeMrkdwn, escapeTruncate, plain } from "./text.js";
 
 /**
  * The help text as a message. `helpText` is mrkdwn written by pns; `&`, `<` and `>` are escaped anyway so usage
@@ -13,20 +13,11 @@ export function renderHelpView(helpText: string, topic?: string): MessageView {
   const title = topic === undefined || topic.length === 0 ? "pns help" : `pns help: ${topic}`;
   const head: Block[] = [{ type: "header", text: plain(title, L.header) }];
   const lines = escapeMrkdwn(helpText.length === 0 ? "No help is written for this topic yet." : helpText).split("\n");
-  const { blocks, placed } = packLines(head, lines);
-  const all: Block[] = [...head, ...blocks];
-  if (placed < lines.length)
-    all.push({
-      type: "context",
-      elements: [
-        mrkdwn(
-          "The help is longer than a message; ask for one topic: `/pns help <topic>`.".replace(
-            "<topic>",
-            "&lt;topic&gt;",
-          ),
-        ),
-      ],
-    });
+  const all = packedBlocks(
+    head,
+    lines,
+    () => "The help is longer than a message; ask for one topic: `/pns help &lt;topic&gt;`.",
+  );
   const firstLine = helpText.split("\n").find((l) => l.trim().length > 0) ?? "";
   return { text: escapeTruncate(`${title}: ${firstLine}`, 500), blocks: all };
 }

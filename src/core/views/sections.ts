@@ -43,3 +43,18 @@ export function packLines(
   flush();
   return { blocks: out, placed };
 }
+
+/**
+ * `head` followed by as many whole `lines` as fit, and, when some did not fit, a context line saying so
+ * (`overflow(placed, total)`).
+ */
+export function packedBlocks(
+  head: Block[],
+  lines: string[],
+  overflow: (placed: number, total: number) => string,
+): Block[] {
+  const { blocks, placed } = packLines(head, lines);
+  const all: Block[] = [...head, ...blocks];
+  if (placed < lines.length) all.push({ type: "context", elements: [mrkdwn(overflow(placed, lines.length))] });
+  return all;
+}

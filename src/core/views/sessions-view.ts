@@ -3,7 +3,7 @@
 import type { DebugSessionInfo, DebugStrategy } from "../model.js";
 import type { Block, MessageView } from "./block-kit.js";
 import { SlackLimits as L } from "./limits.js";
-import { packLines } from "./sections.js";
+import { packedBlocks } from "./sections.js";
 import { escapeTruncate, mrkdwn, plain, plural, slackDate, userMention } from "./text.js";
 
 /** One debug session as `/pns sessions` lists it. */
@@ -33,12 +33,10 @@ export function renderSessionsView(sessions: SessionSummary[], now: number): Mes
       s.expiresAt <= now ? `expired ${slackDate(s.expiresAt)}, cleanup pending` : `stops ${slackDate(s.expiresAt)}`;
     return `• *${where}*: ${what}; started by ${userMention(s.createdBy)} ${slackDate(s.createdAt)}; ${ends}`;
   });
-  const { blocks, placed } = packLines(head, lines);
-  const all: Block[] = [...head, ...blocks];
-  if (placed < lines.length)
-    all.push({
-      type: "context",
-      elements: [mrkdwn(`Showing ${placed} of ${plural(lines.length, "session", "sessions")}.`)],
-    });
+  const all = packedBlocks(
+    head,
+    lines,
+    (placed, total) => `Showing ${placed} of ${plural(total, "session", "sessions")}.`,
+  );
   return { text: `${plural(sessions.length, "pns debug session", "pns debug sessions")} running.`, blocks: all };
 }
