@@ -85,7 +85,7 @@ describe("kubectl against the simulator", () => {
   });
 
   it("makes and deletes a debug copy with shared processes", async () => {
-    const r = await kubectl(fx, [
+    const copyTo = [
       "debug",
       "nginx",
       "--copy-to=nginx-copy",
@@ -94,22 +94,14 @@ describe("kubectl against the simulator", () => {
       "--",
       "sleep",
       "60",
-    ]);
+    ];
+    const r = await kubectl(fx, copyTo);
     expect(r.code).toBe(0);
     const copy = fx.sim.state.pod("default", "nginx-copy");
     expect(copy.spec.shareProcessNamespace).toBe(true);
     expect(copy.spec.containers.map((c: { name: string }) => c.name).slice(0, 2)).toEqual(["nginx", "shell"]);
     await eventually(() => (fx.sim.state.pod("default", "nginx-copy").status.phase === "Running" ? true : undefined));
-    const again = await kubectl(fx, [
-      "debug",
-      "nginx",
-      "--copy-to=nginx-copy",
-      "--share-processes",
-      "--image=busybox",
-      "--",
-      "sleep",
-      "60",
-    ]);
+    const again = await kubectl(fx, copyTo);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain("already exists");
     const del = await kubectl(fx, ["delete", "pod", "nginx-copy"]);
