@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { aSignalRequestInput } from "../../../test/store/request-builder.js";
 import {
   attachMessage,
   createSignalRequest,
@@ -19,18 +20,7 @@ const REQUESTER = "U0REQ";
 const DECIDER = "U0DECIDER";
 
 function input(overrides: Partial<SignalRequestInput> = {}): SignalRequestInput {
-  return {
-    requester: REQUESTER,
-    channel: "C0OPS",
-    target: { cluster: "dev", namespace: "default", pod: "nginx", debugContainer: "pns-debug-1", debugPod: "nginx" },
-    process: { pid: 8, command: "nginx: master process", container: "nginx", user: "root" },
-    fingerprint: { pid: 8, startTicks: 4242, cmdSha256: "a".repeat(64) },
-    signal: "HUP",
-    reason: "reload config",
-    approval: "required",
-    approvers: { users: [], groups: [] },
-    ...overrides,
-  };
+  return aSignalRequestInput({ requester: REQUESTER, ...overrides });
 }
 
 function pending(overrides: Partial<SignalRequestInput> = {}): SignalRequest {
