@@ -20,6 +20,19 @@ export interface DebugContainerOptions {
   securityContext: V1SecurityContext | undefined;
 }
 
+/** The debug container both strategies run: `sleep <lifetime>`, so it ends by itself. */
+function debugContainer(options: DebugContainerOptions): V1Container {
+  const container: V1Container = {
+    name: options.name,
+    image: options.image,
+    command: ["sleep", String(options.lifetimeSeconds)],
+    imagePullPolicy: "IfNotPresent",
+    terminationMessagePolicy: "File",
+  };
+  if (options.securityContext) container.securityContext = options.securityContext;
+  return container;
+}
+
 /** `pns-debug-<id>`. */
 export function debugContainerName(shortId: string): string {
   return `${DEBUG_CONTAINER_PREFIX}-${shortId}`;
@@ -45,17 +58,8 @@ export function buildEphemeralContainer(
   options: DebugContainerOptions,
   targetContainerName: string | null,
 ): V1EphemeralContainer {
-  const container: V1EphemeralContainer = {
-    name: options.name,
-    image: options.image,
-    command: ["sleep", String(options.lifetimeSeconds)],
-    imagePullPolicy: "IfNotPresent",
-    terminationMessagePolicy: "File",
-    stdin: false,
-    tty: false,
-  };
+  const container: V1EphemeralContainer = { ...debugContainer(options), stdin: false, tty: false };
   if (targetContainerName) container.targetContainerName = targetContainerName;
-  if (options.securityContext) container.securityContext = options.securityContext;
   return container;
 }
 
@@ -83,15 +87,7 @@ export function buildPodCopy(source: V1Pod, copyName: string, debug: DebugContai
     startupProbe: undefined,
   });
   spec.containers = spec.containers.map(stripProbes);
-  const debugContainer: V1Container = {
-    name: debug.name,
-    image: debug.image,
-    command: ["sleep", String(debug.lifetimeSeconds)],
-    imagePullPolicy: "IfNotPresent",
-    terminationMessagePolicy: "File",
-  };
-  if (debug.securityContext) debugContainer.securityContext = debug.securityContext;
-  spec.containers.push(debugContainer);
+  spec.containers.push(debugContainer(debug));
   return dropUndefined({
     apiVersion: "v1",
     kind: "Pod",

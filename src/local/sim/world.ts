@@ -102,15 +102,9 @@ export interface SimNamespace {
 }
 
 /** A process as tests see it. */
-export interface ProcessView {
-  pid: number;
-  ppid: number;
-  uid: number;
-  args: string[];
-  comm: string;
-  state: string;
+export interface ProcessView
+  extends Pick<SimProcess, "pid" | "ppid" | "uid" | "args" | "comm" | "state" | "startTicks"> {
   container: string | null;
-  startTicks: number;
   /** Which PID namespace of the pod it lives in (one per pod when shared). */
   pidNamespace: number;
 }
