@@ -367,9 +367,13 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
         case SignalExit.changed:
           throw processChanged(pid);
         case SignalExit.killFailed:
-          throw new PnsError("exec_failed", `The kernel refused SIG${order.signal} to PID ${pid}.`, {
-            hint: "Signalling another container's process needs SYS_PTRACE: use the `general` debug profile.",
-          });
+          throw new PnsError(
+            "exec_failed",
+            `The kernel refused SIG${order.signal} to PID ${pid}: ${oneLine(result.stderr) || "no reason given"}. Nothing was sent.`,
+            {
+              hint: "Signalling another container's process needs SYS_PTRACE: use the `general` debug profile.",
+            },
+          );
         case SignalExit.toolMissing:
           throw new PnsError("exec_failed", "The debug image has no `sha256sum`, so pns cannot check the process.", {
             hint: "Set `debug.image` to a busybox image.",

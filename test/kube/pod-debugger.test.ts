@@ -223,6 +223,19 @@ describe("signals", () => {
     expect(err.code).toBe("process_changed");
   });
 
+  it("passes on the kernel's refusal when the debug container lacks SYS_PTRACE, and says nothing was sent", async () => {
+    const d = await debuggerFor(sim, { profile: "baseline" });
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    const { listing } = await d.listProcesses(location);
+    const worker = byArgs(listing.processes, "nginx: worker")!;
+    const err = await failure(d.sendSignal({ location, fingerprint: fingerprint(worker), signal: "HUP" }));
+    expect(err.code).toBe("exec_failed");
+    expect(err.userMessage).toContain("Operation not permitted");
+    expect(err.userMessage).toContain("Nothing was sent");
+    expect(err.hint).toContain("SYS_PTRACE");
+    expect(sim.state.process("default", "nginx", worker.pid)).toBeDefined();
+  });
+
   it("says process_gone for a process that exited", async () => {
     const { d, location } = await nginxSession();
     const proc = sim.state.spawn("default", "nginx", "shell", ["sleep", "100"]);
