@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aSignalRequestInput } from "../../../test/store/request-builder.js";
+
 import {
   attachMessage,
   createSignalRequest,
@@ -12,6 +12,7 @@ import {
   type SignalRequestInput,
   startExecution,
 } from "./state-machine.js";
+import { aSignalRequestInput } from "./test-builders.js";
 import type { ApprovalMode, RequestState, SignalRequest } from "./types.js";
 
 const T0 = 1_790_000_000_000;
