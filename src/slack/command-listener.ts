@@ -119,8 +119,10 @@ export async function handleSlashCommand(
         return undefined;
       }
       await deps.dispatch({ kind: "signal", id: deps.newId(), origin, command, reason: command.reason });
-    } else if (command.kind === "ps" || command.kind === "cat") {
-      await deps.dispatch({ kind: command.kind, id: deps.newId(), origin, command } as never);
+    } else if (command.kind === "ps") {
+      await deps.dispatch({ kind: "ps", id: deps.newId(), origin, command });
+    } else if (command.kind === "cat") {
+      await deps.dispatch({ kind: "cat", id: deps.newId(), origin, command });
     } else if (command.kind === "sessions") {
       await deps.dispatch({ kind: "sessions", id: deps.newId(), origin });
     } else {
