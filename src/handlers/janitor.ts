@@ -1,4 +1,4 @@
-import { type JanitorReport, runJanitor } from "../slack/janitor.js";
+import { type JanitorReport, runJanitor } from "../app/janitor.js";
 import { workerDeps } from "./worker.js";
 
 /** Lambda entry point: the scheduled cleanup (EventBridge, every few minutes). */

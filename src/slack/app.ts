@@ -1,11 +1,19 @@
-import { App, AwsLambdaReceiver, type Logger as BoltLogger, LogLevel, type RespondFn } from "@slack/bolt";
-import type { SlackCredentials } from "../aws/slack-credentials.js";
+import { App, AwsLambdaReceiver, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
+import { handleSlashCommand } from "../app/command.js";
+import { decide } from "../app/decide.js";
+import type { AppDeps } from "../app/deps.js";
+import { type ClickOrigin, requestFromTable, submitReason } from "../app/request-signal.js";
+import type { DecisionAction } from "../core/approval/state-machine.js";
 import type { Logger } from "../core/log.js";
-import type { MessageView } from "../core/views/block-kit.js";
-import { ActionId, CallbackId } from "../core/views/ids.js";
-import { handleSlashCommand } from "./command-listener.js";
-import type { SlackDeps } from "./deps.js";
-import { type BlockActionBody, onDecision, onReasonSubmitted, onRequestSignal } from "./interaction-listeners.js";
+import {
+  ActionId,
+  BlockId,
+  CallbackId,
+  decodeListingBlockId,
+  decodePidValue,
+  decodeRequestValue,
+  decodeSignalValue,
+} from "../core/views/ids.js";
 
 /** The Lambda handler Bolt's AwsLambdaReceiver returns. */
 export type SlackLambdaHandler = Awaited<ReturnType<AwsLambdaReceiver["start"]>>;
@@ -26,24 +34,40 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-/** Answers the clicking user ephemerally through the interaction's response_url; a failure is logged, not thrown. */
-function replyWith(respond: RespondFn, deps: SlackDeps) {
-  return async (view: MessageView) => {
-    try {
-      await respond({ response_type: "ephemeral", replace_original: false, ...view } as never);
-    } catch (error) {
-      deps.logger.warn("could not answer the clicking user", { error });
-    }
-  };
+/** The parts of a `block_actions` payload pns reads. */
+interface BlockActionBody {
+  user: { id: string };
+  channel?: { id: string };
+  trigger_id: string;
+  response_url?: string;
+  actions: { action_id: string; block_id: string; value?: string }[];
+  state?: { values: Record<string, Record<string, { selected_option?: { value: string } | null }>> };
 }
+
+/** The parts of a `view_submission` payload pns reads. */
+interface ViewSubmissionBody {
+  user: { id: string };
+  view: { private_metadata?: string; state: { values: Record<string, Record<string, { value?: string | null }>> } };
+}
+
+/** Who clicked, where, and where to answer them. */
+function clickOrigin(body: BlockActionBody): ClickOrigin {
+  return { user: body.user.id, channel: body.channel?.id ?? null, responseUrl: body.response_url ?? null };
+}
+
+const DECISIONS: Record<string, DecisionAction> = {
+  [ActionId.signalApprove]: "approve",
+  [ActionId.signalDeny]: "deny",
+  [ActionId.signalCancel]: "cancel",
+};
 
 /**
  * Builds the Bolt app of pns on an AwsLambdaReceiver and returns its Lambda handler. Every listener acknowledges
  * within Slack's 3 seconds: anything slow is handed to the worker through `deps.dispatch`.
  */
 export async function createSlackHandler(
-  credentials: SlackCredentials,
-  deps: SlackDeps,
+  credentials: { signingSecret: string; botToken: string },
+  deps: AppDeps,
   options: { slackApiUrl?: string | undefined } = {},
 ): Promise<SlackLambdaHandler> {
   const logger = boltLogger(deps.logger);
@@ -57,28 +81,52 @@ export async function createSlackHandler(
     ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
   });
 
-  app.command("/pns", async ({ command, ack, client }) => {
-    await ack(await handleSlashCommand(deps, client, command));
+  app.command("/pns", async ({ command, ack }) => {
+    await ack(await handleSlashCommand(deps, command));
   });
 
   // The pickers only change the message's state; it is read when "Request signal…" is pressed.
   app.action(ActionId.psProcess, async ({ ack }) => ack());
   app.action(ActionId.psSignal, async ({ ack }) => ack());
 
-  app.action(ActionId.psRequest, async ({ ack, body, client, respond }) => {
+  app.action(ActionId.psRequest, async ({ ack, body }) => {
     await ack();
-    await onRequestSignal(deps, client, body as unknown as BlockActionBody, replyWith(respond, deps));
+    const click = body as unknown as BlockActionBody;
+    const action = click.actions[0];
+    const listingId = action ? decodeListingBlockId(action.block_id) : null;
+    const picked = listingId ? click.state?.values[action?.block_id ?? ""] : undefined;
+    await requestFromTable(deps, {
+      ...clickOrigin(click),
+      triggerId: click.trigger_id,
+      listingId,
+      pid: decodePidValue(picked?.[ActionId.psProcess]?.selected_option?.value),
+      signal: decodeSignalValue(picked?.[ActionId.psSignal]?.selected_option?.value),
+    });
   });
 
   for (const id of [ActionId.signalApprove, ActionId.signalDeny, ActionId.signalCancel]) {
-    app.action(id, async ({ ack, body, client, respond }) => {
+    app.action(id, async ({ ack, body }) => {
       await ack();
-      await onDecision(deps, client, body as unknown as BlockActionBody, replyWith(respond, deps));
+      const click = body as unknown as BlockActionBody;
+      const action = click.actions[0];
+      await decide(deps, {
+        ...clickOrigin(click),
+        action: action ? (DECISIONS[action.action_id] ?? null) : null,
+        requestId: decodeRequestValue(action?.value),
+        actionId: action?.action_id,
+      });
     });
   }
 
-  app.view(CallbackId.reasonModal, async ({ ack, body, client }) => {
-    await ack(await onReasonSubmitted(deps, client, body));
+  app.view(CallbackId.reasonModal, async ({ ack, body }) => {
+    const submission = body as unknown as ViewSubmissionBody;
+    await ack(
+      await submitReason(deps, {
+        user: submission.user.id,
+        reason: submission.view.state.values[BlockId.reason]?.[ActionId.reasonInput]?.value ?? "",
+        privateMetadata: submission.view.private_metadata,
+      }),
+    );
   });
 
   app.error(async (error) => {

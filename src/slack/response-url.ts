@@ -1,12 +1,5 @@
+import type { ResponseUrlMessage } from "../app/ports/chat.js";
 import { PnsError } from "../core/errors.js";
-import type { MessageView } from "../core/views/block-kit.js";
-
-/** What may be posted to a `response_url`. */
-export interface ResponseUrlMessage extends Partial<MessageView> {
-  response_type?: "ephemeral" | "in_channel";
-  replace_original?: boolean;
-  delete_original?: boolean;
-}
 
 /**
  * Posts to an interaction's or slash command's `response_url` (up to 5 times within 30 minutes). Throws PnsError

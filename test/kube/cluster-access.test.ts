@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsClusterCredentials } from "../../src/aws/cluster-credentials.js";
 import { loadKubeconfigSecret } from "../../src/aws/kubeconfig-secret.js";
 import { buildClusterClients, clusterClients, forgetClusterClients } from "../../src/kube/clusters.js";
 
@@ -96,7 +97,7 @@ describe("buildClusterClients", () => {
     ["a file, a named context", { kind: "kubeconfig", path: file, context: "ctx-b" }, "https://b.example:6443"],
     ["a secret", { kind: "kubeconfigSecret", secretId: "plain", context: null }, "https://a.example:6443"],
   ] as const)("loads %s", async (_name, access, server) => {
-    const clients = await buildClusterClients(access);
+    const clients = await buildClusterClients(access, Date.now, awsClusterCredentials);
     expect(clients.kc.getCurrentCluster()?.server).toBe(server);
     expect(clients.expiresAt).toBeNull();
   });

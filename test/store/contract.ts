@@ -4,12 +4,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { applyTransition } from "../../src/app/apply-transition.js";
+import type { Clock, DebugSession, Stores } from "../../src/app/ports/stores.js";
 import { decide, expire, finish, startExecution } from "../../src/core/approval/state-machine.js";
 import type { AuditEntry, SignalRequest } from "../../src/core/approval/types.js";
 import { PnsError } from "../../src/core/errors.js";
 import type { ListingSnapshot } from "../../src/core/jobs.js";
-import { applyTransition } from "../../src/store/apply-transition.js";
-import type { Clock, DebugSession, Stores } from "../../src/store/types.js";
 import { aSignalRequest } from "./request-builder.js";
 
 /** A clock the test moves by hand. */

@@ -1,15 +1,20 @@
-import type { WebClient } from "@slack/web-api";
 import type { PnsConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
 import type { Logger } from "../core/log.js";
-import type { Stores } from "../store/types.js";
-import type { UserGroups } from "./user-groups.js";
+import type { Redactor } from "../core/redact/redactor.js";
+import type { Chat, UserGroups } from "./ports/chat.js";
+import type { PodDebugger } from "./ports/cluster.js";
+import type { Stores } from "./ports/stores.js";
 
-/** What the Slack listeners and the worker's jobs share, built once per Lambda container. */
-export interface SlackDeps {
+/**
+ * The ports every use case may use, built once per Lambda container: what the Slack handler has on its 3-second
+ * path (no cluster there: client-node stays off the acknowledgement path).
+ */
+export interface AppDeps {
   config: PnsConfig;
   stores: Stores;
+  chat: Chat;
   /** Hands a job to the worker: a Lambda async invoke, or in-process locally. */
   dispatch: (job: Job) => Promise<void>;
   userGroups: UserGroups;
@@ -22,11 +27,18 @@ export interface SlackDeps {
   configProblem?: string | undefined;
 }
 
-/** The Slack Web API methods pns calls, so tests and the worker can pass any WebClient. */
-export type SlackClient = Pick<WebClient, "chat" | "views" | "files" | "filesUploadV2">;
+/** What the worker's use cases use on top of {@link AppDeps}: the clusters and the redactor. */
+export interface WorkerDeps extends AppDeps {
+  /** The debugger of a configured cluster (one per cluster, reused across invocations). */
+  debuggerFor(cluster: string): PodDebugger;
+  redactor: Redactor;
+}
+
+/** How long a process table can be acted on ("Request signal…"). @default 1 hour */
+export const LISTING_TTL_MS = 60 * 60_000;
 
 /** Throws a PnsError that says the configuration is broken, when it is. */
-export function assertConfigured(deps: Pick<SlackDeps, "configProblem">): void {
+export function assertConfigured(deps: Pick<AppDeps, "configProblem">): void {
   if (!deps.configProblem) return;
   const lines = deps.configProblem.split("\n");
   throw new PnsError("invalid_config", "pns cannot act: its configuration is invalid.", {

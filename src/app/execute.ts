@@ -1,16 +1,16 @@
-import { finish, startExecution } from "../../core/approval/state-machine.js";
-import type { SignalRequest } from "../../core/approval/types.js";
-import { asPnsError } from "../../core/errors.js";
-import type { Job } from "../../core/jobs.js";
-import { diffListings } from "../../core/process/diff.js";
-import { toRows } from "../../core/process/rows.js";
-import type { ProcessDiff, ProcessInfo, ProcessListing, ProcessRow } from "../../core/process/types.js";
-import { withoutCollector } from "../../core/process/without-collector.js";
-import { renderSignalResultView, type SignalResultDiff } from "../../core/views/signal-result-view.js";
-import { applyTransition } from "../../store/apply-transition.js";
-import { approvalsChannel, audit, refreshApprovalMessage } from "../approvals.js";
+import { finish, startExecution } from "../core/approval/state-machine.js";
+import type { SignalRequest } from "../core/approval/types.js";
+import { asPnsError } from "../core/errors.js";
+import type { Job } from "../core/jobs.js";
+import { diffListings } from "../core/process/diff.js";
+import { toRows } from "../core/process/rows.js";
+import type { ProcessDiff, ProcessInfo, ProcessListing, ProcessRow } from "../core/process/types.js";
+import { withoutCollector } from "../core/process/without-collector.js";
+import { renderSignalResultView, type SignalResultDiff } from "../core/views/signal-result-view.js";
+import { applyTransition } from "./apply-transition.js";
+import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
+import { audit } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
-import { postMessage } from "./post.js";
 
 /**
  * Sends the signal from the debug container the listing came from. If that container has ended since (its lifetime
@@ -64,7 +64,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     return;
   }
   const request = started.request;
-  await refreshApprovalMessage(deps.slack, deps, request).catch((error: unknown) =>
+  await refreshApprovalMessage(deps, request).catch((error: unknown) =>
     deps.logger.warn("could not update the approval message", { error }),
   );
 
@@ -89,7 +89,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
 
   const finished = await applyTransition(deps.stores.requests, request.id, (r) => finish(r, ok, message));
   const final: SignalRequest = finished.ok ? finished.request : (finished.current ?? request);
-  await refreshApprovalMessage(deps.slack, deps, final).catch((error: unknown) =>
+  await refreshApprovalMessage(deps, final).catch((error: unknown) =>
     deps.logger.warn("could not update the approval message", { error }),
   );
   await audit(deps, {
@@ -109,9 +109,9 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     ...(diff ? { diff } : {}),
     ...(after ? { after } : {}),
   });
-  await postMessage(deps, approvalsChannel(deps, request.channel), view, request.messageTs).catch((error: unknown) =>
-    deps.logger.warn("could not post the signal's result", { error }),
-  );
+  await deps.chat
+    .post(approvalsChannel(deps, request.channel), view, request.messageTs)
+    .catch((error: unknown) => deps.logger.warn("could not post the signal's result", { error }));
 }
 
 function resultRows(deps: WorkerDeps, rawBefore: ProcessListing, rawAfter: ProcessListing | null) {

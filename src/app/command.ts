@@ -6,18 +6,17 @@ import { helpText } from "../core/command/usage.js";
 import { PnsError } from "../core/errors.js";
 import type { JobOrigin } from "../core/jobs.js";
 import { type Action, bindingFor, may, resolveCluster, resolveNamespace, signalPolicyFor } from "../core/policy.js";
-import { renderAuditView } from "../core/views/audit-view.js";
 import type { MessageView } from "../core/views/block-kit.js";
 import { renderErrorView } from "../core/views/error-view.js";
 import { renderHelpView } from "../core/views/help-view.js";
 import { renderProgressView } from "../core/views/progress-view.js";
 import { renderReasonModal } from "../core/views/reason-modal.js";
-import { audit } from "./approvals.js";
-import { assertConfigured, type SlackClient, type SlackDeps } from "./deps.js";
+import { audit, listAudit } from "./audit.js";
+import { type AppDeps, assertConfigured } from "./deps.js";
 import { errorMessage } from "./errors.js";
 import { encodeReasonMetadata } from "./reason-metadata.js";
 
-/** The fields of a slash command pns reads. */
+/** The fields of a slash command pns reads (Slack's own names, as the adapter decodes them). */
 export interface SlashCommand {
   user_id: string;
   channel_id: string;
@@ -51,11 +50,7 @@ const ACTION_OF: Record<Command["kind"], Action | null> = {
  * Handles `/pns …` within Slack's 3 seconds: parses, checks the channel binding and the caller's rights, answers
  * help and audit at once, and hands everything that touches Kubernetes to the worker. Never throws.
  */
-export async function handleSlashCommand(
-  deps: SlackDeps,
-  client: SlackClient,
-  body: SlashCommand,
-): Promise<CommandReply> {
+export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Promise<CommandReply> {
   const origin: JobOrigin = { user: body.user_id, channel: body.channel_id, responseUrl: body.response_url };
   try {
     assertConfigured(deps);
@@ -87,8 +82,7 @@ export async function handleSlashCommand(
     if (namespace && !namespace.ok) throw new PnsError("not_allowed", namespace.message);
 
     if (command.kind === "audit") {
-      const entries = await deps.stores.audit.list({ channel: body.channel_id, limit: command.count });
-      return ephemeral(renderAuditView(entries));
+      return ephemeral(await listAudit(deps, body.channel_id, command.count));
     }
 
     const claim = doubleSubmitKey(body);
@@ -103,9 +97,9 @@ export async function handleSlashCommand(
       const policy = signalPolicyFor(deps.config, ns, command.signal);
       if (!policy.ok) throw new PnsError("not_allowed", policy.message);
       if (command.reason === null) {
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: renderReasonModal({
+        await deps.chat.openModal(
+          body.trigger_id,
+          renderReasonModal({
             requestDraft: {
               pid: command.pid,
               command: "(read when the request is made)",
@@ -114,8 +108,8 @@ export async function handleSlashCommand(
               pod: { cluster: binding.value.cluster, namespace: ns, pod: describeTarget(command) },
             },
             privateMetadata: encodeReasonMetadata({ kind: "command", command, origin }),
-          }) as never,
-        });
+          }),
+        );
         return undefined;
       }
       await deps.dispatch({ kind: "signal", id: deps.newId(), origin, command, reason: command.reason });

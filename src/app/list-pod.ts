@@ -1,14 +1,13 @@
-import { describeTarget } from "../../core/command/target.js";
-import type { Target } from "../../core/command/types.js";
-import { PnsError } from "../../core/errors.js";
-import type { JobOrigin, ListingSnapshot } from "../../core/jobs.js";
-import { bindingFor, type ChannelBinding, resolveNamespace } from "../../core/policy.js";
-import { toRows } from "../../core/process/rows.js";
-import type { ProcessListing, ProcessRow } from "../../core/process/types.js";
-import { withoutCollector } from "../../core/process/without-collector.js";
-import type { PodDebugger } from "../../kube/pod-debugger.js";
-import type { ResolvedTarget } from "../../kube/target.js";
+import { describeTarget } from "../core/command/target.js";
+import type { Target } from "../core/command/types.js";
+import { PnsError } from "../core/errors.js";
+import type { JobOrigin, ListingSnapshot } from "../core/jobs.js";
+import { bindingFor, type ChannelBinding, resolveNamespace } from "../core/policy.js";
+import { toRows } from "../core/process/rows.js";
+import type { ProcessListing, ProcessRow } from "../core/process/types.js";
+import { withoutCollector } from "../core/process/without-collector.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
+import type { PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
 /** Where a command points: its target and placement flags. */

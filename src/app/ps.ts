@@ -1,11 +1,11 @@
-import type { Job } from "../../core/jobs.js";
-import { may, signalPolicyFor } from "../../core/policy.js";
-import { SIGNAL_NAMES } from "../../core/signals.js";
-import { renderProcessListingText, renderProcessTableView } from "../../core/views/process-table-view.js";
-import { audit, podFields } from "../approvals.js";
+import type { Job } from "../core/jobs.js";
+import { may, signalPolicyFor } from "../core/policy.js";
+import { SIGNAL_NAMES } from "../core/signals.js";
+import { renderProcessListingText, renderProcessTableView } from "../core/views/process-table-view.js";
+import { podFields } from "./approval-message.js";
+import { audit } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { listPod, type PodListing } from "./list-pod.js";
-import { postMessage } from "./post.js";
 import { Progress } from "./progress.js";
 
 /** `/pns ps`: lists the pod's processes and posts the table, with the full listing as a file when it is long. */
@@ -14,7 +14,7 @@ export async function runPs(deps: WorkerDeps, job: Extract<Job, { kind: "ps" }>)
   const listed = await listPod(deps, job.origin, job.command, progress);
   await postProcessTable(deps, job.origin, listed);
   if (job.origin.responseUrl) {
-    await deps
+    await deps.chat
       .respond(job.origin.responseUrl, { delete_original: true })
       .catch((error: unknown) => deps.logger.debug("could not remove the progress message", { error }));
   }
@@ -59,16 +59,16 @@ export async function postProcessTable(
     ...(maySignal.ok ? {} : { noSignalsReason: maySignal.message }),
     ...(notes.length > 0 ? { note: notes.join(" ") } : {}),
   });
-  const ts = await postMessage(deps, origin.channel, view);
+  const ts = await deps.chat.post(origin.channel, view);
   if (view.shown < rows.length) {
-    await deps.slack
-      .filesUploadV2({
-        channel_id: origin.channel,
-        ...(ts ? { thread_ts: ts } : {}),
+    await deps.chat
+      .upload({
+        channel: origin.channel,
+        threadTs: ts ?? null,
         filename: `${snapshot.pod.pod}-processes.txt`,
         title: `All ${rows.length} processes of ${snapshot.pod.pod}`,
         content: renderProcessListingText(rows),
-      } as never)
+      })
       .catch((error: unknown) => deps.logger.warn("could not upload the full listing", { error }));
   }
   return ts;

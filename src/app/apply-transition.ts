@@ -1,6 +1,6 @@
 import type { Refusal, Transition } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
-import type { SignalRequestStore } from "./types.js";
+import type { SignalRequestStore } from "./ports/stores.js";
 
 /** The result of {@link applyTransition}: the written request, or a refusal for the user with the request as it is. */
 export type AppliedTransition = { ok: true; request: SignalRequest } | (Refusal & { current: SignalRequest | null });

@@ -1,11 +1,13 @@
-import type { Job } from "../../core/jobs.js";
-import { audit } from "../approvals.js";
-import { errorMessage } from "../errors.js";
+import type { Job } from "../core/jobs.js";
+import { audit } from "./audit.js";
+import { runCat } from "./cat.js";
+import { runCleanup } from "./cleanup.js";
 import type { WorkerDeps } from "./deps.js";
+import { errorMessage } from "./errors.js";
 import { runExecute } from "./execute.js";
-import { runCat, runCleanup, runSessions, runSignal } from "./other-jobs.js";
-import { replyPrivately } from "./post.js";
 import { runPs } from "./ps.js";
+import { runSignal } from "./request-signal.js";
+import { runSessions } from "./sessions.js";
 
 /**
  * Runs one job of the worker. Every failure becomes a clear message to the user who asked (and an audit entry);
@@ -31,9 +33,9 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
     const context = { job: job.kind, id: job.id };
     const view = errorMessage(err, deps.logger, deps.newId, context);
     if (!("origin" in job)) return;
-    await replyPrivately(deps, job.origin, view).catch((error: unknown) =>
-      deps.logger.error("could not tell the user that a job failed", { ...context, error }),
-    );
+    await deps.chat
+      .replyPrivately(job.origin, view)
+      .catch((error: unknown) => deps.logger.error("could not tell the user that a job failed", { ...context, error }));
     await audit(deps, {
       actor: job.origin.user,
       action:

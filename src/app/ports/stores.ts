@@ -1,11 +1,11 @@
 /**
- * The store ports of pns, named by role. Two implementations behave identically (one contract suite runs against
+ * The store ports of pns, named by role (implemented in `src/store/`). Two implementations behave identically (one contract suite runs against
  * both): embedded (in-process Maps, for local runs and the demo) and DynamoDB (one table).
  * Expected outcomes (a lost race, a duplicate id, a taken claim) are values; adapter failures throw PnsError.
  */
-import type { AuditEntry, RequestState, SignalRequest } from "../core/approval/types.js";
-import type { ListingSnapshot } from "../core/jobs.js";
-import type { DebugSessionInfo } from "../core/model.js";
+import type { AuditEntry, RequestState, SignalRequest } from "../../core/approval/types.js";
+import type { ListingSnapshot } from "../../core/jobs.js";
+import type { DebugSessionInfo } from "../../core/model.js";
 
 /** What a conditional write expects to find: the state and version the caller read. */
 export interface ExpectedVersion {

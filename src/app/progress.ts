@@ -1,4 +1,4 @@
-import { renderProgressView } from "../../core/views/progress-view.js";
+import { renderProgressView } from "../core/views/progress-view.js";
 import type { WorkerDeps } from "./deps.js";
 
 /** Progress updates a job may post to its `response_url`, so the result still fits Slack's 5 uses. @default 2 */
@@ -12,7 +12,7 @@ export class Progress {
   readonly #steps: string[] = [];
   #posted = 0;
   constructor(
-    private readonly deps: Pick<WorkerDeps, "respond" | "logger">,
+    private readonly deps: Pick<WorkerDeps, "chat" | "logger">,
     private readonly responseUrl: string | null,
   ) {}
 
@@ -23,7 +23,7 @@ export class Progress {
     if (!post || !this.responseUrl || this.#posted >= MAX_PROGRESS_UPDATES) return;
     this.#posted++;
     const view = renderProgressView(done, current);
-    await this.deps
+    await this.deps.chat
       .respond(this.responseUrl, { response_type: "ephemeral", replace_original: true, ...view })
       .catch((error: unknown) => this.deps.logger.warn("could not post progress", { error }));
   }

@@ -1,7 +1,8 @@
 import { expire, finish } from "../core/approval/state-machine.js";
-import { applyTransition } from "../store/apply-transition.js";
-import { audit, refreshApprovalMessage } from "./approvals.js";
-import type { WorkerDeps } from "./jobs/deps.js";
+import { applyTransition } from "./apply-transition.js";
+import { refreshApprovalMessage } from "./approval-message.js";
+import { audit } from "./audit.js";
+import type { WorkerDeps } from "./deps.js";
 
 /**
  * A request still `executing` this long after its approval lost its worker (a Lambda times out after 5 minutes).
@@ -37,7 +38,7 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
     const result = await applyTransition(deps.stores.requests, pending.id, (r) => expire(r, now));
     if (!result.ok) continue;
     report.expired++;
-    await refreshApprovalMessage(deps.slack, deps, result.request).catch((error: unknown) => {
+    await refreshApprovalMessage(deps, result.request).catch((error: unknown) => {
       report.failures++;
       deps.logger.warn("could not update an expired request's message", { error, request: pending.id });
     });
@@ -57,7 +58,7 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
     const result = await applyTransition(deps.stores.requests, stuck.id, (r) => finish(r, false, LOST_OUTCOME));
     if (!result.ok) continue;
     report.lost++;
-    await refreshApprovalMessage(deps.slack, deps, result.request).catch((error: unknown) => {
+    await refreshApprovalMessage(deps, result.request).catch((error: unknown) => {
       report.failures++;
       deps.logger.warn("could not update a lost request's message", { error, request: stuck.id });
     });
