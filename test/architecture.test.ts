@@ -13,8 +13,9 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
 const FORBIDDEN: Record<string, { layers: string[]; packages: RegExp }> = {
   core: {
     layers: ["app", "slack", "kube", "store", "aws", "handlers", "local"],
+    // @slack/types only as `import type` (checked below): Slack's Block Kit definitions, erased at build.
     packages:
-      /^(@slack\/|@kubernetes\/|@aws-sdk\/|@smithy\/|@aws-lambda-powertools\/|ws$|node:(fs|http|https|net|child_process))/,
+      /^(@slack\/(?!types$)|@kubernetes\/|@aws-sdk\/|@smithy\/|@aws-lambda-powertools\/|ws$|node:(fs|http|https|net|child_process))/,
   },
   app: {
     layers: ["slack", "kube", "store", "aws", "handlers", "local"],
@@ -67,6 +68,13 @@ describe("the import graph of src/", () => {
       .filter((e) => (e.target ? rule.layers.includes(e.target) : rule.packages.test(e.spec)))
       .map((e) => `${e.from} → ${e.spec}`);
     expect(wrong).toEqual([]);
+  });
+
+  it("core takes nothing but types from @slack/types", () => {
+    const files = edges.filter((e) => e.spec === "@slack/types").map((e) => join(SRC, e.from));
+    expect(files.map((f) => relative(SRC, f))).toEqual(["core/views/block-kit.ts"]);
+    for (const file of files)
+      expect(readFileSync(file, "utf8")).toMatch(/^import type \* as Slack from "@slack\/types";$/m);
   });
 
   it("would catch a wrong edge", () => {
