@@ -102,6 +102,17 @@ describe("buildClusterClients", () => {
     expect(clients.expiresAt).toBeNull();
   });
 
+  it.each([
+    ["an EKS cluster", { kind: "eks", name: "prod", region: "eu-west-1", roleArn: null }, "EKS cluster prod"],
+    ["a kubeconfig secret", { kind: "kubeconfigSecret", secretId: "plain", context: null }, "secret plain"],
+  ] as const)("without AWS sources, refuses %s with a fix", async (_name, access, what) => {
+    await expect(buildClusterClients(access)).rejects.toMatchObject({
+      code: "invalid_config",
+      userMessage: expect.stringContaining(what),
+      hint: "Use a cluster of kind `kubeconfig` for local runs.",
+    });
+  });
+
   it("names the contexts there are when the context is wrong", async () => {
     await expect(buildClusterClients({ kind: "kubeconfig", path: file, context: "nope" })).rejects.toMatchObject({
       code: "invalid_config",
