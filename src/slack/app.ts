@@ -14,6 +14,8 @@ import {
   decodeRequestValue,
   decodeSignalValue,
 } from "../core/views/ids.js";
+import { renderProgressView } from "../core/views/progress-view.js";
+import { guardSlackRequest, SIGNATURE_WINDOW_MS } from "./request-guard.js";
 
 /** The Lambda handler Bolt's AwsLambdaReceiver returns. */
 export type SlackLambdaHandler = Awaited<ReturnType<AwsLambdaReceiver["start"]>>;
@@ -133,5 +135,38 @@ export async function createSlackHandler(
     deps.logger.error("unhandled error in a Slack listener", { error });
   });
 
-  return receiver.start();
+  const bolt = await receiver.start();
+  return async (event, context) => {
+    const guard = guardSlackRequest(event, credentials.signingSecret, deps.now());
+    if (!guard.ok) {
+      deps.logger.warn("refused a request before Bolt", { status: guard.statusCode, reason: guard.body });
+      return { statusCode: guard.statusCode, headers: { "content-type": "text/plain" }, body: guard.body };
+    }
+    if (guard.replayKey && !(await claimOnce(deps, guard.replayKey))) {
+      // The same signed request again (a retry, or a replay): answered, never acted on twice.
+      deps.logger.warn("ignored a request seen before", { retry: guard.retry });
+      if (!guard.command) return { statusCode: 200, body: "" };
+      const view = renderProgressView([], "Already working on this command; the answer follows.");
+      return {
+        statusCode: 200,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ response_type: "ephemeral", ...view }),
+      };
+    }
+    // Bolt reads the body by the exact content-type: give it the bare media type the guard matched.
+    const headers = Object.fromEntries(
+      Object.entries(event.headers ?? {}).filter(([k]) => k.toLowerCase() !== "content-type"),
+    );
+    return bolt({ ...event, headers: { ...headers, "content-type": guard.mediaType } }, context);
+  };
+}
+
+/** Claims a request's signature for the signature window; a store failure lets it through (logged). */
+async function claimOnce(deps: AppDeps, key: string): Promise<boolean> {
+  try {
+    return await deps.stores.claims.claim(key, SIGNATURE_WINDOW_MS + 60_000);
+  } catch (error) {
+    deps.logger.error("could not record a request against replays; handling it", { error });
+    return true;
+  }
 }
