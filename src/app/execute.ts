@@ -1,7 +1,8 @@
 import { finish, startExecution } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
-import { asPnsError } from "../core/errors.js";
+import { asPnsError, PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
+import { bindingFor, resolveNamespace, signalPolicyFor } from "../core/policy.js";
 import { diffListings } from "../core/process/diff.js";
 import { toRows } from "../core/process/rows.js";
 import type { ProcessDiff, ProcessInfo, ProcessListing, ProcessRow } from "../core/process/types.js";
@@ -58,9 +59,11 @@ export function diffRows(diff: ProcessDiff, before: ProcessRow[], after: Process
  * approval message and posts the before/after difference in its thread.
  */
 export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "execute" }>): Promise<void> {
-  const started = await applyTransition(deps.stores.requests, job.requestId, startExecution);
+  const started = await applyTransition(deps.stores.requests, job.requestId, (r) => startExecution(r, deps.now()));
   if (!started.ok) {
     deps.logger.info("signal not sent by this job", { request: job.requestId, code: started.code });
+    // Started too late: the request is now failed, and its message and thread say so.
+    if (started.persist && started.current?.state === "failed") await reportOutcome(deps, started.current, false);
     return;
   }
   const request = started.request;
@@ -74,6 +77,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
   let after: ProcessRow[] | undefined;
   const what = `SIG${request.signal} to PID ${request.process.pid}`;
   try {
+    stillAllowed(deps, request);
     const out = await sendGuarded(deps, request);
     ok = true;
     const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
@@ -89,17 +93,41 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
 
   const finished = await applyTransition(deps.stores.requests, request.id, (r) => finish(r, ok, message));
   const final: SignalRequest = finished.ok ? finished.request : (finished.current ?? request);
+  await reportOutcome(deps, final, ok, diff, after);
+}
+
+/**
+ * The channel binding and the signal policy, checked again right before sending: the configuration may have changed
+ * since the request was approved (a namespace unbound, a signal no longer allowed). Throws PnsError when not.
+ */
+function stillAllowed(deps: WorkerDeps, request: SignalRequest): void {
+  const binding = bindingFor(deps.config, request.channel);
+  const namespace = binding.ok ? resolveNamespace(binding.value, request.target.namespace) : binding;
+  if (!namespace.ok) throw new PnsError("not_allowed", `the channel may no longer reach it (${namespace.message})`);
+  const policy = signalPolicyFor(deps.config, request.target.namespace, request.signal);
+  if (!policy.ok) throw new PnsError("not_allowed", `the signal policy changed since the approval (${policy.message})`);
+}
+
+/** Records a finished request: its approval message, the audit trail, and the result in the approval's thread. */
+async function reportOutcome(
+  deps: WorkerDeps,
+  final: SignalRequest,
+  ok: boolean,
+  diff?: SignalResultDiff,
+  after?: ProcessRow[],
+): Promise<void> {
+  const message = final.outcome ?? (ok ? "sent" : "not sent");
   await refreshApprovalMessage(deps, final).catch((error: unknown) =>
     deps.logger.warn("could not update the approval message", { error }),
   );
   await audit(deps, {
-    actor: request.decidedBy ?? request.requester,
+    actor: final.decidedBy ?? final.requester,
     action: "signal",
-    channel: request.channel,
-    cluster: request.target.cluster,
-    namespace: request.target.namespace,
-    pod: request.target.pod,
-    detail: `${what} (${request.process.command}): ${message}`.slice(0, 1000),
+    channel: final.channel,
+    cluster: final.target.cluster,
+    namespace: final.target.namespace,
+    pod: final.target.pod,
+    detail: `SIG${final.signal} to PID ${final.process.pid} (${final.process.command}): ${message}`.slice(0, 1000),
     outcome: ok ? "ok" : "failed",
   });
   const view = renderSignalResultView({
@@ -110,7 +138,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     ...(after ? { after } : {}),
   });
   await deps.chat
-    .post(approvalsChannel(deps, request.channel), view, request.messageTs)
+    .post(approvalsChannel(deps, final.channel), view, final.messageTs)
     .catch((error: unknown) => deps.logger.warn("could not post the signal's result", { error }));
 }
 

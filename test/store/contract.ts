@@ -85,7 +85,7 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
           ok: true,
           request: approved,
         });
-        const executing = startExecution(approved);
+        const executing = startExecution(approved, approved.decidedAt!);
         if (!executing.ok) throw new Error(executing.message);
         expect((await stores.requests.transition(created.id, approved, executing.request)).ok).toBe(true);
         const done = finish(executing.request, true, "SIGHUP sent to pid 8");
@@ -204,7 +204,7 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
           await stores.requests.create(r);
           const approved = approve(r, "U0BOB", approvedAt);
           await stores.requests.transition(id, r, approved);
-          const started = startExecution(approved);
+          const started = startExecution(approved, approved.decidedAt!);
           if (!started.ok) throw new Error(started.message);
           await stores.requests.transition(id, approved, started.request);
           return started.request;
