@@ -107,7 +107,10 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
               signal: command.signal,
               pod: { cluster: binding.value.cluster, namespace: ns, pod: describeTarget(command) },
             },
-            privateMetadata: encodeReasonMetadata({ kind: "command", command, origin }),
+            privateMetadata: encodeReasonMetadata(
+              { kind: "command", user: body.user_id, command, origin },
+              deps.metadataKey,
+            ),
           }),
         );
         return undefined;

@@ -23,6 +23,11 @@ export interface AppDeps {
   now: () => number;
   /** A new random id (listing, request, job and audit ids): URL-safe, ≤ 64 chars. */
   newId: () => string;
+  /**
+   * The server key that seals what pns hands to Slack and gets back (the reason modal's `private_metadata`);
+   * derived from the signing secret, never logged.
+   */
+  metadataKey: Uint8Array;
   /** Set when the configuration could not be loaded: every command then answers with it instead of acting. */
   configProblem?: string | undefined;
 }

@@ -56,7 +56,10 @@ export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<
       renderReasonModal({
         listingId,
         requestDraft: { pid, command: process.command, container: process.container, signal, pod: snapshot.pod },
-        privateMetadata: encodeReasonMetadata({ kind: "listing", listingId, pid, signal, channel }),
+        privateMetadata: encodeReasonMetadata(
+          { kind: "listing", user: pick.user, listingId, pid, signal, channel },
+          deps.metadataKey,
+        ),
       }),
     );
   } catch (err) {
@@ -91,7 +94,12 @@ export interface ReasonSubmission {
   reason: string;
   /** The modal's `private_metadata`. */
   privateMetadata: string | undefined;
+  /** Slack's id of the modal: one modal makes at most one request, however often its submission arrives. */
+  viewId: string | null;
 }
+
+/** How long a submitted modal's id is remembered. @default 1 hour */
+export const VIEW_CLAIM_MS = 60 * 60_000;
 
 /** How the modal submission is acknowledged: close it, or show an error on the reason field. */
 export type SubmissionReply = { response_action: "errors"; errors: Record<string, string> } | undefined;
@@ -106,9 +114,9 @@ export async function submitReason(deps: AppDeps, submission: ReasonSubmission):
     return { response_action: "errors", errors: { [BlockId.reason]: "Say why the signal is needed." } };
   if (reason.length > 500)
     return { response_action: "errors", errors: { [BlockId.reason]: "Keep the reason under 500 characters." } };
-  const meta = decodeReasonMetadata(submission.privateMetadata);
+  const meta = decodeReasonMetadata(submission.privateMetadata, deps.metadataKey);
   const user = submission.user;
-  if (!meta) {
+  if (!meta || meta.user !== user) {
     deps.logger.warn("reason modal without pns metadata", { user });
     return {
       response_action: "errors",
@@ -117,6 +125,10 @@ export async function submitReason(deps: AppDeps, submission: ReasonSubmission):
   }
   const channel = meta.kind === "listing" ? meta.channel : meta.origin.channel;
   try {
+    if (submission.viewId && !(await deps.stores.claims.claim(`view:${submission.viewId}`, VIEW_CLAIM_MS))) {
+      deps.logger.warn("ignored a reason modal submitted twice", { user });
+      return undefined;
+    }
     if (meta.kind === "command") {
       await deps.dispatch({ kind: "signal", id: deps.newId(), origin: meta.origin, command: meta.command, reason });
       return undefined;

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { WebClient } from "@slack/web-api";
 import type { AppDeps } from "../app/deps.js";
 import type { Stores } from "../app/ports/stores.js";
@@ -7,7 +8,7 @@ import { defaultConfig } from "../core/config/defaults.js";
 import type { Job } from "../core/jobs.js";
 import type { Logger } from "../core/log.js";
 import { createSlackChat } from "../slack/chat.js";
-import { postToResponseUrl } from "../slack/response-url.js";
+import { createResponder } from "../slack/response-url.js";
 import { createUserGroups } from "../slack/user-groups.js";
 import { createStores } from "../store/create-stores.js";
 import { loadConfig } from "./config-file.js";
@@ -53,11 +54,13 @@ export async function createRuntime(
     deps: {
       config,
       stores,
-      chat: createSlackChat(slack, postToResponseUrl),
+      // Local runs (SLACK_API_URL set) answer through the fake Slack's own response_urls, on the same origin.
+      chat: createSlackChat(slack, createResponder(env.slackApiUrl ? [`${new URL(env.slackApiUrl).origin}/`] : [])),
       userGroups: createUserGroups(slack, [...groups], { logger }),
       logger,
       now: overrides.now ?? Date.now,
       newId,
+      metadataKey: createHmac("sha256", credentials.signingSecret).update("pns metadata key v1").digest(),
       configProblem: loaded.ok ? undefined : loaded.problem,
     },
   };

@@ -49,7 +49,11 @@ interface BlockActionBody {
 /** The parts of a `view_submission` payload pns reads. */
 interface ViewSubmissionBody {
   user: { id: string };
-  view: { private_metadata?: string; state: { values: Record<string, Record<string, { value?: string | null }>> } };
+  view: {
+    id?: string;
+    private_metadata?: string;
+    state: { values: Record<string, Record<string, { value?: string | null }>> };
+  };
 }
 
 /** Who clicked, where, and where to answer them. */
@@ -127,6 +131,7 @@ export async function createSlackHandler(
         user: submission.user.id,
         reason: submission.view.state.values[BlockId.reason]?.[ActionId.reasonInput]?.value ?? "",
         privateMetadata: submission.view.private_metadata,
+        viewId: submission.view.id ?? null,
       }),
     );
   });
