@@ -5,7 +5,15 @@ import type { Command } from "../core/command/types.js";
 import { helpText } from "../core/command/usage.js";
 import { PnsError } from "../core/errors.js";
 import type { JobOrigin } from "../core/jobs.js";
-import { type Action, bindingFor, may, resolveCluster, resolveNamespace, signalPolicyFor } from "../core/policy.js";
+import {
+  type Action,
+  bindingFor,
+  checkIdentity,
+  may,
+  resolveCluster,
+  resolveNamespace,
+  signalPolicyFor,
+} from "../core/policy.js";
 import type { MessageView } from "../core/views/block-kit.js";
 import { renderErrorView } from "../core/views/error-view.js";
 import { renderHelpView } from "../core/views/help-view.js";
@@ -19,6 +27,10 @@ import { encodeReasonMetadata } from "./reason-metadata.js";
 /** The fields of a slash command pns reads (Slack's own names, as the adapter decodes them). */
 export interface SlashCommand {
   user_id: string;
+  team_id?: string;
+  enterprise_id?: string;
+  /** Sent for channels shared with other organizations (Slack Connect). */
+  is_ext_shared_channel?: string | boolean;
   channel_id: string;
   text: string;
   trigger_id: string;
@@ -54,6 +66,13 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
   const origin: JobOrigin = { user: body.user_id, channel: body.channel_id, responseUrl: body.response_url };
   try {
     assertConfigured(deps);
+    const who = checkIdentity(deps.config, {
+      user: body.user_id,
+      team: body.team_id ?? null,
+      enterprise: body.enterprise_id || null,
+      externalChannel: body.is_ext_shared_channel === true || body.is_ext_shared_channel === "true",
+    });
+    if (!who.ok) throw new PnsError("not_allowed", who.message);
     const parsed = parseCommand(body.text);
     if (!parsed.ok) {
       const { message, usage, suggestion } = parsed.error;

@@ -4,11 +4,11 @@ import { PnsError } from "../core/errors.js";
 import { may } from "../core/policy.js";
 import { renderErrorView } from "../core/views/error-view.js";
 import { applyTransition } from "./apply-transition.js";
-import { refreshApprovalMessage } from "./approval-message.js";
+import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
 import { audit } from "./audit.js";
 import { type AppDeps, assertConfigured } from "./deps.js";
 import { errorMessage } from "./errors.js";
-import { type ClickOrigin, replyToClick } from "./request-signal.js";
+import { assertServed, type ClickOrigin, replyToClick } from "./request-signal.js";
 
 /** A click on Approve, Deny or Cancel, decoded by the Slack adapter. */
 export interface DecisionClick extends ClickOrigin {
@@ -18,7 +18,24 @@ export interface DecisionClick extends ClickOrigin {
   requestId: string | null;
   /** The button's action id, for logs. */
   actionId: string | undefined;
+  /** The ts of the message the button is on (`container.message_ts`). */
+  messageTs: string | null;
+  /** The request its block names (`block_id`), which must be the button's own. */
+  blockRequestId: string | null;
 }
+
+/** A click decides a request only from that request's own approval message, in its own channel. */
+function onItsOwnMessage(deps: AppDeps, click: DecisionClick, request: SignalRequest): boolean {
+  return (
+    click.blockRequestId === request.id &&
+    request.messageTs !== null &&
+    click.messageTs === request.messageTs &&
+    click.channel === approvalsChannel(deps, request.channel)
+  );
+}
+
+const NOT_ITS_MESSAGE =
+  "This button is not on this request's approval message, so it cannot decide it. Use the buttons on the request itself.";
 
 /**
  * Approve, Deny or Cancel on an approval message. The state machine decides, a conditional write makes it stick
@@ -29,6 +46,7 @@ export async function decide(deps: AppDeps, click: DecisionClick): Promise<void>
   const { action, requestId, user } = click;
   try {
     assertConfigured(deps);
+    assertServed(deps, click);
     if (!action || !requestId) throw new PnsError("invalid_command", "This button is not from a pns approval request.");
     const groups = await deps.userGroups.groupsOf(user);
     // people.approve is checked on every click too: the configuration may have changed since the request was made.
@@ -38,7 +56,9 @@ export async function decide(deps: AppDeps, click: DecisionClick): Promise<void>
     }
     const now = deps.now();
     const result = await applyTransition(deps.stores.requests, requestId, (r) =>
-      decideRequest(r, { action, user, userGroups: groups, now }),
+      onItsOwnMessage(deps, click, r)
+        ? decideRequest(r, { action, user, userGroups: groups, now })
+        : { ok: false, code: "not_allowed", message: NOT_ITS_MESSAGE, persist: null },
     );
     if (!result.ok) {
       if (result.persist && result.current) await afterDecision(deps, result.current, "pns");

@@ -2,7 +2,7 @@ import { attachMessage, createSignalRequest } from "../core/approval/state-machi
 import type { SignalRequest } from "../core/approval/types.js";
 import { PnsError } from "../core/errors.js";
 import type { Job, ListingSnapshot } from "../core/jobs.js";
-import { may, signalPolicyFor } from "../core/policy.js";
+import { checkIdentity, may, type SlackIdentity, signalPolicyFor } from "../core/policy.js";
 import type { SignalName } from "../core/signals.js";
 import type { MessageView } from "../core/views/block-kit.js";
 import { ActionId, BlockId } from "../core/views/ids.js";
@@ -37,6 +37,7 @@ export interface TablePick extends ClickOrigin {
 export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<void> {
   try {
     assertConfigured(deps);
+    assertServed(deps, pick);
     const { listingId, pid, signal } = pick;
     if (!listingId) throw new PnsError("invalid_command", "This button is not from a pns process table.");
     if (pid === null || signal === null) {
@@ -68,11 +69,16 @@ export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<
 }
 
 /** Who clicked a button, where, and the click's `response_url`: where a private answer goes. */
-export interface ClickOrigin {
-  user: string;
+export interface ClickOrigin extends SlackIdentity {
   /** The channel of the clicked message; null when Slack did not say. */
   channel: string | null;
   responseUrl: string | null;
+}
+
+/** Refuses a sender pns does not serve (a bot, another workspace, a Slack Connect channel). */
+export function assertServed(deps: Pick<AppDeps, "config">, who: SlackIdentity): void {
+  const served = checkIdentity(deps.config, who);
+  if (!served.ok) throw new PnsError("not_allowed", served.message);
 }
 
 /** Answers the clicking user privately, beside the message they clicked; a failure is logged, not thrown. */
@@ -88,8 +94,7 @@ export async function replyToClick(deps: AppDeps, click: ClickOrigin, view: Mess
 }
 
 /** A submitted reason modal, decoded by the Slack adapter. */
-export interface ReasonSubmission {
-  user: string;
+export interface ReasonSubmission extends SlackIdentity {
   /** The reason as typed (untrimmed). */
   reason: string;
   /** The modal's `private_metadata`. */
@@ -125,6 +130,7 @@ export async function submitReason(deps: AppDeps, submission: ReasonSubmission):
   }
   const channel = meta.kind === "listing" ? meta.channel : meta.origin.channel;
   try {
+    assertServed(deps, submission);
     if (submission.viewId && !(await deps.stores.claims.claim(`view:${submission.viewId}`, VIEW_CLAIM_MS))) {
       deps.logger.warn("ignored a reason modal submitted twice", { user });
       return undefined;

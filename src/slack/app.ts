@@ -5,12 +5,14 @@ import type { AppDeps } from "../app/deps.js";
 import { type ClickOrigin, requestFromTable, submitReason } from "../app/request-signal.js";
 import type { DecisionAction } from "../core/approval/state-machine.js";
 import type { Logger } from "../core/log.js";
+import type { SlackIdentity } from "../core/policy.js";
 import {
   ActionId,
   BlockId,
   CallbackId,
   decodeListingBlockId,
   decodePidValue,
+  decodeRequestBlockId,
   decodeRequestValue,
   decodeSignalValue,
 } from "../core/views/ids.js";
@@ -36,10 +38,18 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
+/** Who sent an interaction, as its payload says (fields absent from a forged payload stay absent). */
+interface InteractionSender {
+  user?: { id?: string; team_id?: string };
+  team?: { id?: string } | null;
+  enterprise?: { id?: string } | null;
+  is_ext_shared_channel?: boolean;
+}
+
 /** The parts of a `block_actions` payload pns reads. */
-interface BlockActionBody {
-  user: { id: string };
+interface BlockActionBody extends InteractionSender {
   channel?: { id: string };
+  container?: { message_ts?: string; channel_id?: string };
   trigger_id: string;
   response_url?: string;
   actions: { action_id: string; block_id: string; value?: string }[];
@@ -47,8 +57,7 @@ interface BlockActionBody {
 }
 
 /** The parts of a `view_submission` payload pns reads. */
-interface ViewSubmissionBody {
-  user: { id: string };
+interface ViewSubmissionBody extends InteractionSender {
   view: {
     id?: string;
     private_metadata?: string;
@@ -56,9 +65,23 @@ interface ViewSubmissionBody {
   };
 }
 
+/** Who sent an interaction: the user, their workspace and organization, and whether the channel is shared out. */
+function senderOf(body: InteractionSender): SlackIdentity {
+  return {
+    user: body.user?.id ?? "",
+    team: body.user?.team_id ?? body.team?.id ?? null,
+    enterprise: body.enterprise?.id ?? null,
+    externalChannel: body.is_ext_shared_channel === true,
+  };
+}
+
 /** Who clicked, where, and where to answer them. */
 function clickOrigin(body: BlockActionBody): ClickOrigin {
-  return { user: body.user.id, channel: body.channel?.id ?? null, responseUrl: body.response_url ?? null };
+  return {
+    ...senderOf(body),
+    channel: body.container?.channel_id ?? body.channel?.id ?? null,
+    responseUrl: body.response_url ?? null,
+  };
 }
 
 const DECISIONS: Record<string, DecisionAction> = {
@@ -120,6 +143,8 @@ export async function createSlackHandler(
         action: action ? (DECISIONS[action.action_id] ?? null) : null,
         requestId: decodeRequestValue(action?.value),
         actionId: action?.action_id,
+        messageTs: click.container?.message_ts ?? null,
+        blockRequestId: action ? decodeRequestBlockId(action.block_id) : null,
       });
     });
   }
@@ -128,7 +153,7 @@ export async function createSlackHandler(
     const submission = body as unknown as ViewSubmissionBody;
     await ack(
       await submitReason(deps, {
-        user: submission.user.id,
+        ...senderOf(submission),
         reason: submission.view.state.values[BlockId.reason]?.[ActionId.reasonInput]?.value ?? "",
         privateMetadata: submission.view.private_metadata,
         viewId: submission.view.id ?? null,
