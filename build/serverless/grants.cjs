@@ -25,9 +25,12 @@ const CONFIG_FILE = "pns.config.yaml";
  * @returns {(string | { "Fn::Sub": string })[]}
  */
 function secretResources(secretId) {
-  // A complete ARN matches itself; a partial one (the name without the suffix) matches with it.
-  if (secretId.startsWith("arn:")) return [secretId, `${secretId}-??????`];
-  return [{ "Fn::Sub": `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretId}-??????` }];
+  // A complete ARN ends in that suffix and matches itself; a partial one (no suffix) matches with it added. AWS too
+  // tells the two apart this way, which is why a name should not end in `-` and 6 characters (same page).
+  if (secretId.startsWith("arn:")) return /-[A-Za-z0-9]{6}$/.test(secretId) ? [secretId] : [`${secretId}-??????`];
+  return [
+    { "Fn::Sub": `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretId}-??????` },
+  ];
 }
 
 /**
@@ -57,7 +60,9 @@ const unique = (values) => [...new Map(values.map((v) => [JSON.stringify(v), v])
  */
 function clusterStatements(clusters) {
   const access = Object.values(clusters);
-  const secrets = unique(access.filter((a) => a.kind === "kubeconfigSecret").flatMap((a) => secretResources(a.secretId)));
+  const secrets = unique(
+    access.filter((a) => a.kind === "kubeconfigSecret").flatMap((a) => secretResources(a.secretId)),
+  );
   const eks = unique(
     access
       .filter((a) => a.kind === "eks" && !a.roleArn)
@@ -68,8 +73,12 @@ function clusterStatements(clusters) {
     ...(secrets.length > 0
       ? [{ Sid: "ReadKubeconfigSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secrets }]
       : []),
-    ...(eks.length > 0 ? [{ Sid: "DescribeClusters", Effect: "Allow", Action: "eks:DescribeCluster", Resource: eks }] : []),
-    ...(roles.length > 0 ? [{ Sid: "AssumeClusterRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: roles }] : []),
+    ...(eks.length > 0
+      ? [{ Sid: "DescribeClusters", Effect: "Allow", Action: "eks:DescribeCluster", Resource: eks }]
+      : []),
+    ...(roles.length > 0
+      ? [{ Sid: "AssumeClusterRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: roles }]
+      : []),
   ];
 }
 
