@@ -20,7 +20,7 @@ const CONFIG_FILE = "pns.config.yaml";
 
 /**
  * The ARNs a secret given by name or ARN has, as IAM sees them: Secrets Manager appends `-` and 6 random characters
- * to the name (docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html).
+ * to the name (docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
  * @param {string} secretId
  * @returns {(string | { "Fn::Sub": string })[]}
  */

@@ -9,6 +9,7 @@ import { classify, NOT_CALLS, SDK_CALLS, scanSdkImports } from "./aws-calls.js";
 const require = createRequire(import.meta.url);
 const grants = require("../../build/serverless/grants.cjs") as {
   secretResources: (id: string) => unknown[];
+  clusterStatements: (clusters: Record<string, unknown>) => { Sid: string; Resource: unknown[] }[];
 };
 
 describe("the AWS call table", () => {
@@ -73,5 +74,26 @@ describe("grants.cjs secret resources", () => {
     ],
   ])("matches %s with the 6-character suffix", (_name, id, expected) => {
     expect(grants.secretResources(id)).toEqual(expected);
+  });
+});
+
+describe("grants.cjs cluster statements", () => {
+  it("grants nothing for clusters reached by a kubeconfig file (the built-in default), so the policy is left out", () => {
+    expect(grants.clusterStatements({})).toEqual([]);
+    expect(grants.clusterStatements({ default: { kind: "kubeconfig", path: null, context: null } })).toEqual([]);
+  });
+
+  it("describes clusters without a role, assumes the roles of the others, once each", () => {
+    const eks = (name: string, roleArn: string | null) => ({ kind: "eks", name, region: "eu-west-1", roleArn });
+    const statements = grants.clusterStatements({
+      a: eks("a", null),
+      b: eks("a", null),
+      c: eks("c", "arn:aws:iam::2:role/x"),
+      d: eks("d", "arn:aws:iam::2:role/x"),
+    });
+    expect(statements.map((s) => [s.Sid, s.Resource.length])).toEqual([
+      ["DescribeClusters", 1],
+      ["AssumeClusterRoles", 1],
+    ]);
   });
 });
