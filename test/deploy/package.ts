@@ -54,6 +54,8 @@ export async function packageProject(options: { config?: string; args?: string[]
     cwd: dir,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: "1", SLS_NOTIFICATIONS_MODE: "off" },
     maxBuffer: 16 * 1024 * 1024,
+    // A packaging that hangs is ended, not left behind the test run.
+    timeout: 200_000,
   });
   const json = async <T>(path: string) => JSON.parse(await readFile(join(dir, path), "utf8")) as T;
   const inputs = {} as Record<FunctionKey, string[]>;
