@@ -27,53 +27,58 @@ export interface JanitorReport {
 
 /**
  * The scheduled cleanup: expires pending requests past their lifetime (their messages lose their buttons), marks
- * failed the signals whose worker stopped mid-way (saying they may or may not have been sent), deletes expired debug copies in every bound cluster, notes ephemeral debug containers still running, and forgets
- * expired sessions. Each step goes on when another fails; failures are logged and counted.
+ * failed the signals whose worker stopped mid-way (saying they may or may not have been sent), deletes expired
+ * debug copies in every bound cluster, notes ephemeral debug containers still running, and forgets expired sessions.
+ * Every step runs even when another fails; each failure is logged at ERROR and counted in the report.
  */
 export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
   const report: JanitorReport = { expired: 0, lost: 0, deletedCopies: 0, runningEphemeral: 0, failures: 0 };
   const now = deps.now();
 
-  for (const pending of await deps.stores.requests.listExpirable(now)) {
-    const result = await applyTransition(deps.stores.requests, pending.id, (r) => expire(r, now));
-    if (!result.ok) continue;
-    report.expired++;
-    await refreshApprovalMessage(deps, result.request).catch((error: unknown) => {
-      report.failures++;
-      deps.logger.warn("could not update an expired request's message", { error, request: pending.id });
-    });
-    await audit(deps, {
-      actor: "pns",
-      action: "expire",
-      channel: pending.channel,
-      cluster: pending.target.cluster,
-      namespace: pending.target.namespace,
-      pod: pending.target.pod,
-      detail: `request ${pending.id} (SIG${pending.signal} to PID ${pending.process.pid}) expired unapproved`,
-      outcome: "refused",
-    });
-  }
+  await step(deps, report, "expire pending requests", async () => {
+    for (const pending of await deps.stores.requests.listExpirable(now)) {
+      const result = await applyTransition(deps.stores.requests, pending.id, (r) => expire(r, now));
+      if (!result.ok) continue;
+      report.expired++;
+      await refreshApprovalMessage(deps, result.request).catch((error: unknown) => {
+        report.failures++;
+        deps.logger.error("could not update an expired request's message", { error, request: pending.id });
+      });
+      await audit(deps, {
+        actor: "pns",
+        action: "expire",
+        channel: pending.channel,
+        cluster: pending.target.cluster,
+        namespace: pending.target.namespace,
+        pod: pending.target.pod,
+        detail: `request ${pending.id} (SIG${pending.signal} to PID ${pending.process.pid}) expired unapproved`,
+        outcome: "refused",
+      });
+    }
+  });
 
-  for (const stuck of await deps.stores.requests.listStuck(now - STUCK_AFTER_MS)) {
-    const result = await applyTransition(deps.stores.requests, stuck.id, (r) => finish(r, false, LOST_OUTCOME));
-    if (!result.ok) continue;
-    report.lost++;
-    await refreshApprovalMessage(deps, result.request).catch((error: unknown) => {
-      report.failures++;
-      deps.logger.warn("could not update a lost request's message", { error, request: stuck.id });
-    });
-    deps.logger.error("a signal's worker stopped mid-signal", { request: stuck.id });
-    await audit(deps, {
-      actor: "pns",
-      action: "signal",
-      channel: stuck.channel,
-      cluster: stuck.target.cluster,
-      namespace: stuck.target.namespace,
-      pod: stuck.target.pod,
-      detail: `request ${stuck.id} (SIG${stuck.signal} to PID ${stuck.process.pid}): ${LOST_OUTCOME}`,
-      outcome: "failed",
-    });
-  }
+  await step(deps, report, "mark lost signals", async () => {
+    for (const stuck of await deps.stores.requests.listStuck(now - STUCK_AFTER_MS)) {
+      const result = await applyTransition(deps.stores.requests, stuck.id, (r) => finish(r, false, LOST_OUTCOME));
+      if (!result.ok) continue;
+      report.lost++;
+      await refreshApprovalMessage(deps, result.request).catch((error: unknown) => {
+        report.failures++;
+        deps.logger.error("could not update a lost request's message", { error, request: stuck.id });
+      });
+      deps.logger.error("a signal's worker stopped mid-signal", { request: stuck.id });
+      await audit(deps, {
+        actor: "pns",
+        action: "signal",
+        channel: stuck.channel,
+        cluster: stuck.target.cluster,
+        namespace: stuck.target.namespace,
+        pod: stuck.target.pod,
+        detail: `request ${stuck.id} (SIG${stuck.signal} to PID ${stuck.process.pid}): ${LOST_OUTCOME}`,
+        outcome: "failed",
+      });
+    }
+  });
 
   const namespacesByCluster = new Map<string, Set<string>>();
   for (const binding of Object.values(deps.config.channels)) {
@@ -100,7 +105,7 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
         });
       }
       for (const f of cleanup.failed)
-        deps.logger.warn("could not delete a debug copy", { cluster, pod: f.session.pod, message: f.message });
+        deps.logger.error("could not delete a debug copy", { cluster, pod: f.session.pod, message: f.message });
       if (cleanup.runningEphemeral.length > 0) {
         deps.logger.info("ephemeral debug containers still running", {
           cluster,
@@ -109,11 +114,23 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
       }
     } catch (error) {
       report.failures++;
-      deps.logger.error("cleanup failed", { cluster, error });
+      deps.logger.error("janitor step failed: clean up debug copies", { cluster, error });
     }
   }
 
-  for (const session of await deps.stores.sessions.listExpired(now)) await deps.stores.sessions.remove(session);
+  await step(deps, report, "forget expired sessions", async () => {
+    for (const session of await deps.stores.sessions.listExpired(now)) await deps.stores.sessions.remove(session);
+  });
   deps.logger.info("janitor done", { ...report });
   return report;
+}
+
+/** Runs one janitor step; a failure is logged at ERROR and counted, and the next step runs all the same. */
+async function step(deps: WorkerDeps, report: JanitorReport, name: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    report.failures++;
+    deps.logger.error(`janitor step failed: ${name}`, { error });
+  }
 }
