@@ -28,6 +28,8 @@ export interface AppDeps {
    * derived from the signing secret, never logged.
    */
   metadataKey: Uint8Array;
+  /** Masks secrets in everything pns shows, stores or logs: command lines, files, reasons, command text, audit. */
+  redactor: Redactor;
   /** Set when the configuration could not be loaded: every command then answers with it instead of acting. */
   configProblem?: string | undefined;
 }
@@ -36,7 +38,6 @@ export interface AppDeps {
 export interface WorkerDeps extends AppDeps {
   /** The debugger of a configured cluster (one per cluster, reused across invocations). */
   debuggerFor(cluster: string): PodDebugger;
-  redactor: Redactor;
 }
 
 /** How long a process table can be acted on ("Request signal…"). @default 1 hour */

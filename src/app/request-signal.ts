@@ -240,7 +240,8 @@ export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput):
       process: { pid, command: process.command, container: process.container, user: process.user },
       fingerprint: process.fingerprint,
       signal,
-      reason: input.reason,
+      // Shown on the approval message and stored: a pasted token in a reason must not travel further.
+      reason: deps.redactor.text(input.reason),
       approval: policy.value.approval,
       approvers: approversOf(deps.config, policy.value.approvers),
     },

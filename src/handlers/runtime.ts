@@ -7,6 +7,7 @@ import { loadSlackCredentials, type SlackCredentials } from "../aws/slack-creden
 import { defaultConfig } from "../core/config/defaults.js";
 import type { Job } from "../core/jobs.js";
 import type { Logger } from "../core/log.js";
+import { createRedactor } from "../core/redact/redactor.js";
 import { createSlackChat } from "../slack/chat.js";
 import { createResponder } from "../slack/response-url.js";
 import { createUserGroups } from "../slack/user-groups.js";
@@ -55,6 +56,7 @@ export async function createRuntime(
       config,
       stores,
       // Local runs (SLACK_API_URL set) answer through the fake Slack's own response_urls, on the same origin.
+      redactor: createRedactor(config.redaction.patterns),
       chat: createSlackChat(slack, createResponder(env.slackApiUrl ? [`${new URL(env.slackApiUrl).origin}/`] : [])),
       userGroups: createUserGroups(slack, [...groups], { logger }),
       logger,

@@ -5,7 +5,6 @@ import { awsClusterCredentials } from "../aws/cluster-credentials.js";
 import { createLambdaDispatcher } from "../aws/lambda-dispatcher.js";
 import { PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
-import { createRedactor } from "../core/redact/redactor.js";
 import { createKubeDebugger } from "../kube/pod-debugger.js";
 import { readEnv } from "./env.js";
 import { createRuntime, type Runtime } from "./runtime.js";
@@ -32,7 +31,6 @@ export function buildWorkerDeps(
     ...runtime.deps,
     dispatch,
     debuggerFor: debuggerFor ?? byName,
-    redactor: createRedactor(config.redaction.patterns),
   };
 }
 

@@ -26,7 +26,8 @@ export type SlackLambdaHandler = Awaited<ReturnType<AwsLambdaReceiver["start"]>>
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
-    debug: (...msg) => logger.debug(msg.map(String).join(" ")),
+    // Bolt's debug lines carry whole requests (bodies, response_urls, signatures): never written.
+    debug: () => {},
     info: (...msg) => logger.info(msg.map(String).join(" ")),
     warn: (...msg) => logger.warn(msg.map(String).join(" ")),
     error: (...msg) => logger.error(msg.map(String).join(" ")),
