@@ -156,7 +156,9 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
     });
     return ephemeral(renderProgressView([], firstStep(command, namespace?.ok ? namespace.value : null)));
   } catch (err) {
-    return ephemeral(errorMessage(err, deps.logger, deps.newId, { command: deps.redactor.text(body.text.slice(0, 200)) }));
+    return ephemeral(
+      errorMessage(err, deps.logger, deps.newId, { command: deps.redactor.text(body.text.slice(0, 200)) }),
+    );
   }
 }
 
