@@ -66,12 +66,17 @@ interface ViewSubmissionBody extends InteractionSender {
   };
 }
 
+/** A payload field as text; anything else (a forged number, object or null) as absent. */
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
 /** Who sent an interaction: the user, their workspace and organization, and whether the channel is shared out. */
 function senderOf(body: InteractionSender): SlackIdentity {
   return {
-    user: body.user?.id ?? "",
-    team: body.user?.team_id ?? body.team?.id ?? null,
-    enterprise: body.enterprise?.id ?? null,
+    user: text(body.user?.id) ?? "",
+    team: text(body.user?.team_id) ?? text(body.team?.id) ?? null,
+    enterprise: text(body.enterprise?.id) ?? null,
     externalChannel: body.is_ext_shared_channel === true,
   };
 }
@@ -80,8 +85,8 @@ function senderOf(body: InteractionSender): SlackIdentity {
 function clickOrigin(body: BlockActionBody): ClickOrigin {
   return {
     ...senderOf(body),
-    channel: body.container?.channel_id ?? body.channel?.id ?? null,
-    responseUrl: body.response_url ?? null,
+    channel: text(body.container?.channel_id) ?? text(body.channel?.id) ?? null,
+    responseUrl: text(body.response_url) ?? null,
   };
 }
 
@@ -127,10 +132,10 @@ export async function createSlackHandler(
     const picked = listingId ? click.state?.values[action?.block_id ?? ""] : undefined;
     await requestFromTable(deps, {
       ...clickOrigin(click),
-      triggerId: click.trigger_id,
+      triggerId: text(click.trigger_id) ?? "",
       listingId,
-      pid: decodePidValue(picked?.[ActionId.psProcess]?.selected_option?.value),
-      signal: decodeSignalValue(picked?.[ActionId.psSignal]?.selected_option?.value),
+      pid: decodePidValue(text(picked?.[ActionId.psProcess]?.selected_option?.value)),
+      signal: decodeSignalValue(text(picked?.[ActionId.psSignal]?.selected_option?.value)),
     });
   });
 
@@ -142,9 +147,9 @@ export async function createSlackHandler(
       await decide(deps, {
         ...clickOrigin(click),
         action: action ? (DECISIONS[action.action_id] ?? null) : null,
-        requestId: decodeRequestValue(action?.value),
+        requestId: decodeRequestValue(text(action?.value)),
         actionId: action?.action_id,
-        messageTs: click.container?.message_ts ?? null,
+        messageTs: text(click.container?.message_ts) ?? null,
         blockRequestId: action ? decodeRequestBlockId(action.block_id) : null,
       });
     });
@@ -155,15 +160,16 @@ export async function createSlackHandler(
     await ack(
       await submitReason(deps, {
         ...senderOf(submission),
-        reason: submission.view.state.values[BlockId.reason]?.[ActionId.reasonInput]?.value ?? "",
-        privateMetadata: submission.view.private_metadata,
-        viewId: submission.view.id ?? null,
+        reason: text(submission.view.state.values[BlockId.reason]?.[ActionId.reasonInput]?.value) ?? "",
+        privateMetadata: text(submission.view.private_metadata),
+        viewId: text(submission.view.id) ?? null,
       }),
     );
   });
 
   app.error(async (error) => {
-    deps.logger.error("unhandled error in a Slack listener", { error });
+    const originals = (error as { originals?: unknown[] }).originals ?? [];
+    deps.logger.error("unhandled error in a Slack listener", { error, originals });
   });
 
   const bolt = await receiver.start();
@@ -189,7 +195,13 @@ export async function createSlackHandler(
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).filter(([k]) => k.toLowerCase() !== "content-type"),
     );
-    return bolt({ ...event, headers: { ...headers, "content-type": guard.mediaType } }, context);
+    const res = await bolt({ ...event, headers: { ...headers, "content-type": guard.mediaType } }, context);
+    if (res.statusCode >= 500) {
+      // pns's listeners never throw (each answers its user); a 5xx here is Bolt choking on input the guard let by.
+      deps.logger.error("Bolt could not handle a request the guard let through", { status: res.statusCode });
+      return { statusCode: 400, headers: { "content-type": "text/plain" }, body: "pns could not read this request." };
+    }
+    return res;
   };
 }
 

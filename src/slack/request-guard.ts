@@ -1,4 +1,5 @@
 import { isValidSlackRequest } from "@slack/bolt";
+import * as z from "zod";
 
 /** How far a request's timestamp may be from now, either way. Slack's own rule, applied to the future too. @default 300 s */
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
@@ -69,6 +70,9 @@ export function guardSlackRequest(event: GuardedEvent, signingSecret: string, no
   if (form) {
     const payload = form.get("payload");
     if (payload !== null && !isJsonObject(payload)) return refuse(400, "The interaction's payload is not JSON.");
+    if (payload !== null && !INTERACTION.safeParse(JSON.parse(payload)).success) {
+      return refuse(400, "The payload is not an interaction pns handles (a button, a select or the reason form).");
+    }
     if (payload === null && !form.has("command") && !form.has("ssl_check")) {
       return refuse(400, "The request is neither a slash command nor an interaction.");
     }
@@ -84,6 +88,45 @@ export function guardSlackRequest(event: GuardedEvent, signingSecret: string, no
     mediaType,
   };
 }
+
+/**
+ * The interactions pns listens to, down to the fields Bolt itself reads before any listener runs (it answers 500
+ * when they are missing or of the wrong type): block_actions and view_submission, as Slack documents their payloads
+ * (https://docs.slack.dev/reference/interaction-payloads). Everything else about them is checked by the use cases.
+ */
+const INTERACTION_SHAPES = z.discriminatedUnion("type", [
+  z.looseObject({
+    type: z.literal("block_actions"),
+    user: z.looseObject({ id: z.string() }),
+    team: z.looseObject({ id: z.string() }).nullish(),
+    channel: z.looseObject({ id: z.string() }).nullish(),
+    container: z.looseObject({}).nullish(),
+    trigger_id: z.string().optional(),
+    response_url: z.string().optional(),
+    actions: z.array(z.looseObject({ action_id: z.string(), block_id: z.string() })).min(1),
+    state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), z.looseObject({}))) }).optional(),
+  }),
+  z.looseObject({
+    type: z.literal("view_submission"),
+    user: z.looseObject({ id: z.string() }),
+    team: z.looseObject({ id: z.string() }).nullish(),
+    view: z.looseObject({
+      id: z.string().optional(),
+      callback_id: z.string(),
+      private_metadata: z.string().optional(),
+      state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), z.looseObject({}))) }),
+    }),
+  }),
+]);
+
+/**
+ * Bolt decides a payload's kind by which fields it has before it looks at `type` (`event`, `command`, `name`,
+ * `actions` first: App.ts `getTypeAndConversation`): a payload must not carry another kind's fields.
+ */
+const INTERACTION = INTERACTION_SHAPES.refine(
+  (p) => ["event", "command", "name"].every((k) => !(k in p)) && (p.type === "block_actions" || !("actions" in p)),
+  "fields of another kind of payload",
+);
 
 function isJsonObject(text: string): boolean {
   try {
