@@ -1,25 +1,20 @@
 import { PnsError } from "../errors.js";
-import { isSecretName, MASK, MYSQL_CLIENT, PREFILTER, TEXT_RULES } from "./rules.js";
+import { scanWords } from "./command-line.js";
+import { hasRandomToken } from "./entropy.js";
+import { type Folded, fold, NON_ASCII } from "./fold.js";
+import { isSecretName, MASK, PREFILTER, TEXT_PREFILTER } from "./rules.js";
+import { Spans } from "./spans.js";
+import { scanText } from "./text-scan.js";
 
 /** Hides secrets in command lines and text before anything is shown or logged. */
 export interface Redactor {
   /** The arguments with secret values replaced by {@link MASK}; the same array when nothing was found. */
   args(args: readonly string[]): string[];
-  /** The text with secret values replaced by {@link MASK}. */
+  /** The text (a log message, a reason, a file's content) with secret values replaced by {@link MASK}. */
   text(s: string): string;
   /** The arguments redacted and joined with spaces: the command line as shown (one test when nothing is secret). */
   command(args: readonly string[]): string;
 }
-
-/** A `key=value` argument: optional dashes, a name, `=`. */
-const ASSIGNMENT = /^(-{0,2})([A-Za-z0-9_.-]{1,200})=/;
-/** A flag alone (`--password`, `-pass`), whose value is the next argument. */
-const FLAG = /^-{1,2}([A-Za-z0-9_.-]{1,200})$/;
-/** What an argument after a secret flag looks like when it is another flag rather than the value. */
-const LONG_FLAG = /^--[A-Za-z][A-Za-z0-9-]*(?:=|$)/;
-const SCHEME = /^(?:bearer|basic)$/i;
-const USER_FLAG = /^(?:-u|-U|--user|--proxy-user)$/;
-const AUTHORIZATION = /^(?:proxy-)?authorization:?$/i;
 
 /** Compiles an extra pattern from the config: a JS regex source, `(?i)` prefix for case-insensitive. */
 function compileExtra(source: string): RegExp {
@@ -49,7 +44,7 @@ function applyExtra(re: RegExp, s: string): string {
       continue;
     }
     const span = m.indices?.[1] ?? m.indices?.[0];
-    if (span) {
+    if (span && span[0] >= last) {
       out += `${s.slice(last, span[0])}${MASK}`;
       last = span[1];
     }
@@ -57,25 +52,25 @@ function applyExtra(re: RegExp, s: string): string {
   return last === 0 ? s : out + s.slice(last);
 }
 
-function applyRules(s: string): string {
-  let out = s;
-  let lower = s.toLowerCase();
-  for (const rule of TEXT_RULES) {
-    if (!rule.needles.some((n) => lower.includes(n))) continue;
-    rule.re.lastIndex = 0;
-    if (rule.re.test(out)) {
-      rule.re.lastIndex = 0;
-      out = out.replace(rule.re, (_m, keep: string) => `${keep}${MASK}`);
-      lower = out.toLowerCase();
-    }
-  }
-  return out;
+/**
+ * Shapes recognised by file formats rather than by a word: `.pgpass` lines (a numeric port as second field) and
+ * DES password hashes; every other rule is covered by {@link PREFILTER} or the random-token fallback.
+ */
+const FORMAT_GATE = /^[^:\s]+:(?:(?:\d{1,5}|\*):|[./0-9A-Za-z]{13}(?::|\r?$))/m;
+
+/** A flag alone, short enough not to be a random token: nothing in it is a secret by itself. */
+const BARE_FLAG = /^-{1,2}[A-Za-z0-9_.-]{1,18}$/;
+
+function unfolded(s: string): Folded {
+  return { text: s, origin: null };
 }
 
-/** The part of `user:password` kept: `user:`. */
-function maskAfterColon(s: string): string {
-  const colon = s.indexOf(":");
-  return colon < 0 ? s : `${s.slice(0, colon + 1)}${MASK}`;
+/** The built-in rules on one string: the masked original, or the string itself when nothing is secret. */
+function builtIn(s: string): string {
+  const folded = fold(s);
+  const spans = new Spans();
+  scanText(folded.text, spans);
+  return spans.apply(s, folded);
 }
 
 /**
@@ -114,71 +109,102 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
           return re.test(arg);
         }),
       ));
-
-  const text = (s: string): string => {
-    let out = PREFILTER.test(s) ? applyRules(s) : s;
+  const withExtras = (s: string): string => {
+    let out = s;
     for (const re of extras) out = applyExtra(re, out);
     return out;
   };
+  /** True when `s` may hold a secret some rule finds: false means it is shown as it is. */
+  const suspect = (s: string): boolean => PREFILTER.test(s) || hasRandomToken(s);
+  /** True when one word may hold a secret of its own: a flag alone holds none, a program name only for scanWords. */
+  const textSuspect = (w: string): boolean =>
+    /\s/.test(w) ? suspect(w) : !BARE_FLAG.test(w) && (TEXT_PREFILTER.test(w) || hasRandomToken(w));
+
+  const text = (s: string): string => {
+    const out = suspect(s) || FORMAT_GATE.test(s) ? builtIn(s) : s;
+    return extras.length > 0 ? withExtras(out) : out;
+  };
+
+  const redactArgs = (argv: readonly string[]): string[] => {
+    const n = argv.length;
+    // Look-alikes are folded for the decisions; the output keeps every original character but the masked ones.
+    let folded: Folded[] | undefined;
+    let words = argv;
+    for (let i = 0; i < n; i++) {
+      if (!NON_ASCII.test(argv[i] ?? "")) continue;
+      folded = argv.map((arg) => fold(arg));
+      words = folded.map((f) => f.text);
+      break;
+    }
+    const spans: (Spans | undefined)[] = new Array(n);
+    // A word masked to its end holds nothing more to find: what comes before is a flag, a key or a user name.
+    const done = new Uint8Array(n);
+    scanWords(words, (i, from, to) => {
+      let s = spans[i];
+      if (s === undefined) {
+        s = new Spans();
+        spans[i] = s;
+      }
+      s.add(from, to);
+      if (to >= (words[i] ?? "").length) done[i] = 1;
+    });
+    let out: string[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const arg = argv[i] ?? "";
+      const word = words[i] ?? "";
+      let s = spans[i];
+      if (done[i] === 0 && textSuspect(word)) {
+        s ??= new Spans();
+        scanText(word, s);
+      }
+      let result = s === undefined ? arg : s.apply(arg, folded?.[i] ?? unfolded(arg));
+      if (extras.length > 0 && done[i] === 0) result = withExtras(result);
+      if (result !== arg) {
+        out ??= argv.slice();
+        out[i] = result;
+      }
+    }
+    return out ?? (argv as string[]);
+  };
 
   const args = (argv: readonly string[]): string[] => {
-    const first = argv[0] ?? "";
-    const mysql =
-      (first.includes("mysql") || first.includes("mariadb")) &&
-      MYSQL_CLIENT.test(first.slice(first.lastIndexOf("/") + 1));
     // Every rule's trigger lies within one argument, so testing each spares joining them.
-    let hit = mysql;
-    for (let i = 0; i < argv.length && !hit; i++) {
-      const arg = argv[i] ?? "";
-      hit = PREFILTER.test(arg) || (extras.length > 0 && anyExtra(arg));
-    }
-    if (!hit) return argv as string[];
-    const out = argv.slice();
-    // Decisions read the original arguments: an argument masked as a value still acts as the flag it was.
-    const masked = new Array<boolean>(argv.length).fill(false);
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i] ?? "";
-      const assignment = ASSIGNMENT.exec(arg);
-      if (assignment && arg.length > assignment[0].length && isSecretName(assignment[2] ?? "")) {
-        out[i] = `${assignment[0]}${MASK}`;
-        continue;
-      }
-      if (mysql && arg.startsWith("-p") && arg.length > 2 && !arg.startsWith("--")) {
-        out[i] = `-p${MASK}`;
-        continue;
-      }
-      if (!masked[i]) out[i] = text(arg);
-      const next = argv[i + 1];
-      if (next === undefined) continue;
-      const flag = FLAG.exec(arg);
-      let maskNext = false;
-      if (flag && isSecretName(flag[1] ?? "") && !LONG_FLAG.test(next)) maskNext = true;
-      else if (mysql && arg === "-p" && !next.startsWith("-")) maskNext = true;
-      else if (SCHEME.test(arg) || AUTHORIZATION.test(arg)) maskNext = !SCHEME.test(next);
-      else if (USER_FLAG.test(arg) && next.includes(":") && !masked[i + 1]) {
-        out[i + 1] = maskAfterColon(text(next));
-        masked[i + 1] = true;
-      }
-      if (maskNext) {
-        out[i + 1] = MASK;
-        masked[i + 1] = true;
-      }
+      if (suspect(arg) || (extras.length > 0 && anyExtra(arg))) return redactArgs(argv);
     }
-    return out;
+    return argv as string[];
   };
 
   const command = (argv: readonly string[]): string => {
     const joined = argv.join(" ");
-    // No trigger in the joined line means none in any argument (no trigger holds a space). Extra patterns may be
-    // anchored, so they are tried on each argument as args() does.
-    const first = argv[0] ?? "";
-    const clean =
-      !PREFILTER.test(joined) &&
-      !first.includes("mysql") &&
-      !first.includes("mariadb") &&
-      !(extras.length > 0 && extraInCommand(argv, joined));
-    return clean ? joined : args(argv).join(" ");
+    // No trigger in the joined line means none in any argument (no trigger holds a space, no token either).
+    // Extra patterns may be anchored, so they are tried on each argument as args() does.
+    const clean = !suspect(joined) && !(extras.length > 0 && extraInCommand(argv, joined));
+    if (clean) return joined;
+    const out = redactArgs(argv);
+    return out === argv ? joined : out.join(" ");
   };
 
   return { args, text, command };
+}
+
+const builtInRedactor = createRedactor();
+
+/** Redacts free text (log messages, audit details, reasons, command text) with the built-in rules only. */
+export function redactText(s: string): string {
+  return builtInRedactor.text(s);
+}
+
+/** Copies a structured value (log fields, audit details) with values under secret keys and secrets in strings masked. */
+export function redactFields(value: unknown, redactor: Redactor = builtInRedactor, depth = 0): unknown {
+  if (typeof value === "string") return redactor.text(value);
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return { name: value.name, message: redactor.text(value.message) };
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redactFields(v, redactor, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = isSecretName(k) && v !== null && v !== undefined && v !== "" ? MASK : redactFields(v, redactor, depth + 1);
+  }
+  return out;
 }
