@@ -5,6 +5,7 @@
  */
 import { type ProgramRule, programRule } from "./programs.js";
 import { secretName } from "./rules.js";
+import { SUSPECT } from "./triggers.js";
 
 /** Masks `[from, to)` of word `i`. */
 export type MaskWord = (i: number, from: number, to: number) => void;
@@ -113,8 +114,11 @@ function commandEnd(words: readonly string[], from: number): number {
   return k;
 }
 
-/** Finds the secrets among `words` and reports each through `mask`. */
-export function scanWords(words: readonly string[], mask: MaskWord): void {
+/**
+ * Finds the secrets among `words` and reports each through `mask`. With `hits` (each word's trigger scan), a
+ * word without any trigger is passed over unless a program's table is in force: it is a value, never a key.
+ */
+export function scanWords(words: readonly string[], mask: MaskWord, hits?: Uint16Array): void {
   let rule: ProgramRule | undefined;
   let active = false;
   let positionalDone = false;
@@ -126,6 +130,7 @@ export function scanWords(words: readonly string[], mask: MaskWord): void {
       rule = undefined;
       continue;
     }
+    if (rule === undefined && hits !== undefined && ((hits[i] ?? 0) & SUSPECT) === 0) continue;
     const dash = w.charCodeAt(0) === 45;
     if (!dash && !w.includes("=")) {
       const found = programRule(w);
@@ -196,8 +201,10 @@ export function scanWords(words: readonly string[], mask: MaskWord): void {
       if (secretName(w.slice(d, ne)) && !BLOCK_OR_SCHEME.test(next)) maskValue(words, i + 1, mask);
       continue;
     }
-    if ((w === ":" || w === "=") && i > 0 && secretName((words[i - 1] ?? "").replace(/^-{1,2}/, ""))) {
-      if (!BLOCK_OR_SCHEME.test(next)) maskValue(words, i + 1, mask);
+    // `password : X`, `password = X`
+    const value = words[i + 2];
+    if ((next === ":" || next === "=") && ne === w.length && ne > d && value !== undefined) {
+      if (secretName(w.slice(d)) && !BLOCK_OR_SCHEME.test(value)) maskValue(words, i + 2, mask);
       continue;
     }
     if (d > 0 && ne === w.length && ne > d) {

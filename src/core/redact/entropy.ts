@@ -162,8 +162,8 @@ export function scanRandom(s: string, found: (start: number, end: number) => boo
   }
 }
 
-/** Reports the token, or else its random `/`-separated parts (a URL's path); true when `found` says stop. */
-function randomParts(
+/** Reports the token `[start, end)`, or else its random `/`-separated parts (a URL's path); true when `found` says stop. */
+export function randomParts(
   s: string,
   start: number,
   end: number,
@@ -179,15 +179,4 @@ function randomParts(
     from = i + 1;
   }
   return false;
-}
-
-/** True when `s` holds a random-looking token. */
-export function hasRandomToken(s: string): boolean {
-  if (s.length < MIN_RANDOM) return false;
-  let hit = false;
-  scanRandom(s, () => {
-    hit = true;
-    return true;
-  });
-  return hit;
 }

@@ -1,10 +1,10 @@
 import { PnsError } from "../errors.js";
 import { scanWords } from "./command-line.js";
-import { hasRandomToken } from "./entropy.js";
-import { type Folded, fold, NON_ASCII } from "./fold.js";
-import { isSecretName, MASK, PREFILTER, TEXT_PREFILTER } from "./rules.js";
+import { type Folded, fold } from "./fold.js";
+import { isSecretName, MASK, TRIGGERS } from "./rules.js";
 import { Spans } from "./spans.js";
 import { scanText } from "./text-scan.js";
+import { HIT_NON_ASCII, HIT_PROGRAM, HIT_SPACE, SUSPECT } from "./triggers.js";
 
 /** Hides secrets in command lines and text before anything is shown or logged. */
 export interface Redactor {
@@ -52,24 +52,27 @@ function applyExtra(re: RegExp, s: string): string {
   return last === 0 ? s : out + s.slice(last);
 }
 
-/**
- * Shapes recognised by file formats rather than by a word: `.pgpass` lines (a numeric port as second field) and
- * DES password hashes; every other rule is covered by {@link PREFILTER} or the random-token fallback.
- */
-const FORMAT_GATE = /^[^:\s]+:(?:(?:\d{1,5}|\*):|[./0-9A-Za-z]{13}(?::|\r?$))/m;
-
 /** A flag alone, short enough not to be a random token: nothing in it is a secret by itself. */
 const BARE_FLAG = /^-{1,2}[A-Za-z0-9_.-]{1,18}$/;
+const TEXT_OR_MORE = SUSPECT & ~HIT_PROGRAM;
+
+/** True when one word (scanned as `hits`) may hold a secret of its own, beyond what scanWords finds. */
+function needsTextScan(word: string, hits: number): boolean {
+  // A program name matters to scanWords only, unless the word is a script of several words (`sh -c "…"`).
+  if ((hits & TEXT_OR_MORE) === 0) return (hits & HIT_PROGRAM) !== 0 && (hits & HIT_SPACE) !== 0;
+  return !BARE_FLAG.test(word);
+}
 
 function unfolded(s: string): Folded {
   return { text: s, origin: null };
 }
 
-/** The built-in rules on one string: the masked original, or the string itself when nothing is secret. */
+/** The built-in rules on one text: the masked original, or the text itself when nothing is secret. */
 function builtIn(s: string): string {
   const folded = fold(s);
+  const hits = TRIGGERS.scan(folded.text);
   const spans = new Spans();
-  scanText(folded.text, spans);
+  scanText(folded.text, spans, hits, TRIGGERS.rules, true);
   return spans.apply(s, folded);
 }
 
@@ -114,48 +117,52 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
     for (const re of extras) out = applyExtra(re, out);
     return out;
   };
-  /** True when `s` may hold a secret some rule finds: false means it is shown as it is. */
-  const suspect = (s: string): boolean => PREFILTER.test(s) || hasRandomToken(s);
-  /** True when one word may hold a secret of its own: a flag alone holds none, a program name only for scanWords. */
-  const textSuspect = (w: string): boolean =>
-    /\s/.test(w) ? suspect(w) : !BARE_FLAG.test(w) && (TEXT_PREFILTER.test(w) || hasRandomToken(w));
-
   const text = (s: string): string => {
-    const out = suspect(s) || FORMAT_GATE.test(s) ? builtIn(s) : s;
+    const out = builtIn(s);
     return extras.length > 0 ? withExtras(out) : out;
   };
 
-  const redactArgs = (argv: readonly string[]): string[] => {
+  /** The arguments redacted, given the full trigger scan of each (see triggers.ts) and the token rules it met. */
+  const redactArgs = (argv: readonly string[], hits: Uint16Array, rules: Int32Array): string[] => {
     const n = argv.length;
     // Look-alikes are folded for the decisions; the output keeps every original character but the masked ones.
     let folded: Folded[] | undefined;
     let words = argv;
     for (let i = 0; i < n; i++) {
-      if (!NON_ASCII.test(argv[i] ?? "")) continue;
+      if ((hits[i]! & HIT_NON_ASCII) === 0) continue;
       folded = argv.map((arg) => fold(arg));
       words = folded.map((f) => f.text);
+      for (let k = 0; k < n; k++) {
+        if ((hits[k]! & HIT_NON_ASCII) === 0) continue;
+        hits[k] = TRIGGERS.scan(words[k]!) | HIT_NON_ASCII;
+        rules[k] = TRIGGERS.rules;
+      }
       break;
     }
     const spans: (Spans | undefined)[] = new Array(n);
     // A word masked to its end holds nothing more to find: what comes before is a flag, a key or a user name.
     const done = new Uint8Array(n);
-    scanWords(words, (i, from, to) => {
-      let s = spans[i];
-      if (s === undefined) {
-        s = new Spans();
-        spans[i] = s;
-      }
-      s.add(from, to);
-      if (to >= (words[i] ?? "").length) done[i] = 1;
-    });
+    scanWords(
+      words,
+      (i, from, to) => {
+        let s = spans[i];
+        if (s === undefined) {
+          s = new Spans();
+          spans[i] = s;
+        }
+        s.add(from, to);
+        if (to >= words[i]!.length) done[i] = 1;
+      },
+      hits,
+    );
     let out: string[] | undefined;
     for (let i = 0; i < n; i++) {
-      const arg = argv[i] ?? "";
-      const word = words[i] ?? "";
+      const arg = argv[i]!;
       let s = spans[i];
-      if (done[i] === 0 && textSuspect(word)) {
+      const h = hits[i]!;
+      if (done[i] === 0 && (h & SUSPECT) !== 0 && needsTextScan(words[i]!, h)) {
         s ??= new Spans();
-        scanText(word, s);
+        scanText(words[i]!, s, h, rules[i]!, false);
       }
       let result = s === undefined ? arg : s.apply(arg, folded?.[i] ?? unfolded(arg));
       if (extras.length > 0 && done[i] === 0) result = withExtras(result);
@@ -167,23 +174,29 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
     return out ?? (argv as string[]);
   };
 
-  const args = (argv: readonly string[]): string[] => {
-    // Every rule's trigger lies within one argument, so testing each spares joining them.
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i] ?? "";
-      if (suspect(arg) || (extras.length > 0 && anyExtra(arg))) return redactArgs(argv);
+  /** The arguments redacted, or null when no trigger and no extra pattern is in any of them. */
+  const redactIfSuspect = (argv: readonly string[], extraFound: boolean): string[] | null => {
+    const n = argv.length;
+    const hits = new Uint16Array(n);
+    const rules = new Int32Array(n);
+    let any = extraFound;
+    for (let i = 0; i < n; i++) {
+      const h = TRIGGERS.scan(argv[i]!);
+      hits[i] = h;
+      rules[i] = TRIGGERS.rules;
+      if ((h & SUSPECT) !== 0) any = true;
     }
-    return argv as string[];
+    return any ? redactArgs(argv, hits, rules) : null;
   };
+
+  const args = (argv: readonly string[]): string[] =>
+    redactIfSuspect(argv, extras.length > 0 && argv.some(anyExtra)) ?? (argv as string[]);
 
   const command = (argv: readonly string[]): string => {
     const joined = argv.join(" ");
-    // No trigger in the joined line means none in any argument (no trigger holds a space, no token either).
-    // Extra patterns may be anchored, so they are tried on each argument as args() does.
-    const clean = !suspect(joined) && !(extras.length > 0 && extraInCommand(argv, joined));
-    if (clean) return joined;
-    const out = redactArgs(argv);
-    return out === argv ? joined : out.join(" ");
+    // Extra patterns may be anchored, so those are tried on each argument as args() does.
+    const out = redactIfSuspect(argv, extras.length > 0 && extraInCommand(argv, joined));
+    return out === null || out === argv ? joined : out.join(" ");
   };
 
   return { args, text, command };

@@ -6,6 +6,7 @@
  */
 import { fold, NON_ASCII } from "./fold.js";
 import { PROGRAM_NAMES } from "./programs.js";
+import { compileTriggers, HIT_FLAG, HIT_LINE, HIT_PEM, HIT_PROGRAM, HIT_RULE, HIT_WORD } from "./triggers.js";
 
 /** What replaces a secret. */
 export const MASK = "••••";
@@ -213,8 +214,16 @@ export const TEXT_RULES: readonly TextRule[] = [
     needles: ["akia", "asia"],
     re: /(\b(?:AKIA|ASIA)[A-Z0-9]{16}["']?[\s,:;|="']{1,8})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g,
   },
-  { name: "github", needles: ["gh", "github_pat_"], re: /\b(gh[pousr]_|github_pat_)([A-Za-z0-9_]{20,})/g },
-  { name: "gitlab", needles: ["gl"], re: /\b(gl(?:pat|dt|rt|ptt|cbt|imt|ft|soat|agent|oas)-)([A-Za-z0-9_-]{20,})/g },
+  {
+    name: "github",
+    needles: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+    re: /\b(gh[pousr]_|github_pat_)([A-Za-z0-9_]{20,})/g,
+  },
+  {
+    name: "gitlab",
+    needles: ["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glimt-", "glft-", "glsoat-", "glagent-", "gloas-"],
+    re: /\b(gl(?:pat|dt|rt|ptt|cbt|imt|ft|soat|agent|oas)-)([A-Za-z0-9_-]{20,})/g,
+  },
   { name: "slack", needles: ["xox", "xapp-"], re: /\b(xox[abposre]-|xoxe\.xox[bp]-|xapp-)([A-Za-z0-9-]{8,})/g },
   {
     name: "slack-webhook",
@@ -235,7 +244,7 @@ export const TEXT_RULES: readonly TextRule[] = [
   { name: "pypi", needles: ["pypi-"], re: /\b(pypi-)(AgE[A-Za-z0-9_-]{50,})/g },
   { name: "huggingface", needles: ["hf_"], re: /\b(hf_)([A-Za-z0-9]{30,})/g },
   { name: "sendgrid", needles: ["sg."], re: /\b(SG\.)([A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})/g },
-  { name: "twilio", needles: ["sk"], re: /\b(SK)([0-9a-f]{32})\b/g },
+  { name: "twilio", needles: [..."0123456789abcdef"].map((c) => `sk${c}`), re: /\b(SK)([0-9a-f]{32})\b/g },
   { name: "vault", needles: ["hvs.", "hvb.", "hvr."], re: /\b(hv[sbr]\.)([A-Za-z0-9_-]{20,})/g },
   {
     name: "vendor-prefixed",
@@ -247,79 +256,17 @@ export const TEXT_RULES: readonly TextRule[] = [
   { name: "age", needles: ["age-secret-key-"], re: /\b(AGE-SECRET-KEY-1)([0-9A-Z]{50,})/g },
 ];
 
-/** Literals of which every secret found inside one word or text contains at least one (case-insensitively). */
-const TEXT_TRIGGERS = [
-  // secret words (every name isSecretName accepts holds one)
-  ...["pass", "pw", "secret", "token", "key", "credential", "auth", "sas", "sig", "cookie", "jwt", "dsn", "pat", "psk"],
-  ...["bearer", "basic", "://", "-----begin", "-u", "--user", "@tcp(", "@unix(", "@udp(", "@/", "thin:"],
-  // shadow and htpasswd hashes (`user:$6$…`, `user:!$y$…`, `user:{SHA}…`)
-  ...[":$", ":!", ":{"],
-  ...["akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka", "a3t"],
-  ...["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
-  ...["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glimt-", "glft-", "glsoat-", "glagent-", "gloas-"],
-  ...["xox", "xapp-", "hooks.slack", "eyj", "aiza", "ya29.", "1//0", "sk_", "rk_", "whsec_", "sk-", "npm_", "pypi-"],
-  ...["hf_", "sg.", "hvs.", "hvb.", "hvr.", "dckr_pat_", "_v1_", "shpat_", "shpss_", "glsa_"],
-  ...["glc_", "sntrys_", "lin_api_", "dapi", "pmak-", "age-secret-key-"],
-  ..."0123456789abcdef".split("").map((c) => `sk${c}`),
-];
-
-/** A regex source matching any of the literals, as a trie so the engine branches on one character at a time. */
-function trieSource(words: readonly string[]): string {
-  interface Node {
-    end: boolean;
-    next: Map<string, Node>;
-  }
-  const root: Node = { end: false, next: new Map() };
-  for (const w of words) {
-    let n = root;
-    for (const ch of w.toLowerCase()) {
-      let child = n.next.get(ch);
-      if (!child) {
-        child = { end: false, next: new Map() };
-        n.next.set(ch, child);
-      }
-      n = child;
-    }
-    n.end = true;
-  }
-  const escapeChar = (ch: string) => ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-  const emit = (n: Node): string => {
-    // A shorter word already matches: anything longer adds nothing to a superset test.
-    if (n.end) return "";
-    const parts = [...n.next].map(([ch, child]) => escapeChar(ch) + emit(child));
-    return parts.length === 1 ? (parts[0] ?? "") : `(?:${parts.join("|")})`;
-  };
-  return emit(root);
-}
-
 /**
- * A cheap superset of every rule but the random-token fallback: a string it does not match needs no rule run.
- * A trie of the triggers and program names, plus any non-ASCII character (look-alikes are folded first).
+ * The gate of every rule: which of them a string may interest, in one pass (see triggers.ts). Every secret name
+ * holds a secret word's spelling; every token rule's match holds one of its needles.
  */
-export const PREFILTER = new RegExp(`${trieSource([...TEXT_TRIGGERS, ...PROGRAM_NAMES])}|[\\u0080-\\uffff]`, "i");
-/** {@link PREFILTER} without the program names: what a single word needs to be scanned as text. */
-export const TEXT_PREFILTER = new RegExp(`${trieSource(TEXT_TRIGGERS)}|[\\u0080-\\uffff]`, "i");
-
-const RULE_NEEDLES = [...new Set(TEXT_RULES.flatMap((rule) => rule.needles))];
-/** Finds the needles of {@link TEXT_RULES} in one pass; each match is the shortest needle at its place. */
-const NEEDLE_SCAN = new RegExp(trieSource(RULE_NEEDLES), "gi");
-/** For each needle the scan can report, the rules (as bits) having a needle that starts with it. */
-const NEEDLE_RULES = new Map<string, number>();
-for (const found of RULE_NEEDLES) {
-  let bits = 0;
-  TEXT_RULES.forEach((rule, i) => {
-    if (rule.needles.some((n) => n.startsWith(found))) bits |= 1 << i;
-  });
-  NEEDLE_RULES.set(found, bits);
-}
-
-/** The rules of {@link TEXT_RULES} worth running on `t`, as bits: those whose needle `t` holds (or may hold). */
-export function candidateRules(t: string): number {
-  let bits = 0;
-  NEEDLE_SCAN.lastIndex = 0;
-  for (let m = NEEDLE_SCAN.exec(t); m !== null; m = NEEDLE_SCAN.exec(t)) {
-    bits |= NEEDLE_RULES.get(m[0].toLowerCase()) ?? 0;
-    NEEDLE_SCAN.lastIndex = m.index + 1;
-  }
-  return bits;
-}
+export const TRIGGERS = compileTriggers([
+  { bit: HIT_WORD, words: [...STRONG_WORDS, ...SUFFIX_WORDS, ...SEGMENT_WORDS].flatMap(spellings) },
+  // USER_FLAG and USER_NAME of command-line.ts (`-u`, `--user=`, `user=`, `-U`), the `Basic` scheme
+  { bit: HIT_FLAG, words: ["-u", "user=", "basic"] },
+  { bit: HIT_PEM, words: ["-----begin"] },
+  { bit: HIT_LINE, words: [":$", ":!", ":{"] },
+  { bit: HIT_PROGRAM, words: PROGRAM_NAMES },
+  ...TEXT_RULES.map((rule, i) => ({ bit: HIT_RULE, rules: 1 << i, words: rule.needles })),
+]);
+if (TEXT_RULES.length > 31) throw new Error("TEXT_RULES holds more rules than a rule mask has bits");

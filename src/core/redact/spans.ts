@@ -30,7 +30,11 @@ export class Spans {
     if (!secret.includes("\n")) return MASK;
     return secret
       .split("\n")
-      .map((line) => (line.trim().length === 0 ? line : `${MASK}${line.endsWith("\r") ? "\r" : ""}`))
+      .map((line) => {
+        if (line.trim().length === 0) return line;
+        const indent = line.length - line.trimStart().length;
+        return `${line.slice(0, indent)}${MASK}${line.endsWith("\r") ? "\r" : ""}`;
+      })
       .join("\n");
   }
 

@@ -5,8 +5,9 @@
  */
 import { scanWords } from "./command-line.js";
 import { scanRandom } from "./entropy.js";
-import { candidateRules, SECRET_WORD, secretName, TEXT_RULES, type TextRule } from "./rules.js";
+import { SECRET_WORD, secretName, TEXT_RULES, type TextRule } from "./rules.js";
 import type { Spans } from "./spans.js";
+import { HIT_FLAG, HIT_LINE, HIT_PEM, HIT_PROGRAM, HIT_RANDOM, HIT_SPACE, HIT_WORD } from "./triggers.js";
 
 /** Characters of a key name. */
 const NAME_CHAR = new Uint8Array(128);
@@ -243,29 +244,34 @@ function commandWords(t: string, spans: Spans): void {
   }
 }
 
-/** Shapes of a .pgpass line or a password hash after a user name: the gate of the two line formats. */
-const LINE_FORMAT = /:(?:\d{1,5}|\*):|:!{0,2}[${]|:[./0-9A-Za-z]{13}(?::|\r?$)/m;
-const NETRC_GATE = /password/;
+/** A .pgpass line (a port as second field) or a DES hash after a user name: line formats without a trigger. */
+const FORMAT_GATE = /^[^:\s]+:(?:(?:\d{1,5}|\*):|[./0-9A-Za-z]{13}(?::|\r?$))/m;
 const NETRC_START = /machine|default/;
+/** What the command-line logic of scanWords reacts to. */
+const COMMAND_HITS = HIT_WORD | HIT_FLAG | HIT_PROGRAM;
 
-/** Collects every secret of the (folded) text `t` into `spans`. */
-export function scanText(t: string, spans: Spans): void {
-  if (t.includes("-----BEGIN ")) pemBlocks(t, spans);
-  const rules = candidateRules(t);
-  if (rules !== 0) {
-    for (let i = 0; i < TEXT_RULES.length; i++) {
-      if ((rules & (1 << i)) !== 0) applyTextRule((TEXT_RULES[i] as TextRule).re, t, spans);
-    }
+/**
+ * Collects every secret of the (folded) text `t` into `spans`, given its full trigger scan: `hits` and the token
+ * `rules` it holds needles of. `lines` also looks for the line formats that have no trigger (.pgpass, DES hashes).
+ */
+export function scanText(t: string, spans: Spans, hits: number, rules: number, lines: boolean): void {
+  if ((hits & HIT_PEM) !== 0) pemBlocks(t, spans);
+  for (let i = 0; rules !== 0 && i < TEXT_RULES.length; i++) {
+    if ((rules & (1 << i)) !== 0) applyTextRule((TEXT_RULES[i] as TextRule).re, t, spans);
   }
-  keyValues(t, spans);
-  if (NETRC_GATE.test(t) && NETRC_START.test(t)) maskGroup2(NETRC, t, spans);
-  if (LINE_FORMAT.test(t)) {
+  if ((hits & HIT_WORD) !== 0) {
+    keyValues(t, spans);
+    if (NETRC_START.test(t)) maskGroup2(NETRC, t, spans);
+  }
+  if ((hits & HIT_LINE) !== 0 || (lines && FORMAT_GATE.test(t))) {
     maskGroup2(PGPASS, t, spans);
     maskGroup2(PASSWORD_HASH, t, spans);
   }
-  if (/\s/.test(t)) commandWords(t, spans);
-  scanRandom(t, (start, end) => {
-    if (!spans.isKept(start)) spans.add(start, end);
-    return false;
-  });
+  if ((hits & HIT_SPACE) !== 0 && (hits & COMMAND_HITS) !== 0) commandWords(t, spans);
+  if ((hits & HIT_RANDOM) !== 0) {
+    scanRandom(t, (start, end) => {
+      if (!spans.isKept(start)) spans.add(start, end);
+      return false;
+    });
+  }
 }
