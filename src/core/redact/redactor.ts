@@ -67,6 +67,12 @@ function unfolded(s: string): Folded {
   return { text: s, origin: null };
 }
 
+/** Per-argument working arrays of a redactor, kept between calls so that a clean command line allocates none. */
+function newScratch(n: number) {
+  const size = Math.max(64, 2 ** Math.ceil(Math.log2(n)));
+  return { hits: new Uint16Array(size), rules: new Int32Array(size), done: new Uint8Array(size) };
+}
+
 /** The built-in rules on one text: the masked original, or the text itself when nothing is secret. */
 function builtIn(s: string): string {
   const folded = fold(s);
@@ -114,7 +120,7 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
           return re.test(arg);
         }),
       ));
-  const withExtras = (s: string): string => {
+  function withExtras(s: string): string {
     let out = s;
     for (let i = 0; i < extras.length; i++) {
       const probe = probes[i]!;
@@ -122,14 +128,16 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
       if (probe.test(out)) out = applyExtra(extras[i]!, out);
     }
     return out;
-  };
-  const text = (s: string): string => {
+  }
+  function text(s: string): string {
     const out = builtIn(s);
     return extras.length > 0 ? withExtras(out) : out;
-  };
+  }
+
+  let scratch = newScratch(64);
 
   /** The arguments redacted, given the full trigger scan of each (see triggers.ts) and the token rules it met. */
-  const redactArgs = (argv: readonly string[], hits: Uint16Array, rules: Int32Array): string[] => {
+  function redactArgs(argv: readonly string[], hits: Uint16Array, rules: Int32Array): string[] {
     const n = argv.length;
     // Look-alikes are folded for the decisions; the output keeps every original character but the masked ones.
     let folded: Folded[] | undefined;
@@ -147,7 +155,8 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
     }
     const spans: (Spans | undefined)[] = new Array(n);
     // A word masked to its end holds nothing more to find: what comes before is a flag, a key or a user name.
-    const done = new Uint8Array(n);
+    const done = scratch.done;
+    done.fill(0, 0, n);
     scanWords(
       words,
       (i, from, to) => {
@@ -178,13 +187,14 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
       }
     }
     return out ?? (argv as string[]);
-  };
+  }
 
   /** The arguments redacted, or null when no trigger and no extra pattern is in any of them. */
-  const redactIfSuspect = (argv: readonly string[], extraFound: boolean): string[] | null => {
+  function redactIfSuspect(argv: readonly string[], extraFound: boolean): string[] | null {
     const n = argv.length;
-    const hits = new Uint16Array(n);
-    const rules = new Int32Array(n);
+    // Scratch arrays reused from call to call: nothing below calls back into redactIfSuspect.
+    if (scratch.hits.length < n) scratch = newScratch(n);
+    const { hits, rules } = scratch;
     let any = extraFound;
     for (let i = 0; i < n; i++) {
       const h = TRIGGERS.scan(argv[i]!);
@@ -193,17 +203,17 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
       if ((h & SUSPECT) !== 0) any = true;
     }
     return any ? redactArgs(argv, hits, rules) : null;
-  };
+  }
 
   const args = (argv: readonly string[]): string[] =>
     redactIfSuspect(argv, extras.length > 0 && argv.some(anyExtra)) ?? (argv as string[]);
 
-  const command = (argv: readonly string[]): string => {
+  function command(argv: readonly string[]): string {
     const joined = argv.join(" ");
     // Extra patterns may be anchored, so those are tried on each argument as args() does.
     const out = redactIfSuspect(argv, extras.length > 0 && extraInCommand(argv, joined));
     return out === null || out === argv ? joined : out.join(" ");
-  };
+  }
 
   return { args, text, command };
 }

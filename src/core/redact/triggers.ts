@@ -79,7 +79,7 @@ export function compileTriggers(groups: readonly TriggerGroup[]): Triggers {
   const queue: number[] = [];
   for (let c = 0; c < 128; c++) {
     const s = next[0]![c]!;
-    delta[c] = s < 0 ? 0 : s;
+    delta[c] = Math.max(s, 0);
     if (s > 0) queue.push(s);
   }
   for (let q = 0; q < queue.length; q++) {
