@@ -30,6 +30,14 @@ const YAML_KEY = /^[ \t]*(?:-[ \t]+)?["']?[A-Za-z0-9_.-]+["']?[ \t]*:(?:[ \t]|$)
 /** Hadoop-style configuration: `<name>fs.s3a.secret.key</name><value>…</value>`. */
 const NAME_VALUE_XML = /<\/(?:name|key)>\s*<value>([^<]*)/y;
 
+/** True when only indentation or `export `-like words stand between the line's start and `i` (looked at up to 32 back). */
+function startsLine(t: string, i: number): boolean {
+  let ls = i;
+  while (ls > 0 && i - ls < 32 && t.charCodeAt(ls - 1) !== 10) ls--;
+  if (ls > 0 && t.charCodeAt(ls - 1) !== 10) return false;
+  return LINE_PREFIX.test(t.slice(ls, i));
+}
+
 function lineStart(t: string, i: number): number {
   return t.lastIndexOf("\n", i - 1) + 1;
 }
@@ -65,8 +73,8 @@ function blockValue(t: string, keyStart: number, from: number, scalar: boolean, 
   }
 }
 
-/** Masks the value written after the secret key `[ns, ne)`, if one is. */
-function valueAfterKey(t: string, ns: number, ne: number, spans: Spans): void {
+/** Masks the value written after the secret key `[ns, ne)`, if one is; where scanning for keys goes on. */
+function valueAfterKey(t: string, ns: number, ne: number, multiLine: boolean, spans: Spans): number {
   const n = t.length;
   const before = ns > 0 ? t.charCodeAt(ns - 1) : 0;
   let p = ne;
@@ -78,7 +86,7 @@ function valueAfterKey(t: string, ns: number, ne: number, spans: Spans): void {
     while (s < e && /\s/.test(t.charAt(s))) s++;
     while (e > s && /\s/.test(t.charAt(e - 1))) e--;
     spans.add(s, e);
-    return;
+    return e;
   }
   if (before === 62 /* > */) {
     NAME_VALUE_XML.lastIndex = p;
@@ -87,7 +95,7 @@ function valueAfterKey(t: string, ns: number, ne: number, spans: Spans): void {
       const v = m[1] ?? "";
       const end = NAME_VALUE_XML.lastIndex;
       spans.add(end - v.length, end);
-      return;
+      return end;
     }
   }
   const quoted = (before === 34 || before === 39) && t.charCodeAt(p) === before;
@@ -95,17 +103,17 @@ function valueAfterKey(t: string, ns: number, ne: number, spans: Spans): void {
   while (isSpace(t.charCodeAt(p))) p++;
   const sep = t.charCodeAt(p);
   // `=`, `:`, or the comma of a call with the key quoted: PHP's define('DB_PASSWORD', '…')
-  if (sep !== 61 /* = */ && sep !== 58 /* : */ && !(quoted && sep === 44)) return;
+  if (sep !== 61 /* = */ && sep !== 58 /* : */ && !(quoted && sep === 44)) return ne;
   p++;
   const after = t.charCodeAt(p);
-  if (sep === 58 && after === 58) return; // Rust, C++ paths: `Password::new`
+  if (sep === 58 && after === 58) return ne; // Rust, C++ paths: `Password::new`
   if (after === 61 || (sep === 61 && after === 62)) p++; // `:=`, `==`, `=>`
   const spaced = isSpace(t.charCodeAt(p));
   while (isSpace(t.charCodeAt(p))) p++;
   const c = t.charCodeAt(p);
   if (p >= n || c === 10 || c === 13) {
     blockValue(t, ns, p, false, spans);
-    return;
+    return p;
   }
   if (c === 34 || c === 39) {
     let j = p + 1;
@@ -115,25 +123,24 @@ function valueAfterKey(t: string, ns: number, ne: number, spans: Spans): void {
       j += d === 92 /* \ */ && c === 34 ? 2 : 1;
     }
     spans.add(p + 1, Math.min(j, n));
-    return;
+    return Math.min(j, n);
   }
   // A nested object or list: its own keys are scanned on their own.
-  if (c === 123 || c === 91) return;
+  if (c === 123 || c === 91) return p;
   if (c === 124 || c === 62) {
     BLOCK_INDICATOR.lastIndex = p;
     if (BLOCK_INDICATOR.test(t)) {
       blockValue(t, ns, p, true, spans);
-      return;
+      return p;
     }
   }
   SCHEME_WORD.lastIndex = p;
   if (SCHEME_WORD.test(t)) p = SCHEME_WORD.lastIndex;
-  const ls = lineStart(t, ns);
-  if (before !== 34 && before !== 39 && (spaced || t.includes("\n")) && LINE_PREFIX.test(t.slice(ls, ns))) {
+  if (before !== 34 && before !== 39 && (spaced || multiLine) && startsLine(t, ns)) {
     let e = lineEnd(t, p);
     while (e > p && isSpace(t.charCodeAt(e - 1))) e--;
     spans.add(p, e);
-    return;
+    return e;
   }
   let e = p;
   while (e < n) {
@@ -142,11 +149,13 @@ function valueAfterKey(t: string, ns: number, ne: number, spans: Spans): void {
     e++;
   }
   spans.add(p, e);
+  return e;
 }
 
 /** Every `key<sep>value` whose key names a secret. */
 function keyValues(t: string, spans: Spans): void {
   const n = t.length;
+  const multiLine = t.includes("\n");
   WORD_SCAN.lastIndex = 0;
   for (let m = WORD_SCAN.exec(t); m !== null; m = WORD_SCAN.exec(t)) {
     let ns = m.index;
@@ -157,7 +166,8 @@ function keyValues(t: string, spans: Spans): void {
     if (ns > 0 && t.charCodeAt(ns - 1) === 47) continue; // a path: /etc/passwd
     let name = ns;
     while (name < ne && t.charCodeAt(name) === 45) name++;
-    if (secretName(t.slice(name, ne))) valueAfterKey(t, ns, ne, spans);
+    // Keys inside a masked value need no look: scanning goes on after it, which keeps the scan linear.
+    if (secretName(t.slice(name, ne))) WORD_SCAN.lastIndex = Math.max(ne, valueAfterKey(t, ns, ne, multiLine, spans));
   }
 }
 
