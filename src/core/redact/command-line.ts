@@ -25,6 +25,8 @@ const SEPARATORS = new Set([";", "&&", "||", "|", "&", "(", ")", "{", "}", "do",
 /** `user/password@db`, not a path or a URL. */
 const USER_SLASH = /^[A-Za-z0-9_$#.-]{1,128}\/([^/@\s][^@\s]*)/;
 const BATCH_CLUSTER = /^-[A-Za-z]*b[A-Za-z]*$/;
+/** A value that switches a setting on or off. */
+export const BOOLEAN = /^(?:true|false)$/i;
 
 /** `[A-Za-z0-9_.-]`: the characters of a key or flag name. */
 function isNameChar(c: number): boolean {
@@ -35,9 +37,10 @@ function isFlag(w: string): boolean {
   return w.length > 1 && w.charCodeAt(0) === 45;
 }
 
-/** Masks word `k` from `from` on: inside its quotes when it is quoted (`"s3cret"/>` keeps `""/>`). */
+/** Masks word `k` from `from` on: inside its quotes when it is quoted (`"s3cret"/>` keeps `""/>`); not a boolean. */
 function maskValue(words: readonly string[], k: number, mask: MaskWord, from = 0): void {
   const v = words[k] ?? "";
+  if (BOOLEAN.test(from === 0 ? v : v.slice(from))) return;
   const q = v.charCodeAt(from);
   if (q === 34 || q === 39) {
     const close = v.indexOf(v.charAt(from), from + 1);
@@ -174,6 +177,7 @@ export function scanWords(words: readonly string[], mask: MaskWord, hits?: Uint1
       const name = w.slice(d, ne);
       const valueAt = ne + 1;
       if (secretName(name)) {
+        // `--client-cert-auth=true` switches something on: a boolean is no secret (maskValue leaves it)
         if (w.length > valueAt) maskValue(words, i, mask, valueAt);
         else if (next !== undefined && !LONG_FLAG.test(next)) maskValue(words, i + 1, mask); // `--token= X`
         continue;

@@ -513,6 +513,10 @@ export const BENIGN_ARGV: { name: string; argv: string[] }[] = [
   { name: "versioned library path", argv: ["/usr/lib/x86_64-linux-gnu/libQt5Core.so.5.15.2"] },
   { name: "relative library path", argv: ["ld", "lib/x86_64-linux-gnu/libQt5Core.so.5"] },
   {
+    name: "boolean switches named after a secret word",
+    argv: ["etcd", "--client-cert-auth=true", "--peer-client-cert-auth=true", "--enable-bootstrap-token-auth=false"],
+  },
+  {
     name: "etcd flags",
     argv: ["etcd", "--data-dir=/var/lib/etcd", "--name=node1", "--peer-cert-file=/etc/etcd/peer.crt"],
   },
@@ -930,6 +934,7 @@ export const BENIGN_FILES: { name: string; text: string }[] = [
     name: "log with ids and paths",
     text: "2024-01-01T00:00:00Z container 9f1e7c3a5b2d40869f1e7c3a5b2d40869f1e7c3a5b2d40869f1e7c3a5b2d4086 started\n2024-01-01T00:00:01Z loaded /usr/lib/x86_64-linux-gnu/libQt5Core.so.5.15.2 in 12ms\ntrace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b7\n",
   },
+  { name: "boolean settings", text: "auth:\n  enabled: true\nuse_token: false\ntls.client-auth=true\n" },
   {
     name: "YAML with ordinary keys",
     text: "replicas: 3\nimage: nginx:1.25\nresources:\n  limits:\n    memory: 512Mi\n",

@@ -3,7 +3,7 @@
  * scalars, JSON, XML elements, query strings, headers), PEM private keys, .netrc, .pgpass, shadow and htpasswd
  * hashes, token prefixes, the words of each line as a command line, and long random-looking tokens.
  */
-import { scanWords } from "./command-line.js";
+import { BOOLEAN, scanWords } from "./command-line.js";
 import { scanRandom } from "./entropy.js";
 import { SECRET_WORD, secretName, TEXT_RULES, type TextRule } from "./rules.js";
 import type { Spans } from "./spans.js";
@@ -139,7 +139,7 @@ function valueAfterKey(t: string, ns: number, ne: number, multiLine: boolean, sp
   if (before !== 34 && before !== 39 && (spaced || multiLine) && startsLine(t, ns)) {
     let e = lineEnd(t, p);
     while (e > p && isSpace(t.charCodeAt(e - 1))) e--;
-    spans.add(p, e);
+    if (!BOOLEAN.test(t.slice(p, e))) spans.add(p, e);
     return e;
   }
   let e = p;
@@ -148,7 +148,7 @@ function valueAfterKey(t: string, ns: number, ne: number, multiLine: boolean, sp
     if (d < 128 && VALUE_STOP[d] === 1) break;
     e++;
   }
-  spans.add(p, e);
+  if (!BOOLEAN.test(t.slice(p, e))) spans.add(p, e);
   return e;
 }
 
@@ -243,6 +243,7 @@ function commandWords(t: string, spans: Spans): void {
       if (
         (words.length === 2 || (words[2] ?? "").startsWith("#")) &&
         !BLOCK_WORD.test(value) &&
+        !BOOLEAN.test(value) &&
         /^[A-Za-z]/.test(first) &&
         !first.includes("=") &&
         secretName(first.replace(/:$/, ""))
