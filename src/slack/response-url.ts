@@ -25,7 +25,8 @@ export function createResponder(extraPrefixes: readonly string[] = []) {
         headers: { "content-type": "application/json; charset=utf-8" },
         body: JSON.stringify(message),
         redirect: "error",
-        signal: AbortSignal.timeout(10_000),
+        // A guard against a hung connection, not a deadline: Slack answers in well under a second.
+        signal: AbortSignal.timeout(30_000),
       });
     } catch (cause) {
       throw new PnsError("unavailable", "pns could not reach Slack to answer.", { cause });
