@@ -162,7 +162,7 @@ function ephemeralPatchError(err: unknown, namespace: string, pod: string): PnsE
   if (translated.code === "forbidden") {
     return new PnsError("forbidden", translated.userMessage, {
       cause: err,
-      hint: "Or use `--copy`, which needs `create pods` instead.",
+      hint: `${translated.hint ?? ""} Or use \`--copy\`, which needs \`create pods\` instead.`.trim(),
     });
   }
   return translated;

@@ -285,7 +285,12 @@ describe("files", () => {
 
 describe("errors", () => {
   it("names the missing RBAC verb when the ephemeral container is forbidden", async () => {
-    sim.faults.failNext("PATCH pods/ephemeralcontainers", 403, { message: 'pods "x" is forbidden: User cannot patch' });
+    // The authorizer's message (apiserver responsewriters.forbiddenMessage).
+    sim.faults.failNext("PATCH pods/ephemeralcontainers", 403, {
+      reason: "Forbidden",
+      message:
+        'pods "db-0" is forbidden: User "system:serviceaccount:pns:pns" cannot patch resource "pods/ephemeralcontainers" in API group "" in the namespace "shop"',
+    });
     const err = await failure(
       attachTo(
         await debuggerFor(sim, { image: "busybox:1.34" }, { shortId: counterIds("f") }),
@@ -295,21 +300,21 @@ describe("errors", () => {
       ),
     );
     expect(err.code).toBe("forbidden");
-    expect(err.userMessage).toBe(
-      "pns may not patch pods/ephemeralcontainers in namespace shop: add the verb to its Role (infra/rbac).",
-    );
+    expect(err.userMessage).toBe("pns may not patch pods/ephemeralcontainers in namespace shop (RBAC).");
+    expect(err.hint).toContain('Grant system:serviceaccount:pns:pns "patch" on "pods/ephemeralcontainers"');
     expect(err.hint).toContain("--copy");
   });
 
-  it("names pods/exec when exec is forbidden", async () => {
+  it("names pods/exec when the exec upgrade is refused without a reason", async () => {
     const d = await debuggerFor(sim);
     const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
     sim.faults.failNext("GET pods/exec", 403);
     const err = await failure(d.listProcesses(location));
     expect(err.code).toBe("forbidden");
     expect(err.userMessage).toBe(
-      "pns may not create pods/exec in namespace default: add the verb to its Role (infra/rbac).",
+      "The cluster refused pns to create pods/exec in namespace default (HTTP 403, no reason given).",
     );
+    expect(err.hint).toContain("get and create on pods/exec");
   });
 
   it("reports Pod Security admission refusing the general profile", async () => {
