@@ -48,9 +48,6 @@ export interface SessionDeps {
 /** A debug container must live at least this much longer to be reused. */
 const MIN_REMAINING_MS = 60_000;
 
-const IMAGE_PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"]);
-const START_FAILURE_REASONS = new Set(["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
-
 /** An attachment and the pod holding its debug container, as last seen (running). */
 export interface Attached {
   attachment: DebugAttachment;
@@ -214,7 +211,7 @@ async function attachCopy(
     request.onProgress?.(`creating debug copy ${copyName} of ${sourceName}…`);
     try {
       const created = await deps.core.createNamespacedPod({ namespace, body });
-      const running = await waitForContainer(deps, settings, created, debugName, "container", request.onProgress);
+      const running = await waitForContainer(deps, settings, created, debugName, "copy", request.onProgress);
       return attachment(running, debugName, false, expiresAt);
     } catch (err) {
       // A name taken by chance: draw another.
@@ -224,29 +221,54 @@ async function attachCopy(
   }
 }
 
-type ContainerKind = "ephemeral" | "container";
+/** Where the debug container lives: an ephemeral container of the pod, or a container of a pns copy. */
+type ContainerKind = "ephemeral" | "copy";
 
-function stateOf(pod: V1Pod, container: string, kind: ContainerKind): V1ContainerState | undefined {
-  const statuses = kind === "ephemeral" ? pod.status?.ephemeralContainerStatuses : pod.status?.containerStatuses;
-  return statuses?.find((s) => s.name === container)?.state;
+/** A container's state by name, whichever list holds it (names are unique across a pod's containers). */
+function stateOf(pod: V1Pod, container: string): V1ContainerState | undefined {
+  const statuses = [
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  return statuses.find((s) => s.name === container)?.state;
 }
 
 function startedAt(pod: V1Pod, container: string): number {
-  const kind: ContainerKind = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === container)
-    ? "ephemeral"
-    : "container";
-  const at = stateOf(pod, container, kind)?.running?.startedAt;
+  const at = stateOf(pod, container)?.running?.startedAt;
   return at ? new Date(at).getTime() : Date.now();
 }
 
-/** Decides from one pod state: running (the pod), a failure, or keep waiting (null) with a progress line. */
+// pkg/kubelet/images/types.go: the image errors. ErrImagePull and RegistryUnavailable end in neither Error nor BackOff.
+const IMAGE_PULL_REASONS = new Set([
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "ErrImageNeverPull",
+  "ImageInspectError",
+  "RegistryUnavailable",
+  "SignatureValidationFailed",
+]);
+// The waiting reasons of a container that is still on its way (pkg/kubelet/kubelet_pods.go).
+const STARTING_REASONS = new Set(["ContainerCreating", "PodInitializing"]);
+
+/**
+ * True when a waiting reason means the container will not start by waiting: the image errors, and any reason ending
+ * in `Error` or `BackOff` (CreateContainerConfigError, RunContainerError, PreStartHookError, CrashLoopBackOff …).
+ */
+export function isFatalWaitingReason(reason: string): boolean {
+  if (STARTING_REASONS.has(reason)) return false;
+  return IMAGE_PULL_REASONS.has(reason) || /(?:Error|BackOff)$/.test(reason);
+}
+
+/** Decides from one pod state: running (the pod), a failure, or keep waiting with a progress line. */
 export function checkContainer(
   pod: V1Pod,
   container: string,
   kind: ContainerKind,
   image: string,
 ): { done: true } | { error: PnsError } | { progress: string } {
-  const state = stateOf(pod, container, kind);
+  const state = stateOf(pod, container);
   if (state?.running) return { done: true };
   const podName = pod.metadata?.name ?? "";
   if (state?.terminated) {
@@ -259,28 +281,34 @@ export function checkContainer(
       ),
     };
   }
-  const waiting = state?.waiting;
-  if (waiting?.reason && IMAGE_PULL_REASONS.has(waiting.reason)) {
+  const reason = state?.waiting?.reason ?? "";
+  const said = state?.waiting?.message ? `: ${oneLine(state.waiting.message, 200)}` : "";
+  if (IMAGE_PULL_REASONS.has(reason)) {
     return {
-      error: new PnsError("image_pull", `The debug image ${image} could not be pulled (${waiting.reason}).`, {
-        hint: `Check \`debug.image\` in the pns config and that the nodes can pull it.${waiting.message ? ` ${oneLine(waiting.message, 200)}` : ""}`,
+      error: new PnsError("image_pull", `The debug image ${image} could not be pulled (${reason}).`, {
+        hint: `Check \`debug.image\` in the pns config and that the nodes can pull it (air-gapped clusters: mirror it into a registry they reach).${said ? ` ${said.slice(2)}` : ""}`,
       }),
     };
   }
-  if (waiting?.reason && START_FAILURE_REASONS.has(waiting.reason)) {
+  if (isFatalWaitingReason(reason)) {
+    const crashing = reason === "CrashLoopBackOff";
     return {
       error: new PnsError(
         "exec_failed",
-        `The debug container ${container} could not start (${waiting.reason}): ${oneLine(waiting.message ?? "", 200)}`,
+        crashing
+          ? `The debug container ${container} in ${podName} keeps exiting (CrashLoopBackOff)${said}.`
+          : `The debug container ${container} in ${podName} could not start (${reason})${said}.`,
+        crashing ? { hint: "Check that `debug.image` has `sleep` and `sh` (busybox has them)." } : undefined,
       ),
     };
   }
   const phase = pod.status?.phase;
-  if (kind === "container" && (phase === "Failed" || phase === "Succeeded")) {
+  if (kind === "copy" && (phase === "Failed" || phase === "Succeeded")) {
     return { error: new PnsError("exec_failed", `The debug copy ${podName} stopped (${phase}).`) };
   }
   const unschedulable = (pod.status?.conditions ?? []).find((c) => c.type === "PodScheduled" && c.status === "False");
   if (unschedulable) return { progress: `waiting for a node for ${podName}: ${oneLine(unschedulable.message ?? "")}` };
+  if (reason && !STARTING_REASONS.has(reason)) return { progress: `the debug container is ${reason}${said}…` };
   return { progress: `pulling image ${image}…` };
 }
 

@@ -13,7 +13,7 @@ export interface KubeOperation {
 }
 
 /** The parts of a Kubernetes `Status` pns reads. */
-interface KubeStatus {
+export interface KubeStatus {
   message?: string;
   reason?: string;
   code?: number;
@@ -233,8 +233,17 @@ function refusalError(err: unknown, op: KubeOperation, refusal: Refusal): PnsErr
  */
 export function toPnsError(err: unknown, op: KubeOperation): PnsError {
   if (err instanceof PnsError) return err;
-  const code = httpCodeOf(err);
-  const status = statusOf(err);
+  return fromStatus(httpCodeOf(err), statusOf(err), op, err);
+}
+
+/** {@link toPnsError} for an HTTP code and Status read elsewhere (an exec's status frame); `cause` is kept. */
+export function fromStatus(
+  code: number | null,
+  status: KubeStatus | null,
+  op: KubeOperation,
+  cause: unknown,
+): PnsError {
+  const err = cause;
   const serverMessage = status?.message ?? "";
   const ns = op.namespace;
   if (code === 401) {
