@@ -121,7 +121,7 @@ export function classifyRefusal(message: string): Refusal {
   const policy = POLICY.exec(message);
   if (policy) return { kind: "policy", policy: policy[1] ?? "", detail: squash(policy[2] ?? "") };
   const psa = POD_SECURITY.exec(message);
-  if (psa) return { kind: "pod_security", level: psa[1] ?? "", detail: squash(psa[2] ?? "") };
+  if (psa) return { kind: "pod_security", level: psa[1] ?? "", detail: squash(psa[0]) };
   const quota = QUOTA.exec(message);
   if (quota) return { kind: "quota", quota: quota[1] ?? "", detail: squash(quota[0]) };
   if (LIMIT_RANGE.test(message)) return { kind: "limit_range", detail };
@@ -208,7 +208,7 @@ function refusalError(err: unknown, op: KubeOperation, refusal: Refusal): PnsErr
     case "pod_security":
       return new PnsError(
         "pod_security",
-        `Pod Security admission in namespace ${ns} refused the debug container (${refusal.level}): ${refusal.detail}`,
+        `Pod Security admission in namespace ${ns} refused the debug container: ${refusal.detail}`,
         {
           cause: err,
           hint: "Use a debug profile the namespace's Pod Security level allows (`debug.profile: baseline` or `restricted`), or relax the namespace's `pod-security.kubernetes.io/enforce` label.",

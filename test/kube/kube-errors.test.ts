@@ -137,7 +137,7 @@ describe("toPnsError", () => {
       status(403, POD_SECURITY),
       patch,
       "pod_security",
-      'Pod Security admission in namespace shop refused the debug container (baseline:latest): non-default capabilities (container "pns-debug-t0001" must not include "SYS_PTRACE" in securityContext.capabilities.add)',
+      'Pod Security admission in namespace shop refused the debug container: violates PodSecurity "baseline:latest": non-default capabilities (container "pns-debug-t0001" must not include "SYS_PTRACE" in securityContext.capabilities.add)',
     ],
     [
       "403 from a quota that needs limits",
