@@ -44,7 +44,7 @@ describe("the task page's walkthrough, end to end", () => {
     const d = await debuggerFor(sim);
     const { attachment, location, progress } = await attachTo(d, "default", { kind: "auto", name: "nginx" });
     expect(attachment).toMatchObject({ strategy: "shared", pod: "nginx", targetContainer: null, reused: false });
-    expect(progress).toContain("pulling image busybox:1.36…");
+    expect(progress).toContain("pulling image public.ecr.aws/docker/library/busybox:1.36…");
 
     const { listing } = await d.listProcesses(location);
     const rows = listing.processes.map((p) => [p.pid, p.user, p.container, p.role, p.args.join(" ")]);

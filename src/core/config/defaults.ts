@@ -12,7 +12,7 @@ export const DEFAULT_NAMESPACE = "default";
 
 /** Debug settings when the config does not say. */
 export const DEFAULT_DEBUG: DebugConfig = {
-  image: "busybox:1.36",
+  image: "public.ecr.aws/docker/library/busybox:1.36",
   profile: "general",
   containerLifetimeMs: 60 * 60_000,
   strategy: "auto",

@@ -43,7 +43,7 @@ describe("parseConfig", () => {
         people: { ps: { everyone: true }, admin: { everyone: true } },
         signals: [{ namespaces: ["*"], allowed: SIGNAL_NAMES, approval: "required", approvalTtlMs: 900_000 }],
         debug: {
-          image: "busybox:1.36",
+          image: "public.ecr.aws/docker/library/busybox:1.36",
           profile: "general",
           strategy: "auto",
           maxFileBytes: 65536,

@@ -78,7 +78,7 @@ export type StrategyChoice = "auto" | "ephemeral" | "copy";
 
 /** The debug container pns runs, and the caps on what it reads. */
 export interface DebugConfig {
-  /** @default "busybox:1.36" */
+  /** Needs `sh`, `od`, `tr`, `head`, `sha256sum` and `sleep` (busybox has them). @default "public.ecr.aws/docker/library/busybox:1.36" */
   image: string;
   /** @default "general" */
   profile: DebugProfile;
