@@ -3,7 +3,7 @@ import { PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node"
 import type { AttachRequest } from "../app/ports/cluster.js";
 import { PnsError } from "../core/errors.js";
 import type { DebugAttachment } from "../core/model.js";
-import { securityContextFor } from "./debug-profiles.js";
+import { securityContextFor, targetIdentity } from "./debug-profiles.js";
 import {
   buildEphemeralContainer,
   buildPodCopy,
@@ -65,7 +65,9 @@ export async function attachDebugContainer(
   const name = pod.metadata?.name ?? "";
   const shares = pod.spec?.shareProcessNamespace === true;
   const strategy = request.strategy ?? (shares ? "shared" : "ephemeral");
-  const securityContext = securityContextFor(settings.profile);
+  // The container whose uid the `restricted` profile takes: the target, or the pod's default container.
+  const identity = targetIdentity(pod, chooseTargetContainer(pod, request.container));
+  const securityContext = securityContextFor(settings.profile, identity);
   if (strategy === "copy") return attachCopy(deps, settings, pod, request, securityContext);
   const phase = pod.status?.phase ?? "Unknown";
   if (phase !== "Running") {

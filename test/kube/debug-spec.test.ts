@@ -1,6 +1,6 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { securityContextFor } from "../../src/kube/debug-profiles.js";
+import { securityContextFor, targetIdentity } from "../../src/kube/debug-profiles.js";
 import {
   buildEphemeralContainer,
   buildPodCopy,
@@ -39,6 +39,8 @@ describe("debug profiles", () => {
       "restricted",
       {
         runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
         allowPrivilegeEscalation: false,
         capabilities: { drop: ["ALL"] },
         seccompProfile: { type: "RuntimeDefault" },
@@ -48,6 +50,43 @@ describe("debug profiles", () => {
     ["sysadmin", { privileged: true }],
   ])("%s", (profile, want) => {
     expect(securityContextFor(profile)).toEqual(want);
+  });
+
+  it.each([
+    ["the target's uid and gid", { uid: 101, gid: 102 }, { runAsUser: 101, runAsGroup: 102 }],
+    ["nobody for an unknown uid and gid", { uid: null, gid: null }, { runAsUser: 65534, runAsGroup: 65534 }],
+    [
+      "nobody for a root target (restricted may not run as root)",
+      { uid: 0, gid: 0 },
+      { runAsUser: 65534, runAsGroup: 0 },
+    ],
+    [
+      "the uid with nobody's group when only the uid is known",
+      { uid: 1000, gid: null },
+      { runAsUser: 1000, runAsGroup: 65534 },
+    ],
+  ])("restricted runs as %s", (_name, identity, want) => {
+    expect(securityContextFor("restricted", identity)).toMatchObject({ runAsNonRoot: true, ...want });
+  });
+
+  it.each(["general", "baseline", "netadmin", "sysadmin"])("%s ignores the target's identity", (profile) => {
+    expect(securityContextFor(profile, { uid: 101, gid: 101 })).toEqual(securityContextFor(profile));
+  });
+
+  it.each([
+    ["the container's own securityContext", "app", { uid: 101, gid: 101 }],
+    ["the pod's securityContext", "sidecar", { uid: 2000, gid: null }],
+    ["an init container's", "init", { uid: 3000, gid: 3001 }],
+    ["the pod's, for an unknown container", null, { uid: 2000, gid: null }],
+  ])("targetIdentity reads %s", (_name, container, want) => {
+    const pod: V1Pod = {
+      spec: {
+        securityContext: { runAsUser: 2000 },
+        initContainers: [{ name: "init", securityContext: { runAsUser: 3000, runAsGroup: 3001 } }],
+        containers: [{ name: "sidecar" }, { name: "app", securityContext: { runAsUser: 101, runAsGroup: 101 } }],
+      },
+    };
+    expect(targetIdentity(pod, container)).toEqual(want);
   });
 
   it("lists the known profiles for an unknown one", () => {

@@ -323,12 +323,17 @@ describe("errors", () => {
     expect(err.userMessage).toContain("locked");
   });
 
-  it("passes Pod Security restricted with the restricted profile", async () => {
+  it("passes Pod Security restricted with the restricted profile, running as the target's uid", async () => {
     const { attachment } = await attachTo(await debuggerFor(sim, { profile: "restricted" }), "locked", {
       kind: "pod",
       name: "api",
     });
     expect(attachment).toMatchObject({ strategy: "ephemeral", targetContainer: "api" });
+    const added = (sim.state.pod("locked", "api") as V1Pod).spec?.ephemeralContainers?.find(
+      (c) => c.name === attachment.container,
+    );
+    // The api pod runs as 1000 (its pod securityContext) and says no group: nobody's group.
+    expect(added?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 65534 });
   });
 
   it("says ephemeral containers are disabled on a bare 404, and suggests --copy", async () => {
