@@ -69,12 +69,6 @@ export async function attachDebugContainer(
   const identity = targetIdentity(pod, chooseTargetContainer(pod, request.container));
   const securityContext = securityContextFor(settings.profile, identity);
   if (strategy === "copy") return attachCopy(deps, settings, pod, request, securityContext);
-  const phase = pod.status?.phase ?? "Unknown";
-  if (phase !== "Running") {
-    throw new PnsError("exec_failed", `Pod ${name} is ${phase}: pns can only look into a running pod.`, {
-      hint: "Pick a running pod, or use `--copy` to start a copy of it.",
-    });
-  }
   if (strategy === "shared" && !shares) {
     throw new PnsError("invalid_command", `Pod ${name} does not share its process namespace.`, {
       hint: "Leave the strategy out to target one container, or use `--copy` to debug a copy that shares it.",
@@ -85,10 +79,21 @@ export async function attachDebugContainer(
     targetContainerName = chooseTargetContainer(pod, request.container);
     if (!targetContainerName) {
       const names = (pod.spec?.containers ?? []).map((c) => c.name).join(", ");
+      const inits = (pod.spec?.initContainers ?? []).map((c) => c.name).join(", ");
       throw new PnsError("not_found", `Pod ${name} has no container "${request.container ?? ""}".`, {
-        hint: `Its containers: ${names}.`,
+        hint: `Its containers: ${names}.${inits ? ` Its init containers: ${inits}.` : ""}`,
       });
     }
+  }
+  const phase = pod.status?.phase ?? "Unknown";
+  // A pod stuck in an init container is Pending: that init container may still be looked into when it runs.
+  const targetRuns =
+    targetContainerName !== null &&
+    Boolean(pod.status?.initContainerStatuses?.find((s) => s.name === targetContainerName)?.state?.running);
+  if (phase !== "Running" && !targetRuns) {
+    throw new PnsError("exec_failed", `Pod ${name} is ${phase}: pns can only look into a running pod.`, {
+      hint: "Pick a running pod, or use `--copy` to start a copy of it.",
+    });
   }
   const want = { image: settings.image, targetContainerName, securityContext };
   const attachment = (container: string, reused: boolean, expiresAtMs: number | null, seen: V1Pod): Attached => ({

@@ -44,10 +44,14 @@ export function copyPodName(pod: string, shortId: string): string {
   return `${pod.slice(0, 63 - suffix.length).replace(/[-.]+$/, "")}${suffix}`;
 }
 
-/** The container an ephemeral debug container targets: the default-container annotation, else `-c`, else the first. */
+/**
+ * The container an ephemeral debug container targets: `-c` (a container, an init container or a native sidecar:
+ * `targetContainerName` may name any of them), else the default-container annotation, else the first container.
+ */
 export function chooseTargetContainer(pod: V1Pod, requested?: string | null): string | null {
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
-  if (requested) return names.includes(requested) ? requested : null;
+  const initNames = (pod.spec?.initContainers ?? []).map((c) => c.name);
+  if (requested) return names.includes(requested) || initNames.includes(requested) ? requested : null;
   const annotated = pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
   if (annotated && names.includes(annotated)) return annotated;
   return names[0] ?? null;

@@ -103,6 +103,25 @@ describe("chooseTargetContainer", () => {
     expect(chooseTargetContainer(source, requested)).toBe(want);
   });
 
+  it.each([
+    ["an init container", "migrate"],
+    ["a native sidecar", "proxy"],
+  ])("takes -c naming %s (targetContainerName may name any non-ephemeral container)", (_name, requested) => {
+    const withInits: V1Pod = {
+      ...source,
+      spec: {
+        ...source.spec!,
+        initContainers: [
+          { name: "migrate", image: "migrate:1" },
+          { name: "proxy", image: "envoy", restartPolicy: "Always" },
+        ],
+      },
+    };
+    expect(chooseTargetContainer(withInits, requested)).toBe(requested);
+    // Without -c the default stays a regular container.
+    expect(chooseTargetContainer(withInits, null)).toBe("app");
+  });
+
   it("takes the first container without annotation", () => {
     expect(chooseTargetContainer({ ...source, metadata: { name: "p" } })).toBe("sidecar");
   });

@@ -129,6 +129,27 @@ describe("strategies", () => {
     expect(again.attachment).toMatchObject({ reused: true, pod: attachment.pod });
   });
 
+  it("lists the containers and init containers -c may name when it names none of them", async () => {
+    sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "with-inits" },
+        spec: {
+          initContainers: [{ name: "migrate", image: "busybox:1.36", command: ["true"] }],
+          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }],
+        },
+      },
+      { immediate: true },
+    );
+    const d = await debuggerFor(sim);
+    const err = await failure(attachTo(d, "default", { kind: "pod", name: "with-inits" }, { container: "nope" }));
+    expect([err.code, err.userMessage, err.hint]).toEqual([
+      "not_found",
+      'Pod with-inits has no container "nope".',
+      "Its containers: app. Its init containers: migrate.",
+    ]);
+  });
+
   it("two concurrent ps on one pod add one debug container, not two", async () => {
     const from = sim.requests.entries.length;
     const [a, b] = await Promise.all([
