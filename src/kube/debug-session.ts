@@ -23,7 +23,7 @@ import {
   statusOf,
   toPnsError,
 } from "./kube-errors.js";
-import { COPY_OF_ANNOTATION, EXPIRES_AT_ANNOTATION, MANAGED_BY_SELECTOR } from "./labels.js";
+import { COPY_OF_ANNOTATION, DEBUG_CONTAINER_PREFIX, EXPIRES_AT_ANNOTATION, MANAGED_BY_SELECTOR } from "./labels.js";
 
 /** Debug container settings, from the config's `debug` section. */
 export interface DebugSettings {
@@ -35,6 +35,8 @@ export interface DebugSettings {
   lifetimeSeconds: number;
   /** Milliseconds to wait for a debug container to run. @default 60000 */
   startTimeoutMs: number;
+  /** Most pns debug containers one pod may carry. @default 5 */
+  maxEphemeralContainers: number;
 }
 
 /** What the session code uses from outside: clients, clock and ids. */
@@ -118,6 +120,13 @@ export async function attachDebugContainer(
       const running = await waitForContainer(deps, settings, current, starting, "ephemeral", request.onProgress);
       return attachment(starting, true, startedAt(running, starting) + settings.lifetimeSeconds * 1000, running);
     }
+    // Ephemeral containers are forever: past the cap, reuse a running one of another image, or refuse.
+    const carried = pnsEphemeralCount(current);
+    if (carried >= settings.maxEphemeralContainers) {
+      const anyImage = findReusableEphemeral(current, { ...want, image: null }, deps.now(), MIN_REMAINING_MS);
+      if (anyImage) return attachment(anyImage.name, true, anyImage.expiresAtMs, current);
+      throw capReached(name, carried, settings.maxEphemeralContainers);
+    }
     const container = buildEphemeralContainer(
       {
         name: freshName(current, deps.shortId),
@@ -142,7 +151,9 @@ export async function attachDebugContainer(
         setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
       );
       const running = await waitForContainer(deps, settings, patched, container.name, "ephemeral", request.onProgress);
-      return attachment(container.name, false, null, running);
+      const added = attachment(container.name, false, null, running);
+      const note = nearCapNote(name, carried + 1, settings.maxEphemeralContainers);
+      return note ? { ...added, attachment: { ...added.attachment, note } } : added;
     } catch (err) {
       if (!isConflict(err)) throw ephemeralPatchError(err, namespace, name);
       current = await kubeCall({ verb: "get", resource: "pods", namespace, name }, () =>
@@ -151,6 +162,29 @@ export async function attachDebugContainer(
     }
   }
   throw new PnsError("unavailable", `Pod ${name} kept changing while pns added its debug container: try again.`);
+}
+
+/** pns's ephemeral debug containers in the pod, running or ended: the pod keeps them all until it is replaced. */
+export function pnsEphemeralCount(pod: V1Pod): number {
+  return (pod.spec?.ephemeralContainers ?? []).filter((c) => c.name.startsWith(DEBUG_CONTAINER_PREFIX)).length;
+}
+
+function capReached(pod: string, carried: number, cap: number): PnsError {
+  return new PnsError(
+    "not_allowed",
+    `Pod ${pod} already carries ${carried} pns debug containers (the limit is ${cap}), and ephemeral containers can never be removed.`,
+    {
+      hint: "Use `--copy` to debug a copy of the pod, or restart the pod through its controller (`kubectl rollout restart`) for a clean one. `debug.maxEphemeralContainers` sets the limit.",
+    },
+  );
+}
+
+/** A warning once a pod nears the cap; null while it is far from it. */
+export function nearCapNote(pod: string, carried: number, cap: number): string | null {
+  if (carried < cap - 1) return null;
+  return carried >= cap
+    ? `Pod ${pod} now carries ${carried} pns debug containers, the most pns adds: the next new one needs \`--copy\` or a restart of the pod.`
+    : `Pod ${pod} now carries ${carried} of at most ${cap} pns debug containers (they can never be removed): pns adds ${cap - carried} more, then asks for \`--copy\` or a restart of the pod.`;
 }
 
 function ephemeralPatchError(err: unknown, namespace: string, pod: string): PnsError {

@@ -141,7 +141,8 @@ function expiryOf(command: string[] | undefined, startedAt: Date | string | unde
  */
 export function findReusableEphemeral(
   pod: V1Pod,
-  want: { image: string; targetContainerName: string | null; securityContext: V1SecurityContext | undefined },
+  /** `image: null` takes any image. */
+  want: { image: string | null; targetContainerName: string | null; securityContext: V1SecurityContext | undefined },
   nowMs: number,
   minRemainingMs: number,
 ): ReusableContainer | null {
@@ -149,7 +150,7 @@ export function findReusableEphemeral(
   let best: ReusableContainer | null = null;
   for (const c of pod.spec?.ephemeralContainers ?? []) {
     if (!c.name.startsWith(DEBUG_CONTAINER_PREFIX)) continue;
-    if (c.image !== want.image) continue;
+    if (want.image !== null && c.image !== want.image) continue;
     if ((c.targetContainerName ?? null) !== want.targetContainerName) continue;
     if (!sameSecurityContext(c.securityContext, want.securityContext)) continue;
     const running = statuses.get(c.name)?.state?.running;

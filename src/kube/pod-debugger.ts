@@ -125,6 +125,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     profile: cluster.debug.profile,
     lifetimeSeconds: Math.max(60, Math.round(cluster.debug.containerLifetimeMs / 1000)),
     startTimeoutMs: deps.startTimeoutMs ?? 60_000,
+    maxEphemeralContainers: cluster.debug.maxEphemeralContainers,
   };
   const clients = () =>
     deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now, deps.credentials);

@@ -2,6 +2,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PodDebugger } from "../../src/app/ports/cluster.js";
 import type { Target } from "../../src/core/command/types.js";
+import type { DebugConfig } from "../../src/core/config/types.js";
 import { PnsError } from "../../src/core/errors.js";
 import type { ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
@@ -172,6 +173,74 @@ describe("strategies", () => {
     ]);
     expect(a.container).toBe(b.container);
     expect(requestsSince(sim, from, "PATCH pods/ephemeralcontainers")).toBe(1);
+  });
+});
+
+describe("ephemeral containers are forever", () => {
+  it("adds up to the cap, warns near it, reuses any image at it, then refuses with --copy and restart", async () => {
+    sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "capped" },
+        spec: { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }] },
+      },
+      { immediate: true },
+    );
+    const target = { kind: "pod", name: "capped" } as const;
+    const attachWith = async (debug: Partial<DebugConfig>) =>
+      (await attachTo(await debuggerFor(sim, { maxEphemeralContainers: 3, ...debug }), "default", target)).attachment;
+
+    const first = await attachWith({ image: "busybox:1.36" });
+    expect([first.reused, first.note]).toEqual([false, undefined]);
+    const second = await attachWith({ image: "busybox:1.35" });
+    expect([second.reused, second.note]).toEqual([
+      false,
+      "Pod capped now carries 2 of at most 3 pns debug containers (they can never be removed): pns adds 1 more, then asks for `--copy` or a restart of the pod.",
+    ]);
+    const third = await attachWith({ image: "busybox:1.34" });
+    expect(third.note).toBe(
+      "Pod capped now carries 3 pns debug containers, the most pns adds: the next new one needs `--copy` or a restart of the pod.",
+    );
+    // At the cap a running debug container of another image serves.
+    const from = sim.requests.entries.length;
+    const fourth = await attachWith({ image: "busybox:1.33" });
+    expect(fourth.reused).toBe(true);
+    expect([first.container, second.container, third.container]).toContain(fourth.container);
+    expect(requestsSince(sim, from, "PATCH pods/ephemeralcontainers")).toBe(0);
+    // Another profile (another securityContext) cannot reuse them: refused, nothing added.
+    const err = await failure(attachWith({ profile: "baseline" }));
+    expect([err.code, err.userMessage]).toEqual([
+      "not_allowed",
+      "Pod capped already carries 3 pns debug containers (the limit is 3), and ephemeral containers can never be removed.",
+    ]);
+    expect(err.hint).toContain("`--copy`");
+    expect(err.hint).toContain("kubectl rollout restart");
+    expect((sim.state.pod("default", "capped") as V1Pod).spec?.ephemeralContainers).toHaveLength(3);
+  });
+
+  it("counts ended debug containers too: the pod keeps them", async () => {
+    sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "capped-ended" },
+        spec: { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }] },
+      },
+      { immediate: true },
+    );
+    const d = await debuggerFor(sim, { maxEphemeralContainers: 1 });
+    const { attachment } = await attachTo(d, "default", { kind: "pod", name: "capped-ended" });
+    // The debug container's sleep ends (its main process killed): it stays in the spec, terminated.
+    const sleeper = sim.state
+      .processes("default", "capped-ended", attachment.container)
+      .find((p) => p.args[0] === "sleep");
+    sim.state.kill("default", "capped-ended", sleeper!.pid, "KILL", attachment.container);
+    const err = await failure(
+      attachTo(await debuggerFor(sim, { maxEphemeralContainers: 1 }), "default", {
+        kind: "pod",
+        name: "capped-ended",
+      }),
+    );
+    expect(err.code).toBe("not_allowed");
   });
 });
 

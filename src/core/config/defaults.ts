@@ -20,6 +20,9 @@ export const DEFAULT_DEBUG: DebugConfig = {
   maxFileBytes: 64 * 1024,
   maxFileLines: 200,
   execTimeoutMs: 20_000,
+  maxEphemeralContainers: 5,
+  copySameNode: false,
+  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "250m", memory: "64Mi" } },
 };
 
 /** Everyone may. */
