@@ -360,8 +360,8 @@ export class OciEngine {
   /** Starts `argv` in a running container (`exec`) as the container's user, with FIFOs for its stdio. */
   exec(
     id: string,
-    argv: string[],
-    opts: { uid: number; gid: number; stdin: boolean },
+    process: object,
+    opts: { stdin: boolean },
   ): { child: ChildProcess; log: string; pidFile: string; stdio: FifoStdio } {
     this.seq += 1;
     const dir = join(this.runDir, "exec");
@@ -369,10 +369,12 @@ export class OciEngine {
     const base = join(dir, `${id.slice(0, 12)}-${this.seq}`);
     const log = `${base}.log`;
     const pidFile = `${base}.pid`;
+    // A whole process spec, as containerd hands one to the runtime: the container's user, groups, capabilities.
+    writeFileSync(`${base}.json`, JSON.stringify(process));
     const stdio = fifoStdio(base, opts.stdin);
     const child = spawn(
       this.name,
-      [...this.globalArgs(log), "exec", "--pid-file", pidFile, "--user", `${opts.uid}:${opts.gid}`, id, ...argv],
+      [...this.globalArgs(log), "exec", "--pid-file", pidFile, "--process", `${base}.json`, id],
       { stdio: stdio.childFds },
     );
     stdio.closeChildFds();
@@ -382,7 +384,8 @@ export class OciEngine {
   /** Removes what an exec left (its FIFOs, log and PID file). */
   cleanExec(log: string): void {
     const base = log.replace(/\.log$/, "");
-    for (const suffix of [".log", ".pid", ".stdin", ".stdout", ".stderr"]) rmSync(`${base}${suffix}`, { force: true });
+    for (const suffix of [".log", ".pid", ".json", ".stdin", ".stdout", ".stderr"])
+      rmSync(`${base}${suffix}`, { force: true });
   }
 
   /** Sends a signal to a container's init (`kill`). */

@@ -9,7 +9,7 @@ import { ContainerLog } from "./logs.js";
 import { cgroupV2, type NamespaceSpec, newContainerId, type OciEngine, ociConfig, runtimeError } from "./oci.js";
 import { pauseBinary } from "./pause.js";
 import { hostImageOf, pullErrorOf } from "./rootfs.js";
-import { identityOf, isConfigError, type ProcessIdentity, qosClassOf } from "./security.js";
+import { capsInMask, identityOf, isConfigError, type ProcessIdentity, qosClassOf } from "./security.js";
 
 /** One running container instance. */
 interface Instance {
@@ -18,6 +18,8 @@ interface Instance {
   child: ChildProcess;
   bundle: string;
   identity: ProcessIdentity;
+  /** The OCI process spec of its init, the template of every exec. */
+  process: Json;
   stdin: Socket | null;
   /** Resolves with the exit status (128 + signal when killed) once the output is drained. */
   exited: Promise<number>;
@@ -42,6 +44,14 @@ export interface RealExec {
   done: Promise<{ code: number; error: string | null }>;
   /** Kills the process (the client went away). */
   kill(): void;
+}
+
+let bounding: string[] | null = null;
+
+/** The capabilities this process may hand on (its bounding set). */
+function hostCaps(): string[] {
+  bounding ??= capsInMask(/^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0");
+  return bounding;
 }
 
 const PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -209,6 +219,14 @@ export class RealRuntime {
 
   /** Starts one container (its image "pulled" first); false when it could not start. */
   private async startContainer(pod: SimPod, st: PodState, rt: ContainerRuntime): Promise<boolean> {
+    try {
+      return await this.createContainer(pod, st, rt);
+    } catch (e) {
+      return this.waiting(pod, rt, "CreateContainerError", e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private async createContainer(pod: SimPod, st: PodState, rt: ContainerRuntime): Promise<boolean> {
     if (st.stopping || this.closed) return false;
     const spec = this.world.containerSpec(pod, rt.name) ?? {};
     const image = hostImageOf(spec.image ?? "");
@@ -217,6 +235,8 @@ export class RealRuntime {
       return this.waiting(pod, rt, "ImagePullBackOff", `Back-off pulling image "${spec.image}"`);
     const identity = identityOf(pod, spec, image.user);
     if (isConfigError(identity)) return this.waiting(pod, rt, identity.reason, identity.message);
+    // containerd gives a privileged container every capability its own process holds.
+    if (identity.privileged) identity.caps = identity.caps.filter((c) => hostCaps().includes(c));
     const id = newContainerId();
     const bundle = this.engine.bundle(pod.uid, id);
     const rootfs = join(bundle, "rootfs");
@@ -273,6 +293,7 @@ export class RealRuntime {
       child: started.child,
       bundle,
       identity,
+      process: (config as { process: Json }).process,
       stdin: stdio.stdin,
       exited,
     };
@@ -367,7 +388,7 @@ export class RealRuntime {
   exec(pod: SimPod, container: string, argv: string[], stdin: boolean): RealExec | null {
     const inst = this.instance(pod, container);
     if (!inst) return null;
-    const x = this.engine.exec(inst.id, argv, { uid: inst.identity.uid, gid: inst.identity.gid, stdin });
+    const x = this.engine.exec(inst.id, { ...inst.process, args: argv }, { stdin });
     const streams = (["stdout", "stderr"] as const).map(
       (s) => new Promise<void>((resolve) => x.stdio[s].once("close", () => resolve())),
     );

@@ -84,6 +84,12 @@ export function capabilitiesOf(sc: Json): string[] {
   return caps.filter((c) => !drop.includes(c));
 }
 
+/** The capabilities in a bounding-set mask (`CapBnd` of /proc/PID/status, hex), numbered as the kernel does. */
+export function capsInMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex}`);
+  return ALL_CAPS.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
 /** What an image runs as when the pod does not say (its `USER`). */
 export interface ImageUser {
   uid: number;
@@ -124,6 +130,8 @@ export function identityOf(
   const runAsGroup: number | undefined = csc.runAsGroup ?? psc.runAsGroup;
   const nonRoot: boolean = csc.runAsNonRoot ?? psc.runAsNonRoot ?? false;
   const where = `(pod: "${pod.name}_${pod.namespace}(${pod.uid})", container: ${container.name})`;
+  const uid = runAsUser ?? image.uid;
+  const gid = runAsGroup ?? (runAsUser === undefined ? image.gid : 0);
   if (nonRoot) {
     if (runAsUser === 0)
       return { reason: "CreateContainerConfigError", message: `container's runAsUser breaks non-root policy ${where}` };
@@ -133,9 +141,8 @@ export function identityOf(
         message: `container has runAsNonRoot and image will run as root ${where}`,
       };
   }
-  const uid = runAsUser ?? image.uid;
-  const gid = runAsGroup ?? (runAsUser === undefined ? image.gid : 0);
-  const extra: number[] = [...(psc.supplementalGroups ?? [])];
+  // containerd lists the primary group among the supplementary ones, so `id` shows it in groups=.
+  const extra: number[] = [gid, ...(psc.supplementalGroups ?? [])];
   if (typeof psc.fsGroup === "number") extra.push(psc.fsGroup);
   const privileged = csc.privileged === true;
   return {
