@@ -15,7 +15,7 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
   beforeAll(async () => {
     fx = await startFixture({ runtime, podStartDelayMs: 0 });
     core = fx.kc.makeApiClient(CoreV1Api);
-    await eventually(() => fx.sim.state.containerStatus("default", "nginx", "shell")?.state?.running, 10_000);
+    await eventually(() => fx.sim.state.containerStatus("default", "nginx", "shell")?.state?.running, 20_000);
   }, 30_000);
   afterAll(async () => {
     await fx?.close();
@@ -32,7 +32,7 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
     return eventually(() => {
       const s = fx.sim.state.containerStatus("default", pod, container);
       return s?.state?.running ? s : undefined;
-    }, 10_000);
+    }, 20_000);
   }
 
   async function addDebug(pod: string, name: string, extra: Json = {}): Promise<void> {
@@ -85,12 +85,12 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
       const after = await eventually(() => {
         const now = workers();
         return now.length > 0 && now.every((p) => !before.includes(p)) ? now : undefined;
-      }, 10_000);
+      }, 20_000);
       expect(Math.min(...after)).toBeGreaterThan(Math.max(...before));
       const logs = await eventually(async () => {
         const l = await kubectl(fx, ["logs", "nginx", "-c", "nginx"]);
         return /signal 1 \(SIGHUP\) received/.test(l.stdout) ? l.stdout : undefined;
-      }, 10_000);
+      }, 20_000);
       expect(logs).toMatch(/\[notice\] \d+#\d+: reconfiguring/);
     });
 
@@ -158,7 +158,7 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
       const after = await eventually(() => {
         const s = fx.sim.state.containerStatus("default", "solo", "app");
         return s?.restartCount === 1 && s.state?.running ? s : undefined;
-      }, 10_000);
+      }, 20_000);
       expect(after.containerID).not.toBe(before.containerID);
       expect(after.lastState.terminated).toMatchObject({
         exitCode: 137,
@@ -266,7 +266,7 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
     const waiting = await eventually(() => {
       const w = fx.sim.state.containerStatus("default", "nonroot", "app")?.state?.waiting;
       return w?.reason === "CreateContainerConfigError" ? w : undefined;
-    }, 10_000);
+    }, 20_000);
     const uid = fx.sim.state.pod("default", "nonroot").metadata.uid;
     expect(waiting.message).toBe(
       `container has runAsNonRoot and image will run as root (pod: "nonroot_default(${uid})", container: app)`,

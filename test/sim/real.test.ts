@@ -43,7 +43,7 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
   }
 
   async function running(name: string, container: string): Promise<Json> {
-    return eventually(() => (status(name, container)?.state?.running ? status(name, container) : undefined), 10_000);
+    return eventually(() => (status(name, container)?.state?.running ? status(name, container) : undefined), 20_000);
   }
 
   async function sh(name: string, container: string, script: string) {
@@ -105,7 +105,7 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
     const w = await eventually(() => {
       const waiting = status("noimg", "app")?.state?.waiting;
       return waiting?.reason === "ErrImagePull" ? waiting : undefined;
-    }, 10_000);
+    }, 20_000);
     expect(w.message).toContain('the local runtime has no image "shop/api:3.0"');
   });
 
@@ -144,7 +144,7 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
     const r = await kubectl(fx, ["delete", "pod", "gone", "--grace-period=1"]);
     expect(r.code).toBe(0);
     const podDirs = () => cgroupRoots().filter((root) => existsSync(`${root}/kubepods/besteffort/pod${uid}`));
-    await eventually(() => (podDirs().length === 0 ? true : undefined), 10_000);
+    await eventually(() => (podDirs().length === 0 ? true : undefined), 20_000);
   });
 });
 
@@ -178,7 +178,7 @@ describe.each(realRuntimes)("nothing left behind by the %s runtime", (runtime) =
         } catch {}
       }
       return undefined;
-    }, 10_000);
+    }, 20_000);
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     expect(runs()).toContain(crashed);

@@ -44,6 +44,8 @@ interface Route {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Pod names are DNS subdomains: labels joined by dots (kubernetes apimachinery validation `IsDNS1123Subdomain`). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The simulator's HTTPS API server: routing, auth, faults, request log. */
 export class ApiServer {
@@ -360,7 +362,7 @@ export class ApiServer {
         reason: "FieldValueRequired",
         message: "Required value: name or generateName is required",
       });
-    else if (name && !DNS_LABEL.test(name))
+    else if (name && (!DNS_SUBDOMAIN.test(name) || name.length > 253))
       causes.push({
         field: "metadata.name",
         reason: "FieldValueInvalid",
@@ -487,7 +489,10 @@ export class ApiServer {
     }
     const added = wanted.filter((w) => !existing.some((e) => e.name === w?.name));
     const names = new Set<string>([...pod.spec.containers.map((c: Json) => c.name), ...existing.map((e) => e.name)]);
-    const regular = new Set<string>(pod.spec.containers.map((c: Json) => c.name));
+    // Any non-ephemeral container may be the target, init containers and native sidecars included.
+    const regular = new Set<string>(
+      [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c: Json) => c.name),
+    );
     for (const c of added) {
       const i = wanted.indexOf(c);
       const f = `spec.ephemeralContainers[${i}]`;
@@ -518,7 +523,13 @@ export class ApiServer {
     }
     if (causes.length > 0) throw invalid("Pod", name, causes);
     const nsObj = this.world.namespaces.get(ns);
-    if (nsObj) checkPodSecurity(nsObj.labels, name, added, pod.spec);
+    if (nsObj && added.length > 0)
+      checkPodSecurity(
+        nsObj.labels,
+        name,
+        [...pod.spec.containers, ...(pod.spec.initContainers ?? []), ...wanted],
+        pod.spec,
+      );
     if (added.length > 0) this.world.addEphemeralContainers(pod, structuredClone(added));
     return { status: 200, body: this.world.renderPod(pod) };
   }

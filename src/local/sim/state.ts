@@ -184,12 +184,14 @@ export class SimState {
     this.container(namespace, pod, container).files.set(path, { content: "", mode: 0o644, uid: 0, fifo: true });
   }
 
-  /** A container's status as the API shows it (regular or ephemeral). */
+  /** A container's status as the API shows it (init, regular or ephemeral). */
   containerStatus(namespace: string, pod: string, container: string): Json | undefined {
     const o = this.pod(namespace, pod);
-    return [...(o.status.containerStatuses ?? []), ...(o.status.ephemeralContainerStatuses ?? [])].find(
-      (s: Json) => s.name === container,
-    );
+    return [
+      ...(o.status.initContainerStatuses ?? []),
+      ...(o.status.containerStatuses ?? []),
+      ...(o.status.ephemeralContainerStatuses ?? []),
+    ].find((s: Json) => s.name === container);
   }
 
   private emulatedOnly(what: string): void {

@@ -328,7 +328,7 @@ export class OciEngine {
     bundle: string,
     config: object,
     stdin: boolean,
-  ): Promise<{ child: ChildProcess; hostPid: number; stdio: FifoStdio }> {
+  ): Promise<{ child: ChildProcess; hostPid: number; stdio: FifoStdio; exited: Promise<number> }> {
     writeFileSync(join(bundle, "config.json"), JSON.stringify(config));
     const log = join(bundle, "runtime.log");
     const pidFile = join(bundle, "init.pid");
@@ -346,7 +346,7 @@ export class OciEngine {
       const done = await Promise.race([exited, sleep(5).then(() => null)]);
       if (existsSync(pidFile)) {
         const pid = Number(readFileSync(pidFile, "utf8").trim());
-        if (pid > 0) return { child, hostPid: pid, stdio };
+        if (pid > 0) return { child, hostPid: pid, stdio, exited };
       }
       if (done !== null) {
         stdio.stdout.destroy();

@@ -277,10 +277,8 @@ export class RealRuntime {
           }),
       ),
     );
-    const status = new Promise<number>((resolve) =>
-      started.child.once("exit", (code, sig) => resolve(code ?? (sig === "SIGKILL" ? 137 : 143))),
-    );
-    const exited = status.then(async (code) => {
+    // The exit status as the runtime saw it: a short-lived container may be gone before this line runs.
+    const exited = started.exited.then(async (code) => {
       // Other processes may keep the pipes open a little; the kubelet does not wait for them.
       await Promise.race([drained, sleep(500)]);
       stdio.stdin?.destroy();
