@@ -6,5 +6,6 @@ export default defineConfig({
     exclude: ["test/browser/**", "test/system/**", "node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    globalSetup: ["test/sim/global-setup.ts"],
   },
 });
