@@ -75,7 +75,9 @@ function knownContainers(pod: PodLike): Map<string, KnownContainer> {
     for (const s of statuses ?? []) {
       const id = containerIdFromStatus(s.containerID);
       const debug = s.name.startsWith(DEBUG_CONTAINER_PREFIX);
-      if (id) byId.set(id, { name: s.name, debug, running: Boolean(s.state?.running) });
+      // A status without a state says nothing either way: only a state without `running` rules a container out.
+      const running = s.state ? Boolean(s.state.running) : true;
+      if (id) byId.set(id, { name: s.name, debug, running });
     }
   };
   add(pod.status?.initContainerStatuses);
