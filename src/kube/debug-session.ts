@@ -1,8 +1,10 @@
 import type { CoreV1Api, KubeConfig, V1ContainerState, V1Pod, V1SecurityContext } from "@kubernetes/client-node";
 import { PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
 import type { AttachRequest } from "../app/ports/cluster.js";
+import type { DebugResources } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { DebugAttachment } from "../core/model.js";
+import { placeCopy } from "./copy-placement.js";
 import { securityContextFor, targetIdentity } from "./debug-profiles.js";
 import {
   buildEphemeralContainer,
@@ -24,6 +26,8 @@ import {
   toPnsError,
 } from "./kube-errors.js";
 import { COPY_OF_ANNOTATION, DEBUG_CONTAINER_PREFIX, EXPIRES_AT_ANNOTATION, MANAGED_BY_SELECTOR } from "./labels.js";
+import { podEvents } from "./pod-events.js";
+import { captureRawBody, sendRawBody } from "./raw-json.js";
 
 /** Debug container settings, from the config's `debug` section. */
 export interface DebugSettings {
@@ -37,6 +41,10 @@ export interface DebugSettings {
   startTimeoutMs: number;
   /** Most pns debug containers one pod may carry. @default 5 */
   maxEphemeralContainers: number;
+  /** Requests and limits of a copy's debug container. */
+  resources: DebugResources;
+  /** Keep every copy on its source's node. @default false */
+  copySameNode: boolean;
 }
 
 /** What the session code uses from outside: clients, clock and ids. */
@@ -239,27 +247,55 @@ async function attachCopy(
       return attachment(copy, container, true, copy.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? "");
     }
   }
+  // The copy is built from the source as the server sends it: fields newer than client-node's models survive.
+  const raw = captureRawBody();
+  await kubeCall({ verb: "get", resource: "pods", namespace, name: sourceName }, () =>
+    deps.core.readNamespacedPod({ name: sourceName, namespace }, raw.options),
+  );
+  const fresh = raw.json() as V1Pod;
+  const placement = await placeCopy(deps.core, fresh, settings.copySameNode);
   const expiresAt = new Date(deps.now() + settings.lifetimeSeconds * 1000).toISOString();
-  const debugName = freshName(source, deps.shortId);
+  const debugName = freshName(fresh, deps.shortId);
+  let sidecar = true;
   for (let attempt = 0; ; attempt++) {
     const copyName = copyPodName(sourceName, deps.shortId());
-    const body = buildPodCopy(
-      source,
-      copyName,
-      { name: debugName, image: settings.image, lifetimeSeconds: settings.lifetimeSeconds, securityContext },
-      { requestedBy: request.requestedBy, expiresAt },
-    );
-    request.onProgress?.(`creating debug copy ${copyName} of ${sourceName}…`);
+    const body = buildPodCopy(fresh, copyName, {
+      debug: { name: debugName, image: settings.image, lifetimeSeconds: settings.lifetimeSeconds, securityContext },
+      resources: settings.resources,
+      meta: { requestedBy: request.requestedBy, expiresAt },
+      nodeName: placement.nodeName,
+      sidecar,
+    });
+    const where = placement.nodeName ? ` on node ${placement.nodeName} (${placement.reason})` : "";
+    request.onProgress?.(`creating debug copy ${copyName} of ${sourceName}${where}…`);
+    let created: V1Pod;
     try {
-      const created = await deps.core.createNamespacedPod({ namespace, body });
-      const running = await waitForContainer(deps, settings, created, debugName, "copy", request.onProgress);
-      return attachment(running, debugName, false, expiresAt);
+      created = await deps.core.createNamespacedPod({ namespace, body }, sendRawBody(body));
     } catch (err) {
       // A name taken by chance: draw another.
       if (isConflict(err) && attempt < 2) continue;
       throw toPnsError(err, { verb: "create", resource: "pods", namespace, name: copyName });
     }
+    if (sidecar && !keptSidecar(created, debugName)) {
+      // An API server without native sidecars (before 1.29, or the SidecarContainers gate off) drops restartPolicy
+      // from init containers (pkg/api/pod/util.go dropDisabledFields): the debug container would block the app.
+      await kubeCall({ verb: "delete", resource: "pods", namespace, name: copyName }, () =>
+        deps.core.deleteNamespacedPod({ name: copyName, namespace, gracePeriodSeconds: 0 }),
+      );
+      request.onProgress?.(
+        "this cluster has no native sidecars (Kubernetes before 1.29): the debug container runs beside the app containers…",
+      );
+      sidecar = false;
+      continue;
+    }
+    const running = await waitForContainer(deps, settings, created, debugName, "copy", request.onProgress);
+    return attachment(running, debugName, false, expiresAt);
   }
+}
+
+/** True when the server kept the debug container a native sidecar. */
+function keptSidecar(created: V1Pod, debugName: string): boolean {
+  return (created.spec?.initContainers ?? []).some((c) => c.name === debugName && c.restartPolicy === "Always");
 }
 
 /** Where the debug container lives: an ephemeral container of the pod, or a container of a pns copy. */
@@ -383,21 +419,30 @@ export async function waitForContainer(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(halfway);
       abort?.abort();
       if ("pod" in outcome) resolve(outcome.pod);
       else reject(outcome.error);
     };
-    const timer = setTimeout(
-      () =>
+    // The pod's events say what its status does not (FailedScheduling, FailedMount, Pulling): halfway through the
+    // wait they become a progress line, and at its end they go into the timeout's message.
+    const events = () => bounded(podEvents(deps.core, namespace, name), EVENTS_WAIT_MS, []);
+    const halfway = setTimeout(() => {
+      void events().then((said) => {
+        if (!settled && said[0]) report(`${said[0]}…`);
+      });
+    }, settings.startTimeoutMs / 2);
+    const timer = setTimeout(() => {
+      void events().then((said) =>
         finish({
           error: new PnsError(
             "timeout",
-            `The debug container ${container} in ${name} was not running after ${seconds(settings.startTimeoutMs)} s (${lastProgress.replace(/…$/, "")}).`,
+            `The debug container ${container} in ${name} was not running after ${seconds(settings.startTimeoutMs)} s (${lastProgress.replace(/…$/, "")}).${said.length > 0 ? ` Events: ${said.join("; ")}.` : ""}`,
             { hint: "Try again in a minute; the image may still be pulling." },
           ),
         }),
-      settings.startTimeoutMs,
-    );
+      );
+    }, settings.startTimeoutMs);
     const startWatch = () => {
       new Watch(deps.kc)
         .watch(
@@ -434,6 +479,26 @@ export async function waitForContainer(
         );
     };
     startWatch();
+  });
+}
+
+/** How long a timeout waits for the pod's events before it reports without them. */
+const EVENTS_WAIT_MS = 2000;
+
+/** The promise's value, or `fallback` when it takes longer than `ms`. */
+function bounded<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const t = setTimeout(() => resolve(fallback), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(t);
+        resolve(fallback);
+      },
+    );
   });
 }
 

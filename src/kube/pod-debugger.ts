@@ -24,6 +24,7 @@ import type { ProcessInfo } from "../core/process/types.js";
 import { SIGNALS } from "../core/signals.js";
 import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
 import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
+import { copyDebugContainer } from "./debug-spec.js";
 import { toFileContent } from "./file-content.js";
 import { isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
 import {
@@ -126,6 +127,8 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     lifetimeSeconds: Math.max(60, Math.round(cluster.debug.containerLifetimeMs / 1000)),
     startTimeoutMs: deps.startTimeoutMs ?? 60_000,
     maxEphemeralContainers: cluster.debug.maxEphemeralContainers,
+    resources: cluster.debug.resources,
+    copySameNode: cluster.debug.copySameNode,
   };
   const clients = () =>
     deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now, deps.credentials);
@@ -195,7 +198,11 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
         if (isNotFound(err)) return false;
         throw toPnsError(err, { verb: "get", resource: "pods", namespace: location.namespace, name: location.pod });
       }
-      const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+      const statuses = [
+        ...(pod.status?.initContainerStatuses ?? []),
+        ...(pod.status?.containerStatuses ?? []),
+        ...(pod.status?.ephemeralContainerStatuses ?? []),
+      ];
       return Boolean(statuses.find((s) => s.name === location.container)?.state?.running);
     },
 
@@ -419,7 +426,7 @@ async function listSessions(c: ClusterClients, namespaces: readonly string[]): P
     const name = pod.metadata?.name ?? "";
     if (pod.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) {
       const annotations = pod.metadata.annotations ?? {};
-      const debug = (pod.spec?.containers ?? []).find((x) => x.name.startsWith(DEBUG_CONTAINER_PREFIX));
+      const debug = copyDebugContainer(pod);
       sessions.push({
         kind: "copy",
         namespace,

@@ -121,13 +121,98 @@ describe("strategies", () => {
       "pns.dev/requested-by": "U1",
     });
     expect(copy.spec?.shareProcessNamespace).toBe(true);
+    // The debug container is a native sidecar: it starts before the app's containers, with small resources.
+    expect(copy.spec?.initContainers?.[0]).toMatchObject({
+      name: attachment.container,
+      restartPolicy: "Always",
+      resources: testDebugConfig.resources,
+    });
+    expect(copy.spec?.containers.map((c) => c.name)).not.toContain(attachment.container);
     const { listing } = await d.listProcesses(location);
     expect(byArgs(listing.processes, "node server.js")?.container).toBe("web");
     expect(byArgs(listing.processes, "envoy")?.container).toBe("envoy");
     expect(listing.processes[0]).toMatchObject({ pid: 1, role: "pause" });
+    // pns's own sleep in the sidecar is pns's, not the app's.
+    expect(byArgs(listing.processes, "sleep 3600")).toMatchObject({ role: "debug", container: attachment.container });
 
     const again = await attachTo(d, "shop", { kind: "pod", name: resolved.pod.name }, { strategy: "copy" });
     expect(again.attachment).toMatchObject({ reused: true, pod: attachment.pod });
+  });
+
+  it("copy: keeps the source's fields newer than client-node's models, and its annotations but kubectl's record", async () => {
+    // A namespace of its own, so the cleanup test below sees only its copies.
+    sim.state.addNamespace("copies");
+    sim.state.createPod(
+      "copies",
+      {
+        metadata: {
+          name: "future",
+          labels: { app: "future" },
+          annotations: {
+            "kubectl.kubernetes.io/last-applied-configuration": '{"kind":"Pod"}',
+            "team.example.com/owner": "payments",
+          },
+        },
+        spec: {
+          hostnameOverride: "kept-by-the-models",
+          someFieldOfKubernetes2: { enabled: true },
+          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"], futureKnob: 3 }],
+        },
+      },
+      { immediate: true },
+    );
+    const d = await debuggerFor(sim, {}, { shortId: counterIds("n") });
+    const { attachment } = await attachTo(d, "copies", { kind: "pod", name: "future" }, { strategy: "copy" });
+    const copy = sim.state.pod("copies", attachment.pod);
+    expect(copy.spec.someFieldOfKubernetes2).toEqual({ enabled: true });
+    expect(copy.spec.containers[0].futureKnob).toBe(3);
+    expect(copy.metadata.annotations["team.example.com/owner"]).toBe("payments");
+    expect(copy.metadata.annotations).not.toHaveProperty("kubectl.kubernetes.io/last-applied-configuration");
+  });
+
+  it("copy: stays on the source's node when configured, or when a volume claim may be ReadWriteOnce, and says why", async () => {
+    sim.state.addNamespace("copies");
+    sim.state.createPod(
+      "copies",
+      {
+        metadata: { name: "plain" },
+        spec: { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }] },
+      },
+      { immediate: true },
+    );
+    const same = await attachTo(
+      await debuggerFor(sim, { copySameNode: true }, { shortId: counterIds("o") }),
+      "copies",
+      { kind: "pod", name: "plain" },
+      { strategy: "copy" },
+    );
+    expect(same.progress.some((p) => p.includes("on node sim-node-1 (debug.copySameNode is on)"))).toBe(true);
+    sim.state.createPod(
+      "copies",
+      {
+        metadata: { name: "with-claim" },
+        spec: {
+          volumes: [{ name: "data", persistentVolumeClaim: { claimName: "data-0" } }],
+          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }],
+        },
+      },
+      { immediate: true },
+    );
+    const from = sim.requests.entries.length;
+    const claimed = await attachTo(
+      await debuggerFor(sim, {}, { shortId: counterIds("p") }),
+      "copies",
+      { kind: "pod", name: "with-claim" },
+      { strategy: "copy" },
+    );
+    // The simulator serves no PersistentVolumeClaims: an unreadable claim counts as ReadWriteOnce.
+    expect(
+      claimed.progress.some((p) =>
+        p.includes("on node sim-node-1 (pns could not read its volume claim data-0, which may be ReadWriteOnce)"),
+      ),
+    ).toBe(true);
+    expect(sim.state.pod("copies", claimed.attachment.pod).spec.nodeName).toBe("sim-node-1");
+    expect(sim.requests.entries.slice(from).some((e) => e.path.endsWith("/persistentvolumeclaims/data-0"))).toBe(true);
   });
 
   it("lists the containers and init containers -c may name when it names none of them", async () => {
@@ -467,8 +552,9 @@ describe("errors", () => {
     expect(err.code).toBe("timeout");
   });
 
-  it("times out waiting for the debug container", async () => {
+  it("times out waiting for the debug container, having asked for the pod's events", async () => {
     sim.faults.latency("WATCH pods", 1000);
+    const from = sim.requests.entries.length;
     const err = await failure(
       attachTo(await debuggerFor(sim, { image: "busybox:1.35" }, { startTimeoutMs: 200 }), "shop", {
         kind: "statefulset",
@@ -476,6 +562,8 @@ describe("errors", () => {
       }),
     );
     expect([err.code, err.userMessage]).toEqual(["timeout", expect.stringContaining("was not running after 0.2 s")]);
+    // The simulator lists no events yet; a real cluster's (FailedScheduling, FailedMount…) go into the message.
+    expect(requestsSince(sim, from, "GET events")).toBeGreaterThanOrEqual(1);
   });
 
   it("says exec_failed when the exec stream breaks", async () => {
