@@ -286,9 +286,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           throw new PnsError(
             "exec_failed",
             `The kernel refused SIG${order.signal} to PID ${pid}: ${oneLine(result.stderr) || "no reason given"}. Nothing was sent.`,
-            {
-              hint: "Signalling another container's process needs SYS_PTRACE: use the `general` debug profile.",
-            },
+            { hint: signalRefusedHint(cluster.debug.profile) },
           );
         case SignalExit.toolMissing:
           throw new PnsError("exec_failed", "The debug image has no `sha256sum`, so pns cannot check the process.", {
@@ -326,7 +324,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           throw new PnsError("invalid_command", `${where} is a directory: name a file.`);
         case ReadFileExit.unreadable:
           throw new PnsError("forbidden", `pns may not read ${where}: permission denied.`, {
-            hint: "Reading another container's files needs the `general` debug profile (SYS_PTRACE).",
+            hint: "Reading another uid's files through /proc/PID/root needs SYS_PTRACE (the `general` debug profile, where Pod Security allows it) or the same uid (the `restricted` profile runs as the target container's uid).",
           });
         default:
           throw (
@@ -386,6 +384,13 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
 /** An app process in a container cgroup that no container status names. */
 function unattributed(p: ProcessInfo): boolean {
   return p.container === null && p.role === "app" && containerIdsOfCgroups(p.cgroups).length > 0;
+}
+
+/** What lets a debug container signal another uid: CAP_KILL (linux kernel/signal.c kill_ok_by_cred), not SYS_PTRACE. */
+export function signalRefusedHint(profile: string): string {
+  return profile === "restricted"
+    ? "The `restricted` profile drops CAP_KILL, so it signals only processes of the target container's uid: use `debug.profile: baseline` where Pod Security allows it (CAP_KILL is in the default set)."
+    : "Signalling another uid's process needs CAP_KILL (in the runtime's default set, allowed by Pod Security baseline): check that the debug profile does not drop it. SYS_PTRACE does not help.";
 }
 
 function processGone(pid: number): PnsError {

@@ -410,6 +410,19 @@ describe("signals", () => {
     expect(sim.state.process("default", "nginx", worker.pid)).toBeUndefined();
   });
 
+  it("passes on the kernel's refusal to the restricted profile (no CAP_KILL, another uid), naming CAP_KILL", async () => {
+    const d = await debuggerFor(sim, { profile: "restricted" }, { shortId: counterIds("u") });
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    const { listing } = await d.listProcesses(location);
+    const worker = byArgs(listing.processes, "nginx: worker")!;
+    const err = await failure(d.sendSignal({ location, fingerprint: fingerprint(worker), signal: "HUP" }));
+    expect(err.code).toBe("exec_failed");
+    expect(err.userMessage).toContain("Nothing was sent");
+    expect(err.hint).toContain("drops CAP_KILL");
+    expect(err.hint).not.toContain("SYS_PTRACE");
+    expect(sim.state.process("default", "nginx", worker.pid)).toBeDefined();
+  });
+
   it("says process_gone for a process that exited", async () => {
     const { d, location } = await nginxSession();
     const proc = sim.state.spawn("default", "nginx", "shell", ["sleep", "100"]);
