@@ -10,5 +10,6 @@ export default defineConfig({
     // Quiet by default: pns's own log lines at error only (tests that read logs pass their own logger), and no
     // AWS SDK notice about Node 20 (this machine's Node; Lambda runs nodejs22.x).
     env: { PNS_LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    globalSetup: ["test/sim/global-setup.ts"],
   },
 });

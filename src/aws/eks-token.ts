@@ -1,5 +1,6 @@
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import { partition } from "@aws-sdk/core/client";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -23,6 +24,14 @@ export interface EksToken {
 }
 
 /**
+ * The regional STS host of a region, in its partition: `sts.eu-west-1.amazonaws.com`, `sts.cn-north-1.amazonaws.com.cn`,
+ * `sts.us-gov-west-1.amazonaws.com`. The DNS suffix comes from the SDK's own partition data (endpoints `partitions.json`).
+ */
+export function stsHostname(region: string): string {
+  return `sts.${region}.${partition(region).dnsSuffix}`;
+}
+
+/**
  * Makes the bearer token `aws eks get-token` makes: `k8s-aws-v1.` + unpadded base64url of an STS GetCallerIdentity
  * URL presigned for 60 s with the signed header `x-k8s-aws-id: <cluster>`.
  */
@@ -33,7 +42,7 @@ export async function buildEksToken(input: {
   /** Signing time. @default now */
   now?: Date;
 }): Promise<EksToken> {
-  const hostname = `sts.${input.region}.amazonaws.com`;
+  const hostname = stsHostname(input.region);
   const signer = new SignatureV4({
     credentials: input.credentials,
     region: input.region,

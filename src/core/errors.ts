@@ -9,6 +9,7 @@ export type ErrorCode =
   | "not_found"
   | "forbidden"
   | "pod_security"
+  | "admission_refused"
   | "ephemeral_unsupported"
   | "timeout"
   | "image_pull"

@@ -31,6 +31,8 @@ export interface DebugAttachment {
   reused: boolean;
   /** When the debug container stops by itself (ISO 8601). */
   expiresAt: string;
+  /** Something the user should know, shown with the listing (a pod nearing pns's cap of ephemeral containers). */
+  note?: string;
 }
 
 /** A debug container pns attached to a pod, as `/pns sessions` lists it. */

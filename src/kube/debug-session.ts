@@ -1,9 +1,11 @@
 import type { CoreV1Api, KubeConfig, V1ContainerState, V1Pod, V1SecurityContext } from "@kubernetes/client-node";
 import { PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
 import type { AttachRequest } from "../app/ports/cluster.js";
+import type { DebugResources } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { DebugAttachment } from "../core/model.js";
-import { securityContextFor } from "./debug-profiles.js";
+import { placeCopy } from "./copy-placement.js";
+import { securityContextFor, targetIdentity } from "./debug-profiles.js";
 import {
   buildEphemeralContainer,
   buildPodCopy,
@@ -23,7 +25,9 @@ import {
   statusOf,
   toPnsError,
 } from "./kube-errors.js";
-import { COPY_OF_ANNOTATION, EXPIRES_AT_ANNOTATION, MANAGED_BY_SELECTOR } from "./labels.js";
+import { COPY_OF_ANNOTATION, DEBUG_CONTAINER_PREFIX, EXPIRES_AT_ANNOTATION, MANAGED_BY_SELECTOR } from "./labels.js";
+import { podEvents } from "./pod-events.js";
+import { captureRawBody, sendRawBody } from "./raw-json.js";
 
 /** Debug container settings, from the config's `debug` section. */
 export interface DebugSettings {
@@ -35,6 +39,12 @@ export interface DebugSettings {
   lifetimeSeconds: number;
   /** Milliseconds to wait for a debug container to run. @default 60000 */
   startTimeoutMs: number;
+  /** Most pns debug containers one pod may carry. @default 5 */
+  maxEphemeralContainers: number;
+  /** Requests and limits of a copy's debug container. */
+  resources: DebugResources;
+  /** Keep every copy on its source's node. @default false */
+  copySameNode: boolean;
 }
 
 /** What the session code uses from outside: clients, clock and ids. */
@@ -47,9 +57,6 @@ export interface SessionDeps {
 
 /** A debug container must live at least this much longer to be reused. */
 const MIN_REMAINING_MS = 60_000;
-
-const IMAGE_PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"]);
-const START_FAILURE_REASONS = new Set(["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 
 /** An attachment and the pod holding its debug container, as last seen (running). */
 export interface Attached {
@@ -68,14 +75,10 @@ export async function attachDebugContainer(
   const name = pod.metadata?.name ?? "";
   const shares = pod.spec?.shareProcessNamespace === true;
   const strategy = request.strategy ?? (shares ? "shared" : "ephemeral");
-  const securityContext = securityContextFor(settings.profile);
+  // The container whose uid the `restricted` profile takes: the target, or the pod's default container.
+  const identity = targetIdentity(pod, chooseTargetContainer(pod, request.container));
+  const securityContext = securityContextFor(settings.profile, identity);
   if (strategy === "copy") return attachCopy(deps, settings, pod, request, securityContext);
-  const phase = pod.status?.phase ?? "Unknown";
-  if (phase !== "Running") {
-    throw new PnsError("exec_failed", `Pod ${name} is ${phase}: pns can only look into a running pod.`, {
-      hint: "Pick a running pod, or use `--copy` to start a copy of it.",
-    });
-  }
   if (strategy === "shared" && !shares) {
     throw new PnsError("invalid_command", `Pod ${name} does not share its process namespace.`, {
       hint: "Leave the strategy out to target one container, or use `--copy` to debug a copy that shares it.",
@@ -86,10 +89,21 @@ export async function attachDebugContainer(
     targetContainerName = chooseTargetContainer(pod, request.container);
     if (!targetContainerName) {
       const names = (pod.spec?.containers ?? []).map((c) => c.name).join(", ");
+      const inits = (pod.spec?.initContainers ?? []).map((c) => c.name).join(", ");
       throw new PnsError("not_found", `Pod ${name} has no container "${request.container ?? ""}".`, {
-        hint: `Its containers: ${names}.`,
+        hint: `Its containers: ${names}.${inits ? ` Its init containers: ${inits}.` : ""}`,
       });
     }
+  }
+  const phase = pod.status?.phase ?? "Unknown";
+  // A pod stuck in an init container is Pending: that init container may still be looked into when it runs.
+  const targetRuns =
+    targetContainerName !== null &&
+    Boolean(pod.status?.initContainerStatuses?.find((s) => s.name === targetContainerName)?.state?.running);
+  if (phase !== "Running" && !targetRuns) {
+    throw new PnsError("exec_failed", `Pod ${name} is ${phase}: pns can only look into a running pod.`, {
+      hint: "Pick a running pod, or use `--copy` to start a copy of it.",
+    });
   }
   const want = { image: settings.image, targetContainerName, securityContext };
   const attachment = (container: string, reused: boolean, expiresAtMs: number | null, seen: V1Pod): Attached => ({
@@ -113,6 +127,13 @@ export async function attachDebugContainer(
     if (starting) {
       const running = await waitForContainer(deps, settings, current, starting, "ephemeral", request.onProgress);
       return attachment(starting, true, startedAt(running, starting) + settings.lifetimeSeconds * 1000, running);
+    }
+    // Ephemeral containers are forever: past the cap, reuse a running one of another image, or refuse.
+    const carried = pnsEphemeralCount(current);
+    if (carried >= settings.maxEphemeralContainers) {
+      const anyImage = findReusableEphemeral(current, { ...want, image: null }, deps.now(), MIN_REMAINING_MS);
+      if (anyImage) return attachment(anyImage.name, true, anyImage.expiresAtMs, current);
+      throw capReached(name, carried, settings.maxEphemeralContainers);
     }
     const container = buildEphemeralContainer(
       {
@@ -138,7 +159,9 @@ export async function attachDebugContainer(
         setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
       );
       const running = await waitForContainer(deps, settings, patched, container.name, "ephemeral", request.onProgress);
-      return attachment(container.name, false, null, running);
+      const added = attachment(container.name, false, null, running);
+      const note = nearCapNote(name, carried + 1, settings.maxEphemeralContainers);
+      return note ? { ...added, attachment: { ...added.attachment, note } } : added;
     } catch (err) {
       if (!isConflict(err)) throw ephemeralPatchError(err, namespace, name);
       current = await kubeCall({ verb: "get", resource: "pods", namespace, name }, () =>
@@ -147,6 +170,29 @@ export async function attachDebugContainer(
     }
   }
   throw new PnsError("unavailable", `Pod ${name} kept changing while pns added its debug container: try again.`);
+}
+
+/** pns's ephemeral debug containers in the pod, running or ended: the pod keeps them all until it is replaced. */
+export function pnsEphemeralCount(pod: V1Pod): number {
+  return (pod.spec?.ephemeralContainers ?? []).filter((c) => c.name.startsWith(DEBUG_CONTAINER_PREFIX)).length;
+}
+
+function capReached(pod: string, carried: number, cap: number): PnsError {
+  return new PnsError(
+    "not_allowed",
+    `Pod ${pod} already carries ${carried} pns debug containers (the limit is ${cap}), and ephemeral containers can never be removed.`,
+    {
+      hint: "Use `--copy` to debug a copy of the pod, or restart the pod through its controller (`kubectl rollout restart`) for a clean one. `debug.maxEphemeralContainers` sets the limit.",
+    },
+  );
+}
+
+/** A warning once a pod nears the cap; null while it is far from it. */
+export function nearCapNote(pod: string, carried: number, cap: number): string | null {
+  if (carried < cap - 1) return null;
+  return carried >= cap
+    ? `Pod ${pod} now carries ${carried} pns debug containers, the most pns adds: the next new one needs \`--copy\` or a restart of the pod.`
+    : `Pod ${pod} now carries ${carried} of at most ${cap} pns debug containers (they can never be removed): pns adds ${cap - carried} more, then asks for \`--copy\` or a restart of the pod.`;
 }
 
 function ephemeralPatchError(err: unknown, namespace: string, pod: string): PnsError {
@@ -162,7 +208,7 @@ function ephemeralPatchError(err: unknown, namespace: string, pod: string): PnsE
   if (translated.code === "forbidden") {
     return new PnsError("forbidden", translated.userMessage, {
       cause: err,
-      hint: "Or use `--copy`, which needs `create pods` instead.",
+      hint: `${translated.hint ?? ""} Or use \`--copy\`, which needs \`create pods\` instead.`.trim(),
     });
   }
   return translated;
@@ -201,52 +247,105 @@ async function attachCopy(
       return attachment(copy, container, true, copy.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? "");
     }
   }
+  // The copy is built from the source as the server sends it: fields newer than client-node's models survive.
+  const raw = captureRawBody();
+  await kubeCall({ verb: "get", resource: "pods", namespace, name: sourceName }, () =>
+    deps.core.readNamespacedPod({ name: sourceName, namespace }, raw.options),
+  );
+  const fresh = raw.json() as V1Pod;
+  const placement = await placeCopy(deps.core, fresh, settings.copySameNode);
   const expiresAt = new Date(deps.now() + settings.lifetimeSeconds * 1000).toISOString();
-  const debugName = freshName(source, deps.shortId);
+  const debugName = freshName(fresh, deps.shortId);
+  let sidecar = true;
   for (let attempt = 0; ; attempt++) {
     const copyName = copyPodName(sourceName, deps.shortId());
-    const body = buildPodCopy(
-      source,
-      copyName,
-      { name: debugName, image: settings.image, lifetimeSeconds: settings.lifetimeSeconds, securityContext },
-      { requestedBy: request.requestedBy, expiresAt },
-    );
-    request.onProgress?.(`creating debug copy ${copyName} of ${sourceName}…`);
+    const body = buildPodCopy(fresh, copyName, {
+      debug: { name: debugName, image: settings.image, lifetimeSeconds: settings.lifetimeSeconds, securityContext },
+      resources: settings.resources,
+      meta: { requestedBy: request.requestedBy, expiresAt },
+      nodeName: placement.nodeName,
+      sidecar,
+    });
+    const where = placement.nodeName ? ` on node ${placement.nodeName} (${placement.reason})` : "";
+    request.onProgress?.(`creating debug copy ${copyName} of ${sourceName}${where}…`);
+    let created: V1Pod;
     try {
-      const created = await deps.core.createNamespacedPod({ namespace, body });
-      const running = await waitForContainer(deps, settings, created, debugName, "container", request.onProgress);
-      return attachment(running, debugName, false, expiresAt);
+      created = await deps.core.createNamespacedPod({ namespace, body }, sendRawBody(body));
     } catch (err) {
       // A name taken by chance: draw another.
       if (isConflict(err) && attempt < 2) continue;
       throw toPnsError(err, { verb: "create", resource: "pods", namespace, name: copyName });
     }
+    if (sidecar && !keptSidecar(created, debugName)) {
+      // An API server without native sidecars (before 1.29, or the SidecarContainers gate off) drops restartPolicy
+      // from init containers (pkg/api/pod/util.go dropDisabledFields): the debug container would block the app.
+      await kubeCall({ verb: "delete", resource: "pods", namespace, name: copyName }, () =>
+        deps.core.deleteNamespacedPod({ name: copyName, namespace, gracePeriodSeconds: 0 }),
+      );
+      request.onProgress?.(
+        "this cluster has no native sidecars (Kubernetes before 1.29): the debug container runs beside the app containers…",
+      );
+      sidecar = false;
+      continue;
+    }
+    const running = await waitForContainer(deps, settings, created, debugName, "copy", request.onProgress);
+    return attachment(running, debugName, false, expiresAt);
   }
 }
 
-type ContainerKind = "ephemeral" | "container";
+/** True when the server kept the debug container a native sidecar. */
+function keptSidecar(created: V1Pod, debugName: string): boolean {
+  return (created.spec?.initContainers ?? []).some((c) => c.name === debugName && c.restartPolicy === "Always");
+}
 
-function stateOf(pod: V1Pod, container: string, kind: ContainerKind): V1ContainerState | undefined {
-  const statuses = kind === "ephemeral" ? pod.status?.ephemeralContainerStatuses : pod.status?.containerStatuses;
-  return statuses?.find((s) => s.name === container)?.state;
+/** Where the debug container lives: an ephemeral container of the pod, or a container of a pns copy. */
+type ContainerKind = "ephemeral" | "copy";
+
+/** A container's state by name, whichever list holds it (names are unique across a pod's containers). */
+function stateOf(pod: V1Pod, container: string): V1ContainerState | undefined {
+  const statuses = [
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  return statuses.find((s) => s.name === container)?.state;
 }
 
 function startedAt(pod: V1Pod, container: string): number {
-  const kind: ContainerKind = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === container)
-    ? "ephemeral"
-    : "container";
-  const at = stateOf(pod, container, kind)?.running?.startedAt;
+  const at = stateOf(pod, container)?.running?.startedAt;
   return at ? new Date(at).getTime() : Date.now();
 }
 
-/** Decides from one pod state: running (the pod), a failure, or keep waiting (null) with a progress line. */
+// pkg/kubelet/images/types.go: the image errors. ErrImagePull and RegistryUnavailable end in neither Error nor BackOff.
+const IMAGE_PULL_REASONS = new Set([
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "ErrImageNeverPull",
+  "ImageInspectError",
+  "RegistryUnavailable",
+  "SignatureValidationFailed",
+]);
+// The waiting reasons of a container that is still on its way (pkg/kubelet/kubelet_pods.go).
+const STARTING_REASONS = new Set(["ContainerCreating", "PodInitializing"]);
+
+/**
+ * True when a waiting reason means the container will not start by waiting: the image errors, and any reason ending
+ * in `Error` or `BackOff` (CreateContainerConfigError, RunContainerError, PreStartHookError, CrashLoopBackOff …).
+ */
+export function isFatalWaitingReason(reason: string): boolean {
+  if (STARTING_REASONS.has(reason)) return false;
+  return IMAGE_PULL_REASONS.has(reason) || /(?:Error|BackOff)$/.test(reason);
+}
+
+/** Decides from one pod state: running (the pod), a failure, or keep waiting with a progress line. */
 export function checkContainer(
   pod: V1Pod,
   container: string,
   kind: ContainerKind,
   image: string,
 ): { done: true } | { error: PnsError } | { progress: string } {
-  const state = stateOf(pod, container, kind);
+  const state = stateOf(pod, container);
   if (state?.running) return { done: true };
   const podName = pod.metadata?.name ?? "";
   if (state?.terminated) {
@@ -259,28 +358,34 @@ export function checkContainer(
       ),
     };
   }
-  const waiting = state?.waiting;
-  if (waiting?.reason && IMAGE_PULL_REASONS.has(waiting.reason)) {
+  const reason = state?.waiting?.reason ?? "";
+  const said = state?.waiting?.message ? `: ${oneLine(state.waiting.message, 200)}` : "";
+  if (IMAGE_PULL_REASONS.has(reason)) {
     return {
-      error: new PnsError("image_pull", `The debug image ${image} could not be pulled (${waiting.reason}).`, {
-        hint: `Check \`debug.image\` in the pns config and that the nodes can pull it.${waiting.message ? ` ${oneLine(waiting.message, 200)}` : ""}`,
+      error: new PnsError("image_pull", `The debug image ${image} could not be pulled (${reason}).`, {
+        hint: `Check \`debug.image\` in the pns config and that the nodes can pull it (air-gapped clusters: mirror it into a registry they reach).${said ? ` ${said.slice(2)}` : ""}`,
       }),
     };
   }
-  if (waiting?.reason && START_FAILURE_REASONS.has(waiting.reason)) {
+  if (isFatalWaitingReason(reason)) {
+    const crashing = reason === "CrashLoopBackOff";
     return {
       error: new PnsError(
         "exec_failed",
-        `The debug container ${container} could not start (${waiting.reason}): ${oneLine(waiting.message ?? "", 200)}`,
+        crashing
+          ? `The debug container ${container} in ${podName} keeps exiting (CrashLoopBackOff)${said}.`
+          : `The debug container ${container} in ${podName} could not start (${reason})${said}.`,
+        crashing ? { hint: "Check that `debug.image` has `sleep` and `sh` (busybox has them)." } : undefined,
       ),
     };
   }
   const phase = pod.status?.phase;
-  if (kind === "container" && (phase === "Failed" || phase === "Succeeded")) {
+  if (kind === "copy" && (phase === "Failed" || phase === "Succeeded")) {
     return { error: new PnsError("exec_failed", `The debug copy ${podName} stopped (${phase}).`) };
   }
   const unschedulable = (pod.status?.conditions ?? []).find((c) => c.type === "PodScheduled" && c.status === "False");
   if (unschedulable) return { progress: `waiting for a node for ${podName}: ${oneLine(unschedulable.message ?? "")}` };
+  if (reason && !STARTING_REASONS.has(reason)) return { progress: `the debug container is ${reason}${said}…` };
   return { progress: `pulling image ${image}…` };
 }
 
@@ -314,21 +419,30 @@ export async function waitForContainer(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(halfway);
       abort?.abort();
       if ("pod" in outcome) resolve(outcome.pod);
       else reject(outcome.error);
     };
-    const timer = setTimeout(
-      () =>
+    // The pod's events say what its status does not (FailedScheduling, FailedMount, Pulling): halfway through the
+    // wait they become a progress line, and at its end they go into the timeout's message.
+    const events = () => bounded(podEvents(deps.core, namespace, name), EVENTS_WAIT_MS, []);
+    const halfway = setTimeout(() => {
+      void events().then((said) => {
+        if (!settled && said[0]) report(`${said[0]}…`);
+      });
+    }, settings.startTimeoutMs / 2);
+    const timer = setTimeout(() => {
+      void events().then((said) =>
         finish({
           error: new PnsError(
             "timeout",
-            `The debug container ${container} in ${name} was not running after ${seconds(settings.startTimeoutMs)} s (${lastProgress.replace(/…$/, "")}).`,
+            `The debug container ${container} in ${name} was not running after ${seconds(settings.startTimeoutMs)} s (${lastProgress.replace(/…$/, "")}).${said.length > 0 ? ` Events: ${said.join("; ")}.` : ""}`,
             { hint: "Try again in a minute; the image may still be pulling." },
           ),
         }),
-      settings.startTimeoutMs,
-    );
+      );
+    }, settings.startTimeoutMs);
     const startWatch = () => {
       new Watch(deps.kc)
         .watch(
@@ -365,6 +479,26 @@ export async function waitForContainer(
         );
     };
     startWatch();
+  });
+}
+
+/** How long a timeout waits for the pod's events before it reports without them. */
+const EVENTS_WAIT_MS = 2000;
+
+/** The promise's value, or `fallback` when it takes longer than `ms`. */
+function bounded<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const t = setTimeout(() => resolve(fallback), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(t);
+        resolve(fallback);
+      },
+    );
   });
 }
 

@@ -1,4 +1,14 @@
-import type { V1Container, V1EphemeralContainer, V1Pod, V1SecurityContext } from "@kubernetes/client-node";
+import type {
+  V1Affinity,
+  V1Container,
+  V1EphemeralContainer,
+  V1LabelSelector,
+  V1Pod,
+  V1PodAffinityTerm,
+  V1SecurityContext,
+  V1WeightedPodAffinityTerm,
+} from "@kubernetes/client-node";
+import type { DebugResources } from "../core/config/types.js";
 import { sameSecurityContext } from "./debug-profiles.js";
 import {
   COPY_NAME_INFIX,
@@ -8,6 +18,7 @@ import {
   EXPIRES_AT_ANNOTATION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
+  PNS_ANNOTATION_PREFIX,
   REQUESTED_BY_ANNOTATION,
 } from "./labels.js";
 
@@ -44,10 +55,14 @@ export function copyPodName(pod: string, shortId: string): string {
   return `${pod.slice(0, 63 - suffix.length).replace(/[-.]+$/, "")}${suffix}`;
 }
 
-/** The container an ephemeral debug container targets: the default-container annotation, else `-c`, else the first. */
+/**
+ * The container an ephemeral debug container targets: `-c` (a container, an init container or a native sidecar:
+ * `targetContainerName` may name any of them), else the default-container annotation, else the first container.
+ */
 export function chooseTargetContainer(pod: V1Pod, requested?: string | null): string | null {
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
-  if (requested) return names.includes(requested) ? requested : null;
+  const initNames = (pod.spec?.initContainers ?? []).map((c) => c.name);
+  if (requested) return names.includes(requested) || initNames.includes(requested) ? requested : null;
   const annotated = pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
   if (annotated && names.includes(annotated)) return annotated;
   return names[0] ?? null;
@@ -69,17 +84,131 @@ export interface CopyMetadata {
   expiresAt: string;
 }
 
+/** How a copy is built besides its debug container. */
+export interface CopyOptions {
+  debug: DebugContainerOptions;
+  /** Requests and limits of the debug container (a quota on cpu or memory requires them on every container). */
+  resources: DebugResources;
+  meta: CopyMetadata;
+  /** The node the copy must run on (the source's); null lets the scheduler choose. */
+  nodeName: string | null;
+  /**
+   * The debug container as a native sidecar (`initContainers[0]`, `restartPolicy: Always`, Kubernetes 1.29+): it
+   * starts before the source's init and app containers, so a copy whose app cannot start still gets one. False
+   * appends it to the containers, for clusters whose API server drops `restartPolicy` on init containers.
+   */
+  sidecar: boolean;
+}
+
 /**
- * A copy of the pod sharing its process namespace, as `kubectl debug --copy-to --share-processes --profile=general`
- * builds it: labels, annotations and probes stripped (no Service sends it traffic), nodeName cleared, ephemeral
- * containers dropped, the debug container appended. It stops itself when its lifetime is over.
+ * Annotations a copy does not keep, each describing the source object rather than what runs in it. Every other
+ * annotation stays: admission webhooks read them (`sidecar.istio.io/status` keeps Istio from injecting a second proxy
+ * into a copy that already has one; Vault's and Linkerd's markers likewise), as do AppArmor, seccomp and
+ * `kubectl.kubernetes.io/default-container`.
  */
-export function buildPodCopy(source: V1Pod, copyName: string, debug: DebugContainerOptions, meta: CopyMetadata): V1Pod {
+export const DROPPED_ANNOTATIONS: readonly string[] = [
+  // kubectl apply's record of the source object: an apply diff against the copy would be wrong, and it is large.
+  "kubectl.kubernetes.io/last-applied-configuration",
+  // `kubectl rollout restart`'s stamp of the source's template.
+  "kubectl.kubernetes.io/restartedAt",
+  // Controller bookkeeping of the source's owners: revisions and the ReplicaSet's scale-down order.
+  "deployment.kubernetes.io/revision",
+  "deprecated.daemonset.template.generation",
+  "controller.kubernetes.io/pod-deletion-cost",
+  // A static pod's kubelet bookkeeping (its mirror pod): a copy is an ordinary API pod.
+  "kubernetes.io/config.mirror",
+  "kubernetes.io/config.hash",
+  "kubernetes.io/config.seen",
+  "kubernetes.io/config.source",
+];
+
+/** True when a label selector selects these labels (the API's rules: null selects nothing, `{}` everything). */
+export function selectsLabels(selector: V1LabelSelector | null | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, e.key);
+    const value = labels[e.key];
+    const inValues = has && (e.values ?? []).includes(value ?? "");
+    if (e.operator === "In" && !inValues) return false;
+    if (e.operator === "NotIn" && inValues) return false;
+    if (e.operator === "Exists" && !has) return false;
+    if (e.operator === "DoesNotExist" && has) return false;
+  }
+  return true;
+}
+
+/** True when a pod (anti-)affinity term or spread constraint counts the source's own pods. */
+function selectsSource(
+  term: { labelSelector?: V1LabelSelector | null; namespaces?: string[] | null; namespaceSelector?: unknown },
+  labels: Record<string, string>,
+  namespace: string,
+): boolean {
+  const sameNamespace =
+    !term.namespaces?.length || term.namespaces.includes(namespace) || Boolean(term.namespaceSelector);
+  return sameNamespace && selectsLabels(term.labelSelector, labels);
+}
+
+/** What V1PodAffinity and V1PodAntiAffinity have in common. */
+interface PodAffinityTerms {
+  requiredDuringSchedulingIgnoredDuringExecution?: V1PodAffinityTerm[];
+  preferredDuringSchedulingIgnoredDuringExecution?: V1WeightedPodAffinityTerm[];
+}
+
+/**
+ * The source's affinity without the pod (anti-)affinity terms that select its own labels: the copy carries none of
+ * them, so an anti-affinity "one per node" would keep it off every node the app runs on. Node affinity stays.
+ */
+function affinityWithoutSelf(
+  affinity: V1Affinity | undefined,
+  labels: Record<string, string>,
+  namespace: string,
+): V1Affinity | undefined {
+  if (!affinity) return undefined;
+  const strip = <T extends PodAffinityTerms>(a: T | undefined): T | undefined => {
+    if (!a) return undefined;
+    const required = a.requiredDuringSchedulingIgnoredDuringExecution?.filter(
+      (t) => !selectsSource(t, labels, namespace),
+    );
+    const preferred = a.preferredDuringSchedulingIgnoredDuringExecution?.filter(
+      (t) => !selectsSource(t.podAffinityTerm, labels, namespace),
+    );
+    if (!required?.length && !preferred?.length) return undefined;
+    return {
+      ...a,
+      requiredDuringSchedulingIgnoredDuringExecution: required?.length ? required : undefined,
+      preferredDuringSchedulingIgnoredDuringExecution: preferred?.length ? preferred : undefined,
+    };
+  };
+  const out: V1Affinity = {
+    ...affinity,
+    podAffinity: strip(affinity.podAffinity),
+    podAntiAffinity: strip(affinity.podAntiAffinity),
+  };
+  return out.nodeAffinity || out.podAffinity || out.podAntiAffinity ? out : undefined;
+}
+
+/**
+ * A copy of the pod sharing its process namespace, as `kubectl debug --copy-to --share-processes` builds it, made to
+ * run where the source runs: labels stripped (no Service or controller takes it), annotations kept but for
+ * {@link DROPPED_ANNOTATIONS}, probes dropped, ephemeral containers dropped, `priority` and `preemptionPolicy` dropped
+ * (the Priority admission plugin derives them from `priorityClassName` and refuses a copy that carries them),
+ * pod (anti-)affinity and topology spread that select the app's own labels removed, nodeName only when it must stay.
+ * The debug container is a native sidecar with small requests and limits. It stops itself when its lifetime is over.
+ */
+export function buildPodCopy(source: V1Pod, copyName: string, options: CopyOptions): V1Pod {
+  const namespace = source.metadata?.namespace ?? "default";
+  const labels = source.metadata?.labels ?? {};
   const spec = structuredClone(source.spec ?? { containers: [] });
-  spec.nodeName = undefined;
+  spec.nodeName = options.nodeName ?? undefined;
   spec.ephemeralContainers = undefined;
   spec.shareProcessNamespace = true;
-  spec.activeDeadlineSeconds = debug.lifetimeSeconds;
+  spec.activeDeadlineSeconds = options.debug.lifetimeSeconds;
+  spec.priority = undefined;
+  spec.preemptionPolicy = undefined;
+  spec.affinity = affinityWithoutSelf(spec.affinity, labels, namespace);
+  const spread = spec.topologySpreadConstraints?.filter((t) => !selectsSource(t, labels, namespace));
+  spec.topologySpreadConstraints = spread?.length ? spread : undefined;
   const stripProbes = (c: V1Container): V1Container => ({
     ...c,
     livenessProbe: undefined,
@@ -87,22 +216,41 @@ export function buildPodCopy(source: V1Pod, copyName: string, debug: DebugContai
     startupProbe: undefined,
   });
   spec.containers = spec.containers.map(stripProbes);
-  spec.containers.push(debugContainer(debug));
+  const debug: V1Container = {
+    ...debugContainer(options.debug),
+    resources: {
+      requests: { ...options.resources.requests },
+      limits: { ...options.resources.limits },
+    },
+  };
+  if (options.sidecar) spec.initContainers = [{ ...debug, restartPolicy: "Always" }, ...(spec.initContainers ?? [])];
+  else spec.containers.push(debug);
+  const kept = Object.entries(source.metadata?.annotations ?? {}).filter(
+    ([k]) => !DROPPED_ANNOTATIONS.includes(k) && !k.startsWith(PNS_ANNOTATION_PREFIX),
+  );
   return dropUndefined({
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
       name: copyName,
-      namespace: source.metadata?.namespace,
+      namespace,
       labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
       annotations: {
+        ...Object.fromEntries(kept),
         [COPY_OF_ANNOTATION]: source.metadata?.name ?? "",
-        [REQUESTED_BY_ANNOTATION]: meta.requestedBy,
-        [EXPIRES_AT_ANNOTATION]: meta.expiresAt,
+        [REQUESTED_BY_ANNOTATION]: options.meta.requestedBy,
+        [EXPIRES_AT_ANNOTATION]: options.meta.expiresAt,
       },
     },
     spec,
   });
+}
+
+/** The debug container of a pns copy: its native sidecar, or (on clusters without sidecars) one of its containers. */
+export function copyDebugContainer(copy: V1Pod): V1Container | undefined {
+  return [...(copy.spec?.initContainers ?? []), ...(copy.spec?.containers ?? [])].find((c) =>
+    c.name.startsWith(DEBUG_CONTAINER_PREFIX),
+  );
 }
 
 function dropUndefined<T>(value: T): T {
@@ -137,7 +285,8 @@ function expiryOf(command: string[] | undefined, startedAt: Date | string | unde
  */
 export function findReusableEphemeral(
   pod: V1Pod,
-  want: { image: string; targetContainerName: string | null; securityContext: V1SecurityContext | undefined },
+  /** `image: null` takes any image. */
+  want: { image: string | null; targetContainerName: string | null; securityContext: V1SecurityContext | undefined },
   nowMs: number,
   minRemainingMs: number,
 ): ReusableContainer | null {
@@ -145,7 +294,7 @@ export function findReusableEphemeral(
   let best: ReusableContainer | null = null;
   for (const c of pod.spec?.ephemeralContainers ?? []) {
     if (!c.name.startsWith(DEBUG_CONTAINER_PREFIX)) continue;
-    if (c.image !== want.image) continue;
+    if (want.image !== null && c.image !== want.image) continue;
     if ((c.targetContainerName ?? null) !== want.targetContainerName) continue;
     if (!sameSecurityContext(c.securityContext, want.securityContext)) continue;
     const running = statuses.get(c.name)?.state?.running;
@@ -183,8 +332,8 @@ export function reusableCopyContainer(
   if (copy.metadata?.deletionTimestamp) return null;
   const expires = Date.parse(copy.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? "");
   if (!Number.isNaN(expires) && expires - nowMs < minRemainingMs) return null;
-  const debug = (copy.spec?.containers ?? []).find((c) => c.name.startsWith(DEBUG_CONTAINER_PREFIX));
+  const debug = copyDebugContainer(copy);
   if (!debug || debug.image !== image) return null;
-  const status = (copy.status?.containerStatuses ?? []).find((s) => s.name === debug.name);
-  return status?.state?.running ? debug.name : null;
+  const statuses = [...(copy.status?.initContainerStatuses ?? []), ...(copy.status?.containerStatuses ?? [])];
+  return statuses.find((s) => s.name === debug.name)?.state?.running ? debug.name : null;
 }

@@ -1,5 +1,6 @@
 import { ApiException } from "@kubernetes/client-node";
 import { PnsError } from "../core/errors.js";
+import { MANAGED_BY_SELECTOR } from "./labels.js";
 
 /** What pns was doing when a Kubernetes call failed: the RBAC verb and resource it needed. */
 export interface KubeOperation {
@@ -12,7 +13,7 @@ export interface KubeOperation {
 }
 
 /** The parts of a Kubernetes `Status` pns reads. */
-interface KubeStatus {
+export interface KubeStatus {
   message?: string;
   reason?: string;
   code?: number;
@@ -69,14 +70,180 @@ function describe(op: KubeOperation): string {
   return op.name ? `${(op.resource.split("/")[0] ?? "").replace(/s$/, "")} ${op.name}` : op.resource;
 }
 
+/** Why the API server refused a request, read from its Status message. */
+export type Refusal =
+  | { kind: "rbac"; user: string; verb: string; resource: string; group: string; namespace: string | null }
+  | { kind: "pod_security"; level: string; detail: string }
+  | { kind: "quota"; quota: string; detail: string }
+  | { kind: "limit_range"; detail: string }
+  | { kind: "priority"; detail: string }
+  | { kind: "webhook"; webhook: string; detail: string }
+  | { kind: "policy"; policy: string; detail: string }
+  | { kind: "unknown"; detail: string };
+
+// apimachinery's NewForbidden: `pods "web-1" is forbidden: <reason>` (`pods is forbidden: …` without a name).
+const FORBIDDEN_PREFIX = /^[a-z0-9.-]+(?:\/[a-z]+)? (?:"[^"]*" )?is forbidden: /;
+// apiserver endpoints/filters/authorization.go → responsewriters.forbiddenMessage:
+// `User %q cannot %s resource %q in API group %q in the namespace %q` (or `at the cluster scope`).
+const RBAC_DENIAL =
+  /^User "((?:[^"\\]|\\.)*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]*)")?/;
+// pod-security-admission/admission/admission.go: `violates PodSecurity %q: %s`.
+const POD_SECURITY = /violates PodSecurity "([^"]+)": (.*)$/s;
+// apiserver admission/plugin/resourcequota/controller.go: `failed quota: %s: %v` (`must specify limits.cpu,…`),
+// `exceeded quota: %s, requested: …, used: …, limited: …` and `status unknown for quota: %s, resources: …`.
+const QUOTA = /(?:failed quota|exceeded quota|status unknown for quota): ([^:,\s]+)[:,]?\s*(.*)$/s;
+// plugin/pkg/admission/limitranger/admission.go: `maximum cpu usage per Container is 500m, but limit is 1`,
+// `minimum memory usage per Pod is …`, `cpu max limit to request ratio per Container is 2, but provided ratio is 4`.
+const LIMIT_RANGE = /(?:maximum|minimum) \S+ usage per \S+ is |max limit to request ratio per /;
+// plugin/pkg/admission/priority/admission.go: `the integer value of priority (%d) must not be provided in pod spec;
+// priority admission controller computed %d from the given PriorityClass name`, the same for PreemptionPolicy, and
+// `no PriorityClass with name %v was found`.
+const PRIORITY =
+  /the integer value of priority|value of PreemptionPolicy .*must not be provided|no PriorityClass with name/i;
+// apiserver admission/plugin/webhook/errors/statuserror.go: `admission webhook %q denied the request: %s` (or
+// `… without explanation`); the webhook chooses the code (403 when it gives none).
+const WEBHOOK = /admission webhook "([^"]+)" denied the request(?:: (.*)| without explanation)/s;
+// apiserver admission/plugin/policy/validating/dispatcher.go: `ValidatingAdmissionPolicy '%s' with binding '%s'
+// denied request: %s` (403, or 422 with reason Invalid).
+const POLICY = /ValidatingAdmissionPolicy '([^']+)'(?: with binding '[^']*')? denied request: (.*)$/s;
+
+/** Reads who refused a request and why from the server's message; `unknown` when no known refusal matches. */
+export function classifyRefusal(message: string): Refusal {
+  const reason = message.replace(FORBIDDEN_PREFIX, "");
+  const rbac = RBAC_DENIAL.exec(reason);
+  if (rbac) {
+    const [, user = "", verb = "", resource = "", group = "", namespace] = rbac;
+    return { kind: "rbac", user: user.replace(/\\(.)/g, "$1"), verb, resource, group, namespace: namespace ?? null };
+  }
+  const detail = squash(reason);
+  const webhook = WEBHOOK.exec(message);
+  if (webhook) return { kind: "webhook", webhook: webhook[1] ?? "", detail: squash(webhook[2] ?? "no reason given") };
+  const policy = POLICY.exec(message);
+  if (policy) return { kind: "policy", policy: policy[1] ?? "", detail: squash(policy[2] ?? "") };
+  const psa = POD_SECURITY.exec(message);
+  if (psa) return { kind: "pod_security", level: psa[1] ?? "", detail: squash(psa[0]) };
+  const quota = QUOTA.exec(message);
+  if (quota) return { kind: "quota", quota: quota[1] ?? "", detail: squash(quota[0]) };
+  if (LIMIT_RANGE.test(message)) return { kind: "limit_range", detail };
+  if (PRIORITY.test(message)) return { kind: "priority", detail };
+  return { kind: "unknown", detail };
+}
+
+/** The fix for an admission refusal of a pns request. */
+function admissionHint(refusal: Refusal, op: KubeOperation): string {
+  const other =
+    op.resource === "pods/ephemeralcontainers"
+      ? "or debug a copy with `--copy`"
+      : "or debug without `--copy` (an ephemeral container is a smaller change)";
+  switch (refusal.kind) {
+    case "quota":
+      return refusal.detail.startsWith("exceeded")
+        ? `The namespace's quota is used up: delete old copies with \`/pns cleanup\`, or debug without \`--copy\` (ephemeral containers are not counted).`
+        : `Set \`debug.resources\` (requests and limits) in the pns config so the debug container carries what ResourceQuota ${refusal.quota} requires, ${other}.`;
+    case "limit_range":
+      return `Set \`debug.resources\` in the pns config within the namespace's LimitRange (\`kubectl describe limitrange -n ${op.namespace}\`), ${other}.`;
+    case "priority":
+      return "A copy carries only the source's priorityClassName (pns drops spec.priority and preemptionPolicy): a mutating webhook in the namespace sets them, or the PriorityClass is gone.";
+    case "webhook":
+      return `Ask the owners of webhook ${refusal.webhook} to allow pns's debug containers (named pns-debug-…; copies carry the label ${MANAGED_BY_SELECTOR}), ${other}.`;
+    case "policy":
+      return `Ask the owners of ValidatingAdmissionPolicy ${refusal.policy} to allow pns's debug containers (named pns-debug-…; copies carry the label ${MANAGED_BY_SELECTOR}), ${other}.`;
+    default:
+      return "";
+  }
+}
+
+function admissionSource(refusal: Refusal): string {
+  switch (refusal.kind) {
+    case "quota":
+      return `ResourceQuota ${refusal.quota}`;
+    case "limit_range":
+      return "A LimitRange";
+    case "priority":
+      return "Priority admission";
+    case "webhook":
+      return `Admission webhook ${refusal.webhook}`;
+    case "policy":
+      return `ValidatingAdmissionPolicy ${refusal.policy}`;
+    default:
+      return "An admission controller";
+  }
+}
+
+/** How a 403 without a known reason (or with none, as a refused WebSocket upgrade gives) is shown. */
+function unexplainedForbidden(err: unknown, op: KubeOperation, serverMessage: string): PnsError {
+  const verbs = op.resource === "pods/exec" ? "get and create" : `"${op.verb}"`;
+  if (serverMessage) {
+    return new PnsError(
+      "forbidden",
+      `The cluster refused to ${op.verb} ${describe(op)} in namespace ${op.namespace}: ${oneLine(serverMessage)}`,
+      {
+        cause: err,
+        hint: "This is not an RBAC denial (those name the user, verb and resource): ask the cluster's admins what refuses it.",
+      },
+    );
+  }
+  return new PnsError(
+    "forbidden",
+    `The cluster refused pns to ${op.verb} ${op.resource} in namespace ${op.namespace} (HTTP 403, no reason given).`,
+    {
+      cause: err,
+      hint: `Most likely RBAC: pns needs ${verbs} on ${op.resource} (infra/rbac.yaml lists every rule pns needs).`,
+    },
+  );
+}
+
+/** The PnsError for a refusal the server explained; null when the message names no known refusal. */
+function refusalError(err: unknown, op: KubeOperation, refusal: Refusal): PnsError | null {
+  const ns = op.namespace;
+  switch (refusal.kind) {
+    case "rbac": {
+      const resource = refusal.group ? `${refusal.resource}.${refusal.group}` : refusal.resource;
+      const where = refusal.namespace === null ? "at the cluster scope" : `in namespace ${refusal.namespace}`;
+      return new PnsError("forbidden", `pns may not ${refusal.verb} ${resource} ${where} (RBAC).`, {
+        cause: err,
+        hint: `Grant ${refusal.user} "${refusal.verb}" on "${refusal.resource}": infra/rbac.yaml lists every rule pns needs.`,
+      });
+    }
+    case "pod_security":
+      return new PnsError(
+        "pod_security",
+        `Pod Security admission in namespace ${ns} refused the debug container: ${refusal.detail}`,
+        {
+          cause: err,
+          hint: "Use a debug profile the namespace's Pod Security level allows (`debug.profile: baseline` or `restricted`), or relax the namespace's `pod-security.kubernetes.io/enforce` label.",
+        },
+      );
+    case "unknown":
+      return null;
+    default:
+      return new PnsError(
+        "admission_refused",
+        `${admissionSource(refusal)} in namespace ${ns} refused to ${op.verb} ${describe(op)}: ${refusal.detail}`,
+        { cause: err, hint: admissionHint(refusal, op) },
+      );
+  }
+}
+
 /**
  * Translates a failed Kubernetes call into a PnsError with a message that says what to do.
+ * A 403 is RBAC only when the server says `User … cannot <verb> resource …`; Pod Security, ResourceQuota,
+ * LimitRange, Priority, webhooks and admission policies are admission refusals with the server's reason.
  * PnsErrors pass through unchanged.
  */
 export function toPnsError(err: unknown, op: KubeOperation): PnsError {
   if (err instanceof PnsError) return err;
-  const code = httpCodeOf(err);
-  const status = statusOf(err);
+  return fromStatus(httpCodeOf(err), statusOf(err), op, err);
+}
+
+/** {@link toPnsError} for an HTTP code and Status read elsewhere (an exec's status frame); `cause` is kept. */
+export function fromStatus(
+  code: number | null,
+  status: KubeStatus | null,
+  op: KubeOperation,
+  cause: unknown,
+): PnsError {
+  const err = cause;
   const serverMessage = status?.message ?? "";
   const ns = op.namespace;
   if (code === 401) {
@@ -85,23 +252,14 @@ export function toPnsError(err: unknown, op: KubeOperation): PnsError {
       hint: "Check the cluster's kubeconfig, secret or EKS access entry in the pns config.",
     });
   }
-  if (code === 403 && /PodSecurity|pod security/i.test(serverMessage)) {
-    return new PnsError(
-      "pod_security",
-      `Pod Security admission in namespace ${ns} refused the debug container: ${oneLine(serverMessage)}`,
-      {
-        cause: err,
-        hint: "Use a debug profile the namespace's Pod Security level allows (restricted or baseline), or relax the namespace's `pod-security.kubernetes.io/enforce` label.",
-      },
-    );
+  if ((code === 403 || code === 400 || code === 422) && serverMessage) {
+    const refusal = classifyRefusal(serverMessage);
+    // Webhooks and admission policies may answer 400 or 422; any other 400 or 422 is handled below.
+    const explained = code === 403 || refusal.kind === "webhook" || refusal.kind === "policy";
+    const translated = explained ? refusalError(err, op, refusal) : null;
+    if (translated) return translated;
   }
-  if (code === 403) {
-    return new PnsError(
-      "forbidden",
-      `pns may not ${op.verb} ${op.resource} in namespace ${ns}: add the verb to its Role (infra/rbac).`,
-      { cause: err },
-    );
-  }
+  if (code === 403) return unexplainedForbidden(err, op, serverMessage);
   if (code === 404 && op.resource === "pods/ephemeralcontainers") {
     return ephemeralUnsupported(err);
   }
@@ -136,6 +294,11 @@ export function ephemeralUnsupported(cause?: unknown): PnsError {
     cause,
     hint: "Use `--copy` to debug a copy of the pod instead.",
   });
+}
+
+/** A multi-line server reason (a webhook's list of policies) on one line, short enough for chat. */
+function squash(text: string, max = 400): string {
+  return oneLine(text.replace(/\s+/g, " "), max);
 }
 
 /** Keeps the first line of a server message, short enough for chat. */

@@ -9,6 +9,9 @@ export const MANAGED_BY_VALUE = "pns";
 /** Label selector for pns's pod copies. */
 export const MANAGED_BY_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 
+/** Prefix of pns's own annotations. */
+export const PNS_ANNOTATION_PREFIX = "pns.dev/";
+
 /** Annotation on a copy: when the janitor may delete it (ISO 8601). */
 export const EXPIRES_AT_ANNOTATION = "pns.dev/expires-at";
 

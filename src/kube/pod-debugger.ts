@@ -24,6 +24,7 @@ import type { ProcessInfo } from "../core/process/types.js";
 import { SIGNALS } from "../core/signals.js";
 import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
 import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
+import { copyDebugContainer } from "./debug-spec.js";
 import { toFileContent } from "./file-content.js";
 import { isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
 import {
@@ -125,6 +126,9 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     profile: cluster.debug.profile,
     lifetimeSeconds: Math.max(60, Math.round(cluster.debug.containerLifetimeMs / 1000)),
     startTimeoutMs: deps.startTimeoutMs ?? 60_000,
+    maxEphemeralContainers: cluster.debug.maxEphemeralContainers,
+    resources: cluster.debug.resources,
+    copySameNode: cluster.debug.copySameNode,
   };
   const clients = () =>
     deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now, deps.credentials);
@@ -194,7 +198,11 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
         if (isNotFound(err)) return false;
         throw toPnsError(err, { verb: "get", resource: "pods", namespace: location.namespace, name: location.pod });
       }
-      const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+      const statuses = [
+        ...(pod.status?.initContainerStatuses ?? []),
+        ...(pod.status?.containerStatuses ?? []),
+        ...(pod.status?.ephemeralContainerStatuses ?? []),
+      ];
       return Boolean(statuses.find((s) => s.name === location.container)?.state?.running);
     },
 
@@ -278,9 +286,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           throw new PnsError(
             "exec_failed",
             `The kernel refused SIG${order.signal} to PID ${pid}: ${oneLine(result.stderr) || "no reason given"}. Nothing was sent.`,
-            {
-              hint: "Signalling another container's process needs SYS_PTRACE: use the `general` debug profile.",
-            },
+            { hint: signalRefusedHint(cluster.debug.profile) },
           );
         case SignalExit.toolMissing:
           throw new PnsError("exec_failed", "The debug image has no `sha256sum`, so pns cannot check the process.", {
@@ -318,7 +324,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           throw new PnsError("invalid_command", `${where} is a directory: name a file.`);
         case ReadFileExit.unreadable:
           throw new PnsError("forbidden", `pns may not read ${where}: permission denied.`, {
-            hint: "Reading another container's files needs the `general` debug profile (SYS_PTRACE).",
+            hint: "Reading another uid's files through /proc/PID/root needs SYS_PTRACE (the `general` debug profile, where Pod Security allows it) or the same uid (the `restricted` profile runs as the target container's uid).",
           });
         default:
           throw (
@@ -380,6 +386,13 @@ function unattributed(p: ProcessInfo): boolean {
   return p.container === null && p.role === "app" && containerIdsOfCgroups(p.cgroups).length > 0;
 }
 
+/** What lets a debug container signal another uid: CAP_KILL (linux kernel/signal.c kill_ok_by_cred), not SYS_PTRACE. */
+export function signalRefusedHint(profile: string): string {
+  return profile === "restricted"
+    ? "The `restricted` profile drops CAP_KILL, so it signals only processes of the target container's uid: use `debug.profile: baseline` where Pod Security allows it (CAP_KILL is in the default set)."
+    : "Signalling another uid's process needs CAP_KILL (in the runtime's default set, allowed by Pod Security baseline): check that the debug profile does not drop it. SYS_PTRACE does not help.";
+}
+
 function processGone(pid: number): PnsError {
   return new PnsError("process_gone", `PID ${pid} has exited: no signal was sent.`, {
     hint: "List the processes again with `/pns ps` and pick the process anew.",
@@ -418,7 +431,7 @@ async function listSessions(c: ClusterClients, namespaces: readonly string[]): P
     const name = pod.metadata?.name ?? "";
     if (pod.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) {
       const annotations = pod.metadata.annotations ?? {};
-      const debug = (pod.spec?.containers ?? []).find((x) => x.name.startsWith(DEBUG_CONTAINER_PREFIX));
+      const debug = copyDebugContainer(pod);
       sessions.push({
         kind: "copy",
         namespace,

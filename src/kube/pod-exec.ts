@@ -2,7 +2,7 @@ import type { KubeConfig, V1Status } from "@kubernetes/client-node";
 import { Exec } from "@kubernetes/client-node";
 import { WebSocketHandler } from "@kubernetes/client-node/dist/web-socket-handler.js";
 import { PnsError } from "../core/errors.js";
-import { errorMessage, httpCodeOf, toPnsError } from "./kube-errors.js";
+import { errorMessage, fromStatus, httpCodeOf, oneLine, toPnsError } from "./kube-errors.js";
 
 /** Where a command runs. */
 export interface ExecTarget {
@@ -113,12 +113,9 @@ export function execInContainer(
     const onStatus = (status: V1Status) => {
       const exitCode = exitCodeOf(status);
       if (exitCode === null) {
-        finish({
-          error: new PnsError(
-            "exec_failed",
-            `The command could not run in ${target.pod}/${target.container}: ${status.message ?? status.reason ?? "unknown reason"}`,
-          ),
-        });
+        // Since 1.30 the API server upgrades first and sends the kubelet's refusal as a Status on the error channel
+        // (apiserver util/proxy/streamtranslator.go): it gets the same hints as a refused upgrade.
+        finish({ error: execFailure(target, status.code ?? null, status, new Error(statusText(status))) });
         return;
       }
       finish({ result: { exitCode, stdout: stdout.bytes(), stderr: stderrText(), truncated: false } });
@@ -164,20 +161,57 @@ export function execInContainer(
   });
 }
 
+/** The message of an exec Status, for logs (never the request, which holds the token). */
+function statusText(status: V1Status): string {
+  return status.message ?? status.reason ?? "the exec failed";
+}
+
+// The kubelet's and runtimes' words for a container that cannot take an exec: `container not found ("x")`
+// (pkg/kubelet/server/server.go), `container not running`, containerd's `cannot exec in a stopped state`.
+const NOT_RUNNING =
+  /container not found|container .*not found|not running|stopped state|is terminated|not created or running/i;
+// apimachinery's NewNotFound for the pod (`pods "web-1" not found`), or the kubelet's `pod does not exist`.
+const POD_GONE = /pods? "[^"]*" not found|pod does not exist/i;
+
+/**
+ * Why an exec did not run, from a refused upgrade (HTTP code only: the handshake has no body) or from the Status
+ * the server sends after the upgrade. Both read alike to the user.
+ */
+export function execFailure(
+  target: ExecTarget,
+  code: number | null,
+  status: { message?: string; reason?: string } | null,
+  cause: unknown,
+): PnsError {
+  const message = status?.message ?? "";
+  if (POD_GONE.test(message) || (code === 404 && !NOT_RUNNING.test(message))) {
+    return new PnsError("not_found", `Pod ${target.pod} is gone from namespace ${target.namespace}.`, { cause });
+  }
+  if (NOT_RUNNING.test(message) || ((code === 400 || code === 500) && !message)) {
+    return new PnsError(
+      "exec_failed",
+      `pns could not run a command in ${target.pod}/${target.container}: the container is not running.`,
+      { cause, hint: "Run the command again: pns starts a new debug container when the old one has ended." },
+    );
+  }
+  if (code === 401 || code === 403 || code === 429 || (code !== null && code >= 502)) {
+    const op = { verb: "create", resource: "pods/exec", namespace: target.namespace, name: target.pod } as const;
+    return fromStatus(code, status, op, cause);
+  }
+  return new PnsError(
+    "exec_failed",
+    `The command could not run in ${target.pod}/${target.container}: ${oneLine(message) || `HTTP ${code ?? "error"}`}`,
+    { cause },
+  );
+}
+
 /** Translates a refused exec upgrade: the handshake carries only the HTTP code. */
 function execRefused(raw: unknown, target: ExecTarget): PnsError {
   // Keep only the message: the WebSocket's error event carries the request, bearer token included.
   const err = new Error(errorMessage(raw) || "the exec connection failed");
   const code = httpCodeOf(err);
-  if (code === 404) {
-    return new PnsError("not_found", `Pod ${target.pod} is gone from namespace ${target.namespace}.`, { cause: err });
+  if (code === null) {
+    return toPnsError(err, { verb: "create", resource: "pods/exec", namespace: target.namespace, name: target.pod });
   }
-  if (code === 400 || code === 500) {
-    return new PnsError(
-      "exec_failed",
-      `pns could not run a command in ${target.pod}/${target.container}: the container is not running.`,
-      { cause: err, hint: "Run the command again: pns starts a new debug container when the old one has ended." },
-    );
-  }
-  return toPnsError(err, { verb: "create", resource: "pods/exec", namespace: target.namespace, name: target.pod });
+  return execFailure(target, code, null, err);
 }

@@ -1,16 +1,20 @@
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { RuntimeName } from "./sim/index.js";
 import { startLocalStack } from "./stack.js";
 
 /**
  * `npm run demo`: the whole of pns on this machine, with no Slack, AWS or cluster. Starts the Kubernetes simulator
  * (the task page's nginx pod and a small shop), the fake Slack with its browser console, and pns's dev server, and
- * prints the address to open.
+ * prints the address to open. `--runtime runc|crun` runs the pods as real containers (root).
  */
+const { values } = parseArgs({ options: { runtime: { type: "string", default: "emulated" } } });
+const runtime = values.runtime as RuntimeName;
 const port = Number(process.env.PORT ?? 3000);
 const stack = await startLocalStack({
   configPath: fileURLToPath(new URL("./demo.config.yaml", import.meta.url)),
   slack: { port: Number.isInteger(port) ? port : 3000 },
-  sim: { podStartDelayMs: 800 },
+  sim: { podStartDelayMs: 800, runtime },
 });
 
 process.stdout.write(
@@ -24,13 +28,13 @@ process.stdout.write(
     "    /pns ps nginx                      the task page's pod: /pause, the nginx master and worker, sh",
     "    pick nginx: master process + HUP → Request signal… → give a reason",
     "    switch to Bob (top right) and press Approve: the worker restarts with a new PID",
-    "    /pns cat nginx 8 /etc/nginx/nginx.conf",
+    `    /pns cat nginx ${runtime === "emulated" ? "8" : "<master PID>"} /etc/nginx/nginx.conf`,
     "    /pns ps deploy/web -n shop         a Deployment without a shared namespace (ephemeral container)",
     "    /pns ps billing -n shop            a password in a command line, redacted",
     "    /pns ps api -n locked              Pod Security refuses the debug container: pns says what to do",
     "    /pns help",
     "",
-    `  Kubernetes simulator: ${stack.sim.url} (kubeconfig: ${stack.sim.kubeconfigPath})`,
+    `  Kubernetes simulator: ${stack.sim.url} (kubeconfig: ${stack.sim.kubeconfigPath}, runtime ${runtime})`,
     `  pns (Slack request URL): ${stack.app.url}/slack/events`,
     "",
     "Press Ctrl+C to stop.",

@@ -1,12 +1,14 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { securityContextFor } from "../../src/kube/debug-profiles.js";
+import { securityContextFor, targetIdentity } from "../../src/kube/debug-profiles.js";
 import {
   buildEphemeralContainer,
   buildPodCopy,
   chooseTargetContainer,
   copyPodName,
+  DROPPED_ANNOTATIONS,
   findReusableEphemeral,
+  selectsLabels,
 } from "../../src/kube/debug-spec.js";
 import { toFileContent } from "../../src/kube/file-content.js";
 import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
@@ -39,6 +41,8 @@ describe("debug profiles", () => {
       "restricted",
       {
         runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
         allowPrivilegeEscalation: false,
         capabilities: { drop: ["ALL"] },
         seccompProfile: { type: "RuntimeDefault" },
@@ -48,6 +52,43 @@ describe("debug profiles", () => {
     ["sysadmin", { privileged: true }],
   ])("%s", (profile, want) => {
     expect(securityContextFor(profile)).toEqual(want);
+  });
+
+  it.each([
+    ["the target's uid and gid", { uid: 101, gid: 102 }, { runAsUser: 101, runAsGroup: 102 }],
+    ["nobody for an unknown uid and gid", { uid: null, gid: null }, { runAsUser: 65534, runAsGroup: 65534 }],
+    [
+      "nobody for a root target (restricted may not run as root)",
+      { uid: 0, gid: 0 },
+      { runAsUser: 65534, runAsGroup: 0 },
+    ],
+    [
+      "the uid with nobody's group when only the uid is known",
+      { uid: 1000, gid: null },
+      { runAsUser: 1000, runAsGroup: 65534 },
+    ],
+  ])("restricted runs as %s", (_name, identity, want) => {
+    expect(securityContextFor("restricted", identity)).toMatchObject({ runAsNonRoot: true, ...want });
+  });
+
+  it.each(["general", "baseline", "netadmin", "sysadmin"])("%s ignores the target's identity", (profile) => {
+    expect(securityContextFor(profile, { uid: 101, gid: 101 })).toEqual(securityContextFor(profile));
+  });
+
+  it.each([
+    ["the container's own securityContext", "app", { uid: 101, gid: 101 }],
+    ["the pod's securityContext", "sidecar", { uid: 2000, gid: null }],
+    ["an init container's", "init", { uid: 3000, gid: 3001 }],
+    ["the pod's, for an unknown container", null, { uid: 2000, gid: null }],
+  ])("targetIdentity reads %s", (_name, container, want) => {
+    const pod: V1Pod = {
+      spec: {
+        securityContext: { runAsUser: 2000 },
+        initContainers: [{ name: "init", securityContext: { runAsUser: 3000, runAsGroup: 3001 } }],
+        containers: [{ name: "sidecar" }, { name: "app", securityContext: { runAsUser: 101, runAsGroup: 101 } }],
+      },
+    };
+    expect(targetIdentity(pod, container)).toEqual(want);
   });
 
   it("lists the known profiles for an unknown one", () => {
@@ -64,6 +105,25 @@ describe("chooseTargetContainer", () => {
     expect(chooseTargetContainer(source, requested)).toBe(want);
   });
 
+  it.each([
+    ["an init container", "migrate"],
+    ["a native sidecar", "proxy"],
+  ])("takes -c naming %s (targetContainerName may name any non-ephemeral container)", (_name, requested) => {
+    const withInits: V1Pod = {
+      ...source,
+      spec: {
+        ...source.spec!,
+        initContainers: [
+          { name: "migrate", image: "migrate:1" },
+          { name: "proxy", image: "envoy", restartPolicy: "Always" },
+        ],
+      },
+    };
+    expect(chooseTargetContainer(withInits, requested)).toBe(requested);
+    // Without -c the default stays a regular container.
+    expect(chooseTargetContainer(withInits, null)).toBe("app");
+  });
+
   it("takes the first container without annotation", () => {
     expect(chooseTargetContainer({ ...source, metadata: { name: "p" } })).toBe("sidecar");
   });
@@ -76,45 +136,182 @@ describe("buildPodCopy", () => {
     lifetimeSeconds: 3600,
     securityContext: securityContextFor("general"),
   };
-  const copy = buildPodCopy(source, copyPodName("web-7d9f-abcde", "q1w2e"), debug, {
-    requestedBy: "U123",
-    expiresAt: "2026-11-30T05:00:00.000Z",
-  });
-
-  it("strips labels, annotations, owners, probes, nodeName and ephemeral containers like kubectl debug --copy-to", () => {
-    expect(copy.metadata).toEqual({
-      name: "web-7d9f-abcde-pns-q1w2e",
-      namespace: "shop",
-      labels: { [MANAGED_BY_LABEL]: "pns" },
+  const resources = { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "250m", memory: "64Mi" } };
+  const options = {
+    debug,
+    resources,
+    meta: { requestedBy: "U123", expiresAt: "2026-11-30T05:00:00.000Z" },
+    nodeName: null,
+    sidecar: true,
+  };
+  const rich: V1Pod = {
+    ...source,
+    metadata: {
+      ...source.metadata,
+      labels: { app: "web", "pod-template-hash": "7d9f" },
       annotations: {
-        "pns.dev/copy-of": "web-7d9f-abcde",
-        "pns.dev/requested-by": "U123",
-        "pns.dev/expires-at": "2026-11-30T05:00:00.000Z",
+        ...source.metadata?.annotations,
+        "kubectl.kubernetes.io/last-applied-configuration": '{"kind":"Pod"}',
+        "kubectl.kubernetes.io/restartedAt": "2026-11-30T03:00:00Z",
+        "controller.kubernetes.io/pod-deletion-cost": "10",
+        "sidecar.istio.io/status": '{"containers":["istio-proxy"]}',
+        "pns.dev/expires-at": "old",
       },
-    });
+    },
+    spec: {
+      ...source.spec!,
+      priorityClassName: "high",
+      priority: 1000,
+      preemptionPolicy: "PreemptLowerPriority",
+      initContainers: [{ name: "migrate", image: "migrate:1" }],
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }] },
+            ],
+          },
+        },
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: { app: "web" } }, topologyKey: "kubernetes.io/hostname" },
+          ],
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 50,
+              podAffinityTerm: {
+                labelSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["cache"] }] },
+                topologyKey: "topology.kubernetes.io/zone",
+              },
+            },
+          ],
+        },
+        podAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchExpressions: [{ key: "app", operator: "Exists" }] }, topologyKey: "zone" },
+          ],
+        },
+      },
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "zone",
+          whenUnsatisfiable: "DoNotSchedule",
+          labelSelector: { matchLabels: { app: "web" } },
+        },
+        {
+          maxSkew: 1,
+          topologyKey: "zone",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: { app: "db" } },
+        },
+      ],
+    },
+  };
+  const copy = buildPodCopy(rich, copyPodName("web-7d9f-abcde", "q1w2e"), options);
+
+  it("strips labels, probes, nodeName and ephemeral containers like kubectl debug --copy-to", () => {
+    expect(copy.metadata?.name).toBe("web-7d9f-abcde-pns-q1w2e");
+    expect(copy.metadata?.namespace).toBe("shop");
+    expect(copy.metadata?.labels).toEqual({ [MANAGED_BY_LABEL]: "pns" });
+    expect(copy.metadata?.ownerReferences).toBeUndefined();
     expect(copy.spec?.nodeName).toBeUndefined();
     expect(copy.spec?.ephemeralContainers).toBeUndefined();
     expect(copy.spec?.containers.map((c) => [c.livenessProbe, c.readinessProbe, c.startupProbe])).toEqual([
       [undefined, undefined, undefined],
       [undefined, undefined, undefined],
-      [undefined, undefined, undefined],
     ]);
   });
 
-  it("shares the process namespace, appends the debug container and stops itself", () => {
-    expect(copy.spec?.shareProcessNamespace).toBe(true);
-    expect(copy.spec?.activeDeadlineSeconds).toBe(3600);
-    expect(copy.spec?.containers.at(-1)).toMatchObject({
-      name: "pns-debug-q1w2e",
+  it("keeps the source's annotations but for the denylist, and writes pns's own", () => {
+    expect(copy.metadata?.annotations).toEqual({
+      "kubectl.kubernetes.io/default-container": "app",
+      note: "x",
+      "sidecar.istio.io/status": '{"containers":["istio-proxy"]}',
+      "pns.dev/copy-of": "web-7d9f-abcde",
+      "pns.dev/requested-by": "U123",
+      "pns.dev/expires-at": "2026-11-30T05:00:00.000Z",
+    });
+    for (const dropped of DROPPED_ANNOTATIONS) expect(copy.metadata?.annotations).not.toHaveProperty(dropped);
+  });
+
+  it("runs the debug container as a native sidecar that starts first, with small requests and limits", () => {
+    expect(copy.spec?.initContainers?.map((c) => c.name)).toEqual(["pns-debug-q1w2e", "migrate"]);
+    expect(copy.spec?.initContainers?.[0]).toMatchObject({
       image: "busybox:1.36",
       command: ["sleep", "3600"],
+      restartPolicy: "Always",
+      resources,
       securityContext: { capabilities: { add: ["SYS_PTRACE"] } },
     });
-    expect(source.spec?.containers[1]?.livenessProbe).toEqual(probe);
+    expect(copy.spec?.containers.map((c) => c.name)).toEqual(["sidecar", "app"]);
+    expect(copy.spec?.shareProcessNamespace).toBe(true);
+    expect(copy.spec?.activeDeadlineSeconds).toBe(3600);
+  });
+
+  it("appends the debug container to the containers where the cluster has no native sidecars", () => {
+    const legacy = buildPodCopy(rich, "c", { ...options, sidecar: false });
+    expect(legacy.spec?.initContainers?.map((c) => c.name)).toEqual(["migrate"]);
+    expect(legacy.spec?.containers.at(-1)).toMatchObject({ name: "pns-debug-q1w2e", resources });
+    expect(legacy.spec?.containers.at(-1)?.restartPolicy).toBeUndefined();
+  });
+
+  it("drops priority and preemptionPolicy (Priority admission derives them) and keeps priorityClassName", () => {
+    expect([copy.spec?.priority, copy.spec?.preemptionPolicy, copy.spec?.priorityClassName]).toEqual([
+      undefined,
+      undefined,
+      "high",
+    ]);
+  });
+
+  it("removes pod (anti-)affinity and spread that select the app's own labels, and keeps the rest", () => {
+    expect(copy.spec?.affinity).toEqual({
+      nodeAffinity: rich.spec?.affinity?.nodeAffinity,
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          rich.spec?.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0],
+        ],
+      },
+    });
+    expect(copy.spec?.topologySpreadConstraints).toEqual([rich.spec?.topologySpreadConstraints?.[1]]);
+  });
+
+  it("stays on a node only when told", () => {
+    expect(buildPodCopy(rich, "c", { ...options, nodeName: "node-1" }).spec?.nodeName).toBe("node-1");
+  });
+
+  it("does not change its source", () => {
+    expect(rich.spec?.containers[1]?.livenessProbe).toEqual(probe);
+    expect(rich.spec?.priority).toBe(1000);
+    expect(rich.spec?.initContainers).toHaveLength(1);
+  });
+
+  it("keeps fields client-node's models do not know", () => {
+    const future = { ...rich, spec: { ...rich.spec!, someFutureField: { on: true } } } as V1Pod;
+    expect((buildPodCopy(future, "c", options).spec as unknown as Record<string, unknown>).someFutureField).toEqual({
+      on: true,
+    });
   });
 
   it("keeps copy names within 63 characters", () => {
     expect(copyPodName("a".repeat(70), "xxxxx")).toHaveLength(63);
+  });
+});
+
+describe("selectsLabels", () => {
+  const labels = { app: "web", tier: "front" };
+  it.each([
+    ["null selects nothing", null, false],
+    ["{} selects everything", {}, true],
+    ["matchLabels", { matchLabels: { app: "web" } }, true],
+    ["matchLabels of another app", { matchLabels: { app: "db" } }, false],
+    ["In", { matchExpressions: [{ key: "tier", operator: "In", values: ["front", "back"] }] }, true],
+    ["NotIn", { matchExpressions: [{ key: "tier", operator: "NotIn", values: ["front"] }] }, false],
+    ["Exists", { matchExpressions: [{ key: "app", operator: "Exists" }] }, true],
+    ["DoesNotExist", { matchExpressions: [{ key: "app", operator: "DoesNotExist" }] }, false],
+    ["NotIn on a missing key", { matchExpressions: [{ key: "zone", operator: "NotIn", values: ["a"] }] }, true],
+  ])("%s", (_name, selector, want) => {
+    expect(selectsLabels(selector, labels)).toBe(want);
   });
 });
 

@@ -1,7 +1,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { buildEksToken, decodeEksToken, describeEksCluster, EKS_TOKEN_PREFIX } from "../../src/aws/eks-token.js";
+import {
+  buildEksToken,
+  decodeEksToken,
+  describeEksCluster,
+  EKS_TOKEN_PREFIX,
+  stsHostname,
+} from "../../src/aws/eks-token.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const now = new Date("2026-11-30T04:00:00Z");
@@ -44,6 +50,34 @@ describe("buildEksToken", () => {
       now,
     });
     expect(decodeEksToken(token).searchParams.get("X-Amz-Security-Token")).toBe("SESSION/TOKEN+1");
+  });
+});
+
+describe("the STS host of each partition", () => {
+  // The DNS suffixes of @aws-sdk's partitions data: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-eusc.
+  it.each([
+    ["eu-west-1", "sts.eu-west-1.amazonaws.com"],
+    ["us-east-1", "sts.us-east-1.amazonaws.com"],
+    ["cn-north-1", "sts.cn-north-1.amazonaws.com.cn"],
+    ["cn-northwest-1", "sts.cn-northwest-1.amazonaws.com.cn"],
+    ["us-gov-west-1", "sts.us-gov-west-1.amazonaws.com"],
+    ["us-gov-east-1", "sts.us-gov-east-1.amazonaws.com"],
+    ["us-iso-east-1", "sts.us-iso-east-1.c2s.ic.gov"],
+    ["us-isob-east-1", "sts.us-isob-east-1.sc2s.sgov.gov"],
+    ["eusc-de-east-1", "sts.eusc-de-east-1.amazonaws.eu"],
+  ])("%s → %s", (region, host) => {
+    expect(stsHostname(region)).toBe(host);
+  });
+
+  it.each([
+    ["cn-north-1", "https://sts.cn-north-1.amazonaws.com.cn"],
+    ["us-gov-west-1", "https://sts.us-gov-west-1.amazonaws.com"],
+  ])("signs a token for %s against its own STS host and region", async (region, origin) => {
+    const { token } = await buildEksToken({ cluster: "prod", region, credentials, now });
+    const url = decodeEksToken(token);
+    expect(url.origin).toBe(origin);
+    expect(url.searchParams.get("X-Amz-Credential")).toBe(`AKIDEXAMPLE/20261130/${region}/sts/aws4_request`);
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("host;x-k8s-aws-id");
   });
 });
 

@@ -2,6 +2,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PodDebugger } from "../../src/app/ports/cluster.js";
 import type { Target } from "../../src/core/command/types.js";
+import type { DebugConfig } from "../../src/core/config/types.js";
 import { PnsError } from "../../src/core/errors.js";
 import type { ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
@@ -44,7 +45,7 @@ describe("the task page's walkthrough, end to end", () => {
     const d = await debuggerFor(sim);
     const { attachment, location, progress } = await attachTo(d, "default", { kind: "auto", name: "nginx" });
     expect(attachment).toMatchObject({ strategy: "shared", pod: "nginx", targetContainer: null, reused: false });
-    expect(progress).toContain("pulling image busybox:1.36…");
+    expect(progress).toContain("pulling image public.ecr.aws/docker/library/busybox:1.36…");
 
     const { listing } = await d.listProcesses(location);
     const rows = listing.processes.map((p) => [p.pid, p.user, p.container, p.role, p.args.join(" ")]);
@@ -120,13 +121,119 @@ describe("strategies", () => {
       "pns.dev/requested-by": "U1",
     });
     expect(copy.spec?.shareProcessNamespace).toBe(true);
+    // The debug container is a native sidecar: it starts before the app's containers, with small resources.
+    expect(copy.spec?.initContainers?.[0]).toMatchObject({
+      name: attachment.container,
+      restartPolicy: "Always",
+      resources: testDebugConfig.resources,
+    });
+    expect(copy.spec?.containers.map((c) => c.name)).not.toContain(attachment.container);
     const { listing } = await d.listProcesses(location);
     expect(byArgs(listing.processes, "node server.js")?.container).toBe("web");
     expect(byArgs(listing.processes, "envoy")?.container).toBe("envoy");
     expect(listing.processes[0]).toMatchObject({ pid: 1, role: "pause" });
+    // pns's own sleep in the sidecar is pns's, not the app's.
+    expect(byArgs(listing.processes, "sleep 3600")).toMatchObject({ role: "debug", container: attachment.container });
 
     const again = await attachTo(d, "shop", { kind: "pod", name: resolved.pod.name }, { strategy: "copy" });
     expect(again.attachment).toMatchObject({ reused: true, pod: attachment.pod });
+  });
+
+  it("copy: keeps the source's fields newer than client-node's models, and its annotations but kubectl's record", async () => {
+    // A namespace of its own, so the cleanup test below sees only its copies.
+    sim.state.addNamespace("copies");
+    sim.state.createPod(
+      "copies",
+      {
+        metadata: {
+          name: "future",
+          labels: { app: "future" },
+          annotations: {
+            "kubectl.kubernetes.io/last-applied-configuration": '{"kind":"Pod"}',
+            "team.example.com/owner": "payments",
+          },
+        },
+        spec: {
+          hostnameOverride: "kept-by-the-models",
+          someFieldOfKubernetes2: { enabled: true },
+          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"], futureKnob: 3 }],
+        },
+      },
+      { immediate: true },
+    );
+    const d = await debuggerFor(sim, {}, { shortId: counterIds("n") });
+    const { attachment } = await attachTo(d, "copies", { kind: "pod", name: "future" }, { strategy: "copy" });
+    const copy = sim.state.pod("copies", attachment.pod);
+    expect(copy.spec.someFieldOfKubernetes2).toEqual({ enabled: true });
+    expect(copy.spec.containers[0].futureKnob).toBe(3);
+    expect(copy.metadata.annotations["team.example.com/owner"]).toBe("payments");
+    expect(copy.metadata.annotations).not.toHaveProperty("kubectl.kubernetes.io/last-applied-configuration");
+  });
+
+  it("copy: stays on the source's node when configured, or when a volume claim may be ReadWriteOnce, and says why", async () => {
+    sim.state.addNamespace("copies");
+    sim.state.createPod(
+      "copies",
+      {
+        metadata: { name: "plain" },
+        spec: { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }] },
+      },
+      { immediate: true },
+    );
+    const same = await attachTo(
+      await debuggerFor(sim, { copySameNode: true }, { shortId: counterIds("o") }),
+      "copies",
+      { kind: "pod", name: "plain" },
+      { strategy: "copy" },
+    );
+    expect(same.progress.some((p) => p.includes("on node sim-node-1 (debug.copySameNode is on)"))).toBe(true);
+    sim.state.createPod(
+      "copies",
+      {
+        metadata: { name: "with-claim" },
+        spec: {
+          volumes: [{ name: "data", persistentVolumeClaim: { claimName: "data-0" } }],
+          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }],
+        },
+      },
+      { immediate: true },
+    );
+    const from = sim.requests.entries.length;
+    const claimed = await attachTo(
+      await debuggerFor(sim, {}, { shortId: counterIds("p") }),
+      "copies",
+      { kind: "pod", name: "with-claim" },
+      { strategy: "copy" },
+    );
+    // The simulator serves no PersistentVolumeClaims: an unreadable claim counts as ReadWriteOnce.
+    expect(
+      claimed.progress.some((p) =>
+        p.includes("on node sim-node-1 (pns could not read its volume claim data-0, which may be ReadWriteOnce)"),
+      ),
+    ).toBe(true);
+    expect(sim.state.pod("copies", claimed.attachment.pod).spec.nodeName).toBe("sim-node-1");
+    expect(sim.requests.entries.slice(from).some((e) => e.path.endsWith("/persistentvolumeclaims/data-0"))).toBe(true);
+  });
+
+  it("lists the containers and init containers -c may name when it names none of them", async () => {
+    sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "with-inits" },
+        spec: {
+          initContainers: [{ name: "migrate", image: "busybox:1.36", command: ["true"] }],
+          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }],
+        },
+      },
+      { immediate: true },
+    );
+    const d = await debuggerFor(sim);
+    const err = await failure(attachTo(d, "default", { kind: "pod", name: "with-inits" }, { container: "nope" }));
+    expect([err.code, err.userMessage, err.hint]).toEqual([
+      "not_found",
+      'Pod with-inits has no container "nope".',
+      "Its containers: app. Its init containers: migrate.",
+    ]);
   });
 
   it("two concurrent ps on one pod add one debug container, not two", async () => {
@@ -151,6 +258,74 @@ describe("strategies", () => {
     ]);
     expect(a.container).toBe(b.container);
     expect(requestsSince(sim, from, "PATCH pods/ephemeralcontainers")).toBe(1);
+  });
+});
+
+describe("ephemeral containers are forever", () => {
+  it("adds up to the cap, warns near it, reuses any image at it, then refuses with --copy and restart", async () => {
+    sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "capped" },
+        spec: { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }] },
+      },
+      { immediate: true },
+    );
+    const target = { kind: "pod", name: "capped" } as const;
+    const attachWith = async (debug: Partial<DebugConfig>) =>
+      (await attachTo(await debuggerFor(sim, { maxEphemeralContainers: 3, ...debug }), "default", target)).attachment;
+
+    const first = await attachWith({ image: "busybox:1.36" });
+    expect([first.reused, first.note]).toEqual([false, undefined]);
+    const second = await attachWith({ image: "busybox:1.35" });
+    expect([second.reused, second.note]).toEqual([
+      false,
+      "Pod capped now carries 2 of at most 3 pns debug containers (they can never be removed): pns adds 1 more, then asks for `--copy` or a restart of the pod.",
+    ]);
+    const third = await attachWith({ image: "busybox:1.34" });
+    expect(third.note).toBe(
+      "Pod capped now carries 3 pns debug containers, the most pns adds: the next new one needs `--copy` or a restart of the pod.",
+    );
+    // At the cap a running debug container of another image serves.
+    const from = sim.requests.entries.length;
+    const fourth = await attachWith({ image: "busybox:1.33" });
+    expect(fourth.reused).toBe(true);
+    expect([first.container, second.container, third.container]).toContain(fourth.container);
+    expect(requestsSince(sim, from, "PATCH pods/ephemeralcontainers")).toBe(0);
+    // Another profile (another securityContext) cannot reuse them: refused, nothing added.
+    const err = await failure(attachWith({ profile: "baseline" }));
+    expect([err.code, err.userMessage]).toEqual([
+      "not_allowed",
+      "Pod capped already carries 3 pns debug containers (the limit is 3), and ephemeral containers can never be removed.",
+    ]);
+    expect(err.hint).toContain("`--copy`");
+    expect(err.hint).toContain("kubectl rollout restart");
+    expect((sim.state.pod("default", "capped") as V1Pod).spec?.ephemeralContainers).toHaveLength(3);
+  });
+
+  it("counts ended debug containers too: the pod keeps them", async () => {
+    sim.state.createPod(
+      "default",
+      {
+        metadata: { name: "capped-ended" },
+        spec: { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "9999"] }] },
+      },
+      { immediate: true },
+    );
+    const d = await debuggerFor(sim, { maxEphemeralContainers: 1 });
+    const { attachment } = await attachTo(d, "default", { kind: "pod", name: "capped-ended" });
+    // The debug container's sleep ends (its main process killed): it stays in the spec, terminated.
+    const sleeper = sim.state
+      .processes("default", "capped-ended", attachment.container)
+      .find((p) => p.args[0] === "sleep");
+    sim.state.kill("default", "capped-ended", sleeper!.pid, "KILL", attachment.container);
+    const err = await failure(
+      attachTo(await debuggerFor(sim, { maxEphemeralContainers: 1 }), "default", {
+        kind: "pod",
+        name: "capped-ended",
+      }),
+    );
+    expect(err.code).toBe("not_allowed");
   });
 });
 
@@ -224,16 +399,27 @@ describe("signals", () => {
     expect(err.code).toBe("process_changed");
   });
 
-  it("passes on the kernel's refusal when the debug container lacks SYS_PTRACE, and says nothing was sent", async () => {
+  // The kernel lets a root debug container signal another uid with CAP_KILL, in containerd's default set: the baseline
+  // profile needs no SYS_PTRACE for it (linux kernel/signal.c `kill_ok_by_cred`).
+  it("signals another uid's process from the baseline profile (CAP_KILL, no SYS_PTRACE)", async () => {
     const d = await debuggerFor(sim, { profile: "baseline" });
+    const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    const { listing } = await d.listProcesses(location);
+    const worker = byArgs(listing.processes, "nginx: worker")!;
+    await d.sendSignal({ location, fingerprint: fingerprint(worker), signal: "TERM" });
+    expect(sim.state.process("default", "nginx", worker.pid)).toBeUndefined();
+  });
+
+  it("passes on the kernel's refusal to the restricted profile (no CAP_KILL, another uid), naming CAP_KILL", async () => {
+    const d = await debuggerFor(sim, { profile: "restricted" }, { shortId: counterIds("u") });
     const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
     const { listing } = await d.listProcesses(location);
     const worker = byArgs(listing.processes, "nginx: worker")!;
     const err = await failure(d.sendSignal({ location, fingerprint: fingerprint(worker), signal: "HUP" }));
     expect(err.code).toBe("exec_failed");
-    expect(err.userMessage).toContain("Operation not permitted");
     expect(err.userMessage).toContain("Nothing was sent");
-    expect(err.hint).toContain("SYS_PTRACE");
+    expect(err.hint).toContain("drops CAP_KILL");
+    expect(err.hint).not.toContain("SYS_PTRACE");
     expect(sim.state.process("default", "nginx", worker.pid)).toBeDefined();
   });
 
@@ -285,7 +471,12 @@ describe("files", () => {
 
 describe("errors", () => {
   it("names the missing RBAC verb when the ephemeral container is forbidden", async () => {
-    sim.faults.failNext("PATCH pods/ephemeralcontainers", 403, { message: 'pods "x" is forbidden: User cannot patch' });
+    // The authorizer's message (apiserver responsewriters.forbiddenMessage).
+    sim.faults.failNext("PATCH pods/ephemeralcontainers", 403, {
+      reason: "Forbidden",
+      message:
+        'pods "db-0" is forbidden: User "system:serviceaccount:pns:pns" cannot patch resource "pods/ephemeralcontainers" in API group "" in the namespace "shop"',
+    });
     const err = await failure(
       attachTo(
         await debuggerFor(sim, { image: "busybox:1.34" }, { shortId: counterIds("f") }),
@@ -295,21 +486,21 @@ describe("errors", () => {
       ),
     );
     expect(err.code).toBe("forbidden");
-    expect(err.userMessage).toBe(
-      "pns may not patch pods/ephemeralcontainers in namespace shop: add the verb to its Role (infra/rbac).",
-    );
+    expect(err.userMessage).toBe("pns may not patch pods/ephemeralcontainers in namespace shop (RBAC).");
+    expect(err.hint).toContain('Grant system:serviceaccount:pns:pns "patch" on "pods/ephemeralcontainers"');
     expect(err.hint).toContain("--copy");
   });
 
-  it("names pods/exec when exec is forbidden", async () => {
+  it("names pods/exec when the exec upgrade is refused without a reason", async () => {
     const d = await debuggerFor(sim);
     const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
     sim.faults.failNext("GET pods/exec", 403);
     const err = await failure(d.listProcesses(location));
     expect(err.code).toBe("forbidden");
     expect(err.userMessage).toBe(
-      "pns may not create pods/exec in namespace default: add the verb to its Role (infra/rbac).",
+      "The cluster refused pns to create pods/exec in namespace default (HTTP 403, no reason given).",
     );
+    expect(err.hint).toContain("get and create on pods/exec");
   });
 
   it("reports Pod Security admission refusing the general profile", async () => {
@@ -318,12 +509,17 @@ describe("errors", () => {
     expect(err.userMessage).toContain("locked");
   });
 
-  it("passes Pod Security restricted with the restricted profile", async () => {
+  it("passes Pod Security restricted with the restricted profile, running as the target's uid", async () => {
     const { attachment } = await attachTo(await debuggerFor(sim, { profile: "restricted" }), "locked", {
       kind: "pod",
       name: "api",
     });
     expect(attachment).toMatchObject({ strategy: "ephemeral", targetContainer: "api" });
+    const added = (sim.state.pod("locked", "api") as V1Pod).spec?.ephemeralContainers?.find(
+      (c) => c.name === attachment.container,
+    );
+    // The api pod runs as 1000 (its pod securityContext) and says no group: nobody's group.
+    expect(added?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 65534 });
   });
 
   it("says ephemeral containers are disabled on a bare 404, and suggests --copy", async () => {
@@ -369,8 +565,9 @@ describe("errors", () => {
     expect(err.code).toBe("timeout");
   });
 
-  it("times out waiting for the debug container", async () => {
+  it("times out waiting for the debug container, having asked for the pod's events", async () => {
     sim.faults.latency("WATCH pods", 1000);
+    const from = sim.requests.entries.length;
     const err = await failure(
       attachTo(await debuggerFor(sim, { image: "busybox:1.35" }, { startTimeoutMs: 200 }), "shop", {
         kind: "statefulset",
@@ -378,6 +575,8 @@ describe("errors", () => {
       }),
     );
     expect([err.code, err.userMessage]).toEqual(["timeout", expect.stringContaining("was not running after 0.2 s")]);
+    // The simulator lists no events yet; a real cluster's (FailedScheduling, FailedMount…) go into the message.
+    expect(requestsSince(sim, from, "GET events")).toBeGreaterThanOrEqual(1);
   });
 
   it("says exec_failed when the exec stream breaks", async () => {

@@ -314,6 +314,87 @@ describe("ephemeral containers", () => {
     );
   });
 
+  it("evaluates the whole pod on every ephemeral-containers update: an old debug container fails a new one", async () => {
+    fx.sim.state.addNamespace("later");
+    fx.sim.state.createPod(
+      "later",
+      { metadata: { name: "p" }, spec: { containers: [{ name: "app", image: "busybox" }] } },
+      { immediate: true },
+    );
+    let existing: unknown[] = [];
+    const add = (name: string, extra: Record<string, unknown> = {}) =>
+      core.patchNamespacedPodEphemeralcontainers(
+        {
+          name: "p",
+          namespace: "later",
+          body: { spec: { ephemeralContainers: [...existing, debugContainer(name, extra)] } },
+        },
+        strategic,
+      );
+    const old = await add("old", { securityContext: { capabilities: { add: ["SYS_PTRACE"] } } });
+    existing = old.spec?.ephemeralContainers ?? [];
+    // The namespace is locked down after the first debug session.
+    const labels = fx.sim.state.world.namespaces.get("later")?.labels ?? {};
+    labels["pod-security.kubernetes.io/enforce"] = "baseline";
+    labels["pod-security.kubernetes.io/enforce-version"] = "v1.31";
+    const f = await failure(add("new"));
+    expect([f.code, f.body.message]).toEqual([
+      403,
+      'pods "p" is forbidden: violates PodSecurity "baseline:v1.31": non-default capabilities (container "old" must not include "SYS_PTRACE" in securityContext.capabilities.add)',
+    ]);
+  });
+
+  it("names every offending container in one reason, as Pod Security does", async () => {
+    const f = await failure(
+      core.createNamespacedPod({
+        namespace: "base",
+        body: {
+          metadata: { name: "two" },
+          spec: {
+            containers: [
+              debugContainer("a", { securityContext: { capabilities: { add: ["SYS_PTRACE"] } } }),
+              debugContainer("b", { securityContext: { capabilities: { add: ["NET_ADMIN", "KILL"] } } }),
+            ],
+          },
+        },
+      }),
+    );
+    expect(f.body.message).toBe(
+      'pods "two" is forbidden: violates PodSecurity "baseline:latest": non-default capabilities (containers "a", "b" must not include "NET_ADMIN", "SYS_PTRACE" in securityContext.capabilities.add)',
+    );
+  });
+
+  it("lets targetContainerName name a native sidecar, and pod names be DNS subdomains", async () => {
+    const pod = await core.createNamespacedPod({
+      namespace: "default",
+      body: {
+        metadata: { name: "side.car-1" },
+        spec: {
+          initContainers: [{ name: "proxy", image: "busybox", command: ["sleep", "3600"], restartPolicy: "Always" }],
+          containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"] }],
+        },
+      },
+    });
+    expect(pod.metadata?.name).toBe("side.car-1");
+    await eventually(() => fx.sim.state.containerStatus("default", "side.car-1", "proxy")?.state?.running);
+    const patched = await core.patchNamespacedPodEphemeralcontainers(
+      {
+        name: "side.car-1",
+        namespace: "default",
+        body: { spec: { ephemeralContainers: [debugContainer("d", { targetContainerName: "proxy" })] } },
+      },
+      strategic,
+    );
+    expect(patched.spec?.ephemeralContainers?.[0]?.targetContainerName).toBe("proxy");
+    const bad = await failure(
+      core.createNamespacedPod({
+        namespace: "default",
+        body: { metadata: { name: "Bad_Name" }, spec: { containers: [{ name: "a", image: "busybox" }] } },
+      }),
+    );
+    expect(bad.code).toBe(422);
+  });
+
   it("terminates a debug container when its command ends", async () => {
     await core.patchNamespacedPodEphemeralcontainers(
       {

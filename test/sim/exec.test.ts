@@ -22,6 +22,7 @@ beforeAll(async () => {
   core = fx.kc.makeApiClient(CoreV1Api);
   await addDebug("default", "nginx", "pns-debug", { securityContext: { capabilities: { add: ["SYS_PTRACE"] } } });
   await addDebug("default", "nginx", "plain", {});
+  await addDebug("default", "nginx", "nokill", { securityContext: { capabilities: { drop: ["KILL"] } } });
 });
 afterAll(async () => {
   await fx.close();
@@ -160,15 +161,16 @@ describe("the signal script", () => {
     expect(gone.stdout).toBe("pns: gone\n");
   });
 
-  it("fails with busybox's message when the debug container may not signal", async () => {
-    const listing = await collect("default", "nginx", "plain");
+  // Signalling another uid needs CAP_KILL (linux kernel/signal.c `kill_ok_by_cred`), which containerd grants by default.
+  it("fails with busybox's message when the debug container may not signal (no CAP_KILL)", async () => {
+    const listing = await collect("default", "nginx", "nokill");
     const worker = listing.records.find((r) => r.args[0] === "nginx: worker process");
     if (!worker) throw new Error("no worker");
     const r = await runExec(
       fx.kc,
       "default",
       "nginx",
-      "plain",
+      "nokill",
       scriptArgv(SIGNAL_SCRIPT, [String(worker.pid), "HUP", ...fingerprint(worker)]),
     );
     expect(exitCodeOf(r.status)).toBe(SignalExit.killFailed);

@@ -37,7 +37,7 @@ export interface AttachRequest {
   container?: string | null;
   /** Slack user ID written on copies. */
   requestedBy: string;
-  /** Called with short progress lines ("pulling image busybox:1.36…"). */
+  /** Called with short progress lines ("pulling image public.ecr.aws/docker/library/busybox:1.36…"). */
   onProgress?: (message: string) => void;
 }
 

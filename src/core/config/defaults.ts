@@ -12,7 +12,7 @@ export const DEFAULT_NAMESPACE = "default";
 
 /** Debug settings when the config does not say. */
 export const DEFAULT_DEBUG: DebugConfig = {
-  image: "busybox:1.36",
+  image: "public.ecr.aws/docker/library/busybox:1.36",
   profile: "general",
   containerLifetimeMs: 60 * 60_000,
   strategy: "auto",
@@ -20,6 +20,9 @@ export const DEFAULT_DEBUG: DebugConfig = {
   maxFileBytes: 64 * 1024,
   maxFileLines: 200,
   execTimeoutMs: 20_000,
+  maxEphemeralContainers: 5,
+  copySameNode: false,
+  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "250m", memory: "64Mi" } },
 };
 
 /** Everyone may. */

@@ -43,7 +43,7 @@ describe("parseConfig", () => {
         people: { ps: { everyone: true }, admin: { everyone: true } },
         signals: [{ namespaces: ["*"], allowed: SIGNAL_NAMES, approval: "required", approvalTtlMs: 900_000 }],
         debug: {
-          image: "busybox:1.36",
+          image: "public.ecr.aws/docker/library/busybox:1.36",
           profile: "general",
           strategy: "auto",
           maxFileBytes: 65536,
@@ -158,6 +158,35 @@ signals:
           maxFileBytes: 1024,
           maxFileLines: 5,
           execTimeoutMs: 5000,
+        },
+      },
+    });
+  });
+
+  it("reads the debug copy's resources, the same-node switch and the ephemeral-container cap, over the defaults", () => {
+    const result = parseConfig(
+      "debug:\n  maxEphemeralContainers: 3\n  copySameNode: true\n  resources:\n    requests: {cpu: 50m}\n    limits: {memory: 128Mi, cpu: 1}\n",
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        debug: {
+          maxEphemeralContainers: 3,
+          copySameNode: true,
+          resources: { requests: { cpu: "50m", memory: "16Mi" }, limits: { cpu: "1", memory: "128Mi" } },
+        },
+      },
+    });
+  });
+
+  it("defaults to 5 ephemeral containers, other nodes allowed, and small requests and limits", () => {
+    expect(parseConfig("")).toMatchObject({
+      ok: true,
+      config: {
+        debug: {
+          maxEphemeralContainers: 5,
+          copySameNode: false,
+          resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "250m", memory: "64Mi" } },
         },
       },
     });
@@ -351,6 +380,17 @@ const refused: { name: string; yaml: string; errors: string[] }[] = [
       "debug.maxProcesses: must be at least 1 (line 5)",
       "debug.maxFileLines: must be a whole number (line 4)",
       "debug.execTimeout: 10m is out of range: use 1s to 5m (line 6)",
+    ],
+  },
+  {
+    name: "bad debug copy settings",
+    yaml: "debug:\n  maxEphemeralContainers: 0\n  copySameNode: sometimes\n  resources:\n    requests: {cpu: lots, gpu: 1}\n    limits: {memory: [64]}\n",
+    errors: [
+      "debug.maxEphemeralContainers: must be at least 1 (line 2)",
+      "debug.copySameNode: expected true or false (line 3)",
+      "debug.resources.requests.cpu: expected a quantity like 100m (cpu) or 64Mi (memory) (line 5)",
+      'debug.resources.requests.gpu: unknown key, did you mean "cpu"? (line 5)',
+      "debug.resources.limits.memory: expected a quantity like 100m or 64Mi, got a list (line 6)",
     ],
   },
   {

@@ -235,6 +235,12 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
       maxFileBytes: d.maxFileBytes ?? DEFAULT_DEBUG.maxFileBytes,
       maxFileLines: d.maxFileLines ?? DEFAULT_DEBUG.maxFileLines,
       execTimeoutMs: ms(d.execTimeout, DEFAULT_DEBUG.execTimeoutMs),
+      maxEphemeralContainers: d.maxEphemeralContainers ?? DEFAULT_DEBUG.maxEphemeralContainers,
+      copySameNode: d.copySameNode ?? DEFAULT_DEBUG.copySameNode,
+      resources: {
+        requests: { ...DEFAULT_DEBUG.resources.requests, ...d.resources?.requests },
+        limits: { ...DEFAULT_DEBUG.resources.limits, ...d.resources?.limits },
+      },
     },
     redaction: { patterns: file.redaction?.patterns ?? [] },
     slack: {

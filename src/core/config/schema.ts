@@ -87,6 +87,20 @@ const duration = (bounds: { min: number; max: number }) =>
 const int = (min: number, max: number) =>
   z.number().int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
+/** A Kubernetes resource quantity (`100m`, `0.5`, `64Mi`, `1G`), as YAML gives it: a string or a number. */
+const quantity = z
+  .union([z.string(), z.number().nonnegative()], {
+    error: (iss) =>
+      iss.input === undefined ? undefined : `expected a quantity like 100m or 64Mi, got ${describe(iss.input)}`,
+  })
+  .transform((q) => String(q))
+  .refine(
+    (q) => /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.test(q),
+    "expected a quantity like 100m (cpu) or 64Mi (memory)",
+  );
+
+const cpuMemory = strict({ cpu: quantity.optional(), memory: quantity.optional() });
+
 const userId = z.string().refine(isSlackUserId, "expected a Slack user ID (U… or W…); find it in the user's profile");
 const groupId = z.string().refine(isSlackGroupId, "expected a Slack user-group ID (S…)");
 
@@ -224,6 +238,9 @@ export const configFileSchema = strict({
     maxFileBytes: int(1, 10 * 1024 * 1024).optional(),
     maxFileLines: int(1, 10_000).optional(),
     execTimeout: duration(DURATION_BOUNDS.execTimeout).optional(),
+    maxEphemeralContainers: int(1, 100).optional(),
+    copySameNode: z.boolean({ error: "expected true or false" }).optional(),
+    resources: strict({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
   }).optional(),
   redaction: strict({ patterns: z.array(regexSource).optional() }).optional(),
   slack: strict({

@@ -78,7 +78,7 @@ export type StrategyChoice = "auto" | "ephemeral" | "copy";
 
 /** The debug container pns runs, and the caps on what it reads. */
 export interface DebugConfig {
-  /** @default "busybox:1.36" */
+  /** Needs `sh`, `od`, `tr`, `head`, `sha256sum` and `sleep` (busybox has them). @default "public.ecr.aws/docker/library/busybox:1.36" */
   image: string;
   /** @default "general" */
   profile: DebugProfile;
@@ -94,6 +94,24 @@ export interface DebugConfig {
   maxFileLines: number;
   /** Timeout of one exec into the debug container. @default 20000 */
   execTimeoutMs: number;
+  /**
+   * Most pns debug containers one pod may carry: ephemeral containers can never be removed, so pns reuses them and
+   * stops adding at this many. @default 5
+   */
+  maxEphemeralContainers: number;
+  /** Keep every debug copy on its source's node (copies of pods with a ReadWriteOnce volume always stay). @default false */
+  copySameNode: boolean;
+  /**
+   * Requests and limits of the debug container of a copy (a quota on cpu or memory requires them; ephemeral
+   * containers may not set any). @default requests cpu 10m, memory 16Mi; limits cpu 250m, memory 64Mi
+   */
+  resources: DebugResources;
+}
+
+/** Requests and limits as Kubernetes quantities. */
+export interface DebugResources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
 }
 
 /** Extra redaction on top of the built-in patterns. */

@@ -141,6 +141,64 @@ describe("attributeContainers", () => {
     expect(l.processes.map((p) => p.role)).toEqual(["app", "debug", "debug"]);
   });
 
+  it("names pns's own container in a cgroup namespace when the pod carries ended debug containers too", () => {
+    // Ephemeral containers are never removed: two ended ones keep their containerIDs, one runs the collector.
+    const many: PodLike = {
+      spec: {
+        containers: [{ name: "web" }],
+        ephemeralContainers: [{ name: "pns-debug-old1" }, { name: "pns-debug-old2" }, { name: "pns-debug-live" }],
+      },
+      status: {
+        containerStatuses: [{ name: "web", containerID: `containerd://${id("a")}`, state: { running: {} } }],
+        ephemeralContainerStatuses: [
+          { name: "pns-debug-old1", containerID: `containerd://${id("1")}`, state: {} },
+          { name: "pns-debug-old2", containerID: `containerd://${id("2")}`, state: {} },
+          { name: "pns-debug-live", containerID: `containerd://${id("3")}`, state: { running: {} } },
+        ],
+      },
+    };
+    const l = attributeContainers(
+      aListing(
+        [
+          aProcess({ pid: 1, args: ["node", "server.js"], cgroups: [`0::/../cri-containerd-${id("a")}.scope`] }),
+          aProcess({ pid: 7, args: ["sleep", "3600"], cgroups: ["0::/"] }),
+          aProcess({ pid: 9, args: ["sh", "-c", "pns-ps/1"], cgroups: ["0::/"] }),
+        ],
+        { selfPid: 9 },
+      ),
+      many,
+      { targetContainer: "web" },
+    );
+    expect(l.processes.map((p) => [p.pid, p.role, p.container])).toEqual([
+      [1, "app", "web"],
+      [7, "debug", "pns-debug-live"],
+      [9, "debug", "pns-debug-live"],
+    ]);
+  });
+
+  it("takes the native sidecar of a pns copy for pns's own", () => {
+    const copy: PodLike = {
+      spec: { shareProcessNamespace: true, initContainers: [{ name: "pns-debug-q1" }], containers: [{ name: "web" }] },
+      status: {
+        initContainerStatuses: [
+          { name: "pns-debug-q1", containerID: `containerd://${id("d")}`, state: { running: {} } },
+        ],
+        containerStatuses: [{ name: "web", containerID: `containerd://${id("a")}`, state: { running: {} } }],
+      },
+    };
+    const l = attributeContainers(
+      aListing([
+        aProcess({ pid: 7, args: ["sleep", "3600"], cgroups: cg("d") }),
+        aProcess({ pid: 8, cgroups: cg("a") }),
+      ]),
+      copy,
+    );
+    expect(l.processes.map((p) => [p.role, p.container])).toEqual([
+      ["debug", "pns-debug-q1"],
+      ["app", "web"],
+    ]);
+  });
+
   it("gives processes without cgroups to the target container", () => {
     const l = attributeContainers(aListing([aProcess({ pid: 1 })]), {}, { targetContainer: "app" });
     expect(containerOf(l, 1)).toBe("app");

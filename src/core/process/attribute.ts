@@ -7,6 +7,8 @@ export const DEBUG_CONTAINER_PREFIX = "pns-debug";
 export interface ContainerStatusLike {
   name: string;
   containerID?: string | null;
+  /** Only `running` is read: a terminated container keeps its containerID. */
+  state?: { running?: unknown } | null;
 }
 
 /** The parts of a pod pns needs for attribution; client-node's V1Pod fits it. */
@@ -62,20 +64,25 @@ export function containerIdsOfCgroups(cgroups: readonly string[]): string[] {
 
 interface KnownContainer {
   name: string;
-  ephemeral: boolean;
+  /** One of pns's debug containers: an ephemeral one, or the native sidecar (or container) of a pns copy. */
+  debug: boolean;
+  running: boolean;
 }
 
 function knownContainers(pod: PodLike): Map<string, KnownContainer> {
   const byId = new Map<string, KnownContainer>();
-  const add = (statuses: ContainerStatusLike[] | null | undefined, ephemeral: boolean) => {
+  const add = (statuses: ContainerStatusLike[] | null | undefined) => {
     for (const s of statuses ?? []) {
       const id = containerIdFromStatus(s.containerID);
-      if (id) byId.set(id, { name: s.name, ephemeral });
+      const debug = s.name.startsWith(DEBUG_CONTAINER_PREFIX);
+      // A status without a state says nothing either way: only a state without `running` rules a container out.
+      const running = s.state ? Boolean(s.state.running) : true;
+      if (id) byId.set(id, { name: s.name, debug, running });
     }
   };
-  add(pod.status?.initContainerStatuses, false);
-  add(pod.status?.containerStatuses, false);
-  add(pod.status?.ephemeralContainerStatuses, true);
+  add(pod.status?.initContainerStatuses);
+  add(pod.status?.containerStatuses);
+  add(pod.status?.ephemeralContainerStatuses);
   return byId;
 }
 
@@ -93,7 +100,7 @@ function isCollector(p: ProcessInfo): boolean {
 /**
  * Names each process's container from its cgroup and the pod's container statuses, and marks the pause process
  * (role `pause`, container null) and pns's own processes (role `debug`): the collector's shell and its children, and
- * every process of a `pns-debug…` ephemeral container. Returns a new listing; the input is not changed.
+ * every process of a `pns-debug…` container (ephemeral, or the sidecar of a copy). Returns a new listing; the input is not changed.
  */
 export function attributeContainers(
   listing: ProcessListing,
@@ -101,7 +108,6 @@ export function attributeContainers(
   options: AttributeOptions = {},
 ): ProcessListing {
   const byId = knownContainers(pod);
-  const ephemeralNames = new Set((pod.spec?.ephemeralContainers ?? []).map((c) => c.name));
   const pid1 = listing.processes.find((p) => p.pid === 1);
   const pid1Ids = pid1 ? containerIdsOfCgroups(pid1.cgroups) : [];
   const pid1Known = pid1Ids.some((id) => byId.has(id));
@@ -123,22 +129,21 @@ export function attributeContainers(
       : null;
   const seenIds = new Set(listing.processes.flatMap((p) => containerIdsOfCgroups(p.cgroups)));
   const inPod = [...seenIds].some((id) => byId.has(id));
-  // Whose container `0::/` is: the one pns debug container whose id no process shows.
-  const unseenDebug = [...byId].filter(
-    ([id, c]) => c.ephemeral && c.name.startsWith(DEBUG_CONTAINER_PREFIX) && !seenIds.has(id),
-  );
+  // Whose container `0::/` is: the one running pns debug container whose id no process shows. Ephemeral containers
+  // are never removed, so a pod carries the ended ones too: they keep their containerID but run nothing.
+  const unseenDebug = [...byId].filter(([id, c]) => c.debug && c.running && !seenIds.has(id));
   const selfContainer = unseenDebug.length === 1 ? (unseenDebug[0]?.[1].name ?? null) : null;
 
   const processes = listing.processes.map((p): ProcessInfo => {
     let container: string | null = null;
-    let ephemeral = false;
+    let debugContainer = false;
     let sandbox = false;
     const ids = containerIdsOfCgroups(p.cgroups);
     for (const id of ids) {
       const known = byId.get(id);
       if (known) {
         container = known.name;
-        ephemeral = known.ephemeral || ephemeralNames.has(known.name);
+        debugContainer = known.debug;
         break;
       }
       if (sandboxIds.has(id)) sandbox = true;
@@ -148,7 +153,7 @@ export function attributeContainers(
       collectorPids.has(p.pid) ||
       (p.ppid !== null && collectorPids.has(p.ppid)) ||
       (inPod && selfCgroups !== null && container === null && p.cgroups.join("\n") === selfCgroups) ||
-      (container !== null && ephemeral && container.startsWith(DEBUG_CONTAINER_PREFIX));
+      (container !== null && debugContainer);
     if (own) {
       const inSelfCgroup = container === null && selfCgroups !== null && p.cgroups.join("\n") === selfCgroups;
       return { ...p, container: inSelfCgroup ? selfContainer : container, role: "debug" };

@@ -23,5 +23,6 @@ export function describeAttachment(a: DebugAttachment): string {
       : a.strategy === "shared"
         ? `ephemeral container ${a.container} in the shared process namespace`
         : `debug copy ${a.pod} of ${a.copyOf ?? "the pod"} (shared process namespace, container ${a.container})`;
-  return `${how}, ${a.reused ? "reused" : "new"}, image ${a.image}`;
+  const line = `${how}, ${a.reused ? "reused" : "new"}, image ${a.image}`;
+  return a.note ? `${line}. ${a.note}` : line;
 }

@@ -103,6 +103,11 @@ describe("renderProcessTableView", () => {
       attachment: { ...attachment, strategy: "copy", pod: "nginx-pns-x7k2", copyOf: "nginx", targetContainer: null },
       says: "debug copy nginx-pns-x7k2 of nginx",
     },
+    {
+      name: "note-carrying",
+      attachment: { ...attachment, note: "Pod nginx now carries 4 of at most 5 pns debug containers" },
+      says: "image busybox:1.36. Pod nginx now carries 4 of at most 5 pns debug containers",
+    },
   ])("describes a $name attachment", ({ attachment: a, says }) => {
     expect(allText(render({ attachment: a }))).toContain(says);
   });

@@ -113,6 +113,7 @@ export class ExecServer {
   }
 
   private async run(ws: WebSocket, exec: ExecRequest, containerName: string): Promise<void> {
+    if (this.world.real) return this.runReal(ws, exec, containerName);
     const pod = this.world.findPod(exec.namespace, exec.pod);
     const rt = pod?.containers.get(containerName);
     if (!pod || !rt?.pidNs) {
@@ -126,6 +127,8 @@ export class ExecServer {
     });
     const self = this.world.spawn(pod, rt, exec.command, { role: "exec" });
     self.onKilled = (sig) => onKilled(sig);
+    // A client that goes away takes its command with it (a blocked read ends).
+    ws.on("close", () => onKilled(9));
     const drop = this.faults.takeExecDrop();
     let result: Awaited<ReturnType<typeof runCommand>>;
     try {
@@ -147,17 +150,57 @@ export class ExecServer {
     const CHUNK = 32 * 1024;
     if (exec.stdout) for (let i = 0; i < stdout.length; i += CHUNK) ws.send(frame(1, stdout.subarray(i, i + CHUNK)));
     if (exec.stderr && !exec.tty && result.stderr.length > 0) ws.send(frame(2, result.stderr));
-    const status =
-      result.exitCode === 0
-        ? { metadata: {}, status: "Success" }
-        : {
-            metadata: {},
-            status: "Failure",
-            message: `command terminated with non-zero exit code: error executing command [${shortCommand(exec.command)}], exit code ${result.exitCode}`,
-            reason: "NonZeroExitCode",
-            details: { causes: [{ reason: "ExitCode", message: String(result.exitCode) }] },
-          };
-    ws.send(frame(3, Buffer.from(JSON.stringify(status))));
+    ws.send(frame(3, Buffer.from(JSON.stringify(exitStatus(exec.command, result.exitCode)))));
+    ws.close(1000);
+  }
+
+  /** Runs the argv in the real container: output streams as it comes, stdin from channel 0, then the status. */
+  private async runReal(ws: WebSocket, exec: ExecRequest, containerName: string): Promise<void> {
+    const pod = this.world.findPod(exec.namespace, exec.pod);
+    const x = pod ? this.world.real?.exec(pod, containerName, exec.command, exec.stdin) : null;
+    if (!pod || !x) {
+      sendError(ws, "container not found");
+      return;
+    }
+    let drop = this.faults.takeExecDrop();
+    const send = (channel: number, data: Buffer) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (drop !== null) {
+        const part = data.subarray(0, drop);
+        drop -= part.length;
+        if (part.length > 0 && channel === 1) ws.send(frame(1, part));
+        if (drop <= 0) {
+          // Let the frame leave before the connection is cut, as a dropped node connection would.
+          setTimeout(() => ws.terminate(), 20);
+          x.kill();
+        }
+        return;
+      }
+      ws.send(frame(channel, data));
+    };
+    x.stdout.on("data", (d: Buffer) => {
+      if (exec.stdout) send(1, d);
+    });
+    x.stderr.on("data", (d: Buffer) => {
+      if (exec.stderr || exec.tty) send(exec.tty ? 1 : 2, d);
+    });
+    ws.on("message", (data: Buffer) => {
+      const payload = data.subarray(1);
+      if (data[0] === 0) x.stdin?.write(payload);
+      else if (data[0] === 255 && payload[0] === 0) x.stdin?.end();
+    });
+    ws.on("close", () => x.kill());
+    const { code, error } = await x.done;
+    if (this.faults.takePodDeletion(pod.namespace, pod.name) && this.world.findPod(pod.namespace, pod.name)) {
+      this.world.deletePod(pod.namespace, pod.name);
+    }
+    if (ws.readyState !== WebSocket.OPEN || drop !== null) return;
+    if (error) {
+      // containerd's words for a process that never started (the API server relays them on the error channel).
+      sendError(ws, `failed to exec in container: failed to start exec: OCI runtime exec failed: ${error}: unknown`);
+      return;
+    }
+    ws.send(frame(3, Buffer.from(JSON.stringify(exitStatus(exec.command, code)))));
     ws.close(1000);
   }
 
@@ -166,6 +209,34 @@ export class ExecServer {
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();
   }
+}
+
+/** The status frame of a command that ran to its end. */
+function exitStatus(command: string[], exitCode: number): object {
+  return exitCode === 0
+    ? { metadata: {}, status: "Success" }
+    : {
+        metadata: {},
+        status: "Failure",
+        message: `command terminated with non-zero exit code: error executing command [${shortCommand(command)}], exit code ${exitCode}`,
+        reason: "NonZeroExitCode",
+        details: { causes: [{ reason: "ExitCode", message: String(exitCode) }] },
+      };
+}
+
+/** An error after the upgrade: a Status on the error channel, then close (API servers 1.30+). */
+function sendError(ws: WebSocket, detail: string): void {
+  if (ws.readyState !== WebSocket.OPEN) return;
+  const status = {
+    metadata: {},
+    status: "Failure",
+    message: `Internal error occurred: error executing command in container: ${detail}`,
+    reason: "InternalError",
+    details: { causes: [{ message: `error executing command in container: ${detail}` }] },
+    code: 500,
+  };
+  ws.send(frame(3, Buffer.from(JSON.stringify(status))));
+  ws.close(1000);
 }
 
 /** The command as the status message shows it, long scripts cut. */

@@ -6,6 +6,10 @@ export interface SimFile {
   /** Permission bits. @default 0o644 */
   mode: number;
   uid: number;
+  /** A symbolic link to this path (absolute links resolve against the reader's root under /proc/PID/root). */
+  link?: string;
+  /** A named pipe: reading it blocks. */
+  fifo?: true;
 }
 
 /** A process an image starts, before PIDs are given. */
@@ -16,7 +20,14 @@ export interface ProcessPlan {
   rssKb: number;
   /** Children started by this process (nginx workers). */
   children: ProcessPlan[];
+  /** Signals the program installs a handler for (its SigCgt); a namespace's init gets only these from inside. */
+  handles?: number[];
+  /** False once the program changed its uid (setuid makes it non-dumpable: ptrace-read needs CAP_SYS_PTRACE). */
+  dumpable?: boolean;
 }
+
+/** nginx's signal handlers (nginx src/os/unix/ngx_process.c `signals`): HUP, INT, QUIT, USR1, USR2, ALRM, TERM, CHLD, WINCH, IO. */
+const NGINX_HANDLES = [1, 2, 3, 10, 12, 14, 15, 17, 28, 29];
 
 /** An image's traits. */
 export interface ImageProfile {
@@ -31,7 +42,7 @@ export interface ImageProfile {
 export const NGINX_CONF = `user nginx;
 worker_processes 1;
 
-error_log /var/log/nginx/error.log warn;
+error_log /var/log/nginx/error.log notice;
 pid /var/run/nginx.pid;
 
 
@@ -92,8 +103,15 @@ function file(content: string, mode = 0o644, uid = 0): SimFile {
 
 /** The plan of a literal argv (command + args of a pod spec). */
 export function planOf(args: string[], uid: number, rssKb = 2048): ProcessPlan {
-  const first = args[0] ?? "";
-  return { args, comm: commOf(first), uid, rssKb, children: [] };
+  const comm = commOf(args[0] ?? "");
+  return { args, comm, uid, rssKb, children: [], handles: handlesOf(comm) };
+}
+
+/** What a program catches: sleep and the like nothing, shells INT and CHLD, servers the usual shutdown signals. */
+function handlesOf(comm: string): number[] {
+  if (["sleep", "true", "false", "cat", "tail"].includes(comm)) return [];
+  if (["sh", "ash", "bash", "dash"].includes(comm)) return [2, 17];
+  return [1, 2, 3, 10, 12, 15, 17];
 }
 
 /** The kernel's `comm` of a program: its base name, at most 15 bytes. */
@@ -110,12 +128,21 @@ export function nginxPlan(uid: number): ProcessPlan {
     uid,
     rssKb: 5312,
     children: [nginxWorkerPlan()],
+    handles: NGINX_HANDLES,
   };
 }
 
 /** One nginx worker (uid 101, the image's `nginx` user). */
 export function nginxWorkerPlan(): ProcessPlan {
-  return { args: ["nginx: worker process"], comm: "nginx", uid: 101, rssKb: 2860, children: [] };
+  return {
+    args: ["nginx: worker process"],
+    comm: "nginx",
+    uid: 101,
+    rssKb: 2860,
+    children: [],
+    handles: NGINX_HANDLES,
+    dumpable: false,
+  };
 }
 
 /** The repository name of an image reference (`docker.io/library/nginx:1.27` → `nginx`). */
@@ -140,6 +167,9 @@ export function profileOf(image: string, podName: string): ImageProfile {
           "server {\n    listen       80;\n    server_name  localhost;\n\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html index.htm;\n    }\n}\n",
         ),
         "/usr/share/nginx/html/index.html": file("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n"),
+        // As in the official image: the logs are the container's stdout and stderr.
+        "/var/log/nginx/access.log": { content: "", mode: 0o777, uid: 0, link: "/dev/stdout" },
+        "/var/log/nginx/error.log": { content: "", mode: 0o777, uid: 0, link: "/dev/stderr" },
       },
       defaultPlan: nginxPlan,
     };
@@ -148,7 +178,8 @@ export function profileOf(image: string, podName: string): ImageProfile {
     return {
       ps: "busybox",
       files: { ...hostname, "/etc/passwd": file(BUSYBOX_PASSWD) },
-      defaultPlan: (uid) => ({ args: ["sh"], comm: "sh", uid, rssKb: 620, children: [] }),
+      // ash catches INT and CHLD (busybox shell/ash.c).
+      defaultPlan: (uid) => ({ args: ["sh"], comm: "sh", uid, rssKb: 620, children: [], handles: [2, 17] }),
     };
   }
   if (name === "postgres") {

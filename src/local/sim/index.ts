@@ -5,6 +5,8 @@ import { SimClock } from "./clock.js";
 import { Faults } from "./faults.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { RequestLog } from "./request-log.js";
+import { OciEngine } from "./runtime/oci.js";
+import { RealRuntime } from "./runtime/real.js";
 import { applyScenario, type ScenarioName } from "./scenario.js";
 import { ApiServer } from "./server.js";
 import { SimState } from "./state.js";
@@ -14,6 +16,7 @@ import { World } from "./world.js";
 export { type FailOptions, Faults } from "./faults.js";
 export { cmdlineHex, cmdlineSha256 } from "./proc.js";
 export { type RequestEntry, RequestLog } from "./request-log.js";
+export { type OciRuntimeName, unavailableReason } from "./runtime/oci.js";
 export type { ScenarioName } from "./scenario.js";
 export { SimState } from "./state.js";
 export type { ProcessView, SignalOutcome } from "./world.js";
@@ -37,10 +40,25 @@ export interface SimulatorOptions {
    * `0::/` for their own container, `0::/../cri-containerd-<id>.scope` for others. @default false (full paths)
    */
   cgroupNamespaces?: boolean;
+  /**
+   * Who runs the pods: `emulated` (simulated processes, no root needed) or real containers run by `runc` or `crun`
+   * (root; busybox and nginx images from this machine's packages). @default "emulated"
+   */
+  runtime?: RuntimeName;
+  /** Real runtimes: the kubelet's crash back-off before a second restart, doubling after. @default 10000 */
+  restartBackoffMs?: number;
 }
+
+/** The runtimes the simulator offers. */
+export type RuntimeName = "emulated" | "runc" | "crun";
+
+/** Every runtime name, the default first. */
+export const RUNTIMES: readonly RuntimeName[] = ["emulated", "runc", "crun"];
 
 /** A running simulator. */
 export interface Simulator {
+  /** Which runtime runs the pods. */
+  runtime: RuntimeName;
   /** `https://127.0.0.1:PORT`. */
   url: string;
   token: string;
@@ -62,7 +80,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const requests = new RequestLog();
   const world = new World(new SimClock(), faults, opts.podStartDelayMs ?? 300);
   world.cgroupNamespaces = opts.cgroupNamespaces ?? false;
-  applyScenario(world, opts.scenario ?? "seed");
+  const runtime = opts.runtime ?? "emulated";
+  if (!RUNTIMES.includes(runtime)) throw new Error(`unknown runtime "${runtime}": use one of ${RUNTIMES.join(", ")}`);
+  if (runtime !== "emulated") {
+    world.real = new RealRuntime(world, await OciEngine.open(runtime), opts.restartBackoffMs);
+  }
+  try {
+    applyScenario(world, opts.scenario ?? "seed");
+  } catch (e) {
+    await world.real?.close();
+    throw e;
+  }
   const cert = await makeCertificate(host);
   const api = new ApiServer(world, faults, requests, token, cert);
   await new Promise<void>((resolve, reject) => {
@@ -80,6 +108,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }
   let closed = false;
   return {
+    runtime,
     url,
     token,
     kubeconfig,
@@ -92,6 +121,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       closed = true;
       world.close();
       await api.close();
+      await world.real?.close();
     },
   };
 }

@@ -1,9 +1,12 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startSimulator } from "./index.js";
+import { type RuntimeName, startSimulator } from "./index.js";
 import type { ScenarioName } from "./scenario.js";
 
-/** `npm run sim -- [--port N] [--kubeconfig PATH] [--scenario seed|empty]`: runs the simulator until SIGINT/SIGTERM. */
+/**
+ * `npm run sim -- [--port N] [--kubeconfig PATH] [--scenario seed|empty] [--runtime emulated|runc|crun]`: runs the
+ * simulator until SIGINT/SIGTERM.
+ */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -11,6 +14,7 @@ async function main(): Promise<void> {
       kubeconfig: { type: "string", default: "./.pns/sim.kubeconfig" },
       scenario: { type: "string", default: "seed" },
       "pod-start-delay-ms": { type: "string", default: "300" },
+      runtime: { type: "string", default: "emulated" },
     },
   });
   const sim = await startSimulator({
@@ -18,8 +22,10 @@ async function main(): Promise<void> {
     scenario: values.scenario as ScenarioName,
     kubeconfigPath: resolve(values.kubeconfig),
     podStartDelayMs: Number(values["pod-start-delay-ms"]),
+    runtime: values.runtime as RuntimeName,
   });
   process.stdout.write(`server: ${sim.url}\nkubeconfig: ${sim.kubeconfigPath}\n`);
+  if (sim.runtime !== "emulated") process.stdout.write(`runtime: ${sim.runtime}\n`);
   const stop = () => {
     void sim.close().then(() => process.exit(0));
   };

@@ -28,53 +28,77 @@ function quoteList(items: string[]): string {
   return items.map((i) => `"${i}"`).join(", ");
 }
 
-/** The violations of one container against a level, as Pod Security Admission words them (grouped by check). */
-function violations(level: "baseline" | "restricted", containers: Json[], podSpec: Json): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (check: string, msg: string) => out.set(check, [...(out.get(check) ?? []), msg]);
-  for (const c of containers) {
-    const sc = c.securityContext ?? {};
-    const name = c.name;
-    if (sc.privileged === true) add("privileged", `container "${name}" must not set securityContext.privileged=true`);
-    const added: string[] = (sc.capabilities?.add ?? []).map((x: string) => String(x));
-    if (level === "baseline") {
-      const bad = added.filter((cap) => !BASELINE_CAPS.has(cap.replace(/^CAP_/, "")));
-      if (bad.length > 0)
-        add(
-          "non-default capabilities",
-          `container "${name}" must not include ${quoteList(bad)} in securityContext.capabilities.add`,
-        );
-    } else {
-      if (sc.allowPrivilegeEscalation !== false)
-        add(
-          "allowPrivilegeEscalation != false",
-          `container "${name}" must set securityContext.allowPrivilegeEscalation=false`,
-        );
-      const drops: string[] = sc.capabilities?.drop ?? [];
-      const bad = added.filter((cap) => cap !== "NET_BIND_SERVICE");
-      if (!drops.includes("ALL"))
-        add("unrestricted capabilities", `container "${name}" must set securityContext.capabilities.drop=["ALL"]`);
-      if (bad.length > 0)
-        add(
-          "unrestricted capabilities",
-          `container "${name}" must not include ${quoteList(bad)} in securityContext.capabilities.add`,
-        );
-      if (sc.runAsNonRoot !== true && podSpec.securityContext?.runAsNonRoot !== true)
-        add("runAsNonRoot != true", `container "${name}" must set securityContext.runAsNonRoot=true`);
-      const seccomp = sc.seccompProfile?.type ?? podSpec.securityContext?.seccompProfile?.type;
-      if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost")
-        add(
-          "seccompProfile",
-          `container "${name}" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
-        );
+/** `container "a"` or `containers "a", "b"`, as Pod Security words a list (pod-security-admission policy/helpers). */
+function containersPhrase(names: string[]): string {
+  return `${names.length === 1 ? "container" : "containers"} ${quoteList(names)}`;
+}
+
+/**
+ * The failed checks of a level over every container of a pod, as Pod Security Admission words them: one reason per
+ * check with its detail (kubernetes staging/src/k8s.io/pod-security-admission/policy/check_*.go).
+ */
+function violations(level: "baseline" | "restricted", containers: Json[], podSpec: Json): [string, string][] {
+  const out: [string, string][] = [];
+  const caps = (c: Json): string[] => (c.securityContext?.capabilities?.add ?? []).map((x: string) => String(x));
+  const privileged = containers.filter((c) => c.securityContext?.privileged === true).map((c) => c.name);
+  if (privileged.length > 0)
+    out.push(["privileged", `${containersPhrase(privileged)} must not set securityContext.privileged=true`]);
+  if (level === "baseline") {
+    const bad = containers.filter((c) => caps(c).some((cap) => !BASELINE_CAPS.has(cap)));
+    if (bad.length > 0) {
+      const which = [...new Set(bad.flatMap((c) => caps(c).filter((cap) => !BASELINE_CAPS.has(cap))))].sort();
+      out.push([
+        "non-default capabilities",
+        `${containersPhrase(bad.map((c) => c.name))} must not include ${quoteList(which)} in securityContext.capabilities.add`,
+      ]);
     }
+    return out;
   }
+  const escalating = containers.filter((c) => c.securityContext?.allowPrivilegeEscalation !== false);
+  if (escalating.length > 0)
+    out.push([
+      "allowPrivilegeEscalation != false",
+      `${containersPhrase(escalating.map((c) => c.name))} must set securityContext.allowPrivilegeEscalation=false`,
+    ]);
+  const noDrop = containers.filter((c) => !(c.securityContext?.capabilities?.drop ?? []).includes("ALL"));
+  const extra = containers.filter((c) => caps(c).some((cap) => cap !== "NET_BIND_SERVICE"));
+  const capDetails: string[] = [];
+  if (noDrop.length > 0)
+    capDetails.push(
+      `${containersPhrase(noDrop.map((c) => c.name))} must set securityContext.capabilities.drop=["ALL"]`,
+    );
+  if (extra.length > 0) {
+    const which = [...new Set(extra.flatMap((c) => caps(c).filter((cap) => cap !== "NET_BIND_SERVICE")))].sort();
+    capDetails.push(
+      `${containersPhrase(extra.map((c) => c.name))} must not include ${quoteList(which)} in securityContext.capabilities.add`,
+    );
+  }
+  if (capDetails.length > 0) out.push(["unrestricted capabilities", capDetails.join("; ")]);
+  const podNonRoot = podSpec.securityContext?.runAsNonRoot === true;
+  const rootish = containers.filter((c) => c.securityContext?.runAsNonRoot !== true && !podNonRoot);
+  if (rootish.length > 0)
+    out.push([
+      "runAsNonRoot != true",
+      `pod or ${containersPhrase(rootish.map((c) => c.name))} must set securityContext.runAsNonRoot=true`,
+    ]);
+  const podSeccomp = podSpec.securityContext?.seccompProfile?.type;
+  const noSeccomp = containers.filter((c) => {
+    const t = c.securityContext?.seccompProfile?.type ?? podSeccomp;
+    return t !== "RuntimeDefault" && t !== "Localhost";
+  });
+  if (noSeccomp.length > 0)
+    out.push([
+      "seccompProfile",
+      `pod or ${containersPhrase(noSeccomp.map((c) => c.name))} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
+    ]);
   return out;
 }
 
 /**
- * Rejects containers that violate the namespace's enforced Pod Security level with the API server's 403:
- * `pods "x" is forbidden: violates PodSecurity "baseline:latest": non-default capabilities (…)`.
+ * Rejects a pod whose containers violate the namespace's enforced Pod Security level with the API server's 403:
+ * `pods "x" is forbidden: violates PodSecurity "baseline:latest": non-default capabilities (…)`. Give it every
+ * container of the pod: on an ephemeral-containers update the whole pod is evaluated, old debug containers included
+ * (pod-security-admission admission.go: ephemeralcontainers is not an ignored subresource).
  */
 export function checkPodSecurity(
   labels: Record<string, string>,
@@ -85,8 +109,9 @@ export function checkPodSecurity(
   const level = enforcedLevel(labels);
   if (!level || containers.length === 0) return;
   const found = violations(level, containers, podSpec);
-  if (found.size === 0) return;
-  const parts = [...found].map(([check, msgs]) => `${check} (${msgs.join("; ")})`);
-  const message = `pods "${podName}" is forbidden: violates PodSecurity "${level}:latest": ${parts.join(", ")}`;
+  if (found.length === 0) return;
+  const version = labels["pod-security.kubernetes.io/enforce-version"] || "latest";
+  const parts = found.map(([check, detail]) => `${check} (${detail})`);
+  const message = `pods "${podName}" is forbidden: violates PodSecurity "${level}:${version}": ${parts.join(", ")}`;
   throw new StatusError(failureStatus(403, message, "Forbidden", { name: podName, kind: "pods" }));
 }

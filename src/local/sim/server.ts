@@ -15,6 +15,7 @@ import type { Faults } from "./faults.js";
 import { applyPatch } from "./patch.js";
 import { checkPodSecurity } from "./pod-security.js";
 import type { RequestLog } from "./request-log.js";
+import { ByteLimit, formatLine, parseLogQuery, selectLines } from "./runtime/logs.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
 import { badRequest, failureStatus, invalid, notFound, type StatusBody, StatusError } from "./status.js";
 import { nameAgeTable, podTable } from "./table.js";
@@ -43,6 +44,8 @@ interface Route {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Pod names are DNS subdomains: labels joined by dots (kubernetes apimachinery validation `IsDNS1123Subdomain`). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The simulator's HTTPS API server: routing, auth, faults, request log. */
 export class ApiServer {
@@ -204,7 +207,7 @@ export class ApiServer {
           }
           if (sub === undefined) {
             if (method === "GET") return r("GET pods", (c) => this.getPod(c, ns, name));
-            if (method === "DELETE") return r("DELETE pods", () => this.deletePod(ns, name));
+            if (method === "DELETE") return r("DELETE pods", (c) => this.deletePod(c, ns, name));
             if (method === "PATCH") return r("PATCH pods", (c) => this.patchPod(c, ns, name));
             return null;
           }
@@ -217,7 +220,7 @@ export class ApiServer {
             return r(`${method} pods/exec`, () => {
               throw badRequest("Upgrade request required");
             });
-          if (sub === "log") return r("GET pods/log", () => this.podLog(ns, name));
+          if (sub === "log" && method === "GET") return r("GET pods/log", (c) => this.podLog(c, ns, name));
         }
       }
     }
@@ -359,7 +362,7 @@ export class ApiServer {
         reason: "FieldValueRequired",
         message: "Required value: name or generateName is required",
       });
-    else if (name && !DNS_LABEL.test(name))
+    else if (name && (!DNS_SUBDOMAIN.test(name) || name.length > 253))
       causes.push({
         field: "metadata.name",
         reason: "FieldValueInvalid",
@@ -397,8 +400,12 @@ export class ApiServer {
     return { status: 201, body: this.world.renderPod(pod) };
   }
 
-  private deletePod(ns: string, name: string): Reply {
-    return { status: 200, body: this.world.deletePod(ns, name) };
+  private deletePod(ctx: Ctx, ns: string, name: string): Reply {
+    const pod = this.world.getPod(ns, name);
+    const raw = ctx.url.searchParams.get("gracePeriodSeconds") ?? ctx.body?.gracePeriodSeconds;
+    const grace =
+      raw !== undefined && raw !== null && raw !== "" ? Number(raw) : pod.spec.terminationGracePeriodSeconds;
+    return { status: 200, body: this.world.deletePod(ns, name, Number.isFinite(grace) ? Math.max(0, grace) : 30) };
   }
 
   private checkResourceVersion(pod: SimPod, incoming: Json): void {
@@ -482,7 +489,10 @@ export class ApiServer {
     }
     const added = wanted.filter((w) => !existing.some((e) => e.name === w?.name));
     const names = new Set<string>([...pod.spec.containers.map((c: Json) => c.name), ...existing.map((e) => e.name)]);
-    const regular = new Set<string>(pod.spec.containers.map((c: Json) => c.name));
+    // Any non-ephemeral container may be the target, init containers and native sidecars included.
+    const regular = new Set<string>(
+      [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c: Json) => c.name),
+    );
     for (const c of added) {
       const i = wanted.indexOf(c);
       const f = `spec.ephemeralContainers[${i}]`;
@@ -513,14 +523,63 @@ export class ApiServer {
     }
     if (causes.length > 0) throw invalid("Pod", name, causes);
     const nsObj = this.world.namespaces.get(ns);
-    if (nsObj) checkPodSecurity(nsObj.labels, name, added, pod.spec);
+    if (nsObj && added.length > 0)
+      checkPodSecurity(
+        nsObj.labels,
+        name,
+        [...pod.spec.containers, ...(pod.spec.initContainers ?? []), ...wanted],
+        pod.spec,
+      );
     if (added.length > 0) this.world.addEphemeralContainers(pod, structuredClone(added));
     return { status: 200, body: this.world.renderPod(pod) };
   }
 
-  private podLog(ns: string, name: string): Reply {
-    this.world.getPod(ns, name);
-    return { status: 200, body: "" };
+  /** `GET pods/{name}/log`, as the kubelet serves it (kubernetes pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`). */
+  private podLog(ctx: Ctx, ns: string, name: string): Reply {
+    const pod = this.world.getPod(ns, name);
+    const q = parseLogQuery(ctx.url.searchParams);
+    const names: string[] = pod.spec.containers.map((c: Json) => c.name);
+    let container = q.container;
+    if (!container) {
+      if (names.length !== 1) {
+        const init: string[] = (pod.spec.initContainers ?? []).map((c: Json) => c.name);
+        const eph: string[] = (pod.spec.ephemeralContainers ?? []).map((c: Json) => c.name);
+        throw badRequest(
+          `a container name must be specified for pod ${name}, choose one of: [${names.join(" ")}]${init.length ? ` or one of the init containers: [${init.join(" ")}]` : ""}${eph.length ? ` or one of the ephemeral containers: [${eph.join(" ")}]` : ""}`,
+        );
+      }
+      container = names[0] as string;
+    }
+    const rt = pod.containers.get(container);
+    if (!rt) throw badRequest(`container ${container} is not valid for pod ${name}`);
+    const log = q.previous ? rt.logs.at(-2) : rt.logs.at(-1);
+    if (!log && q.previous) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+    if (!log) throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${rt.reason}`);
+    const res = ctx.res;
+    res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
+    const limit = new ByteLimit(q.limitBytes);
+    const put = (text: string) => {
+      const part = limit.take(text);
+      if (part !== null && !res.writableEnded) res.write(part);
+    };
+    for (const l of selectLines(log, q)) put(formatLine(l, q));
+    if (!q.follow || q.previous || log.ended || limit.done) {
+      res.end();
+      return { status: 200, streaming: true };
+    }
+    const off = log.follow((l) => {
+      if (l) put(formatLine(l, q));
+      if (!l || limit.done) {
+        off();
+        res.end();
+      }
+    });
+    this.watches.add(res);
+    res.on("close", () => {
+      off();
+      this.watches.delete(res);
+    });
+    return { status: 200, streaming: true };
   }
 
   private appsIn(plural: string, ns: string | null): Json[] {

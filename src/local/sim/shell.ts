@@ -48,7 +48,9 @@ type Resolved =
   | { kind: "file"; data: Buffer; readable: boolean }
   | { kind: "dir" }
   | { kind: "missing" }
-  | { kind: "denied" };
+  | { kind: "denied" }
+  /** A FIFO (or the exec's own stdio through /dev/stdout): a read blocks until the command is killed. */
+  | { kind: "fifo" };
 
 const SHELLS = new Set(["sh", "/bin/sh", "ash", "/bin/ash", "bash", "/bin/bash", "dash", "/bin/dash"]);
 
@@ -90,7 +92,7 @@ async function runArgv(ctx: ExecContext, argv: string[], o: Out, top: boolean): 
     const params = rest.slice(3);
     if (script === COLLECT_SCRIPT) return collect(ctx, o);
     if (script === SIGNAL_SCRIPT) return signalGuard(ctx, params, o);
-    if (script === READ_FILE_SCRIPT) return readFile(ctx, params, o);
+    if (script === READ_FILE_SCRIPT) return await readFile(ctx, params, o);
     return runScript(ctx, script, o);
   }
   const name = cmd.split("/").pop() ?? cmd;
@@ -216,7 +218,7 @@ function procList(ctx: ExecContext): SimProcess[] {
 
 /** True when this exec may look into another process's /proc/PID/root (ptrace read access). */
 function mayTrace(ctx: ExecContext, target: SimProcess): boolean {
-  return ctx.world.maySignal({ container: ctx.container, uid: ctx.self.uid }, target);
+  return ctx.world.mayTrace(ctx.pod, { container: ctx.container, uid: ctx.self.uid }, target);
 }
 
 function normalize(path: string): string {
@@ -229,9 +231,26 @@ function normalize(path: string): string {
   return `/${parts.join("/")}`;
 }
 
-function resolveFs(files: Map<string, SimFile>, path: string, uid: number): Resolved {
+/**
+ * Resolves a path in a container's files. Symbolic links: a relative one within the same files; an absolute one
+ * against `root`, the reader's own root, as path lookup under /proc/PID/root does (linux fs/proc/base.c
+ * `proc_root_link`: only the starting point moves).
+ */
+function resolveFs(
+  files: Map<string, SimFile>,
+  path: string,
+  uid: number,
+  root: (path: string, depth: number) => Resolved = (p, d) => resolveFs(files, p, uid, undefined, d),
+  depth = 0,
+): Resolved {
   const p = normalize(path);
   const f = files.get(p);
+  if (f?.link !== undefined) {
+    if (depth > 8) return { kind: "missing" };
+    if (f.link.startsWith("/")) return root(f.link, depth + 1);
+    return resolveFs(files, `${p.slice(0, p.lastIndexOf("/"))}/${f.link}`, uid, root, depth + 1);
+  }
+  if (f?.fifo) return { kind: "fifo" };
   if (f) {
     const readable = uid === 0 || (f.mode & 0o004) !== 0 || (f.uid === uid && (f.mode & 0o400) !== 0);
     return { kind: "file", data: Buffer.from(f.content), readable };
@@ -243,13 +262,17 @@ function resolveFs(files: Map<string, SimFile>, path: string, uid: number): Reso
 }
 
 /** Resolves a path as the exec'd process sees it, /proc included. */
-function resolve(ctx: ExecContext, path: string): Resolved {
+function resolve(ctx: ExecContext, path: string, depth = 0): Resolved {
   const p = normalize(path);
   const file = (s: string | Buffer): Resolved => ({ kind: "file", data: Buffer.from(s), readable: true });
+  // The exec's stdio are pipes: reading one (as `/dev/stdout` or `/proc/self/fd/1`) waits for data that never comes.
+  if (["/dev/stdin", "/dev/stdout", "/dev/stderr"].includes(p) || /^\/proc\/self\/fd\/[0-2]$/.test(p))
+    return { kind: "fifo" };
+  const own = (q: string, d: number) => (d > 8 ? ({ kind: "missing" } as Resolved) : resolve(ctx, q, d));
   if (p === "/proc/stat") return file(procStat(ctx.world.clock));
   if (p === "/proc/uptime") return file(procUptime(ctx.world.clock));
   const m = /^\/proc\/(self|\d+)(\/.*)?$/.exec(p);
-  if (!m) return resolveFs(ctx.container.files, p, ctx.self.uid);
+  if (!m) return resolveFs(ctx.container.files, p, ctx.self.uid, own, depth);
   const pid = m[1] === "self" ? ctx.self.pid : Number(m[1]);
   const proc = ctx.ns.procs.get(pid);
   if (!proc) return { kind: "missing" };
@@ -265,7 +288,7 @@ function resolve(ctx: ExecContext, path: string): Resolved {
     const rest = sub.slice("/root".length) || "/";
     const owner = proc.container ? ctx.pod.containers.get(proc.container) : undefined;
     const files = owner?.files ?? new Map<string, SimFile>([["/pause", { content: "", mode: 0o755, uid: 0 }]]);
-    return resolveFs(files, rest, ctx.self.uid);
+    return resolveFs(files, rest, ctx.self.uid, own, depth);
   }
   return { kind: "missing" };
 }
@@ -308,7 +331,7 @@ function signalGuard(ctx: ExecContext, params: string[], o: Out): number {
 }
 
 /** The file reader: exactly what READ_FILE_SCRIPT does. */
-function readFile(ctx: ExecContext, params: string[], o: Out): number {
+async function readFile(ctx: ExecContext, params: string[], o: Out): Promise<number> {
   const [pid = "", path = "", max = ""] = params;
   const r = resolve(ctx, `/proc/${pid}/root${path}`);
   if (r.kind === "missing" || r.kind === "denied") {
@@ -319,7 +342,7 @@ function readFile(ctx: ExecContext, params: string[], o: Out): number {
     o.error("pns: is a directory\n");
     return ReadFileExit.directory;
   }
-  if (!r.readable) {
+  if (r.kind === "file" && !r.readable) {
     o.error("pns: permission denied\n");
     return ReadFileExit.unreadable;
   }
@@ -327,6 +350,7 @@ function readFile(ctx: ExecContext, params: string[], o: Out): number {
     o.error(`head: invalid number '${max}'\n`);
     return 1;
   }
+  if (r.kind === "fifo") return 128 + (await ctx.killed);
   o.print(r.data.subarray(0, Number(max)));
   return 0;
 }
@@ -382,8 +406,12 @@ function kill(ctx: ExecContext, args: string[], o: Out): number {
   return code;
 }
 
-function readArg(ctx: ExecContext, tool: string, path: string, o: Out): Buffer | null {
+async function readArg(ctx: ExecContext, tool: string, path: string, o: Out): Promise<Buffer | null> {
   const r = resolve(ctx, path);
+  if (r.kind === "fifo") {
+    await ctx.killed;
+    return null;
+  }
   if (r.kind === "missing") o.error(`${tool}: can't open '${path}': No such file or directory\n`);
   else if (r.kind === "denied" || (r.kind === "file" && !r.readable))
     o.error(`${tool}: can't open '${path}': Permission denied\n`);
@@ -392,17 +420,17 @@ function readArg(ctx: ExecContext, tool: string, path: string, o: Out): Buffer |
   return null;
 }
 
-function cat(ctx: ExecContext, args: string[], o: Out): number {
+async function cat(ctx: ExecContext, args: string[], o: Out): Promise<number> {
   let code = 0;
   for (const path of args.filter((a) => a !== "--")) {
-    const data = readArg(ctx, "cat", path, o);
+    const data = await readArg(ctx, "cat", path, o);
     if (data) o.print(data);
     else code = 1;
   }
   return code;
 }
 
-function head(ctx: ExecContext, args: string[], o: Out): number {
+async function head(ctx: ExecContext, args: string[], o: Out): Promise<number> {
   let lines = 10;
   let bytes: number | null = null;
   const paths: string[] = [];
@@ -425,7 +453,7 @@ function head(ctx: ExecContext, args: string[], o: Out): number {
   let code = 0;
   for (const [i, path] of paths.entries()) {
     if (paths.length > 1) o.print(`${i > 0 ? "\n" : ""}==> ${path} <==\n`);
-    const data = readArg(ctx, "head", path, o);
+    const data = await readArg(ctx, "head", path, o);
     if (!data) {
       code = 1;
       continue;

@@ -1,4 +1,5 @@
 import type { SimFile } from "./images.js";
+import { hostBtime } from "./runtime/host-procs.js";
 import { failureStatus, StatusError } from "./status.js";
 import {
   type Json,
@@ -18,7 +19,12 @@ export class SimState {
 
   /** Boot time of the simulated node, seconds since the epoch. */
   get btime(): number {
-    return this.world.clock.btime;
+    return this.world.real ? hostBtime() : this.world.clock.btime;
+  }
+
+  /** Which runtime runs the pods: `emulated`, `runc` or `crun`. */
+  get runtime(): string {
+    return this.world.real?.name ?? "emulated";
   }
 
   /** The pod as the API returns it. */
@@ -40,15 +46,27 @@ export class SimState {
 
   /** Every process of a pod (of one container when given), sorted by PID within each PID namespace. */
   processes(namespace: string, pod: string, container?: string): ProcessView[] {
-    const all = this.world.processesOf(this.world.getPod(namespace, pod));
+    const p = this.world.getPod(namespace, pod);
+    const all = this.world.real ? this.world.real.processes(p) : this.world.processesOf(p);
     return container === undefined ? all : all.filter((p) => p.container === container);
   }
 
   /** One process by PID (in the namespace `container` sees, when given). */
   process(namespace: string, pod: string, pid: number, container?: string): ProcessView | undefined {
     const p = this.world.getPod(namespace, pod);
+    if (this.world.real) {
+      const ns = container ? this.world.real.pidNamespaceOf(p, container) : null;
+      return this.world.real.processes(p).find((v) => v.pid === pid && (ns === null || v.pidNamespace === ns));
+    }
     const ns = this.world.nsOfPid(p, pid, container);
     return this.world.processesOf(p).find((v) => v.pid === pid && v.pidNamespace === ns?.id);
+  }
+
+  /** The PID namespace a container's processes live in (as {@link ProcessView.pidNamespace}); null if not running. */
+  pidNamespaceOf(namespace: string, pod: string, container: string): number | null {
+    const p = this.world.getPod(namespace, pod);
+    if (this.world.real) return this.world.real.pidNamespaceOf(p, container);
+    return p.containers.get(container)?.pidNs?.id ?? null;
   }
 
   /** Starts a process in a running container; returns it. */
@@ -60,7 +78,8 @@ export class SimState {
     opts: { uid?: number; ppid?: number } = {},
   ): ProcessView {
     const p = this.world.getPod(namespace, pod);
-    const rt = this.runtime(namespace, pod, container);
+    const rt = this.container(namespace, pod, container);
+    this.emulatedOnly("spawn");
     const proc = this.world.spawn(p, rt, args, opts);
     this.world.touch(p);
     return this.process(namespace, pod, proc.pid, container) as ProcessView;
@@ -69,10 +88,11 @@ export class SimState {
   /** Signals a process as the kernel would, with no permission check. @default signal "KILL" */
   kill(namespace: string, pod: string, pid: number, signal = "KILL", container?: string): SignalOutcome {
     const p = this.world.getPod(namespace, pod);
-    const ns = this.world.nsOfPid(p, pid, container);
     const n = signalNumber(signal);
-    if (!ns) return "no_such_process";
     if (n === null) throw new Error(`unknown signal ${signal}`);
+    if (this.world.real) return this.world.real.kill(p, pid, n, container);
+    const ns = this.world.nsOfPid(p, pid, container);
+    if (!ns) return "no_such_process";
     return this.world.signal(p, ns, pid, n, null);
   }
 
@@ -84,6 +104,7 @@ export class SimState {
     args: string[] = ["sleep", "3600"],
     container?: string,
   ): ProcessView {
+    this.emulatedOnly("recyclePid");
     const p = this.world.getPod(namespace, pod);
     const ns = this.world.nsOfPid(p, pid, container);
     const old = ns?.procs.get(pid);
@@ -103,13 +124,13 @@ export class SimState {
 
   /** Sets a container's restart count. */
   setRestartCount(namespace: string, pod: string, container: string, count: number): void {
-    this.runtime(namespace, pod, container).restartCount = count;
+    this.container(namespace, pod, container).restartCount = count;
     this.world.touch(this.world.getPod(namespace, pod));
   }
 
   /** Restarts a container as if its main process died (restart count + 1, new PIDs). */
   restartContainer(namespace: string, pod: string, container: string): void {
-    this.world.containerExited(this.world.getPod(namespace, pod), this.runtime(namespace, pod, container), 137, 9);
+    this.world.containerExited(this.world.getPod(namespace, pod), this.container(namespace, pod, container), 137, 9);
   }
 
   /** Deletes a pod now (a pod deleted mid-session). */
@@ -137,19 +158,48 @@ export class SimState {
     mode = 0o644,
     uid = 0,
   ): void {
+    if (this.world.real) {
+      this.world.real.writeFile(this.world.getPod(namespace, pod), container, path, content, mode, uid);
+      return;
+    }
     const f: SimFile = { content, mode, uid };
-    this.runtime(namespace, pod, container).files.set(path, f);
+    this.container(namespace, pod, container).files.set(path, f);
   }
 
-  /** A container's status as the API shows it (regular or ephemeral). */
+  /** Makes a symbolic link `path` → `target` in a container's filesystem. */
+  symlink(namespace: string, pod: string, container: string, path: string, target: string): void {
+    if (this.world.real) {
+      this.world.real.symlink(this.world.getPod(namespace, pod), container, path, target);
+      return;
+    }
+    this.container(namespace, pod, container).files.set(path, { content: "", mode: 0o777, uid: 0, link: target });
+  }
+
+  /** Makes a FIFO (named pipe) in a container's filesystem: reading it blocks until someone writes. */
+  mkfifo(namespace: string, pod: string, container: string, path: string): void {
+    if (this.world.real) {
+      this.world.real.mkfifo(this.world.getPod(namespace, pod), container, path);
+      return;
+    }
+    this.container(namespace, pod, container).files.set(path, { content: "", mode: 0o644, uid: 0, fifo: true });
+  }
+
+  /** A container's status as the API shows it (init, regular or ephemeral). */
   containerStatus(namespace: string, pod: string, container: string): Json | undefined {
     const o = this.pod(namespace, pod);
-    return [...(o.status.containerStatuses ?? []), ...(o.status.ephemeralContainerStatuses ?? [])].find(
-      (s: Json) => s.name === container,
-    );
+    return [
+      ...(o.status.initContainerStatuses ?? []),
+      ...(o.status.containerStatuses ?? []),
+      ...(o.status.ephemeralContainerStatuses ?? []),
+    ].find((s: Json) => s.name === container);
   }
 
-  private runtime(namespace: string, pod: string, container: string) {
+  private emulatedOnly(what: string): void {
+    if (this.world.real)
+      throw new Error(`state.${what} needs the emulated runtime; this simulator runs ${this.runtime}`);
+  }
+
+  private container(namespace: string, pod: string, container: string) {
     const rt = this.world.getPod(namespace, pod).containers.get(container);
     if (!rt) throw new StatusError(failureStatus(404, `container ${container} not found in pod ${namespace}/${pod}`));
     return rt;

@@ -10,6 +10,9 @@ import {
   profileOf,
   type SimFile,
 } from "./images.js";
+import { ContainerLog } from "./runtime/logs.js";
+import type { RealRuntime } from "./runtime/real.js";
+import { capabilitiesOf, effectiveCaps, identityOf, isConfigError, qosClassOf } from "./runtime/security.js";
 import { alreadyExists, failureStatus, notFound, StatusError } from "./status.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: pod specs are free-form JSON, as the API server receives them
@@ -33,6 +36,10 @@ export interface SimProcess {
   role: "pause" | "main" | "child" | "exec";
   /** The container (or sandbox) id in the process's cgroup path. */
   cgroupId: string;
+  /** Signals it has a handler for (a namespace's init gets only these, KILL and STOP never, from inside). */
+  handles: number[];
+  /** False after a uid change: only CAP_SYS_PTRACE gives ptrace-read access to it. */
+  dumpable: boolean;
   /** Called when a signal ends an exec'd process. */
   onKilled?: (signal: number) => void;
 }
@@ -49,6 +56,12 @@ export interface ContainerRuntime {
   name: string;
   image: string;
   ephemeral: boolean;
+  /** An init container (a native sidecar when its restartPolicy is Always). */
+  init: boolean;
+  /** The image digest reference the runtime reports; null: derived from the image name. */
+  imageId: string | null;
+  /** One log per container instance, oldest first (the last is the current one). */
+  logs: ContainerLog[];
   phase: "waiting" | "running" | "terminated";
   reason: string;
   message: string | null;
@@ -59,6 +72,7 @@ export interface ContainerRuntime {
   exitCode: number | null;
   lastTerminated: Json | null;
   pidNs: PidNamespace | null;
+  /** The container's capability set (containerd's defaults, adds, drops); a process holds it only as root. */
   caps: string[];
   uid: number;
   profile: ImageProfile;
@@ -179,6 +193,14 @@ function nowIso(offsetMs = 0): string {
   return new Date(Date.now() - offsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** Writes nginx's `[notice]` lines to a container's current log, as its error log on stderr shows them. */
+function nginxNotice(rt: Pick<ContainerRuntime, "logs">, pid: number, lines: string[]): void {
+  const log = rt.logs.at(-1);
+  if (!log) return;
+  const t = new Date().toISOString().replace("T", " ").slice(0, 19).replace(/-/g, "/");
+  for (const l of lines) log.write("stderr", `${t} [notice] ${pid}#${pid}: ${l}\n`);
+}
+
 /** The simulated cluster: namespaces, pods with their containers and processes, apps workloads. */
 export class World {
   readonly namespaces = new Map<string, SimNamespace>();
@@ -194,6 +216,8 @@ export class World {
   private podIps = 10;
   /** Containers read /proc/PID/cgroup through a cgroup namespace (relative paths, `0::/` for their own). */
   cgroupNamespaces = false;
+  /** The real runtime (runc, crun) when pods are real containers; null: the emulated runtime. */
+  real: RealRuntime | null = null;
 
   constructor(
     readonly clock: SimClock,
@@ -306,10 +330,14 @@ export class World {
       timers: new Set(),
     };
     pod.metadata.uid = pod.uid;
+    for (const c of spec.initContainers ?? []) pod.containers.set(c.name, this.newRuntime(pod, c, false, true));
     for (const c of spec.containers) pod.containers.set(c.name, this.newRuntime(pod, c, false));
     this.pods.set(this.podKey(namespace, name), pod);
     this.emit("ADDED", pod);
-    if (opts.immediate) {
+    const real = this.real;
+    if (real) {
+      this.later(pod, opts.immediate ? 0 : this.podStartDelayMs, () => real.startPod(pod));
+    } else if (opts.immediate) {
       this.startPod(pod, opts);
     } else {
       this.later(pod, this.podStartDelayMs, () => this.startPod(pod, {}));
@@ -317,11 +345,13 @@ export class World {
     return pod;
   }
 
-  /** Deletes a pod now; watchers get a DELETED event. */
-  deletePod(namespace: string, name: string): Json {
+  /** Deletes a pod now; watchers get a DELETED event. The real runtime stops its containers within the grace period. */
+  deletePod(namespace: string, name: string, graceSeconds = 0): Json {
     const pod = this.getPod(namespace, name);
     this.clearTimers(pod);
     this.pods.delete(this.podKey(namespace, name));
+    this.real?.deletePod(pod, graceSeconds);
+    for (const rt of pod.containers.values()) rt.logs.at(-1)?.end();
     // Running commands (exec sessions) die with the pod.
     for (const ns of this.namespacesOf(pod)) for (const p of ns.procs.values()) p.onKilled?.(9);
     pod.resourceVersion = this.nextRv();
@@ -343,7 +373,8 @@ export class World {
       pod.spec.ephemeralContainers.push(c);
       const rt = this.newRuntime(pod, c, true);
       pod.containers.set(c.name, rt);
-      this.later(pod, this.podStartDelayMs, () => this.pullAndStart(pod, rt));
+      const real = this.real;
+      this.later(pod, this.podStartDelayMs, () => (real ? real.startEphemeral(pod, rt) : this.pullAndStart(pod, rt)));
     }
     this.touch(pod);
   }
@@ -357,18 +388,21 @@ export class World {
 
   /** The container spec of a runtime container. */
   containerSpec(pod: SimPod, name: string): Json | undefined {
-    return [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find((c: Json) => c.name === name);
+    return [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find(
+      (c: Json) => c.name === name,
+    );
   }
 
-  private newRuntime(pod: SimPod, c: Json, ephemeral: boolean): ContainerRuntime {
+  private newRuntime(pod: SimPod, c: Json, ephemeral: boolean, init = false): ContainerRuntime {
     const profile = profileOf(c.image ?? "", pod.name);
-    const caps: string[] = c.securityContext?.capabilities?.add ?? [];
-    const privileged = c.securityContext?.privileged === true;
     const uid = c.securityContext?.runAsUser ?? pod.spec.securityContext?.runAsUser ?? 0;
     return {
       name: c.name,
       image: c.image ?? "",
       ephemeral,
+      init,
+      imageId: null,
+      logs: [],
       phase: "waiting",
       reason: "ContainerCreating",
       message: null,
@@ -379,7 +413,7 @@ export class World {
       exitCode: null,
       lastTerminated: null,
       pidNs: null,
-      caps: privileged ? [...caps, "SYS_PTRACE", "ALL"] : caps.map((x) => x.toUpperCase().replace(/^CAP_/, "")),
+      caps: capabilitiesOf(c.securityContext),
       uid,
       profile,
       files: new Map(Object.entries(profile.files)),
@@ -429,10 +463,23 @@ export class World {
         container: null,
         role: "pause",
         cgroupId: pod.sandboxId,
+        // pause exits on INT and TERM and reaps children (kubernetes build/pause/linux/pause.c).
+        handles: [2, 15, 17],
+        dumpable: true,
       });
     }
     for (const rt of pod.containers.values()) {
       if (rt.ephemeral) continue;
+      if (rt.init && this.containerSpec(pod, rt.name)?.restartPolicy !== "Always") {
+        // The emulated runtime cannot run an init container's script: it completes at once.
+        rt.phase = "terminated";
+        rt.reason = "Completed";
+        rt.exitCode = 0;
+        rt.containerId = hex64();
+        rt.startedAt = pod.startTime;
+        rt.finishedAt = pod.startTime;
+        continue;
+      }
       if (opts.immediate) this.runContainer(pod, rt, opts);
       else this.pullAndStart(pod, rt, false);
     }
@@ -467,6 +514,14 @@ export class World {
 
   private runContainer(pod: SimPod, rt: ContainerRuntime, opts: PlaceOptions): void {
     const spec = this.containerSpec(pod, rt.name) ?? {};
+    // Every image the emulated runtime knows runs as root, as busybox and nginx do.
+    const identity = identityOf(pod, spec, { uid: 0, gid: 0 });
+    if (isConfigError(identity)) {
+      rt.phase = "waiting";
+      rt.reason = identity.reason;
+      rt.message = identity.message;
+      return;
+    }
     const ageS = opts.ageSeconds ?? 0;
     rt.phase = "running";
     rt.reason = "";
@@ -475,6 +530,7 @@ export class World {
     rt.startedAt = nowIso(ageS * 1000);
     rt.finishedAt = null;
     rt.exitCode = null;
+    rt.logs.push(new ContainerLog());
     rt.pidNs = this.nsFor(pod, rt);
     const argv: string[] = [...(spec.command ?? []), ...(spec.args ?? [])];
     const plan: ProcessPlan = argv.length > 0 ? planOf(argv, rt.uid) : rt.profile.defaultPlan(rt.uid);
@@ -482,6 +538,15 @@ export class World {
     const start = () => (ageS > 0 ? this.clock.pastTicks(ageS) : this.clock.startTicks());
     const main = this.spawnPlan(rt.pidNs, rt, plan, 0, "main", pids, start);
     rt.mainPid = main.pid;
+    if (main.args[0]?.startsWith("nginx: master")) {
+      const workers = [...rt.pidNs.procs.values()].filter((p) => p.ppid === main.pid).map((p) => p.pid);
+      nginxNotice(rt, main.pid, ['using the "epoll" event method', "nginx/1.22.1", "start worker processes"]);
+      nginxNotice(
+        rt,
+        main.pid,
+        workers.map((w) => `start worker process ${w}`),
+      );
+    }
     const run = plan.args;
     const prog = commOf(run[0] ?? "");
     if (prog === "sleep" && run.length === 2 && /^\d+(\.\d+)?$/.test(run[1] ?? "")) {
@@ -517,6 +582,8 @@ export class World {
       container: rt.name,
       role,
       cgroupId: rt.containerId ?? "",
+      handles: plan.handles ?? [],
+      dumpable: plan.dumpable ?? true,
     };
     ns.procs.set(pid, p);
     for (const child of plan.children) this.spawnPlan(ns, rt, child, pid, "child", pids, start);
@@ -531,19 +598,47 @@ export class World {
     return pid;
   }
 
-  private removeContainerProcs(rt: ContainerRuntime): void {
-    if (!rt.pidNs) return;
-    for (const [pid, p] of rt.pidNs.procs) {
-      if (p.container === rt.name) {
-        rt.pidNs.procs.delete(pid);
+  private removeContainerProcs(pod: SimPod, rt: ContainerRuntime): void {
+    const ns = rt.pidNs;
+    if (!ns) return;
+    // When a namespace's init exits, the kernel kills every process in it (linux kernel/pid_namespace.c
+    // `zap_pid_namespace`): an ephemeral container joined to it dies too.
+    const initDies = rt.mainPid === 1 && ns !== pod.sharedNs;
+    const joined = new Set<ContainerRuntime>();
+    for (const [pid, p] of ns.procs) {
+      if (p.container === rt.name || initDies) {
+        ns.procs.delete(pid);
         p.onKilled?.(9);
+        const other = p.container ? pod.containers.get(p.container) : undefined;
+        if (other && other !== rt && other.mainPid === pid && other.phase === "running") joined.add(other);
       }
+    }
+    for (const other of joined) {
+      other.mainPid = null;
+      other.pidNs = null;
+      this.recordExit(pod, other, 137, 9);
+      if (other.phase !== "terminated") this.runContainer(pod, other, {});
     }
   }
 
   /** The container's main process ended with `code`: ephemeral containers terminate, others restart. */
   containerExited(pod: SimPod, rt: ContainerRuntime, code: number, signal?: number): void {
-    this.removeContainerProcs(rt);
+    if (this.real) {
+      this.real.restartContainer(pod, rt, signal ? String(signal) : "KILL");
+      return;
+    }
+    this.removeContainerProcs(pod, rt);
+    if (this.recordExit(pod, rt, code, signal)) this.runContainer(pod, rt, {});
+    this.updatePhase(pod);
+    this.touch(pod);
+  }
+
+  /**
+   * Records that a container instance ended (exit code, reason, signal) and says whether the kubelet restarts it:
+   * per restartPolicy, never for ephemeral containers (native sidecars always).
+   */
+  recordExit(pod: SimPod, rt: ContainerRuntime, code: number, signal?: number): boolean {
+    rt.logs.at(-1)?.end();
     const finishedAt = nowIso();
     const terminated = {
       exitCode: code,
@@ -553,12 +648,12 @@ export class World {
       finishedAt,
       containerID: `containerd://${rt.containerId}`,
     };
-    const policy = pod.spec.restartPolicy;
+    const sidecar = rt.init && this.containerSpec(pod, rt.name)?.restartPolicy === "Always";
+    const policy = sidecar ? "Always" : pod.spec.restartPolicy;
     const restarts = !rt.ephemeral && (policy === "Always" || (policy === "OnFailure" && code !== 0));
     if (restarts) {
       rt.lastTerminated = terminated;
       rt.restartCount += 1;
-      this.runContainer(pod, rt, {});
     } else {
       rt.phase = "terminated";
       rt.reason = terminated.reason;
@@ -568,10 +663,12 @@ export class World {
     }
     this.updatePhase(pod);
     this.touch(pod);
+    return restarts;
   }
 
-  private updatePhase(pod: SimPod): void {
-    const regular = [...pod.containers.values()].filter((c) => !c.ephemeral);
+  /** Sets the pod's phase from its containers' states. */
+  updatePhase(pod: SimPod): void {
+    const regular = [...pod.containers.values()].filter((c) => !c.ephemeral && !c.init);
     if (regular.some((c) => c.phase === "running")) pod.phase = "Running";
     else if (regular.length > 0 && regular.every((c) => c.phase === "terminated"))
       pod.phase = regular.every((c) => c.exitCode === 0) ? "Succeeded" : "Failed";
@@ -641,6 +738,8 @@ export class World {
       container: rt.name,
       role: opts.role ?? "child",
       cgroupId: rt.containerId,
+      handles: [],
+      dumpable: true,
     };
     ns.procs.set(pid, p);
     return p;
@@ -665,18 +764,32 @@ export class World {
     const target = ns.procs.get(pid);
     if (!target) return "no_such_process";
     if (from && !this.maySignal(from, target)) return "not_permitted";
+    // A namespace's init gets only the signals it handles; from an ancestor namespace KILL and STOP are forced
+    // (linux kernel/signal.c `sig_task_ignored`, SIGNAL_UNKILLABLE). kill(2) still succeeds.
+    if (target.pid === 1 && sig !== 0) {
+      const kernelOnly = sig === 9 || sig === 19;
+      if (!(kernelOnly ? from === null : target.handles.includes(sig))) return "sent";
+    }
     this.deliver(pod, ns, target, sig);
     return "sent";
   }
 
-  /** True when a process of `from` may signal or trace `target` (same container, same uid, or SYS_PTRACE). */
+  /** True when `from` may signal `target`: same uid, or CAP_KILL (linux kernel/signal.c `kill_ok_by_cred`). */
   maySignal(from: { container: ContainerRuntime; uid: number }, target: SimProcess): boolean {
-    return (
-      target.container === from.container.name ||
-      from.container.caps.includes("SYS_PTRACE") ||
-      from.container.caps.includes("ALL") ||
-      target.uid === from.uid
-    );
+    return target.uid === from.uid || effectiveCaps({ uid: from.uid, caps: from.container.caps }).includes("KILL");
+  }
+
+  /**
+   * True when `from` has ptrace-read access to `target` (its /proc/PID/root): CAP_SYS_PTRACE, or the same uid with the
+   * target dumpable and its capabilities a subset of the reader's (linux kernel/ptrace.c `__ptrace_may_access`).
+   */
+  mayTrace(pod: SimPod, from: { container: ContainerRuntime; uid: number }, target: SimProcess): boolean {
+    const mine = effectiveCaps({ uid: from.uid, caps: from.container.caps });
+    if (mine.includes("SYS_PTRACE")) return true;
+    if (target.uid !== from.uid || !target.dumpable) return false;
+    const owner = target.container ? pod.containers.get(target.container) : undefined;
+    const theirs = owner ? effectiveCaps({ uid: target.uid, caps: owner.caps }) : [];
+    return theirs.every((c) => mine.includes(c));
   }
 
   private deliver(pod: SimPod, ns: PidNamespace, target: SimProcess, sig: number): void {
@@ -693,7 +806,7 @@ export class World {
     const isMaster = target.args[0]?.startsWith("nginx: master") === true;
     const isWorker = target.args[0]?.startsWith("nginx: worker") === true;
     if (isMaster && (sig === 1 || sig === 10 || sig === 12)) {
-      if (sig === 1) this.reloadNginx(ns, target);
+      if (sig === 1) this.reloadNginx(pod, ns, target);
       return;
     }
     const rt = target.container ? pod.containers.get(target.container) : undefined;
@@ -714,16 +827,34 @@ export class World {
     for (const child of [...ns.procs.values()]) if (child.ppid === p.pid && p.pid !== 0) this.killTree(ns, child, sig);
   }
 
-  private reloadNginx(ns: PidNamespace, master: SimProcess): void {
-    const rt = { name: master.container ?? "", containerId: master.cgroupId } as ContainerRuntime;
+  private reloadNginx(pod: SimPod, ns: PidNamespace, master: SimProcess): void {
+    const owner = master.container ? pod.containers.get(master.container) : undefined;
+    const rt = owner ?? ({ name: master.container ?? "", containerId: master.cgroupId, logs: [] } as never);
     const workers = [...ns.procs.values()].filter(
       (p) => p.ppid === master.pid && p.args[0]?.startsWith("nginx: worker"),
     );
+    // What nginx writes to its error log (the container's stderr) on SIGHUP, as Debian's nginx 1.22 does.
+    nginxNotice(rt, master.pid, ["signal 1 (SIGHUP) received, reconfiguring", "reconfiguring"]);
+    nginxNotice(rt, master.pid, ['using the "epoll" event method', "start worker processes"]);
     for (const w of workers) ns.procs.delete(w.pid);
-    for (let i = 0; i < Math.max(1, workers.length); i += 1) this.spawnWorker(ns, rt, master);
+    for (let i = 0; i < Math.max(1, workers.length); i += 1) {
+      const pid = this.spawnWorker(ns, rt, master);
+      nginxNotice(rt, master.pid, [`start worker process ${pid}`]);
+    }
+    for (const w of workers) {
+      nginxNotice(rt, w.pid, ["gracefully shutting down", "exiting", "exit"]);
+      nginxNotice(rt, master.pid, [
+        `signal 17 (SIGCHLD) received from ${w.pid}`,
+        `worker process ${w.pid} exited with code 0`,
+      ]);
+    }
   }
 
-  private spawnWorker(ns: PidNamespace, rt: Pick<ContainerRuntime, "name" | "containerId">, master: SimProcess): void {
+  private spawnWorker(
+    ns: PidNamespace,
+    rt: Pick<ContainerRuntime, "name" | "containerId">,
+    master: SimProcess,
+  ): number {
     const plan = nginxWorkerPlan();
     const pid = this.allocPid(ns);
     ns.procs.set(pid, {
@@ -740,7 +871,10 @@ export class World {
       container: rt.name,
       role: "child",
       cgroupId: rt.containerId ?? master.cgroupId,
+      handles: plan.handles ?? [],
+      dumpable: plan.dumpable ?? true,
     });
+    return pid;
   }
 
   private emit(type: PodEvent["type"], pod: SimPod): void {
@@ -778,7 +912,7 @@ export class World {
       const s: Json = {
         name: rt.name,
         image: spec.image ?? rt.image,
-        imageID: rt.containerId ? imageId(rt.image) : "",
+        imageID: rt.containerId ? (rt.imageId ?? imageId(rt.image)) : "",
         ready: !rt.ephemeral && rt.phase === "running",
         restartCount: rt.restartCount,
         started: rt.phase === "running",
@@ -790,7 +924,8 @@ export class World {
       return s;
     };
     const all = [...pod.containers.values()];
-    const regular = all.filter((c) => !c.ephemeral);
+    const regular = all.filter((c) => !c.ephemeral && !c.init);
+    const inits = all.filter((c) => c.init);
     const ready = regular.length > 0 && regular.every((c) => c.phase === "running");
     const t = pod.startTime ?? pod.createdAt;
     const cond = (type: string, ok: boolean) => ({
@@ -814,8 +949,9 @@ export class World {
       podIPs: [{ ip: pod.podIP }],
       startTime: pod.startTime ?? pod.createdAt,
       containerStatuses: regular.map(statusOf),
-      qosClass: "BestEffort",
+      qosClass: qosClassOf(pod.spec),
     };
+    if (inits.length > 0) status.initContainerStatuses = inits.map(statusOf);
     const eph = all.filter((c) => c.ephemeral);
     if (eph.length > 0) status.ephemeralContainerStatuses = eph.map(statusOf);
     return {
