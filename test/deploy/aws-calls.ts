@@ -116,6 +116,7 @@ export const NOT_CALLS: { module: string; name: string; why: string }[] = [
   },
   { module: "@smithy/protocol-http", name: "HttpRequest", why: "the request being presigned" },
   { module: "@aws-crypto/sha256-js", name: "Sha256", why: "the signature's hash" },
+  { module: "@aws-sdk/core/client", name: "partition", why: "the SDK's partition data (the STS host of a region)" },
 ];
 
 const SDK_MODULE = /^@(aws-sdk|aws-lambda-powertools|smithy|aws-crypto)\//;
