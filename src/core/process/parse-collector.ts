@@ -115,8 +115,6 @@ class CpuSamples {
   private readonly starts: number[] = [];
   private delta: number[] = [];
   private index: Map<number, number> | null = null;
-  /** Fields of the `k` line being read (scratch, so a line allocates nothing). */
-  private readonly fields = [0, 0, 0, 0];
 
   /** A `t <uptime>` line: the next sample starts. Only two are read. */
   start(uptime: number | null): void {
@@ -132,29 +130,38 @@ class CpuSamples {
   /** A `k <pid> <utime> <stime> <starttime>` line of the current sample, read in place; garbled lines are skipped. */
   read(text: string, at: number, end: number): void {
     if (this.uptimes.length === 0) return;
-    const f = this.fields;
-    let n = 0;
-    let from = at;
-    for (let i = at; i <= end && n < 4; i++) {
-      if (i === end || text.charCodeAt(i) === 32) {
-        const v = intAt(text, from, i);
-        if (v === null) return;
-        f[n++] = v;
-        from = i + 1;
-      }
+    // Four fields separated by single spaces, each all digits: read them in one pass, no substrings.
+    let pid = 0;
+    let ticks = 0;
+    let start = 0;
+    let field = 0;
+    let value = 0;
+    let digits = 0;
+    for (let i = at; i <= end; i++) {
+      const c = i === end ? 32 : text.charCodeAt(i);
+      if (c === 32) {
+        if (digits === 0 || digits > 15 || field > 3) return;
+        if (field === 0) pid = value;
+        else if (field === 3) start = value;
+        else ticks += value;
+        field++;
+        value = 0;
+        digits = 0;
+      } else if (c >= 48 && c <= 57) {
+        value = value * 10 + (c - 48);
+        digits++;
+      } else return;
     }
-    if (n < 4 || from <= end) return;
-    const [pid, utime, stime, start] = f as [number, number, number, number];
+    if (field !== 4) return;
     if (this.index === null) {
       this.pids.push(pid);
-      this.ticks.push(utime + stime);
+      this.ticks.push(ticks);
       this.starts.push(start);
       return;
     }
     const i = this.index.get(pid);
     // The same process in both samples (a PID recycled in between has another start); ticks never go back.
-    if (i !== undefined && this.starts[i] === start && utime + stime >= this.ticks[i]!)
-      this.delta[i] = utime + stime - this.ticks[i]!;
+    if (i !== undefined && this.starts[i] === start && ticks >= this.ticks[i]!) this.delta[i] = ticks - this.ticks[i]!;
   }
 
   /** Seconds between the two samples, or null without two samples far enough apart to mean anything. */
