@@ -6,21 +6,9 @@ import { renderApprovalRequestView } from "../core/views/approval-request-view.j
 import type { MessageView } from "../core/views/block-kit.js";
 import type { AppDeps } from "./deps.js";
 
-/** Who may approve, as mrkdwn for the approval message: mentions, or "anyone but the requester". */
-export function approverMentions(request: Pick<SignalRequest, "approval" | "approvers">): string {
-  if (request.approval === "none") return "no approval needed";
-  const mentions = [
-    ...request.approvers.groups.map((g) => `<!subteam^${g}>`),
-    ...request.approvers.users.map((u) => `<@${u}>`),
-  ];
-  const anyone =
-    request.approval === "self" ? "anyone allowed to approve" : "anyone allowed to approve but the requester";
-  return mentions.length > 0 ? mentions.join(" or ") : anyone;
-}
-
 /** The approval message of a request as it is now. */
 export function approvalView(request: SignalRequest, now: number): MessageView {
-  return renderApprovalRequestView(request, { approverMentions: approverMentions(request), now });
+  return renderApprovalRequestView(request, { now });
 }
 
 /** Shows the request's current state on its approval message (buttons gone once decided). */

@@ -62,7 +62,8 @@ export async function decide(deps: AppDeps, click: DecisionClick): Promise<void>
     );
     if (!result.ok) {
       if (result.persist && result.current) await afterDecision(deps, result.current, "pns");
-      await replyToClick(deps, click, renderErrorView({ message: result.message }));
+      // The state machine's refusals are pns's own mrkdwn: mentions of the approvers and dates stay tokens.
+      await replyToClick(deps, click, renderErrorView({ mrkdwn: result.message }));
       return;
     }
     await afterDecision(deps, result.request, user);

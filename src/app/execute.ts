@@ -5,6 +5,7 @@ import type { Job } from "../core/jobs.js";
 import { bindingFor, resolveNamespace, signalPolicyFor } from "../core/policy.js";
 import { diffListings } from "../core/process/diff.js";
 import { toRows } from "../core/process/rows.js";
+import { summarizeSignalEffect } from "../core/process/signal-effect.js";
 import type { ProcessDiff, ProcessInfo, ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
 import { renderSignalResultView, type SignalResultDiff } from "../core/views/signal-result-view.js";
@@ -83,7 +84,20 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
     diff = result.diff;
     after = result.after;
-    message = `${what} was delivered. ${result.diff ? changeSummary(result.diff) : "pns could not list the processes after it."}`;
+    message = `${what} was delivered. ${
+      result.diff
+        ? summarizeSignalEffect({
+            signal: request.signal,
+            target: request.fingerprint,
+            changes: {
+              restarted: result.diff.restarted.length,
+              started: result.diff.started.length,
+              exited: result.diff.exited.length,
+            },
+            after: result.after ?? null,
+          })
+        : "pns could not list the processes after it."
+    }`;
   } catch (err) {
     const error = asPnsError(err);
     if (error.code === "internal")
@@ -149,14 +163,4 @@ function resultRows(deps: WorkerDeps, rawBefore: ProcessListing, rawAfter: Proce
   const beforeRows = toRows(before, deps.redactor);
   const afterRows = toRows(after, deps.redactor);
   return { diff: diffRows(diffListings(before, after), beforeRows, afterRows), after: afterRows };
-}
-
-/** "1 process restarted, 1 exited." or "No process changed." */
-function changeSummary(diff: SignalResultDiff): string {
-  const parts = [
-    diff.restarted.length > 0 ? `${diff.restarted.length} restarted` : "",
-    diff.started.length > 0 ? `${diff.started.length} started` : "",
-    diff.exited.length > 0 ? `${diff.exited.length} exited` : "",
-  ].filter(Boolean);
-  return parts.length === 0 ? "No process changed." : `Processes: ${parts.join(", ")}.`;
 }

@@ -76,6 +76,7 @@ export async function listPod(
       user: r.user,
       role: r.role,
       fingerprint: r.fingerprint,
+      main: r.main,
     })),
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);

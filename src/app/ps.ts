@@ -56,6 +56,10 @@ export async function postProcessTable(
     totalProcesses: rows.length,
     listingId: snapshot.id,
     signals,
+    requestedBy: origin.user,
+    takenAt: snapshot.createdAt,
+    unreadable: listed.listing.unreadable,
+    cpuSampleSeconds: listed.listing.cpuSampleSeconds,
     ...(maySignal.ok ? {} : { noSignalsReason: maySignal.message }),
     ...(notes.length > 0 ? { note: notes.join(" ") } : {}),
   });

@@ -56,7 +56,14 @@ export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<
       pick.triggerId,
       renderReasonModal({
         listingId,
-        requestDraft: { pid, command: process.command, container: process.container, signal, pod: snapshot.pod },
+        requestDraft: {
+          pid,
+          command: process.command,
+          container: process.container,
+          signal,
+          pod: snapshot.pod,
+          main: process.main,
+        },
         privateMetadata: encodeReasonMetadata(
           { kind: "listing", user: pick.user, listingId, pid, signal, channel },
           deps.metadataKey,
@@ -237,7 +244,7 @@ export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput):
       requester: input.requester,
       channel: input.channel,
       target: { ...snapshot.pod, debugPod: snapshot.attachment.pod, debugContainer: snapshot.attachment.container },
-      process: { pid, command: process.command, container: process.container, user: process.user },
+      process: { pid, command: process.command, container: process.container, user: process.user, main: process.main },
       fingerprint: process.fingerprint,
       signal,
       // Shown on the approval message and stored: a pasted token in a reason must not travel further.

@@ -35,6 +35,8 @@ export interface SnapshotProcess {
   user: string;
   role: ProcessRole;
   fingerprint: Fingerprint | null;
+  /** True for its container's main process (`ProcessRow.main`); absent in listings stored before it was known. */
+  main?: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../src/local/chromium.js";
@@ -28,6 +29,15 @@ beforeAll(async () => {
             type: "actions",
             elements: [
               {
+                type: "static_select",
+                action_id: "pns.test.signal",
+                placeholder: plain("Signal"),
+                options: [
+                  { text: plain("SIGHUP"), value: "HUP", description: plain("reload configuration") },
+                  { text: plain("SIGKILL"), value: "KILL", description: plain("end at once, no cleanup") },
+                ],
+              },
+              {
                 type: "button",
                 action_id: "pns.test.approve",
                 style: "primary",
@@ -44,6 +54,9 @@ beforeAll(async () => {
         ],
       });
     });
+    app.action("pns.test.signal", async ({ ack }) => {
+      await ack();
+    });
     app.action("pns.test.approve", async ({ ack, body, client }) => {
       await ack();
       await client.views.open({
@@ -58,7 +71,7 @@ beforeAll(async () => {
               type: "input",
               block_id: "reason",
               label: plain("Why?"),
-              element: { type: "plain_text_input", action_id: "text", multiline: true },
+              element: { type: "plain_text_input", action_id: "text", multiline: true, min_length: 3 },
             },
           ],
         },
@@ -67,7 +80,7 @@ beforeAll(async () => {
     app.view("pns.test.reason", async ({ ack, view }) => {
       const reason = view.state.values.reason?.text?.value ?? "";
       reasons.push(reason);
-      if (reason === "") await ack({ response_action: "errors", errors: { reason: "Say why." } });
+      if (reason === "because") await ack({ response_action: "errors", errors: { reason: "Say why." } });
       else await ack();
     });
   });
@@ -99,12 +112,35 @@ describe("console in a browser", () => {
     await page.getByTestId("confirm-ok").click();
 
     await page.getByTestId("modal").waitFor();
+    // Slack's client refuses an empty required input and text under min_length before the app hears of it.
+    const fieldError = () => page.getByTestId("field-error").textContent();
     await page.getByTestId("modal-submit").click();
-    expect(await page.getByTestId("field-error").textContent()).toBe("Say why.");
+    await expect.poll(fieldError).toBe("Please fill out this field.");
+    await page.getByTestId("input-text").fill("no");
+    await page.getByTestId("modal-submit").click();
+    await expect.poll(fieldError).toBe("Please enter at least 3 characters (you entered 2).");
+    expect(reasons).toEqual([]);
+    await page.getByTestId("input-text").fill("because");
+    await page.getByTestId("modal-submit").click();
+    await expect.poll(fieldError).toBe("Say why.");
     await page.getByTestId("input-text").fill("config reloaded");
     await page.getByTestId("modal-submit").click();
     await page.getByTestId("modal").waitFor({ state: "detached" });
-    expect(reasons).toEqual(["", "config reloaded"]);
+    expect(reasons).toEqual(["because", "config reloaded"]);
+  });
+
+  it("shows each option's description in the menu, and the picked one's under it", async () => {
+    const select = page.getByTestId("select-pns.test.signal");
+    const labels = await select.locator("option").allTextContents();
+    expect(labels).toEqual(["Signal", "SIGHUP — reload configuration", "SIGKILL — end at once, no cleanup"]);
+    expect(await select.locator("option[value=KILL]").getAttribute("title")).toBe("end at once, no cleanup");
+    await select.selectOption("KILL");
+    await expect
+      .poll(() => page.getByTestId("description-pns.test.signal").textContent())
+      .toBe("end at once, no cleanup");
+    await page.screenshot({
+      path: fileURLToPath(new URL("../../test-results/console-option-descriptions.png", import.meta.url)),
+    });
   });
 
   it("shows the app's failure as a banner", async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { attributeContainers, type PodLike } from "../../src/core/process/attribute.js";
 import { parseCollectorOutput } from "../../src/core/process/parse-collector.js";
 import { toRows } from "../../src/core/process/rows.js";
+import { withoutCollector } from "../../src/core/process/without-collector.js";
 import { createRedactor } from "../../src/core/redact/redactor.js";
 
 const dir = join(import.meta.dirname, "../fixtures/proc");
@@ -14,8 +15,12 @@ const FIXTURE_SECRETS = ["fixture-hunter2", "fixture-pw1", "fixture-pw2", "fixtu
 describe("live collector fixtures (unshare'd PID namespace on this machine)", () => {
   it.each(["live-busybox.txt", "live-dash.txt", "live-busybox-applets.txt"])("parses %s", (name) => {
     const l = parseCollectorOutput(read(name));
-    expect(l).toMatchObject({ complete: true, source: "proc", clockTicks: 100, selfPid: 13 });
+    expect(l).toMatchObject({ complete: true, source: "proc", clockTicks: 100, selfPid: 13, unreadable: 0 });
     expect(l.processes).toHaveLength(12);
+    // Two CPU samples about a second apart; every process was idle but the collector.
+    expect(l.cpuSampleSeconds).toBeGreaterThanOrEqual(1);
+    expect(l.cpuSampleSeconds).toBeLessThan(2);
+    expect(l.processes.filter((p) => p.pid !== 13).every((p) => p.cpuPercent === 0 && p.threads === 1)).toBe(true);
     const byArgs = (first: string) => l.processes.find((p) => p.args[0] === first);
     const master = byArgs("nginx: master process nginx -g daemon off;");
     const worker = byArgs("nginx: worker process");
@@ -47,6 +52,36 @@ describe("live collector fixtures (unshare'd PID namespace on this machine)", ()
   });
 });
 
+describe("a live namespace of processes hiding from pns or passing for it (hostile-workload.sh)", () => {
+  const l = parseCollectorOutput(read("live-hostile-dash.txt"));
+  const listed = attributeContainers(l, {});
+
+  it("lists every process, whatever its comm, and reads none as garbage", () => {
+    expect(l).toMatchObject({ complete: true, unreadable: 0, selfPid: 14 });
+    expect(l.processes.map((p) => p.comm)).toEqual(
+      expect.arrayContaining(["x)\ny) S 1 (", "\ne\nz 1\np 7\ns ", "my proc (1) R", ")", "busy"]),
+    );
+    for (const comm of ["x)\ny) S 1 (", "\ne\nz 1\np 7\ns ", "my proc (1) R", ")"]) {
+      expect(l.processes.find((p) => p.comm === comm)).toMatchObject({ state: "S", ppid: 1, cpuPercent: 0 });
+    }
+    expect(l.processes.find((p) => p.comm === "busy")?.cpuPercent).toBeGreaterThan(1);
+  });
+
+  it("makes nothing pns's own but the collector: pns-ps/ in argv is an app process, and so is its child", () => {
+    const disguised = listed.processes.find((p) => p.args.includes("pns-ps/2"));
+    expect(disguised?.role).toBe("app");
+    expect(listed.processes.find((p) => p.ppid === disguised?.pid)?.role).toBe("app");
+    expect(listed.processes.filter((p) => p.role === "debug").map((p) => p.pid)).toEqual([14]);
+    expect(withoutCollector(listed).processes).toHaveLength(12);
+  });
+
+  it("shows a newline in comm escaped, as a zombie's or kernel thread's [comm] would be", () => {
+    const weird = l.processes.find((p) => p.comm === "x)\ny) S 1 (");
+    const row = toRows({ ...l, processes: [{ ...weird!, args: [] }] }, redactor)[0];
+    expect(row?.command).toBe("[x)\\x0ay) S 1 (]");
+  });
+});
+
 describe("node fixtures (containerd v1/v2, CRI-O) with their pods", () => {
   it.each(["containerd-v1", "containerd-v2", "containerd-v2-cgroupns", "crio-v2"])("attributes %s", (name) => {
     const pod = JSON.parse(read(`node-${name}.pod.json`)) as PodLike;
@@ -62,7 +97,14 @@ describe("node fixtures (containerd v1/v2, CRI-O) with their pods", () => {
     ]);
     const rows = toRows(l, redactor);
     expect(rows.filter((r) => r.fingerprint !== null).map((r) => r.pid)).toEqual([8, 14, 15]);
-    expect(rows[1]).toMatchObject({ command: "nginx: master process nginx -g daemon off;", cpuTime: "0:00" });
+    expect(rows[1]).toMatchObject({
+      command: "nginx: master process nginx -g daemon off;",
+      cpuTime: "0:00",
+      cpuPercent: 50,
+      threads: 1,
+      main: true,
+    });
+    expect(rows.filter((r) => r.main).map((r) => r.pid)).toEqual([8, 15]);
   });
 });
 

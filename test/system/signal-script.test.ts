@@ -31,7 +31,7 @@ let fingerprint: Fingerprint;
 
 beforeAll(() => {
   sleeper = spawn("sleep", ["300"], { stdio: "ignore" });
-  const out = run(["busybox", "sh"], COLLECT_SCRIPT).stdout;
+  const out = run(["busybox", "sh"], COLLECT_SCRIPT, ["0"]).stdout;
   const p = parseCollectorOutput(out, { maxProcesses: 100_000 }).processes.find((x) => x.pid === sleeper.pid);
   if (!p) throw new Error(`the collector did not list the test's sleep (PID ${sleeper.pid})`);
   const fp = fingerprintOf(p);
@@ -74,6 +74,29 @@ describe("fingerprintOf against the real SIGNAL_SCRIPT", () => {
       "0".repeat(64),
     ]);
     expect(r.status).toBe(SignalExit.changed);
+  });
+});
+
+describe("SIGNAL_SCRIPT on a process whose comm holds a newline and ') '", () => {
+  it.each(shells)("finds its start time and sends under %s", async (_name, shell) => {
+    // busybox sh writes the comm in one write(2); the shell keeps it while it waits for its sleep.
+    const odd = spawn("busybox", ["sh", "-c", 'printf "a)\\nb) S 9 (" > /proc/self/comm; sleep 300; :'], {
+      stdio: "ignore",
+    });
+    try {
+      let p: ReturnType<typeof parseCollectorOutput>["processes"][number] | undefined;
+      for (let i = 0; i < 50 && p?.comm !== "a)\nb) S 9 ("; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const out = run(["busybox", "sh"], COLLECT_SCRIPT, ["0"]).stdout;
+        p = parseCollectorOutput(out, { maxProcesses: 100_000 }).processes.find((x) => x.pid === odd.pid);
+      }
+      const fp = p ? fingerprintOf(p) : null;
+      if (!fp) throw new Error(`the collector did not list PID ${odd.pid} with its odd comm`);
+      const r = run(shell, SIGNAL_SCRIPT, [String(fp.pid), "CONT", String(fp.startTicks), fp.cmdSha256]);
+      expect([r.stdout, r.status]).toEqual(["pns: sent\n", SignalExit.sent]);
+    } finally {
+      odd.kill("SIGKILL");
+    }
   });
 });
 

@@ -327,14 +327,19 @@ describe("decide: who may decide", () => {
       userGroups: [],
       now: T0,
     });
-    expect(!got.ok && got.message).toContain("<@U0ALICE>, <!subteam^S0ONCALL>");
+    expect(!got.ok && got.message).toContain("<@U0ALICE> or <!subteam^S0ONCALL>");
   });
 
-  it("tells the requester to ask someone else, and how to withdraw", () => {
-    const approve = decide(pending(), { action: "approve", user: REQUESTER, userGroups: [], now: T0 });
+  it("tells the requester who may approve, never naming her among them, and how to withdraw", () => {
+    const listed = pending({ approvers: { users: [REQUESTER, "U0BOB"], groups: [] } });
+    const approve = decide(listed, { action: "approve", user: REQUESTER, userGroups: [], now: T0 });
     const deny = decide(pending(), { action: "deny", user: REQUESTER, userGroups: [], now: T0 });
-    expect(!approve.ok && approve.message).toContain("someone else");
+    expect(!approve.ok && approve.message).toBe(
+      "You can't approve your own request. It can be approved by <@U0BOB>: ask them in this channel.",
+    );
     expect(!deny.ok && deny.message).toContain("*Cancel*");
+    const anyone = decide(pending(), { action: "approve", user: REQUESTER, userGroups: [], now: T0 });
+    expect(!anyone.ok && anyone.message).toContain(`by anyone allowed to approve except <@${REQUESTER}>:`);
   });
 });
 

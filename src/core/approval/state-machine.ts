@@ -33,6 +33,7 @@
  * still what was read (a conditional write), so concurrent clicks produce exactly one transition.
  * A refusal is a value with a code and a message for the user who clicked (shown ephemerally).
  */
+import { describeApprovers } from "./approvers.js";
 import type { ApprovalMode, RequestState, SignalRequest } from "./types.js";
 
 /**
@@ -130,14 +131,14 @@ export function decide(request: SignalRequest, input: DecisionInput): Transition
         return refuse(
           "not_allowed",
           input.action === "approve"
-            ? `You can't approve your own request: someone else${approverHint(request)} has to. Ask them in this channel.`
+            ? `You can't approve your own request. It can be approved by ${describeApprovers(request)}: ask them in this channel.`
             : "You can't deny your own request. To withdraw it, press *Cancel*.",
         );
       }
       if (!isApprover) {
         return refuse(
           "not_allowed",
-          `You are not one of the approvers of this request. It can be decided by ${approverList(request)}.`,
+          `You are not one of the approvers of this request. It can be decided by ${describeApprovers(request)}.`,
         );
       }
       return {
@@ -152,7 +153,7 @@ export function decide(request: SignalRequest, input: DecisionInput): Transition
       if (!isRequester && !isApprover) {
         return refuse(
           "not_allowed",
-          `Only ${mention(request.requester)} or an approver (${approverList(request)}) can cancel this request.`,
+          `Only ${mention(request.requester)} or an approver (${describeApprovers(request)}) can cancel this request.`,
         );
       }
       return { ok: true, request: next(request, { state: "cancelled", decidedBy: input.user, decidedAt: input.now }) };
@@ -248,18 +249,6 @@ function actor(user: string, approval: ApprovalMode): string {
 
 function mention(user: string): string {
   return `<@${user}>`;
-}
-
-function approverList(request: SignalRequest): string {
-  const { users, groups } = request.approvers;
-  const names = [...users.map(mention), ...groups.map((g) => `<!subteam^${g}>`)];
-  if (names.length === 0) return `anyone but ${mention(request.requester)}`;
-  return names.join(", ");
-}
-
-function approverHint(request: SignalRequest): string {
-  const { users, groups } = request.approvers;
-  return users.length === 0 && groups.length === 0 ? "" : ` (${approverList(request)})`;
 }
 
 /** A Slack date token: shown in the reader's time zone, with a UTC fallback. */

@@ -1,4 +1,5 @@
 import type { PodRef } from "../model.js";
+import type { RestartPolicy } from "../process/pod-summary.js";
 import type { Fingerprint } from "../process/types.js";
 import type { SignalName } from "../signals.js";
 
@@ -34,6 +35,8 @@ export interface SignalRequest {
     debugContainer: string;
     /** The pod holding the debug container (differs from `pod` for a copy). */
     debugPod: string;
+    /** The pod's restart policy when it was listed, for the signal's consequence; absent when unknown. */
+    restartPolicy?: RestartPolicy | null;
   };
   process: {
     pid: number;
@@ -41,6 +44,8 @@ export interface SignalRequest {
     command: string;
     container: string | null;
     user: string;
+    /** True for its container's main process (`ProcessRow.main`); absent when unknown (older requests). */
+    main?: boolean;
   };
   fingerprint: Fingerprint;
   signal: SignalName;

@@ -122,19 +122,15 @@ describe("attributeContainers", () => {
     expect([p?.role, p?.container]).toEqual(["app", "nginx"]);
   });
 
-  it("marks the collector and its ps child in the ps fallback, where there is no selfPid", () => {
+  it("marks the collector and its ps child in the ps fallback by the header's self=", () => {
     const l = attributeContainers(
       aListing(
         [
           aProcess({ pid: 8, args: ["nginx:", "master"] }),
-          aProcess({
-            pid: 30,
-            ppid: 0,
-            args: ["sh", "-c", "export", "LC_ALL=C", "…", "'h", "pns-ps/1", "fallback\\n'"],
-          }),
+          aProcess({ pid: 30, ppid: 0, args: ["sh", "-c", "export", "LC_ALL=C", "…", "'h", "pns-ps/2", "fallback"] }),
           aProcess({ pid: 31, ppid: 30, args: ["ps", "-o", "pid,ppid,user,stat,time,rss,args"] }),
         ],
-        { source: "ps" },
+        { source: "ps", selfPid: 30 },
       ),
       {},
     );
@@ -196,6 +192,34 @@ describe("attributeContainers", () => {
     expect(l.processes.map((p) => [p.role, p.container])).toEqual([
       ["debug", "pns-debug-q1"],
       ["app", "web"],
+    ]);
+  });
+
+  it("never makes a process pns's own by its command line (pns-ps/ in argv hides nothing)", () => {
+    const l = attributeContainers(
+      aListing(
+        [
+          aProcess({
+            pid: 8,
+            ppid: 0,
+            args: ["sh", "-c", "sleep 1000", "pns-ps/2", "h pns-ps/2 self=8"],
+            cgroups: cg("a"),
+          }),
+          aProcess({ pid: 9, ppid: 8, args: ["sleep", "1000"], cgroups: cg("a") }),
+          aProcess({ pid: 40, ppid: 0, args: ["sh", "-c", "…", "pns"], cgroups: cg("d") }),
+          aProcess({ pid: 41, ppid: 40, args: ["od", "-An"], cgroups: cg("d") }),
+          aProcess({ pid: 42, ppid: 41, args: ["sleep", "1"], cgroups: cg("d") }),
+        ],
+        { selfPid: 40 },
+      ),
+      pod,
+    );
+    expect(l.processes.map((p) => [p.pid, p.role])).toEqual([
+      [8, "app"],
+      [9, "app"],
+      [40, "debug"],
+      [41, "debug"],
+      [42, "debug"],
     ]);
   });
 

@@ -1,4 +1,5 @@
 import type { ProcessInfo, ProcessListing } from "./types.js";
+import { collectorPids } from "./without-collector.js";
 
 /** Names of pns's own debug containers start with this. */
 export const DEBUG_CONTAINER_PREFIX = "pns-debug";
@@ -92,15 +93,11 @@ function looksLikePause(p: ProcessInfo): boolean {
   return p.comm === "pause" || first === "/pause" || first.endsWith("/pause");
 }
 
-/** True for a shell running pns's collector (its command line holds the script's marker). */
-function isCollector(p: ProcessInfo): boolean {
-  return p.args.some((a) => a.includes("pns-ps/"));
-}
-
 /**
  * Names each process's container from its cgroup and the pod's container statuses, and marks the pause process
- * (role `pause`, container null) and pns's own processes (role `debug`): the collector's shell and its children, and
- * every process of a `pns-debug…` container (ephemeral, or the sidecar of a copy). Returns a new listing; the input is not changed.
+ * (role `pause`, container null) and pns's own processes (role `debug`): the collector (the header's `self=` shell
+ * and its descendants, never anything by its command line, which any process may set) and every process of a
+ * `pns-debug…` container (ephemeral, or the sidecar of a copy). Returns a new listing; the input is not changed.
  */
 export function attributeContainers(
   listing: ProcessListing,
@@ -108,8 +105,23 @@ export function attributeContainers(
   options: AttributeOptions = {},
 ): ProcessListing {
   const byId = knownContainers(pod);
-  const pid1 = listing.processes.find((p) => p.pid === 1);
-  const pid1Ids = pid1 ? containerIdsOfCgroups(pid1.cgroups) : [];
+  // The processes of a container share their cgroup lines: read the ids once per distinct set of lines.
+  const keys: string[] = new Array(listing.processes.length);
+  const idsByKey = new Map<string, string[]>();
+  const seenIds = new Set<string>();
+  for (let i = 0; i < listing.processes.length; i++) {
+    const cgroups = listing.processes[i]!.cgroups;
+    const key = cgroups.length === 1 ? cgroups[0]! : cgroups.join("\n");
+    keys[i] = key;
+    if (idsByKey.has(key)) continue;
+    const ids = containerIdsOfCgroups(cgroups);
+    idsByKey.set(key, ids);
+    for (const id of ids) seenIds.add(id);
+  }
+  const idsAt = (i: number) => idsByKey.get(keys[i]!) ?? [];
+  const pid1At = listing.processes.findIndex((p) => p.pid === 1);
+  const pid1 = pid1At < 0 ? undefined : listing.processes[pid1At];
+  const pid1Ids = pid1At < 0 ? [] : idsAt(pid1At);
   const pid1Known = pid1Ids.some((id) => byId.has(id));
   // PID 1 is the sandbox only when the namespace is the pod's: shared, or PID 1 is in no known container.
   const sandboxPid1 =
@@ -118,27 +130,28 @@ export function attributeContainers(
     (pod.spec?.shareProcessNamespace === true || (pid1Ids.length > 0 && !pid1Known));
   const sandboxIds = new Set(sandboxPid1 ? pid1Ids.filter((id) => !byId.has(id)) : []);
   const selfPid = listing.selfPid;
-  // Collectors (this one, or another user's running at the same time; in the ps fallback there is no selfPid).
-  const collectorPids = new Set(listing.processes.filter(isCollector).map((p) => p.pid));
+  // Another pns collector running at the same time is pns's by its container (below), not by what it prints.
+  const collector = collectorPids(listing);
   // In a cgroup namespace (containerd and CRI-O on cgroup v2) pns's own container shows as `0::/` with no id: the
   // processes sharing the collector's cgroups are pns's when the collector itself is in no known container.
-  const self = selfPid === null ? undefined : listing.processes.find((p) => p.pid === selfPid);
+  const selfAt = selfPid === null ? -1 : listing.processes.findIndex((p) => p.pid === selfPid);
   const selfCgroups =
-    self && self.cgroups.length > 0 && !containerIdsOfCgroups(self.cgroups).some((id) => byId.has(id))
-      ? self.cgroups.join("\n")
+    selfAt >= 0 && listing.processes[selfAt]!.cgroups.length > 0 && !idsAt(selfAt).some((id) => byId.has(id))
+      ? keys[selfAt]!
       : null;
-  const seenIds = new Set(listing.processes.flatMap((p) => containerIdsOfCgroups(p.cgroups)));
   const inPod = [...seenIds].some((id) => byId.has(id));
-  // Whose container `0::/` is: the one running pns debug container whose id no process shows. Ephemeral containers
-  // are never removed, so a pod carries the ended ones too: they keep their containerID but run nothing.
+  // Whose container `0::/` is: the one pns debug container whose id no process shows.
+  // Ephemeral containers are never removed, so a pod carries the ended ones too: they keep their containerID but run
+  // nothing. Only a running pns debug container can be the collector's own.
   const unseenDebug = [...byId].filter(([id, c]) => c.debug && c.running && !seenIds.has(id));
   const selfContainer = unseenDebug.length === 1 ? (unseenDebug[0]?.[1].name ?? null) : null;
 
-  const processes = listing.processes.map((p): ProcessInfo => {
+  const processes = listing.processes.map((p, i): ProcessInfo => {
     let container: string | null = null;
     let debugContainer = false;
     let sandbox = false;
-    const ids = containerIdsOfCgroups(p.cgroups);
+    const ids = idsAt(i);
+    const inSelfCgroup = selfCgroups !== null && keys[i] === selfCgroups;
     for (const id of ids) {
       const known = byId.get(id);
       if (known) {
@@ -149,15 +162,8 @@ export function attributeContainers(
       if (sandboxIds.has(id)) sandbox = true;
     }
     const own =
-      (selfPid !== null && (p.pid === selfPid || p.ppid === selfPid)) ||
-      collectorPids.has(p.pid) ||
-      (p.ppid !== null && collectorPids.has(p.ppid)) ||
-      (inPod && selfCgroups !== null && container === null && p.cgroups.join("\n") === selfCgroups) ||
-      (container !== null && debugContainer);
-    if (own) {
-      const inSelfCgroup = container === null && selfCgroups !== null && p.cgroups.join("\n") === selfCgroups;
-      return { ...p, container: inSelfCgroup ? selfContainer : container, role: "debug" };
-    }
+      collector.has(p.pid) || (inPod && inSelfCgroup && container === null) || (container !== null && debugContainer);
+    if (own) return { ...p, container: inSelfCgroup && container === null ? selfContainer : container, role: "debug" };
     if ((sandboxPid1 && p.pid === 1) || (sandbox && container === null)) {
       return { ...p, container: null, role: "pause" };
     }

@@ -9,12 +9,14 @@ const record = (pid: number, opts: { comm?: string; args?: string[]; uid?: strin
   [
     `p ${pid}`,
     `s ${statLine(pid, opts.comm ?? "sleep")}`,
-    `u ${opts.uid ?? "0"} 1800`,
+    `u ${opts.uid ?? "0"} 1800 3`,
     ...(opts.cgroups ?? ["0::/"]).map((g) => `g ${g}`),
     `c ${hexOf(opts.args ?? ["sleep", "1000"])}`,
     "e",
   ].join("\n");
-const HEADER = "h pns-ps/1 clk=100 btime=1796009612 uptime=380.98 self=99";
+const HEADER = "h pns-ps/2 clk=100 btime=1796009612 uptime=380.98 self=99 sample=1";
+/** A stat in hex, as the collector prints it on an `x` line when comm holds a newline. */
+const statHex = (pid: number, comm: string) => Buffer.from(`${statLine(pid, comm)}\n`, "utf8").toString("hex");
 
 describe("parseCollectorOutput", () => {
   it("reads the header and a record field by field", () => {
@@ -31,6 +33,8 @@ describe("parseCollectorOutput", () => {
         startTicks: 4242,
         cpuTicks: 150,
         rssKb: 1800,
+        threads: 3,
+        cpuPercent: null,
         comm: "sleep",
         args: ["sleep", "1000"],
         cmdHex: hexOf(["sleep", "1000"]),
@@ -52,6 +56,74 @@ describe("parseCollectorOutput", () => {
     expect(l.processes[0]).toMatchObject({ comm, state: "S", ppid: 1, startTicks: 4242 });
   });
 
+  const hexCases: { name: string; comm: string }[] = [
+    { name: "a newline", comm: "a\nb" },
+    { name: "a newline and a closing parenthesis", comm: "x)\ny) S 1" },
+    { name: "only newlines", comm: "\n\n" },
+    { name: "a forged record", comm: "\ne\nz 1\np 7\ns " },
+  ];
+  it.each(hexCases)("reads a stat in hex whose comm holds $name", ({ comm }) => {
+    const text = `${HEADER}\np 3\nx ${statHex(3, comm)}\nu 0 10 1\nc ${hexOf(["sh"])}\ne\n${record(4)}\nz 2\n`;
+    const l = parseCollectorOutput(text);
+    expect(l.processes.map((p) => [p.pid, p.comm, p.state, p.ppid, p.startTicks])).toEqual([
+      [3, comm, "S", 1, 4242],
+      [4, "sleep", "S", 1, 4242],
+    ]);
+    expect(l.unreadable).toBe(0);
+  });
+
+  it("reads threads and leaves missing u fields null (a kernel thread has no VmRSS)", () => {
+    const text = `${HEADER}\n${record(2).replace("u 0 1800 3", "u 0  1")}\n${record(3).replace("u 0 1800 3", "u 0 1800")}\nz 2\n`;
+    expect(parseCollectorOutput(text).processes.map((p) => [p.rssKb, p.threads])).toEqual([
+      [null, 1],
+      [1800, null],
+    ]);
+  });
+
+  it("computes %CPU from the two samples of the same process only", () => {
+    const k = (pid: number, utime: number, stime: number, start = 4242) => `k ${pid} ${utime} ${stime} ${start}`;
+    const text = [
+      HEADER,
+      "t 380.98",
+      k(1, 100, 20),
+      k(2, 0, 0),
+      k(3, 5, 5, 999),
+      k(5, 7, 7),
+      "t 381.98",
+      k(1, 150, 40),
+      k(2, 0, 0),
+      k(3, 50, 50),
+      k(5, 1, 1),
+      record(1),
+      record(2),
+      record(3),
+      record(4),
+      record(5),
+      "z 5",
+    ].join("\n");
+    const l = parseCollectorOutput(text);
+    expect(l.cpuSampleSeconds).toBe(1);
+    // 1: 70 ticks over 1 s at 100 ticks/s; 3: another process had PID 3 in the first sample; 4: not sampled;
+    // 5: fewer ticks the second time (garbled).
+    expect(l.processes.map((p) => p.cpuPercent)).toEqual([70, 0, null, null, null]);
+  });
+
+  it("takes no %CPU from samples too close together or without a second one", () => {
+    const close = `${HEADER}\nt 10.00\nk 1 0 0 4242\nt 10.05\nk 1 50 0 4242\n${record(1)}\nz 1\n`;
+    const one = `${HEADER}\nt 10.00\nk 1 0 0 4242\n${record(1)}\nz 1\n`;
+    for (const text of [close, one]) {
+      const l = parseCollectorOutput(text);
+      expect([l.cpuSampleSeconds, l.processes[0]?.cpuPercent]).toEqual([null, null]);
+    }
+  });
+
+  it("still reads the first version of the format (no samples, no threads)", () => {
+    const v1 = `h pns-ps/1 clk=100 btime=1796009612 uptime=380.98 self=99\np 7\ns ${statLine(7, "sleep")}\nu 0 1800\nc ${hexOf(["sleep"])}\ne\nz 1\n`;
+    const l = parseCollectorOutput(v1);
+    expect(l).toMatchObject({ complete: true, selfPid: 99, cpuSampleSeconds: null, unreadable: 0 });
+    expect(l.processes[0]).toMatchObject({ pid: 7, rssKb: 1800, threads: null, cpuPercent: null });
+  });
+
   it("names uid 0 root and uses the name map for others", () => {
     const users = new Map([[101, "nginx"]]);
     const l = parseCollectorOutput(
@@ -63,51 +135,79 @@ describe("parseCollectorOutput", () => {
     expect(l.processes.map((p) => p.user)).toEqual(["root", "nginx", "7"]);
   });
 
-  const dropCases: { name: string; text: string; pids: number[]; complete: boolean }[] = [
-    { name: "no z line", text: `${HEADER}\n${record(1)}\n`, pids: [1], complete: false },
+  const dropCases: { name: string; text: string; pids: number[]; complete: boolean; unreadable: number }[] = [
+    { name: "no z line", text: `${HEADER}\n${record(1)}\n`, pids: [1], complete: false, unreadable: 0 },
     {
       name: "a record without e",
       text: `${HEADER}\n${record(1).replace(/\ne$/, "")}\n${record(2)}\nz 2\n`,
       pids: [2],
       complete: true,
+      unreadable: 1,
     },
     {
       name: "a record with an empty stat",
       text: `${HEADER}\np 4\ns \nu  \nc \ne\n${record(5)}\nz 2\n`,
       pids: [5],
       complete: true,
+      unreadable: 1,
+    },
+    {
+      name: "a stat cut at a newline of comm (the first format read one line only)",
+      text: `${HEADER}\np 4\ns 4 (a\nb) S 1 4 4 0 -1\nu 0 1 1\nc 6100\ne\n${record(5)}\nz 2\n`,
+      pids: [5],
+      complete: true,
+      unreadable: 1,
+    },
+    {
+      name: "an x line that is not hex",
+      text: `${HEADER}\np 4\nx zz\nu 0 1 1\nc 6100\ne\n${record(5)}\nz 2\n`,
+      pids: [5],
+      complete: true,
+      unreadable: 1,
     },
     {
       name: "garbage lines between records",
       text: `${HEADER}\nhello\n\x00\x01\n${record(1)}\nzz top\nq 1\n${record(2)}\nz 2`,
       pids: [1, 2],
       complete: true,
+      unreadable: 0,
     },
     {
       name: "a cut in the middle of the hex",
       text: `${HEADER}\n${record(1)}\np 2\ns ${statLine(2, "x")}\nc 6162`,
       pids: [1],
       complete: false,
+      unreadable: 0,
     },
     {
       name: "a duplicate PID",
       text: `${HEADER}\n${record(1)}\n${record(1, { args: ["other"] })}\nz 2\n`,
       pids: [1],
       complete: true,
+      unreadable: 0,
     },
     {
       name: "a non-numeric PID",
       text: `${HEADER}\np x1\ns 1 (a) S 0\ne\n${record(9)}\nz 2\n`,
       pids: [9],
       complete: true,
+      unreadable: 1,
     },
-    { name: "an empty text", text: "", pids: [], complete: false },
-    { name: "z without a header", text: `${record(1)}\nz 1\n`, pids: [1], complete: false },
+    {
+      name: "a second header (ignored)",
+      text: `${HEADER}\n${record(1)}\nh pns-ps/2 fallback self=1\n${record(2)}\nz 2\n`,
+      pids: [1, 2],
+      complete: true,
+      unreadable: 0,
+    },
+    { name: "an empty text", text: "", pids: [], complete: false, unreadable: 0 },
+    { name: "z without a header", text: `${record(1)}\nz 1\n`, pids: [1], complete: false, unreadable: 0 },
   ];
-  it.each(dropCases)("survives $name", ({ text, pids, complete }) => {
+  it.each(dropCases)("survives $name", ({ text, pids, complete, unreadable }) => {
     const l = parseCollectorOutput(text);
     expect(l.processes.map((p) => p.pid)).toEqual(pids);
     expect(l.complete).toBe(complete);
+    expect(l.unreadable).toBe(unreadable);
   });
 
   it("sorts by PID although the shell's glob lists /proc/10 before /proc/2", () => {
@@ -123,9 +223,13 @@ describe("parseCollectorOutput", () => {
     expect(parseCollectorOutput(text, { maxProcesses: 5 }).complete).toBe(true);
   });
 
-  it("hands a fallback header to the ps parser", () => {
-    const l = parseCollectorOutput("h pns-ps/1 fallback\nPID   USER     TIME  COMMAND\n    1 root      0:00 /pause\n");
+  it.each([
+    ["h pns-ps/1 fallback", null],
+    ["h pns-ps/2 fallback self=31", 31],
+  ])("hands a fallback header to the ps parser: %s", (header, selfPid) => {
+    const l = parseCollectorOutput(`${header}\nPID   USER     TIME  COMMAND\n    1 root      0:00 /pause\n`);
     expect(l.source).toBe("ps");
+    expect(l.selfPid).toBe(selfPid);
     expect(l.processes[0]).toMatchObject({ pid: 1, user: "root", startTicks: null, args: ["/pause"] });
   });
 
@@ -141,11 +245,13 @@ describe("parseCollectorOutput", () => {
   it("never throws and returns well-formed processes on random lines (10,000 runs)", () => {
     const line = fc.oneof(
       fc.string({ maxLength: 40 }),
-      fc.constantFrom("e", "z 3", HEADER, "h pns-ps/1 fallback", "p 1", "p 2", "u 0 10", "g 0::/", "c 6100"),
+      fc.constantFrom("e", "z 3", HEADER, "h pns-ps/1 fallback", "p 1", "p 2", "u 0 10 2", "g 0::/", "c 6100", "t 1.5"),
       fc
-        .tuple(fc.constantFrom("p ", "s ", "u ", "g ", "c ", "h "), fc.string({ maxLength: 60 }))
+        .tuple(fc.constantFrom("p ", "s ", "x ", "u ", "g ", "c ", "h ", "t ", "k "), fc.string({ maxLength: 60 }))
         .map(([a, b]) => a + b),
       fc.integer({ min: 1, max: 9 }).map((n) => `s ${statLine(n, "x")}`),
+      fc.integer({ min: 1, max: 9 }).map((n) => `x ${statHex(n, "a\nb")}`),
+      fc.tuple(fc.nat(9), fc.nat(500)).map(([n, t]) => `k ${n} ${t} 0 4242`),
       fc.uint8Array({ maxLength: 40 }).map((b) => `c ${Buffer.from(b).toString("hex")}`),
     );
     fc.assert(
@@ -156,7 +262,9 @@ describe("parseCollectorOutput", () => {
           expect(Number.isSafeInteger(p.pid)).toBe(true);
           expect(Array.isArray(p.args)).toBe(true);
           expect(p.state.length).toBeLessThanOrEqual(1);
+          expect(p.cpuPercent === null || (Number.isFinite(p.cpuPercent) && p.cpuPercent >= 0)).toBe(true);
         }
+        expect(Number.isSafeInteger(l.unreadable) && l.unreadable >= 0).toBe(true);
       }),
       { numRuns: 10_000 },
     );

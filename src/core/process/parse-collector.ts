@@ -98,23 +98,113 @@ function parseStatAt(text: string, start: number, end: number): boolean {
   return true;
 }
 
+/** The text of an `x` line's hex (a stat holding newlines), without its final newline. */
+function decodeStatHex(hex: string): string {
+  const text = utf8.decode(Buffer.from(hex, "hex"));
+  return text.endsWith("\n") ? text.slice(0, -1) : text;
+}
+
 /**
- * Parses the output of {@link COLLECT_SCRIPT} (or its `ps` fallback) into a listing sorted by PID.
- * Never throws: records cut short or garbled are dropped, a missing `z` line makes the listing incomplete.
+ * The collector's two CPU samples: when each started (uptime), the first one's processes (PID, CPU ticks, start ticks
+ * in parallel arrays, a PID → index map built when the second starts), and each one's ticks gained by the second.
+ */
+class CpuSamples {
+  readonly uptimes: (number | null)[] = [];
+  private readonly pids: number[] = [];
+  private readonly ticks: number[] = [];
+  private readonly starts: number[] = [];
+  private delta: number[] = [];
+  private index: Map<number, number> | null = null;
+
+  /** A `t <uptime>` line: the next sample starts. Only two are read. */
+  start(uptime: number | null): void {
+    if (this.uptimes.length >= 2) return;
+    this.uptimes.push(uptime);
+    if (this.uptimes.length === 2) {
+      this.index = new Map();
+      for (let i = 0; i < this.pids.length; i++) this.index.set(this.pids[i]!, i);
+      this.delta = new Array(this.pids.length).fill(-1);
+    }
+  }
+
+  /** A `k <pid> <utime> <stime> <starttime>` line of the current sample, read in place; garbled lines are skipped. */
+  read(text: string, at: number, end: number): void {
+    if (this.uptimes.length === 0) return;
+    // Four fields separated by single spaces, each all digits: read them in one pass, no substrings.
+    let pid = 0;
+    let ticks = 0;
+    let start = 0;
+    let field = 0;
+    let value = 0;
+    let digits = 0;
+    for (let i = at; i <= end; i++) {
+      const c = i === end ? 32 : text.charCodeAt(i);
+      if (c === 32) {
+        if (digits === 0 || digits > 15 || field > 3) return;
+        if (field === 0) pid = value;
+        else if (field === 3) start = value;
+        else ticks += value;
+        field++;
+        value = 0;
+        digits = 0;
+      } else if (c >= 48 && c <= 57) {
+        value = value * 10 + (c - 48);
+        digits++;
+      } else return;
+    }
+    if (field !== 4) return;
+    if (this.index === null) {
+      this.pids.push(pid);
+      this.ticks.push(ticks);
+      this.starts.push(start);
+      return;
+    }
+    const i = this.index.get(pid);
+    // The same process in both samples (a PID recycled in between has another start); ticks never go back.
+    if (i !== undefined && this.starts[i] === start && ticks >= this.ticks[i]!) this.delta[i] = ticks - this.ticks[i]!;
+  }
+
+  /** Seconds between the two samples, or null without two samples far enough apart to mean anything. */
+  seconds(): number | null {
+    const [a, b] = this.uptimes;
+    if (a === undefined || a === null || b === undefined || b === null) return null;
+    return b - a >= MIN_SAMPLE_SECONDS ? b - a : null;
+  }
+
+  /** %CPU of a process over the samples, or null unless both saw this very process (same start ticks). */
+  percent(pid: number, startTicks: number | null, seconds: number, clockTicks: number): number | null {
+    const i = this.index?.get(pid);
+    if (i === undefined || startTicks === null || this.starts[i] !== startTicks) return null;
+    const d = this.delta[i]!;
+    return d < 0 ? null : (d / clockTicks / seconds) * 100;
+  }
+}
+
+/** Shortest interval between the two samples that gives a meaningful %CPU (uptime has 10 ms steps). */
+const MIN_SAMPLE_SECONDS = 0.2;
+
+/**
+ * Parses the output of {@link COLLECT_SCRIPT} (either version of its format, or its `ps` fallback) into a listing
+ * sorted by PID. Never throws: a record that cannot be parsed is counted in `unreadable` (one cut off by the end of
+ * the output is not: the listing is then incomplete), a missing `z` line makes the listing incomplete.
  */
 export function parseCollectorOutput(text: string, options: ParseOptions = {}): ProcessListing {
   const max = Math.max(0, options.maxProcesses ?? DEFAULT_MAX_PROCESSES);
   const listing = emptyListing("proc");
   const processes: ProcessInfo[] = [];
-  // The record being read: its PID, where its stat and u lines are, its cgroup lines and hex.
+  // The record being read: whether one is open, its PID, where its stat and u lines are, its cgroup lines and hex.
+  let open = false;
   let pid: number | null = null;
   let statAt = -1;
   let statEnd = -1;
+  let statText: string | null = null;
   let uidAt = -1;
   let uidEnd = -1;
   let cgroups: string[] = [];
   let hex: string | null = null;
   let sawHeader = false;
+  const samples = new CpuSamples();
+  let unreadable = 0;
   let pos = 0;
   const len = text.length;
   while (pos < len) {
@@ -131,9 +221,16 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
     switch (kind) {
       case 104 /* h */:
         {
+          // Only the first header counts: nothing a process controls can print a line, but stay on the safe side.
+          if (sawHeader) break;
           const value = text.slice(valueAt, end);
           if (!value.startsWith("pns-ps/")) break;
-          if (/^pns-ps\/\d+ fallback\s*$/.test(value)) return parsePsOutput(text.slice(pos), options);
+          const fallback = /^pns-ps\/\d+ fallback(?: self=(\d{1,10}))?\s*$/.exec(value);
+          if (fallback) {
+            const ps = parsePsOutput(text.slice(pos), options);
+            ps.selfPid = toInt(fallback[1]);
+            return ps;
+          }
           sawHeader = true;
           for (const part of value.split(" ")) {
             const eq = part.indexOf("=");
@@ -147,17 +244,32 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
           }
           break;
         }
+      case 116 /* t */:
+        // Samples come before the records; one printed later would be another process's doing.
+        if (hasSpace && sawHeader && !open && processes.length === 0)
+          samples.start(toDecimal(text.slice(valueAt, end)));
+        break;
+      case 107 /* k */:
+        if (hasSpace && !open && processes.length === 0) samples.read(text, valueAt, end);
+        break;
       case 112 /* p */:
+        if (open) unreadable++;
+        open = true;
         pid = hasSpace ? intAt(text, valueAt, end) : null;
         statAt = uidAt = -1;
+        statText = null;
         cgroups = [];
         hex = null;
         break;
       case 115 /* s */:
-        if (pid !== null && statAt < 0 && hasSpace) {
+        if (pid !== null && statAt < 0 && statText === null && hasSpace) {
           statAt = valueAt;
           statEnd = end;
         }
+        break;
+      case 120 /* x */:
+        if (pid !== null && statAt < 0 && statText === null && hasSpace)
+          statText = decodeStatHex(text.slice(valueAt, end));
         break;
       case 117 /* u */:
         if (pid !== null && uidAt < 0 && hasSpace) {
@@ -173,37 +285,58 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
         break;
       case 101 /* e */:
         {
-          if (pid !== null && !hasSpace && statAt >= 0 && parseStatAt(text, statAt, statEnd)) {
-            let uid: number | null = null;
-            let rssKb: number | null = null;
-            if (uidAt >= 0) {
-              const space = text.indexOf(" ", uidAt);
-              const uidStop = space < 0 || space > uidEnd ? uidEnd : space;
-              uid = intAt(text, uidAt, uidStop);
-              if (uidStop < uidEnd) rssKb = intAt(text, uidStop + 1, uidEnd);
-            }
-            const cmdHex = hex ?? "";
-            processes.push({
-              pid,
-              ppid: stat.ppid,
-              uid,
-              user: userName(uid, options.users),
-              state: stat.state,
-              startTicks: stat.startTicks,
-              cpuTicks: stat.cpuTicks,
-              rssKb,
-              comm: stat.comm,
-              args: decodeCmdline(cmdHex),
-              cmdHex,
-              cgroups,
-              container: null,
-              role: "app",
-            });
+          if (!open || hasSpace) break;
+          open = false;
+          const parsed =
+            pid !== null &&
+            (statText !== null
+              ? parseStatAt(statText, 0, statText.length)
+              : statAt >= 0 && parseStatAt(text, statAt, statEnd));
+          if (!parsed || pid === null) {
+            unreadable++;
+            pid = null;
+            break;
           }
+          let uid: number | null = null;
+          let rssKb: number | null = null;
+          let threads: number | null = null;
+          if (uidAt >= 0) {
+            // `u <uid> <rss> <threads>`: each may be empty (a kernel thread has no VmRSS).
+            const s1 = text.indexOf(" ", uidAt);
+            const uidStop = s1 < 0 || s1 > uidEnd ? uidEnd : s1;
+            uid = intAt(text, uidAt, uidStop);
+            if (uidStop < uidEnd) {
+              const s2 = text.indexOf(" ", uidStop + 1);
+              const rssStop = s2 < 0 || s2 > uidEnd ? uidEnd : s2;
+              rssKb = intAt(text, uidStop + 1, rssStop);
+              if (rssStop < uidEnd) threads = intAt(text, rssStop + 1, uidEnd);
+            }
+          }
+          const cmdHex = hex ?? "";
+          processes.push({
+            pid,
+            ppid: stat.ppid,
+            uid,
+            user: userName(uid, options.users),
+            state: stat.state,
+            startTicks: stat.startTicks,
+            cpuTicks: stat.cpuTicks,
+            rssKb,
+            threads,
+            cpuPercent: null,
+            comm: stat.comm,
+            args: decodeCmdline(cmdHex),
+            cmdHex,
+            cgroups,
+            container: null,
+            role: "app",
+          });
           pid = null;
           break;
         }
       case 122 /* z */:
+        if (open) unreadable++;
+        open = false;
         if (sawHeader && hasSpace && toInt(text.slice(valueAt, end).trim()) !== null) listing.complete = true;
         pid = null;
         break;
@@ -233,6 +366,12 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
     processes.length = max;
     listing.complete = false;
   }
+  const seconds = samples.seconds();
+  if (seconds !== null) {
+    listing.cpuSampleSeconds = Math.round(seconds * 100) / 100;
+    for (const p of processes) p.cpuPercent = samples.percent(p.pid, p.startTicks, seconds, listing.clockTicks);
+  }
+  listing.unreadable = unreadable;
   listing.processes = processes;
   return listing;
 }

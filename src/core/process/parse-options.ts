@@ -13,7 +13,17 @@ export interface ParseOptions {
 
 /** A listing with nothing in it yet, as both parsers start one. */
 export function emptyListing(source: ProcessListing["source"]): ProcessListing {
-  return { processes: [], clockTicks: 100, bootTime: null, uptime: null, selfPid: null, complete: false, source };
+  return {
+    processes: [],
+    clockTicks: 100,
+    bootTime: null,
+    uptime: null,
+    selfPid: null,
+    complete: false,
+    unreadable: 0,
+    cpuSampleSeconds: null,
+    source,
+  };
 }
 
 /** The display name of a uid: `root` for 0, the mapped name, else the number as text (`?` when unknown). */

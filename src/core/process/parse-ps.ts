@@ -112,6 +112,8 @@ export function parsePsOutput(text: string, options: ParseOptions = {}): Process
       startTicks: null,
       cpuTicks: seconds === null ? null : seconds * listing.clockTicks,
       rssKb: info.rss === undefined ? null : parseRss(info.rss),
+      threads: null,
+      cpuPercent: null,
       comm,
       args,
       cmdHex: "",

@@ -9,7 +9,14 @@ const redactor = createRedactor();
 
 describe("toRows", () => {
   it("formats a row: M:SS, ISO start, redacted command, fingerprint", () => {
-    const p = aProcess({ pid: 7, cpuTicks: 12_345, startTicks: 250, args: ["app", "--password=x"] });
+    const p = aProcess({
+      pid: 7,
+      cpuTicks: 12_345,
+      startTicks: 250,
+      cpuPercent: 12.5,
+      threads: 4,
+      args: ["app", "--password=x"],
+    });
     const [row] = toRows(aListing([p]), redactor);
     expect(row).toEqual({
       pid: 7,
@@ -19,8 +26,13 @@ describe("toRows", () => {
       role: "app",
       state: "S",
       cpuTime: "2:03",
+      cpuPercent: 12.5,
       startedAt: new Date((1796000000 + 2.5) * 1000).toISOString(),
+      // uptime 1000 s, started 2.5 s after boot
+      ageSeconds: 997,
       rssKb: 1024,
+      threads: 4,
+      main: false,
       command: `app --password=${MASK}`,
       fingerprint: { pid: 7, startTicks: 250, cmdSha256: cmdlineSha256(p.cmdHex) },
     });
@@ -56,6 +68,35 @@ describe("toRows", () => {
     );
     expect(rows[0]?.command).toBe(`sh -c a\\x0ab\\x1b[31m${"x".repeat(19)}…`);
     expect(rows[0]?.command.length).toBe(40);
+  });
+
+  it("has no age without uptime, nor for a start after the listing (garbled output)", () => {
+    expect(toRows(aListing([aProcess({ pid: 2 })], { uptime: null }), redactor)[0]?.ageSeconds).toBeNull();
+    expect(toRows(aListing([aProcess({ pid: 2, startTicks: 200_000 })]), redactor)[0]?.ageSeconds).toBeNull();
+  });
+
+  // Shared namespace: the shim (outside, PPID 0) starts each container's first process; orphans go to /pause.
+  const mains: { name: string; pid: number; main: boolean }[] = [
+    { name: "a container's first process (PPID 0)", pid: 8, main: true },
+    { name: "its child", pid: 14, main: false },
+    { name: "an orphan adopted by the sandbox", pid: 30, main: false },
+    { name: "the sandbox itself", pid: 1, main: false },
+    { name: "pns's own process", pid: 40, main: false },
+    { name: "a process of no known container", pid: 50, main: false },
+    { name: "under hostPID, a container's process whose parent is the node's shim", pid: 61, main: true },
+  ];
+  it.each(mains)("takes $name for main: $main", ({ pid, main }) => {
+    const l = aListing([
+      aProcess({ pid: 1, ppid: 0, role: "pause" }),
+      aProcess({ pid: 8, ppid: 0, container: "nginx" }),
+      aProcess({ pid: 14, ppid: 8, container: "nginx" }),
+      aProcess({ pid: 30, ppid: 1, container: "nginx" }),
+      aProcess({ pid: 40, ppid: 0, role: "debug", container: "pns-debug-1" }),
+      aProcess({ pid: 50, ppid: 0, container: null }),
+      aProcess({ pid: 60, ppid: 50, container: null }),
+      aProcess({ pid: 61, ppid: 60, container: "app" }),
+    ]);
+    expect(toRows(l, redactor).find((r) => r.pid === pid)?.main).toBe(main);
   });
 
   it("has no start time without a boot time", () => {

@@ -88,6 +88,25 @@ export function displayCommand(p: ProcessInfo, redactor: Redactor): string {
   return redactor.command(p.args);
 }
 
+/** Seconds a process had run when the listing was taken (uptime − start); null when either is unknown. */
+export function ageSeconds(p: ProcessInfo, listing: Pick<ProcessListing, "uptime" | "clockTicks">): number | null {
+  if (listing.uptime === null || p.startTicks === null || listing.clockTicks <= 0) return null;
+  const age = listing.uptime - p.startTicks / listing.clockTicks;
+  // A start after the listing's uptime is hostile or garbled output: no age rather than a negative one.
+  return age >= 0 && Number.isFinite(age) ? Math.floor(age) : null;
+}
+
+/**
+ * True for the first process of a container: an app process of a known container whose parent is outside the PID
+ * namespace (PPID 0: the runtime's shim started it) or, as under `hostPID`, a process of no container of the pod.
+ * An orphan adopted by the sandbox (parent `/pause`) or by PID 1 of its own container is not.
+ */
+export function isMainProcess(p: ProcessInfo, parent: ProcessInfo | undefined): boolean {
+  if (p.role !== "app" || p.container === null || p.ppid === null) return false;
+  if (p.ppid === 0) return true;
+  return parent !== undefined && parent.role === "app" && parent.container === null;
+}
+
 /**
  * The process table as users see it, sorted by PID: redacted, escaped, capped commands; fingerprints only for
  * processes pns may signal (not the pause process, not pns's own, not from the ps fallback).
@@ -97,6 +116,8 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
   const sorted = isSortedByPid(listing.processes)
     ? listing.processes
     : [...listing.processes].sort((a, b) => a.pid - b.pid);
+  const byPid = new Map<number, ProcessInfo>();
+  for (const p of sorted) byPid.set(p.pid, p);
   const rows: ProcessRow[] = new Array(sorted.length);
   for (let i = 0; i < sorted.length; i++) {
     const p = sorted[i]!;
@@ -111,8 +132,12 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
       role: p.role,
       state: p.state,
       cpuTime: formatCpuTime(p.cpuTicks, listing.clockTicks),
+      cpuPercent: p.cpuPercent,
       startedAt: startedAt(p, listing),
+      ageSeconds: ageSeconds(p, listing),
       rssKb: p.rssKb,
+      threads: p.threads,
+      main: isMainProcess(p, p.ppid === null ? undefined : byPid.get(p.ppid)),
       command,
       fingerprint: p.role === "app" && listing.source === "proc" ? fingerprintOf(p) : null,
     };

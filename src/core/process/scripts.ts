@@ -3,7 +3,8 @@
  *
  * They never contain user input: every variable part (a PID, a signal name, a path) is passed as a positional
  * argument after the script, as `["sh", "-c", SCRIPT, "pns", arg1, arg2, …]`, and validated in core first.
- * Each runs under busybox `sh` (ash), dash and bash, using only `read`, `printf`, `od`, `tr`, `head`, `kill`, `sha256sum`.
+ * Each runs under busybox `sh` (ash), dash and bash, using only `read`, `printf`, `od`, `tr`, `head`, `kill`, `sha256sum`,
+ * `sleep`.
  */
 
 /** The name given as `$0` to every script, so `ps` inside the pod shows what is running. */
@@ -12,26 +13,40 @@ export const SCRIPT_NAME = "pns";
 /** Bytes of a command line kept by the collector and hashed by the signal guard. */
 export const CMDLINE_MAX_BYTES = 4096;
 
+/** Seconds between the collector's two CPU samples unless told otherwise; 0 takes no sample. @default 1 */
+export const DEFAULT_CPU_SAMPLE_SECONDS = 1;
+
+/** Longest CPU sample the collector accepts, in seconds (one digit, checked by the script too). */
+export const MAX_CPU_SAMPLE_SECONDS = 9;
+
 /**
- * Lists every process of the PID namespace from /proc, one record per process.
+ * Lists every process of the PID namespace from /proc, one record per process, after two CPU samples taken
+ * `<sample seconds>` apart (its one argument, 0–9, default 1; 0 takes none).
  *
  * Output (lines; unknown lines are ignored by the parser):
  * ```
- * h pns-ps/1 clk=<ticks per s> btime=<boot, epoch s> uptime=<s since boot> self=<pid of this shell>
+ * h pns-ps/2 clk=<ticks per s> btime=<boot, epoch s> uptime=<s since boot> self=<pid of this shell> sample=<s>
+ * t <uptime>                   a CPU sample starts (twice, <sample> s apart; none when sample=0)
+ * k <pid> <utime> <stime> <starttime>   one per process of the sample
  * p <pid>                      a record starts
- * s <first line of /proc/PID/stat>
- * u <uid or empty> <VmRSS kB or empty>
+ * s <the line of /proc/PID/stat>   when stat is one line, as it is unless comm holds a newline
+ * x <lowercase hex of /proc/PID/stat>   instead of `s` when it is not
+ * u <uid or empty> <VmRSS kB or empty> <Threads or empty>
  * g <line of /proc/PID/cgroup>  zero or more
  * c <lowercase hex of the first 4096 bytes of /proc/PID/cmdline, NUL-separated args>
  * e                            the record ends
  * z <records printed>          the listing is complete
  * ```
- * A process that vanishes mid-record leaves a record with empty fields or no `e`; the parser drops it.
- * When /proc cannot be read it prints `h pns-ps/1 fallback` and the output of `ps` instead.
+ * The kernel prints comm in stat raw, newlines included (`proc_task_name(m, task, false)` in fs/proc/array.c):
+ * such a stat is hex, so no comm can end a record early or forge one. `status` escapes comm, so its lines are safe.
+ * A process that vanishes mid-record leaves a record with empty fields or no `e`; the parser counts it unreadable.
+ * When /proc cannot be read it prints `h pns-ps/2 fallback self=<pid>` and the output of `ps` instead.
  */
 export const COLLECT_SCRIPT = `export LC_ALL=C
+sample=\${1-${DEFAULT_CPU_SAMPLE_SECONDS}}
+case $sample in [0-9]) ;; *) printf 'pns: the CPU sample must be 0 to ${MAX_CPU_SAMPLE_SECONDS} seconds\\n' >&2; exit 2 ;; esac
 if ! { read -r _ < /proc/1/stat; } 2>/dev/null && ! { read -r _ < /proc/self/stat; } 2>/dev/null; then
-  printf 'h pns-ps/1 fallback\\n'
+  printf 'h pns-ps/2 fallback self=%s\\n' "$$"
   ps -o pid,ppid,user,stat,time,rss,args 2>/dev/null || ps 2>/dev/null
   exit 0
 fi
@@ -41,15 +56,38 @@ btime=
 { while read -r k v _; do [ "$k" = btime ] && btime=$v; done < /proc/stat; } 2>/dev/null
 up=
 { read -r up _ < /proc/uptime; } 2>/dev/null
-printf 'h pns-ps/1 clk=%s btime=%s uptime=%s self=%s\\n' "$clk" "$btime" "$up" "$$"
+printf 'h pns-ps/2 clk=%s btime=%s uptime=%s self=%s sample=%s\\n' "$clk" "$btime" "$up" "$$" "$sample"
+cpu_sample() {
+  t=
+  { read -r t _ < /proc/uptime; } 2>/dev/null
+  printf 't %s\\n' "$t"
+  for d in /proc/[0-9]*; do
+    st=
+    { while IFS= read -r l; do st="$st$l "; done < "$d/stat"; } 2>/dev/null
+    [ -n "$st" ] || continue
+    set -f
+    set -- \${st##*) }
+    set +f
+    printf 'k %s %s %s %s\\n' "\${d#/proc/}" "\${12}" "\${13}" "\${20}"
+  done
+}
+if [ "$sample" -gt 0 ] && cpu_sample && sleep "$sample" 2>/dev/null; then cpu_sample; fi
 n=0
 for d in /proc/[0-9]*; do
-  st=
-  { read -r st < "$d/stat"; } 2>/dev/null || continue
-  printf 'p %s\\ns %s\\n' "\${d#/proc/}" "$st"
-  uid= rss=
-  { while read -r k a _; do case $k in Uid:) uid=$a ;; VmRSS:) rss=$a ;; esac; done < "$d/status"; } 2>/dev/null
-  printf 'u %s %s\\n' "$uid" "$rss"
+  st= more=
+  { { IFS= read -r st; IFS= read -r more && more=y; } < "$d/stat"; } 2>/dev/null
+  [ -n "$st$more" ] || continue
+  printf 'p %s\\n' "\${d#/proc/}"
+  if [ -z "$more" ]; then
+    printf 's %s\\n' "$st"
+  else
+    printf 'x '
+    od -An -v -tx1 "$d/stat" 2>/dev/null | tr -d ' \\n'
+    printf '\\n'
+  fi
+  uid= rss= thr=
+  { while read -r k a _; do case $k in Uid:) uid=$a ;; VmRSS:) rss=$a ;; Threads:) thr=$a ;; esac; done < "$d/status"; } 2>/dev/null
+  printf 'u %s %s %s\\n' "$uid" "$rss" "$thr"
   { while read -r l; do printf 'g %s\\n' "$l"; done < "$d/cgroup"; } 2>/dev/null
   printf 'c '
   od -An -v -tx1 -N ${CMDLINE_MAX_BYTES} "$d/cmdline" 2>/dev/null | tr -d ' \\n'
@@ -58,6 +96,13 @@ for d in /proc/[0-9]*; do
 done
 printf 'z %s\\n' "$n"
 `;
+
+/** The arguments of {@link COLLECT_SCRIPT}: the CPU sample in whole seconds, checked (0 to 9). */
+export function collectArgs(sampleSeconds: number = DEFAULT_CPU_SAMPLE_SECONDS): string[] {
+  if (!Number.isInteger(sampleSeconds) || sampleSeconds < 0 || sampleSeconds > MAX_CPU_SAMPLE_SECONDS)
+    throw new RangeError(`the CPU sample must be a whole number of seconds from 0 to ${MAX_CPU_SAMPLE_SECONDS}`);
+  return [String(sampleSeconds)];
+}
 
 /** Exit codes of {@link SIGNAL_SCRIPT}. */
 export const SignalExit = {
@@ -72,12 +117,13 @@ export const SignalExit = {
  * Sends a signal only if the process is still the one that was listed.
  *
  * Arguments: `<pid> <signal name> <start ticks> <sha256 of the cmdline's hex>`, where the hex is what the collector
- * prints on its `c` line. Exits with {@link SignalExit}; prints `pns: …` lines saying what it found.
+ * prints on its `c` line. Exits with {@link SignalExit}; prints `pns: …` lines saying what it found. Every line of
+ * stat is read (a comm may hold newlines) and the fields are taken after its last `) `, which no comm can move.
  */
 export const SIGNAL_SCRIPT = `export LC_ALL=C
 pid=$1 sig=$2 want_start=$3 want_cmd=$4
 st=
-{ read -r st < "/proc/$pid/stat"; } 2>/dev/null
+{ while IFS= read -r l; do st="$st$l "; done < "/proc/$pid/stat"; } 2>/dev/null
 [ -n "$st" ] || { printf 'pns: gone\\n'; exit ${SignalExit.gone}; }
 rest=\${st##*) }
 set -f

@@ -11,6 +11,8 @@ export function aProcess(overrides: Partial<ProcessInfo> & { pid: number }): Pro
     startTicks: 1000 + overrides.pid,
     cpuTicks: 0,
     rssKb: 1024,
+    threads: 1,
+    cpuPercent: null,
     comm: "sleep",
     cmdHex: Buffer.from(`${args.join("\0")}\0`).toString("hex"),
     cgroups: [],
@@ -30,6 +32,8 @@ export function aListing(processes: ProcessInfo[], overrides: Partial<ProcessLis
     uptime: 1000,
     selfPid: null,
     complete: true,
+    unreadable: 0,
+    cpuSampleSeconds: null,
     source: "proc",
     ...overrides,
   };

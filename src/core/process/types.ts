@@ -14,6 +14,13 @@ export interface ProcessInfo {
   cpuTicks: number | null;
   /** Resident set size in KiB; null when unknown. */
   rssKb: number | null;
+  /** Threads (`Threads:` of /proc/PID/status); null when unknown. */
+  threads: number | null;
+  /**
+   * CPU used over the collector's sample, in percent of one CPU (utime + stime ticks over the interval, as top shows
+   * it: a busy two-thread process can reach 200); null without two samples of this very process.
+   */
+  cpuPercent: number | null;
   /** The kernel's short name (`comm`). */
   comm: string;
   /** The command line, one entry per argument, exactly as in /proc (not yet redacted). */
@@ -52,6 +59,10 @@ export interface ProcessListing {
   selfPid: number | null;
   /** False when the output was cut short (no end marker). */
   complete: boolean;
+  /** Records the collector printed that could not be parsed (garbled, or cut by a process exiting mid-record). */
+  unreadable: number;
+  /** Seconds between the two CPU samples, as the pod's clock measured them; null when none were taken. */
+  cpuSampleSeconds: number | null;
   /** `proc` from the collector's records, `ps` from the fallback. */
   source: "proc" | "ps";
 }
@@ -81,9 +92,19 @@ export interface ProcessRow {
   state: string;
   /** CPU time as `M:SS` (ps's TIME column). */
   cpuTime: string;
+  /** %CPU over the collector's sample; null when unknown. */
+  cpuPercent: number | null;
   /** Start time, ISO 8601 UTC; null when unknown. */
   startedAt: string | null;
+  /** Seconds the process had run when it was listed (by the pod's clock); null when unknown. */
+  ageSeconds: number | null;
   rssKb: number | null;
+  threads: number | null;
+  /**
+   * The first process of its container (the one the runtime started: its parent is outside the namespace or in no
+   * container of the pod), whose end ends the container.
+   */
+  main: boolean;
   /** The command line: redacted, control characters escaped, capped in length. */
   command: string;
   /** Null when the process cannot be signalled safely (ps fallback, pause, pns's own). */

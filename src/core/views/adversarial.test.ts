@@ -76,15 +76,9 @@ function everyView(s: string, procs: ProcessRow[]): [string, MessageView | Modal
     ],
     [
       "approval (self approval)",
-      renderApprovalRequestView({ ...req, approval: "self" }, { approverMentions: "<@U0APPROVE>", now }),
+      renderApprovalRequestView({ ...req, approval: "self", approvers: { users: [s], groups: [s] } }, { now }),
     ],
-    [
-      "approval, failed",
-      renderApprovalRequestView(
-        { ...req, state: "failed", decidedBy: s, decidedAt: now },
-        { approverMentions: "", now },
-      ),
-    ],
+    ["approval, failed", renderApprovalRequestView({ ...req, state: "failed", decidedBy: s, decidedAt: now }, { now })],
     [
       "signal result",
       renderSignalResultView({
@@ -172,7 +166,9 @@ describe("every view stays within Slack's limits and escapes user text", () => {
       signals: ["HUP"],
     });
     expectSafe(view);
-    expect(allText(view)).toMatch(/Showing \d+ of 10,000 processes; the full listing is attached as a file\./);
+    expect(allText(view)).toMatch(
+      /Showing \d+ of 10,000 processes as a tree; the full listing is attached as a file\./,
+    );
     expect(allText(view)).toMatch(/more signallable processes can be picked with `\/pns signal`/);
     const table = view.blocks.find((b) => b.type === "table");
     expect(table?.type === "table" && table.rows.length).toBeGreaterThan(10);
@@ -181,10 +177,7 @@ describe("every view stays within Slack's limits and escapes user text", () => {
   it("keeps a <!channel> in a command from reaching Slack as a mention", () => {
     const view = renderApprovalRequestView(
       request({ reason: "<!channel> wake up", process: { ...request().process, command: "<!here>" } }),
-      {
-        approverMentions: "<!subteam^S0ONCALL>",
-        now,
-      },
+      { now },
     );
     // plain_text (the confirm dialog) shows `<!here>` literally; only mrkdwn could turn it into a mention.
     const text = mrkdwnTexts(view).join("\n");

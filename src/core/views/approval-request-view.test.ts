@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { allText, now, request } from "../../../test/views/fixtures.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
-import { renderApprovalRequestView } from "./approval-request-view.js";
+import { renderApprovalRequestView, requestSeverity } from "./approval-request-view.js";
 import { ActionId, decodeRequestBlockId, decodeRequestValue } from "./ids.js";
 import { slackDate } from "./text.js";
 import { validateView } from "./validate-view.js";
 
-const opts = { approverMentions: "<!subteam^S0ONCALL>", now };
+const opts = { now };
 const decided = now + 60_000;
 
 describe("renderApprovalRequestView", () => {
@@ -24,7 +24,8 @@ describe("renderApprovalRequestView", () => {
       [ActionId.signalCancel, "Cancel", undefined],
     ]);
     for (const b of buttons) expect(b.type === "button" && decodeRequestValue(b.value)).toBe("req-01");
-    expect(buttons[0]?.confirm?.title.text).toBe("Send SIGHUP?");
+    expect(buttons[0]?.confirm?.title.text).toBe("Send SIGHUP to PID 8?");
+    expect(buttons[0]?.confirm?.style).toBe("primary");
 
     const text = allText(view);
     expect(text).toContain("<@U0REQUEST>");
@@ -71,14 +72,80 @@ describe("renderApprovalRequestView", () => {
   });
 
   it.each([
-    { approval: "self" as const, says: "(the requester may approve)" },
-    { approval: "required" as const, says: "by anyone but the requester" },
-  ])("names the approvers for approval $approval", ({ approval, says }) => {
-    const view = renderApprovalRequestView(request({ approval }), {
-      ...opts,
-      approverMentions: "anyone but the requester",
-    });
+    { approval: "self" as const, users: [], says: "by anyone allowed to approve, <@U0REQUEST> included." },
+    { approval: "required" as const, users: [], says: "by anyone allowed to approve except <@U0REQUEST>." },
+    { approval: "required" as const, users: ["U0REQUEST", "U0BOB"], says: "by <@U0BOB>." },
+  ])("names the approvers for approval $approval, $users", ({ approval, users, says }) => {
+    const view = renderApprovalRequestView(request({ approval, approvers: { users, groups: [] } }), opts);
     expect(allText(view)).toContain(says);
+  });
+
+  it.each<{ name: string; over: Partial<SignalRequest>; style: "primary" | "danger"; says: string }>([
+    {
+      name: "SIGKILL to a container's main process",
+      over: {
+        signal: "KILL",
+        process: { ...request().process, main: true },
+        target: { ...request().target, restartPolicy: "Always" },
+      },
+      style: "danger",
+      says: ":rotating_light: *High risk*: SIGKILL ends the process at once, without cleanup (exit 137); container nginx stops and the kubelet restarts it, and work in flight is lost.",
+    },
+    {
+      name: "SIGTERM to a worker",
+      over: { signal: "TERM", process: { ...request().process, main: false } },
+      style: "danger",
+      says: "*High risk*: SIGTERM asks the process to exit; most programs finish",
+    },
+    {
+      name: "SIGSTOP",
+      over: { signal: "STOP" },
+      style: "danger",
+      says: "SIGSTOP freezes the process until SIGCONT (STAT T)",
+    },
+    {
+      name: "SIGQUIT to a main process",
+      over: { signal: "QUIT", process: { ...request().process, main: true } },
+      style: "danger",
+      says: "container nginx stops and the kubelet restarts it, unless the pod&#39;s restartPolicy is Never".replace(
+        "&#39;",
+        "'",
+      ),
+    },
+    {
+      name: "SIGINT to a worker",
+      over: { signal: "INT", process: { ...request().process, main: false } },
+      style: "primary",
+      says: ":warning: *Medium risk*: SIGINT makes most programs exit, as Ctrl-C does; its parent decides what comes next.",
+    },
+    {
+      name: "SIGWINCH",
+      over: { signal: "WINCH" },
+      style: "primary",
+      says: ":information_source: *Low risk*: SIGWINCH",
+    },
+  ])("styles and explains $name", ({ over, style, says }) => {
+    const view = renderApprovalRequestView(request(over), opts);
+    expect(validateView(view)).toEqual([]);
+    const actions = view.blocks.find((b) => b.type === "actions");
+    const approve = actions?.type === "actions" ? actions.elements[0] : undefined;
+    expect(approve?.type === "button" && [approve.style, approve.confirm?.style]).toEqual([style, style]);
+    expect(allText(view)).toContain(says);
+    // The confirm dialog leads with the consequence.
+    const consequence = requestSeverity(request(over)).consequence;
+    expect(approve?.confirm?.text.text.slice(0, 40)).toBe(consequence.slice(0, 40));
+  });
+
+  it("shows an outcome's dates as dates and no mention or link from it", () => {
+    const outcome = `Not sent: approved ${slackDate(decided)}, <!channel> <@U0EVIL> <https://x.example|x> & more`;
+    const view = renderApprovalRequestView(
+      request({ state: "failed", decidedBy: "U0APPROVE", decidedAt: decided, outcome }),
+      opts,
+    );
+    const text = allText(view);
+    expect(text).toContain(
+      `approved ${slackDate(decided)}, &lt;!channel&gt; &lt;@U0EVIL&gt; &lt;https://x.example|x&gt; &amp; more`,
+    );
   });
 
   it("mentions the debug copy when the signal goes through one", () => {

@@ -3,19 +3,51 @@
  * approved or executing, done or failed, denied, cancelled, expired — with the buttons gone and the decision shown.
  */
 
+import { describeApprovers } from "../approval/approvers.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
+import { type SignalSeverity, signalSeverity } from "../process/severity.js";
 import { SIGNAL_HINTS } from "../signals.js";
 import type { Block, ContextBlock, MessageView, SectionBlock } from "./block-kit.js";
 import { ActionId, encodeRequestBlockId, encodeRequestValue } from "./ids.js";
 import { SlackLimits as L } from "./limits.js";
-import { codeSpan, escapeTruncate, mrkdwn, plain, shortFingerprint, slackDate, truncate, userMention } from "./text.js";
+import {
+  codeSpan,
+  cutMrkdwn,
+  escapeTruncate,
+  mrkdwn,
+  plain,
+  safeMrkdwn,
+  shortFingerprint,
+  slackDate,
+  truncate,
+  userMention,
+} from "./text.js";
 
 /** Options of {@link renderApprovalRequestView}. */
 export interface ApprovalViewOptions {
-  /** Who may approve, as Slack mrkdwn built by pns (e.g. `<!subteam^S1> or <@U2>`, "anyone but the requester"). */
-  approverMentions: string;
   /** Epoch milliseconds. */
   now: number;
+}
+
+const RISK_LABELS: Record<SignalSeverity["level"], string> = {
+  high: ":rotating_light: *High risk*",
+  medium: ":warning: *Medium risk*",
+  low: ":information_source: *Low risk*",
+};
+
+/** The risk of a request's signal for its process, from what the request recorded about it. */
+export function requestSeverity(r: SignalRequest): SignalSeverity {
+  return signalSeverity(r.signal, {
+    pid: r.process.pid,
+    main: r.process.main ?? null,
+    container: r.process.container,
+    restartPolicy: r.target.restartPolicy ?? null,
+  });
+}
+
+/** "High risk: SIGKILL ends the process at once…", as mrkdwn (the consequence escaped). */
+export function severityLine(s: SignalSeverity): string {
+  return `${RISK_LABELS[s.level]}: ${escapeTruncate(s.consequence, 600)}`;
 }
 
 const STATE_TITLES: Record<RequestState, string> = {
@@ -34,6 +66,7 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
   const r = request;
   const t = r.target;
   const signal = `SIG${r.signal}`;
+  const severity = requestSeverity(r);
   const blocks: Block[] = [{ type: "header", text: plain(STATE_TITLES[r.state], L.header) }];
   const fields: SectionBlock["fields"] = [
     mrkdwn(`*Requested by*\n${userMention(r.requester)} ${slackDate(r.createdAt, "{time}")}`),
@@ -48,6 +81,7 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
     mrkdwn(`*Fingerprint*\nPID ${r.fingerprint.pid} · ${escapeTruncate(shortFingerprint(r.fingerprint), 200)}`),
   ];
   blocks.push({ type: "section", fields });
+  blocks.push({ type: "section", text: mrkdwn(severityLine(severity)) });
   blocks.push({
     type: "section",
     text: mrkdwn(`*Reason*\n${quote(escapeTruncate(r.reason.length > 0 ? r.reason : "(none given)", 2800))}`),
@@ -65,20 +99,14 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
           type: "button",
           action_id: ActionId.signalApprove,
           text: plain("Approve", L.buttonText),
-          style: "primary",
+          style: severity.style,
           value: encodeRequestValue(r.id),
           confirm: {
-            title: plain(`Send ${signal}?`, L.confirmTitle),
-            text: plain(
-              truncate(
-                `${signal} to PID ${r.process.pid} (${r.process.command}) in ${t.namespace}/${t.pod}, sent at once and only if it is still the same process.`,
-                L.confirmText,
-              ),
-              L.confirmText,
-            ),
+            title: plain(`Send ${signal} to PID ${r.process.pid}?`, L.confirmTitle),
+            text: plain(confirmText(r, severity), L.confirmText),
             confirm: plain(`Approve ${signal}`, L.confirmButton),
             deny: plain("Back", L.confirmButton),
-            style: "primary",
+            style: severity.style,
           },
         },
         {
@@ -107,6 +135,13 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
   return { text, blocks };
 }
 
+/** The confirm dialog's text: the consequence first (it is what the approver decides on), then the target. */
+function confirmText(r: SignalRequest, severity: SignalSeverity): string {
+  const target = `PID ${r.process.pid} (${truncate(r.process.command, 80)}) in ${r.target.namespace}/${r.target.pod}`;
+  const rest = ` To ${target}, only if it is still the same process.`;
+  return truncate(severity.consequence, L.confirmText - Math.min(rest.length, 150)) + truncate(rest, 150);
+}
+
 function quote(text: string): string {
   return text
     .split("\n")
@@ -122,22 +157,16 @@ function decision(r: SignalRequest): string {
 
 function statusLine(r: SignalRequest, o: ApprovalViewOptions): string {
   const signal = `SIG${r.signal}`;
-  const outcome = r.outcome === null ? "" : `\n${escapeTruncate(r.outcome, 1500)}`;
+  // The outcome is pns's text, holding dates and, quoted, what the kernel or cluster said: dates stay tokens, no
+  // mention survives.
+  const outcome = r.outcome === null ? "" : `\n${cutMrkdwn(safeMrkdwn(r.outcome, { mentions: false }), 1500)}`;
   switch (r.state) {
     case "pending": {
       const left = Math.max(0, r.expiresAt - o.now);
       const mins = Math.ceil(left / 60_000);
-      const mentions =
-        o.approverMentions.length > 0 && o.approverMentions.length <= 1000
-          ? o.approverMentions
-          : "the approvers the pns policy names";
-      const who =
-        r.approval === "self"
-          ? `${mentions} (the requester may approve)`
-          : r.approval === "none"
-            ? "no approval needed"
-            : mentions;
-      return `:hourglass_flowing_sand: *Waiting for approval* by ${who}. Expires ${slackDate(r.expiresAt)} (in ${mins} min) if nobody decides.`;
+      const who = describeApprovers(r);
+      const named = who.length <= 1000 ? who : "the approvers the pns policy names";
+      return `:hourglass_flowing_sand: *Waiting for approval* by ${named}. Expires ${slackDate(r.expiresAt)} (in ${mins} min) if nobody decides.`;
     }
     case "approved":
     case "executing":

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allText, attachment, pod, row, rows } from "../../../test/views/fixtures.js";
 import type { DebugAttachment } from "../model.js";
+import type { PodSummary } from "../process/pod-summary.js";
 import type { ActionsBlock, Block, StaticSelectElement, TableBlock } from "./block-kit.js";
 import { ActionId, decodeListingBlockId } from "./ids.js";
 import { renderProcessListingText, renderProcessTableView } from "./process-table-view.js";
@@ -24,16 +25,16 @@ const select = (blocks: Block[], actionId: string) =>
     .find((e): e is StaticSelectElement => e.action_id === actionId);
 
 describe("renderProcessTableView", () => {
-  it("shows the task page's table with PID, CONTAINER, USER, TIME, COMMAND", () => {
+  it("shows the task page's processes as a tree with STAT, %CPU, RSS, AGE and threads", () => {
     const view = render();
     expect(validateView(view)).toEqual([]);
     const [table] = find(view.blocks, "table") as TableBlock[];
     expect(table?.rows.map((r) => r.map((c) => c.text))).toEqual([
-      ["PID", "CONTAINER", "USER", "TIME", "COMMAND"],
-      ["1", "pod sandbox (pause)", "root", "0:00", "/pause"],
-      ["8", "nginx", "root", "0:00", "nginx: master process nginx -g daemon off;"],
-      ["14", "nginx", "101", "0:00", "nginx: worker process"],
-      ["15", "shell", "root", "0:00", "sh"],
+      ["PID", "STAT", "%CPU", "RSS", "AGE", "THR", "CONTAINER", "USER", "COMMAND"],
+      ["1", "S", "0.0", "1.0M", "45m", "1", "pod sandbox (pause)", "root", "/pause"],
+      ["8", "S", "0.0", "1.0M", "45m", "1", "nginx", "root", "nginx: master process nginx -g daemon off;"],
+      ["14", "S", "0.0", "1.0M", "45m", "1", "nginx", "101", "└ nginx: worker process"],
+      ["15", "S", "0.0", "1.0M", "45m", "1", "shell", "root", "sh"],
     ]);
     expect(view.text).toBe("Processes of pod default/nginx in prod-eu: showing 4 of 4.");
     expect(view.blocks.at(-1)?.type).toBe("table");
@@ -52,7 +53,7 @@ describe("renderProcessTableView", () => {
     ]);
     expect(picker?.option_groups?.[0]?.options[0]?.text.text).toBe("8 · nginx: master process nginx -g daemon off;");
     const table = find(view.blocks, "table")[0];
-    expect(table?.rows.at(-1)?.[1]?.text).toBe("pns debug (pns-debug-x7k2)");
+    expect(table?.rows.at(-1)?.[6]?.text).toBe("pns debug (pns-debug-x7k2)");
   });
 
   it("offers the allowed signals with their hints and a confirmed request button", () => {
@@ -114,7 +115,7 @@ describe("renderProcessTableView", () => {
 
   it("says how many are shown when the caller passed fewer rows than exist", () => {
     const view = render({ totalProcesses: 250 });
-    expect(allText(view)).toContain("Showing 4 of 250 processes; the full listing is attached as a file.");
+    expect(allText(view)).toContain("Showing 4 of 250 processes as a tree; the full listing is attached as a file.");
   });
 
   it("says so for an empty listing", () => {
@@ -133,6 +134,81 @@ describe("renderProcessTableView", () => {
     expect(text).toContain("pod sandbox (pause)");
   });
 
+  it("indents children under their parents, deeper levels further, whatever the PID order", () => {
+    const view = render({
+      rows: [
+        row({ pid: 2, ppid: 0, command: "tini" }),
+        row({ pid: 3, ppid: 9, command: "worker" }),
+        row({ pid: 5, ppid: 2, command: "gunicorn" }),
+        row({ pid: 9, ppid: 5, command: "gunicorn worker" }),
+        row({ pid: 12, ppid: 77, command: "orphan of a parent not listed" }),
+      ],
+    });
+    const [table] = find(view.blocks, "table") as TableBlock[];
+    expect(table?.rows.slice(1).map((r) => [r[0]?.text, r.at(-1)?.text])).toEqual([
+      ["2", "tini"],
+      ["5", "└ gunicorn"],
+      ["9", "\u00a0\u00a0└ gunicorn worker"],
+      ["3", "\u00a0\u00a0\u00a0\u00a0└ worker"],
+      ["12", "orphan of a parent not listed"],
+    ]);
+  });
+
+  it("shows who asked, when, the pod's phase, node and containers, and RSS against the memory limit", () => {
+    const summary: PodSummary = {
+      phase: "Running",
+      node: "ip-10-0-3-17",
+      restartPolicy: "Always",
+      containers: [
+        {
+          name: "nginx",
+          image: "nginx:1.27",
+          ready: true,
+          restartCount: 2,
+          state: { kind: "running", reason: null, exitCode: null },
+          lastTermination: { reason: "OOMKilled", exitCode: 137, finishedAt: "2026-11-30T03:02:13Z" },
+          memoryLimitBytes: 128 * 1024 * 1024,
+        },
+        {
+          name: "shell",
+          image: "busybox:1.28",
+          ready: false,
+          restartCount: 0,
+          state: { kind: "waiting", reason: "CrashLoopBackOff", exitCode: null },
+          lastTermination: null,
+          memoryLimitBytes: null,
+        },
+      ],
+    };
+    const view = render({
+      summary,
+      requestedBy: "U0ALICE",
+      takenAt: Date.parse("2026-11-30T08:11:00Z"),
+      cpuSampleSeconds: 1.02,
+      rows: rows.map((r) => (r.pid === 8 ? { ...r, rssKb: 32 * 1024, cpuPercent: 57.2, threads: 4 } : r)),
+    });
+    expect(validateView(view)).toEqual([]);
+    const text = allText(view);
+    expect(text).toContain("Requested by <@U0ALICE> · as of <!date^1796026260^{time}|2026-11-30T08:11:00Z>");
+    expect(text).toContain("*Pod* Running · on `ip-10-0-3-17` · restartPolicy Always");
+    expect(text).toContain(
+      "*nginx* · `nginx:1.27` · ready · :boom: 2 restarts, last OOMKilled, exit 137 <!date^1796007733^{date_short_pretty} {time}|2026-11-30T03:02:13Z> · memory limit 128M",
+    );
+    expect(text).toContain("*shell* · `busybox:1.28` · waiting (CrashLoopBackOff) · no restarts");
+    expect(text).toContain("%CPU over 1.0 s, of one CPU.");
+    const [table] = find(view.blocks, "table") as TableBlock[];
+    expect(table?.rows[2]?.slice(0, 6).map((c) => c.text)).toEqual(["8", "S", "57", "32M 25%", "45m", "4"]);
+    // The shell has no limit: RSS alone.
+    expect(table?.rows[4]?.[3]?.text).toBe("1.0M");
+  });
+
+  it("counts the records the collector could not read", () => {
+    const view = render({ unreadable: 3 });
+    expect(allText(view)).toContain("3 processes could not be read (they may have exited while pns listed them).");
+    expect(view.text).toContain("3 could not be read");
+    expect(allText(render({ unreadable: 0 }))).not.toContain("could not be read");
+  });
+
   it("shows the note", () => {
     expect(allText(render({ note: "PID 1 is /pause: signal 8 to reload nginx" }))).toContain(
       "PID 1 is /pause: signal 8 to reload nginx",
@@ -141,13 +217,13 @@ describe("renderProcessTableView", () => {
 });
 
 describe("renderProcessListingText", () => {
-  it("prints a ps-like aligned table", () => {
+  it("prints a ps-like aligned table, as a tree, with PPID and the start in UTC", () => {
     expect(renderProcessListingText(rows).split("\n")).toEqual([
-      "PID  PPID  USER  CONTAINER            STAT  TIME  COMMAND",
-      "  1     0  root  pod sandbox (pause)  S     0:00  /pause",
-      "  8     0  root  nginx                S     0:00  nginx: master process nginx -g daemon off;",
-      " 14     8  101   nginx                S     0:00  nginx: worker process",
-      " 15     0  root  shell                S     0:00  sh",
+      "PID  PPID  USER  CONTAINER            STAT  %CPU   RSS  THR  STARTED               AGE  TIME  COMMAND",
+      "  1     0  root  pod sandbox (pause)  S      0.0  1.0M    1  2026-11-30T03:00:00Z  45m  0:00  /pause",
+      "  8     0  root  nginx                S      0.0  1.0M    1  2026-11-30T03:00:00Z  45m  0:00  nginx: master process nginx -g daemon off;",
+      " 14     8  101   nginx                S      0.0  1.0M    1  2026-11-30T03:00:00Z  45m  0:00  └ nginx: worker process",
+      " 15     0  root  shell                S      0.0  1.0M    1  2026-11-30T03:00:00Z  45m  0:00  sh",
     ]);
   });
 

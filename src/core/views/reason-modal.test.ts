@@ -34,6 +34,16 @@ describe("renderReasonModal", () => {
     expect(allText(view)).toContain("in container nginx of prod-eu / default / nginx");
   });
 
+  it("says what the signal will do before the reason is typed", () => {
+    const kill = renderReasonModal({ requestDraft: { ...draft, signal: "KILL", main: true }, privateMetadata: "{}" });
+    expect(validateView(kill)).toEqual([]);
+    expect(allText(kill)).toContain(
+      ":rotating_light: *High risk*: SIGKILL ends the process at once, without cleanup (exit 137); container nginx stops and the kubelet restarts it, unless the pod's restartPolicy is Never, and work in flight is lost.",
+    );
+    const init = renderReasonModal({ requestDraft: { ...draft, pid: 1, signal: "STOP" }, privateMetadata: "{}" });
+    expect(allText(init)).toContain("*Low risk*: SIGSTOP is not delivered: PID 1 of its PID namespace");
+  });
+
   it("refuses metadata Slack would reject", () => {
     expect(() => renderReasonModal({ requestDraft: draft, privateMetadata: "m".repeat(3001) })).toThrow(RangeError);
   });

@@ -1,7 +1,10 @@
 /** The modal asking why a signal is needed; its submission creates the signal request. */
 
 import type { PodRef } from "../model.js";
+import type { RestartPolicy } from "../process/pod-summary.js";
+import { signalSeverity } from "../process/severity.js";
 import { SIGNAL_HINTS, type SignalName } from "../signals.js";
+import { severityLine } from "./approval-request-view.js";
 import type { ModalView } from "./block-kit.js";
 import { ActionId, BlockId, CallbackId } from "./ids.js";
 import { SlackLimits as L } from "./limits.js";
@@ -13,7 +16,17 @@ export const REASON_MAX_LENGTH = 500;
 /** Input of {@link renderReasonModal}. */
 export interface ReasonModalInput {
   listingId?: string;
-  requestDraft: { pid: number; command: string; container: string | null; signal: SignalName; pod: PodRef };
+  requestDraft: {
+    pid: number;
+    command: string;
+    container: string | null;
+    signal: SignalName;
+    pod: PodRef;
+    /** True for its container's main process; absent when unknown. */
+    main?: boolean;
+    /** The pod's restart policy; absent when unknown. */
+    restartPolicy?: RestartPolicy | null;
+  };
   /** What the submission handler needs back (listing id, pid, signal, channel…), ≤ 3000 chars. */
   privateMetadata: string;
 }
@@ -23,6 +36,12 @@ export function renderReasonModal(input: ReasonModalInput): ModalView {
   if (input.privateMetadata.length > L.privateMetadata)
     throw new RangeError(`private_metadata is ${input.privateMetadata.length} chars (max ${L.privateMetadata})`);
   const d = input.requestDraft;
+  const severity = signalSeverity(d.signal, {
+    pid: d.pid,
+    main: d.main ?? null,
+    container: d.container,
+    restartPolicy: d.restartPolicy ?? null,
+  });
   const summary = [
     `*SIG${d.signal}* (${escapeTruncate(SIGNAL_HINTS[d.signal], 200)})`,
     `to PID ${d.pid} ${codeSpan(d.command, 1000)}`,
@@ -37,6 +56,7 @@ export function renderReasonModal(input: ReasonModalInput): ModalView {
     private_metadata: input.privateMetadata,
     blocks: [
       { type: "section", text: mrkdwn(summary) },
+      { type: "section", text: mrkdwn(severityLine(severity)) },
       {
         type: "input",
         block_id: BlockId.reason,

@@ -1,6 +1,11 @@
-/** The result of a signal, posted in the approval's thread: what happened, what changed, the processes after it. */
+/**
+ * The result of a signal, posted in the approval's thread: what happened, what changed (a container restarted with
+ * exit 137, the process is stopped, processes restarted or exited), the processes after it.
+ */
 
 import type { SignalRequest } from "../approval/types.js";
+import type { PodSummary } from "../process/pod-summary.js";
+import { signalEffects } from "../process/signal-effect.js";
 import type { ProcessRow } from "../process/types.js";
 import type { Block, MessageView } from "./block-kit.js";
 import { BLOCKS_JSON_RESERVE, SlackLimits as L } from "./limits.js";
@@ -24,6 +29,9 @@ export interface SignalResultInput {
   diff?: SignalResultDiff;
   /** The process table after the signal. */
   after?: ProcessRow[];
+  /** The pod just before the signal and a moment after it, when the adapter read it (restarts, exit codes). */
+  podBefore?: PodSummary;
+  podAfter?: PodSummary;
 }
 
 /** Characters of diff lines shown before "… and N more changes" (a section holds 3000). */
@@ -37,8 +45,21 @@ export function renderSignalResultView(input: SignalResultInput): MessageView {
   const head = ok ? `:white_check_mark: *${signal} sent* to ${target}.` : `:x: *${signal} not sent* to ${target}.`;
   const blocks: Block[] = [{ type: "section", text: mrkdwn(`${head}\n${escapeTruncate(input.message, 2000)}`) }];
 
-  if (input.diff !== undefined) {
-    const lines = diffLines(input.diff);
+  if (input.diff !== undefined || input.podAfter !== undefined) {
+    const effects = ok
+      ? signalEffects({
+          signal: r.signal,
+          target: { pid: r.fingerprint.pid, startTicks: r.fingerprint.startTicks },
+          changes: { restarted: 0, started: 0, exited: 0 },
+          after: input.after ?? null,
+          podBefore: input.podBefore ?? null,
+          podAfter: input.podAfter ?? null,
+        })
+      : [];
+    const lines = [
+      ...effects.map((e) => `:large_orange_diamond: ${escapeTruncate(e, 400)}`),
+      ...(input.diff === undefined ? [] : diffLines(input.diff)),
+    ];
     const body = lines.length === 0 ? "No process started, exited or restarted." : fitLines(lines, DIFF_CHARS);
     blocks.push({ type: "section", text: mrkdwn(`*What changed*\n${body}`) });
   }
@@ -74,13 +95,14 @@ function diffLines(diff: SignalResultDiff): string[] {
   ];
 }
 
-/** PID, CONTAINER and COMMAND only: the after-table is a glance, the full one is `/pns ps`. */
+/** PID, STAT, CONTAINER and COMMAND only: the after-table is a glance, the full one is `/pns ps`. */
 function compactListing(rows: ProcessRow[], commandMax = 100): string {
   const width = Math.max(3, ...rows.map((r) => String(r.pid).length));
   const cw = Math.min(30, Math.max(9, ...rows.map((r) => containerLabel(r).length)));
-  const line = (pid: string, c: string, cmd: string) => `${pid.padStart(width)}  ${truncate(c, cw).padEnd(cw)}  ${cmd}`;
+  const line = (pid: string, stat: string, c: string, cmd: string) =>
+    `${pid.padStart(width)}  ${stat.padEnd(4)}  ${truncate(c, cw).padEnd(cw)}  ${cmd}`;
   return [
-    line("PID", "CONTAINER", "COMMAND"),
-    ...rows.map((r) => line(String(r.pid), containerLabel(r), truncate(r.command, commandMax))),
+    line("PID", "STAT", "CONTAINER", "COMMAND"),
+    ...rows.map((r) => line(String(r.pid), r.state || "?", containerLabel(r), truncate(r.command, commandMax))),
   ].join("\n");
 }

@@ -50,6 +50,34 @@ describe("renderErrorView", () => {
     for (const s of says) expect(allText(view)).toContain(s);
     expect(view.text).toContain(input.message);
   });
+
+  const refusal =
+    "You can't approve your own request. It can be approved by <@U0BOB> or <!subteam^S0SRE> (not <@U0ALICE>, who asked): ask them in this channel.";
+  it("keeps the mentions and dates of a refusal pns built, and escapes the text beside it", () => {
+    const date = "<!date^1796026260^{date_short_pretty} {time_secs}|2026-11-30 08:11 UTC>";
+    const view = renderErrorView({ mrkdwn: `${refusal} Expired ${date}.`, message: "pod <!channel> & co" });
+    expect(validateView(view)).toEqual([]);
+    const section = view.blocks[0]?.type === "section" ? view.blocks[0].text?.text : "";
+    expect(section).toBe(`:warning: ${refusal} Expired ${date}. pod &lt;!channel&gt; &amp; co`);
+    expect(view.text).toBe(`pns: ${refusal} Expired ${date}. pod &lt;!channel&gt; &amp; co`);
+  });
+
+  it("escapes what is not pns's own markup even in mrkdwn pns built", () => {
+    const view = renderErrorView({
+      mrkdwn: "<!channel> <!here> <https://evil.example|login> <@U0OK> <@u0bad> a & b &amp; c",
+    });
+    const section = view.blocks[0]?.type === "section" ? view.blocks[0].text?.text : "";
+    expect(section).toBe(
+      ":warning: &lt;!channel&gt; &lt;!here&gt; &lt;https://evil.example|login&gt; <@U0OK> &lt;@u0bad&gt; a &amp; b &amp; c",
+    );
+  });
+
+  it("cuts long mrkdwn before a token, never inside one", () => {
+    const view = renderErrorView({ mrkdwn: `${"x".repeat(1790)} <@U0ALICE> and more` });
+    const section = view.blocks[0]?.type === "section" ? (view.blocks[0].text?.text ?? "") : "";
+    expect(section.endsWith("x …")).toBe(true);
+    expect(section).not.toContain("<@");
+  });
 });
 
 describe("renderProgressView", () => {

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
   codeSpan,
+  cutMrkdwn,
   escapeMrkdwn,
   escapeTruncate,
   fitLines,
+  formatAge,
+  formatKib,
+  formatPercent,
   plural,
+  safeMrkdwn,
   shortFingerprint,
   slackDate,
   truncate,
@@ -75,5 +80,71 @@ describe("text helpers", () => {
   it("pluralises", () => {
     expect(plural(1, "process")).toBe("1 process");
     expect(plural(10000, "process")).toBe("10,000 processes");
+  });
+});
+
+describe("safeMrkdwn", () => {
+  const cases: { name: string; input: string; mentions?: boolean; output: string }[] = [
+    {
+      name: "pns's tokens",
+      input: "<@U0A> <!subteam^S0SRE> <!subteam^S0SRE|@sre> <!date^1^{time}|08:11>",
+      output: "<@U0A> <!subteam^S0SRE> <!subteam^S0SRE|@sre> <!date^1^{time}|08:11>",
+    },
+    {
+      name: "special mentions and links",
+      input: "<!channel> <!everyone> <#C1> <http://x|y> <mailto:a@b>",
+      output: "&lt;!channel&gt; &lt;!everyone&gt; &lt;#C1&gt; &lt;http://x|y&gt; &lt;mailto:a@b&gt;",
+    },
+    {
+      name: "a lone bracket and entities",
+      input: "a < b > c & d &amp; &lt;x&gt; &nbsp;",
+      output: "a &lt; b &gt; c &amp; d &amp; &lt;x&gt; &amp;nbsp;",
+    },
+    { name: "a token with a nested bracket", input: "<@U0A<!channel>>", output: "&lt;@U0A&lt;!channel&gt;&gt;" },
+    {
+      name: "mentions off",
+      input: "<@U0A> <!subteam^S1> <!date^1^{time}|x>",
+      mentions: false,
+      output: "&lt;@U0A&gt; &lt;!subteam^S1&gt; <!date^1^{time}|x>",
+    },
+  ];
+  it.each(cases)("handles $name", ({ input, mentions, output }) => {
+    expect(safeMrkdwn(input, mentions === undefined ? {} : { mentions })).toBe(output);
+  });
+
+  it("cuts before a token or an entity it would split", () => {
+    expect(cutMrkdwn("abc <@U0ALICE>", 10)).toBe("abc …");
+    expect(cutMrkdwn("abcdef &amp; x", 10)).toBe("abcdef …");
+    expect(cutMrkdwn("short", 10)).toBe("short");
+  });
+});
+
+describe("table cell formats", () => {
+  it.each([
+    [null, "-"],
+    [5, "5s"],
+    [61, "1m"],
+    [3 * 3600 + 5 * 60, "3h5m"],
+    [2 * 86_400 + 3 * 3600, "2d3h"],
+  ])("formats an age of %j s as %s", (s, text) => {
+    expect(formatAge(s)).toBe(text);
+  });
+  it.each([
+    [null, "-"],
+    [812, "812K"],
+    [5324, "5.2M"],
+    [131_072, "128M"],
+    [1_363_149, "1.3G"],
+  ])("formats %j KiB as %s", (k, text) => {
+    expect(formatKib(k)).toBe(text);
+  });
+  it.each([
+    [null, "-"],
+    [0, "0.0"],
+    [0.46, "0.5"],
+    [57.2, "57"],
+    [180, "180"],
+  ])("formats %j %% as %s", (p, text) => {
+    expect(formatPercent(p)).toBe(text);
   });
 });

@@ -94,3 +94,81 @@ export function fitLines(lines: string[], max: number, what = "changes"): string
   }
   return out.join("\n");
 }
+
+/** Slack tokens pns itself builds: user and user-group mentions, channel links and dates (`slackDate`). */
+const USER_TOKEN = /^<@[UW][A-Z0-9]{2,20}>$/;
+const GROUP_TOKEN = /^<!subteam\^S[A-Z0-9]{2,20}(?:\|@[^<>&|]{1,80})?>$/;
+const DATE_TOKEN = /^<!date\^\d{1,12}\^[^<>&|]{1,100}\|[^<>&|]{1,100}>$/;
+const ENTITY = /^&(?:amp|lt|gt);/;
+
+/**
+ * Mrkdwn that pns built, made safe to show: pns's own tokens stay tokens (dates always; user and group mentions
+ * when `mentions`), and every other `<`, `>` and bare `&` is escaped, so `<!channel>`, links and special mentions in
+ * text that slipped in unescaped show as text (api.slack.com/reference/surfaces/formatting#escaping).
+ */
+export function safeMrkdwn(text: string, options: { mentions?: boolean } = {}): string {
+  const mentions = options.mentions ?? true;
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "<") {
+      const close = text.indexOf(">", i);
+      const token = close < 0 ? "" : text.slice(i, close + 1);
+      if (
+        token.length > 0 &&
+        (DATE_TOKEN.test(token) || (mentions && (USER_TOKEN.test(token) || GROUP_TOKEN.test(token))))
+      ) {
+        out += token;
+        i = close + 1;
+        continue;
+      }
+      out += "&lt;";
+    } else if (c === ">") out += "&gt;";
+    else if (c === "&") out += ENTITY.test(text.slice(i, i + 5)) ? "&" : "&amp;";
+    else out += c;
+    i++;
+  }
+  return out;
+}
+
+/** A process's age in a few characters: `45s`, `12m`, `3h5m`, `2d3h`; `-` when unknown. */
+export function formatAge(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return "-";
+  const s = Math.floor(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+/** A size in KiB as ps-like short text: `812K`, `5.2M`, `1.3G`; `-` when unknown. */
+export function formatKib(kib: number | null): string {
+  if (kib === null || !Number.isFinite(kib) || kib < 0) return "-";
+  if (kib < 1024) return `${Math.round(kib)}K`;
+  const units = ["M", "G", "T"];
+  let v = kib / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[u]}`;
+}
+
+/** A percentage as top shows it: one decimal under 10 (`0.5`), whole above (`57`); `-` when unknown. */
+export function formatPercent(p: number | null): string {
+  if (p === null || !Number.isFinite(p) || p < 0) return "-";
+  return p < 10 ? p.toFixed(1) : String(Math.round(p));
+}
+
+/** Cuts mrkdwn to `max` chars before a token or entity it would split, ending with "…". */
+export function cutMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - ELLIPSIS.length;
+  const open = text.lastIndexOf("<", end);
+  if (open >= 0 && text.indexOf(">", open) >= end) end = open;
+  const amp = text.lastIndexOf("&", end);
+  if (amp >= 0 && amp > end - 5 && text.indexOf(";", amp) >= end) end = amp;
+  return text.slice(0, end) + ELLIPSIS;
+}

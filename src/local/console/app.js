@@ -185,13 +185,30 @@ function renderElement(el, ctx) {
     select.append(
       h("option", { value: "", disabled: true, selected: current === undefined }, el.placeholder?.text || "Choose…"),
     );
-    const option = (o) => h("option", { value: o.value, selected: current === o.value }, o.text?.text ?? o.value);
+    // Slack shows an option's description in grey under its text; a native <select> has one line per option, so
+    // the description follows the text there, and the picked option's description shows under the menu.
+    const all = [...(el.options || []), ...(el.option_groups || []).flatMap((g) => g.options || [])];
+    const option = (o) =>
+      h(
+        "option",
+        { value: o.value, selected: current === o.value, title: o.description?.text },
+        o.description?.text ? `${o.text?.text ?? o.value} — ${o.description.text}` : (o.text?.text ?? o.value),
+      );
     for (const o of el.options || []) select.append(option(o));
     for (const g of el.option_groups || []) {
       select.append(h("optgroup", { label: g.label?.text ?? "" }, (g.options || []).map(option)));
     }
     select.addEventListener("change", () => act(select, ctx, el, select.value));
-    return select;
+    const picked = all.find((o) => o.value === current)?.description?.text;
+    if (!all.some((o) => o.description?.text)) return select;
+    return h(
+      "span",
+      { class: "b-select-wrap" },
+      select,
+      picked
+        ? h("span", { class: "b-select-description", dataset: { testid: `description-${el.action_id}` } }, picked)
+        : null,
+    );
   }
   return h("span", { class: "b-unknown" }, `Unsupported element: ${el.type}`);
 }

@@ -118,11 +118,39 @@ async function action(fake: FakeSlack, body: Obj) {
   return error ? { ok: false, error } : { ok: true };
 }
 
+/**
+ * What Slack's own client refuses before it sends a view_submission: an empty required input (input blocks are
+ * required unless `optional`), or text shorter than the element's `min_length` (Block Kit reference, input block and
+ * plain_text_input; "the UI side shows the error message before sending view_submission", slackapi/bolt-js#1267).
+ * Errors are keyed by block_id, as an app's `response_action: "errors"` is; the wording is the console's own.
+ */
+export function clientFieldErrors(blocks: unknown, values: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const block of Array.isArray(blocks) ? blocks : []) {
+    if (!isObj(block) || block.type !== "input" || !isObj(block.element)) continue;
+    const el = block.element;
+    if (el.type !== "plain_text_input") continue;
+    const given = values[String(el.action_id)];
+    const text = typeof given === "string" ? given : typeof el.initial_value === "string" ? el.initial_value : "";
+    // Slack counts characters, not UTF-16 units: an emoji is one.
+    const length = [...text].length;
+    const blockId = String(block.block_id ?? "");
+    if (length === 0) {
+      if (block.optional !== true) errors[blockId] = "Please fill out this field.";
+    } else if (typeof el.min_length === "number" && length < el.min_length) {
+      errors[blockId] = `Please enter at least ${el.min_length} characters (you entered ${length}).`;
+    }
+  }
+  return errors;
+}
+
 async function submit(fake: FakeSlack, body: Obj) {
   const user = String(body.user ?? "");
   const view = fake.workspace.views.get(String(body.viewId ?? ""));
   if (!view || view.user !== user) return { ok: false, error: "That dialog is no longer open." };
   const values = isObj(body.values) ? (body.values as Record<string, string>) : {};
+  const refused = clientFieldErrors(view.blocks, values);
+  if (Object.keys(refused).length > 0) return { ok: false, fieldErrors: refused };
   const request = buildViewSubmission(fake, { user, view, values });
   const res = await sendToApp(fake, request, { timeoutMs: fake.ackTimeoutMs });
   const error = deliveryError("Submitting the dialog failed", res);

@@ -90,7 +90,7 @@ async function runArgv(ctx: ExecContext, argv: string[], o: Out, top: boolean): 
   if (SHELLS.has(cmd) && rest[0] === "-c" && rest[1] !== undefined) {
     const script = rest[1];
     const params = rest.slice(3);
-    if (script === COLLECT_SCRIPT) return collect(ctx, o);
+    if (script === COLLECT_SCRIPT) return collect(ctx, params, o);
     if (script === SIGNAL_SCRIPT) return signalGuard(ctx, params, o);
     if (script === READ_FILE_SCRIPT) return await readFile(ctx, params, o);
     return runScript(ctx, script, o);
@@ -293,17 +293,29 @@ function resolve(ctx: ExecContext, path: string, depth = 0): Resolved {
   return { kind: "missing" };
 }
 
-/** The collector: exactly what COLLECT_SCRIPT prints on this /proc. */
-function collect(ctx: ExecContext, o: Out): number {
+/** The collector: what COLLECT_SCRIPT prints on this /proc, its CPU samples taken `sample` s apart by the sim's clock. */
+function collect(ctx: ExecContext, params: string[], o: Out): number {
+  const sample = params[0] ?? "1";
+  if (!/^\d$/.test(sample)) {
+    o.error("pns: the CPU sample must be 0 to 9 seconds\n");
+    return 2;
+  }
   const { clock } = ctx.world;
   const up = clock.uptime();
-  o.print(`h pns-ps/1 clk=${CLK_TCK} btime=${clock.btime} uptime=${up} self=${ctx.self.pid}\n`);
+  o.print(`h pns-ps/2 clk=${CLK_TCK} btime=${clock.btime} uptime=${up} self=${ctx.self.pid} sample=${sample}\n`);
   // The shell's glob sorts /proc/[0-9]* as strings.
   const procs = [...ctx.ns.procs.values()].sort((a, b) => (String(a.pid) < String(b.pid) ? -1 : 1));
+  // Simulated processes use no CPU, so both samples hold the same ticks; the script's sleep is not waited for.
+  if (sample !== "0") {
+    for (const t of [up, (Number(up) + Number(sample)).toFixed(2)]) {
+      o.print(`t ${t}\n`);
+      for (const p of procs) o.print(`k ${p.pid} ${p.utime} ${p.stime} ${p.startTicks}\n`);
+    }
+  }
   let n = 0;
   for (const p of procs) {
     o.print(`p ${p.pid}\ns ${statLine(p)}\n`);
-    o.print(`u ${p.uid} ${p.rssKb ?? ""}\n`);
+    o.print(`u ${p.uid} ${p.rssKb ?? ""} 1\n`);
     o.print(`g ${cgroupText(ctx.pod, p, viewer(ctx))}`);
     o.print(`c ${cmdlineHex(p.args)}\ne\n`);
     n += 1;
