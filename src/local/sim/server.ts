@@ -14,6 +14,7 @@ import { checkExec, ExecServer, parseExecQuery, rejectUpgrade } from "./exec.js"
 import type { Faults } from "./faults.js";
 import { applyPatch } from "./patch.js";
 import { checkPodSecurity } from "./pod-security.js";
+import { attributesOf, authorized, forbidden, type RbacPolicy } from "./rbac.js";
 import type { RequestLog } from "./request-log.js";
 import { ByteLimit, formatLine, parseLogQuery, selectLines } from "./runtime/logs.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
@@ -59,6 +60,8 @@ export class ApiServer {
     private readonly log: RequestLog,
     private readonly token: string,
     cert: SimCertificate,
+    /** When set, every resource request must be allowed by these rules. */
+    private readonly rbac: RbacPolicy | null = null,
   ) {
     this.exec = new ExecServer(world, faults);
     this.server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
@@ -102,6 +105,14 @@ export class ApiServer {
     if (latency > 0) await sleep(latency);
     const injected = this.faults.takeFailure(route);
     if (injected) return reject(injected);
+    const attrs = attributesOf("GET", url);
+    if (this.rbac && attrs) {
+      // The WebSocket upgrade is a GET; API servers from 1.35 also require create on pods/exec (and pods/attach).
+      for (const verb of ["get", "create"]) {
+        const a = { ...attrs, verb };
+        if (!authorized(this.rbac, a)) return reject(forbidden(this.rbac, a).status);
+      }
+    }
     try {
       const exec = parseExecQuery(decodeURIComponent(m[1] ?? ""), decodeURIComponent(m[2] ?? ""), url.searchParams);
       const attach = m[3] === "attach";
@@ -125,6 +136,8 @@ export class ApiServer {
       if (!route.name.startsWith("GET health") && !this.authorized(req)) {
         throw new StatusError(failureStatus(401, "Unauthorized", "Unauthorized"));
       }
+      const attrs = this.rbac ? attributesOf(req.method ?? "GET", url) : null;
+      if (this.rbac && attrs && !authorized(this.rbac, attrs)) throw forbidden(this.rbac, attrs);
       const latency = this.faults.latencyOf(route.name);
       if (latency > 0) await sleep(latency);
       const injected = this.faults.takeFailure(route.name);
