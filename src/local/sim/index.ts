@@ -14,6 +14,7 @@ import { SimState } from "./state.js";
 import { makeCertificate } from "./tls.js";
 import { World } from "./world.js";
 
+export type { NamespaceAdmission } from "./admission.js";
 export { type FailOptions, Faults } from "./faults.js";
 export { cmdlineHex, cmdlineSha256 } from "./proc.js";
 export { loadRbac, type RbacPolicy } from "./rbac.js";

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { Duplex } from "node:stream";
+import { admitEphemeral, admitPod } from "./admission.js";
 import {
   APPS_KINDS,
   apiGroupList,
@@ -409,6 +410,7 @@ export class ApiServer {
       [...containers, ...(body.spec.initContainers ?? [])],
       body.spec,
     );
+    admitPod(nsObj.admission, name || body.metadata?.generateName, body.spec);
     const pod = this.world.createPod(ns, body);
     return { status: 201, body: this.world.renderPod(pod) };
   }
@@ -543,6 +545,7 @@ export class ApiServer {
         [...pod.spec.containers, ...(pod.spec.initContainers ?? []), ...wanted],
         pod.spec,
       );
+    if (added.length > 0) admitEphemeral(nsObj?.admission);
     if (added.length > 0) this.world.addEphemeralContainers(pod, structuredClone(added));
     return { status: 200, body: this.world.renderPod(pod) };
   }

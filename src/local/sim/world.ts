@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { NamespaceAdmission } from "./admission.js";
 import type { SimClock } from "./clock.js";
 import type { Faults } from "./faults.js";
 import {
@@ -109,6 +110,8 @@ export interface PodEvent {
 /** A namespace. */
 export interface SimNamespace {
   name: string;
+  /** Admission it turns on beyond Pod Security (quota, LimitRange, priority, a webhook). */
+  admission?: NamespaceAdmission;
   uid: string;
   labels: Record<string, string>;
   createdAt: string;
@@ -250,9 +253,15 @@ export class World {
   }
 
   /** Adds a namespace (labels such as `pod-security.kubernetes.io/enforce`). */
-  addNamespace(name: string, labels: Record<string, string> = {}, ageSeconds = 0): SimNamespace {
-    const ns = {
+  addNamespace(
+    name: string,
+    labels: Record<string, string> = {},
+    ageSeconds = 0,
+    admission?: NamespaceAdmission,
+  ): SimNamespace {
+    const ns: SimNamespace = {
       name,
+      ...(admission ? { admission } : {}),
       uid: randomUUID(),
       labels: { "kubernetes.io/metadata.name": name, ...labels },
       createdAt: nowIso(ageSeconds * 1000),
