@@ -119,6 +119,19 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
     expect([piped.code, piped.stdout]).toEqual([0, "got hello\n"]);
   });
 
+  it("attaches kubectl debug -i to the debug container's shell: typed lines run, the output comes back", async () => {
+    await pod("att", { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] });
+    await running("att", "app");
+    const r = await kubectl(
+      fx,
+      ["debug", "-i", "att", "--image=busybox:1.36", "--target=app", "-c", "it", "--", "sh"],
+      "sleep 1; ps -o pid,args; exit\n",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\s*1 sleep 3600$/m);
+    await eventually(() => status("att", "it")?.state?.terminated, 20_000);
+  });
+
   it("runs init containers one by one before the containers, a native sidecar alongside them", async () => {
     await pod("init", {
       restartPolicy: "Never",

@@ -1,8 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { chownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import { dirname, join } from "node:path";
+import type { WebSocket } from "ws";
 import type { ContainerRuntime, Json, ProcessView, SignalOutcome, SimPod, World } from "../world.js";
 import { hostProcess, processesUnder } from "./host-procs.js";
 import { ContainerLog } from "./logs.js";
@@ -21,6 +23,8 @@ interface Instance {
   /** The OCI process spec of its init, the template of every exec. */
   process: Json;
   stdin: Socket | null;
+  /** Emits `output` (stream, chunk) as the container prints, for attach. */
+  output: EventEmitter;
   /** Resolves with the exit status (128 + signal when killed) once the output is drained. */
   exited: Promise<number>;
 }
@@ -268,11 +272,15 @@ export class RealRuntime {
       return this.waiting(pod, rt, "RunContainerError", e instanceof Error ? e.message : String(e));
     }
     const { stdio } = started;
+    const output = new EventEmitter();
     const drained = Promise.all(
       (["stdout", "stderr"] as const).map(
         (s) =>
           new Promise<void>((resolve) => {
-            stdio[s].on("data", (d: Buffer) => log.write(s, d));
+            stdio[s].on("data", (d: Buffer) => {
+              log.write(s, d);
+              output.emit("output", s, d);
+            });
             stdio[s].once("close", () => resolve());
           }),
       ),
@@ -293,6 +301,7 @@ export class RealRuntime {
       identity,
       process: (config as { process: Json }).process,
       stdin: stdio.stdin,
+      output,
       exited,
     };
     st.instances.set(rt.name, inst);
@@ -418,9 +427,31 @@ export class RealRuntime {
     };
   }
 
-  /** The container's stdin (when its spec keeps one open), for attach. */
-  stdinOf(pod: SimPod, container: string): Socket | null {
-    return this.instance(pod, container)?.stdin ?? null;
+  /**
+   * `kubectl attach` (and `debug -i`): the container's output from now on, channel 0 into its stdin when its spec keeps
+   * one, a Success status when it exits.
+   */
+  attach(ws: WebSocket, pod: SimPod, container: string, req: { stdin: boolean; tty: boolean }): void {
+    const inst = this.instance(pod, container);
+    if (!inst) {
+      ws.close(1011, "container not running");
+      return;
+    }
+    const send = (channel: number, data: Buffer) => {
+      if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), data]));
+    };
+    const onOutput = (stream: string, d: Buffer) => send(stream === "stdout" || req.tty ? 1 : 2, d);
+    inst.output.on("output", onOutput);
+    ws.on("message", (data: Buffer) => {
+      if (data[0] === 0 && req.stdin) inst.stdin?.write(data.subarray(1));
+    });
+    const done = () => inst.output.off("output", onOutput);
+    ws.on("close", done);
+    void inst.exited.then(() => {
+      done();
+      send(3, Buffer.from(JSON.stringify({ metadata: {}, status: "Success" })));
+      if (ws.readyState === ws.OPEN) ws.close(1000);
+    });
   }
 
   /** Every process of the pod, read from the host's /proc, PIDs as the pod's namespaces number them. */
