@@ -92,6 +92,7 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
     const s = await running("cg", "app");
     expect(s.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
     expect(s.imageID).toMatch(/^docker\.io\/library\/busybox@sha256:[0-9a-f]{64}$/);
+    expect(s.image).toBe("docker.io/library/busybox:1.36");
     const lines = (await sh("cg", "app", "cat /proc/self/cgroup")).out.trim().split("\n");
     const id = s.containerID.replace("containerd://", "");
     expect(lines.find((l) => l.includes(":pids:"))).toMatch(
@@ -162,6 +163,32 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
 });
 
 describe.each(realRuntimes)("nothing left behind by the %s runtime", (runtime) => {
+  it("removes its containers when npm run sim gets SIGTERM", async () => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/local/sim/main.ts", "--runtime", runtime, "--kubeconfig", "/dev/null"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    await eventually(() => (out.includes("runtime:") ? true : undefined), 20_000);
+    const owned = () =>
+      readdirSync("/run/pns-sim").filter((d) => {
+        try {
+          return JSON.parse(readFileSync(`/run/pns-sim/${d}/owner.json`, "utf8")).pid === child.pid;
+        } catch {
+          return false;
+        }
+      });
+    expect(owned()).toHaveLength(1);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(owned()).toEqual([]);
+  });
+
   it("removes its run on close, and a crashed run's containers at the next start", async () => {
     const child = spawn(
       process.execPath,

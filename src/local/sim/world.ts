@@ -192,6 +192,19 @@ function imageId(image: string): string {
   return `${full}@sha256:${createHash("sha256").update(image).digest("hex")}`;
 }
 
+/** `busybox:1.36` → `docker.io/library/busybox:1.36`, as containerd names a pulled image. */
+function qualifiedImage(image: string): string {
+  const [name = image, digest] = image.split("@");
+  const first = name.split("/")[0] ?? "";
+  const full = name.includes("/")
+    ? first.includes(".") || first.includes(":")
+      ? name
+      : `docker.io/${name}`
+    : `docker.io/library/${name}`;
+  if (digest) return `${full}@${digest}`;
+  return /:[^/]+$/.test(full) ? full : `${full}:latest`;
+}
+
 function nowIso(offsetMs = 0): string {
   return new Date(Date.now() - offsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
@@ -920,7 +933,8 @@ export class World {
       else state = { waiting: { reason: rt.reason, ...(rt.message ? { message: rt.message } : {}) } };
       const s: Json = {
         name: rt.name,
-        image: spec.image ?? rt.image,
+        // A real runtime reports the image fully qualified, as containerd resolves it.
+        image: rt.imageId ? qualifiedImage(spec.image ?? rt.image) : (spec.image ?? rt.image),
         imageID: rt.containerId ? (rt.imageId ?? imageId(rt.image)) : "",
         ready: !rt.ephemeral && rt.phase === "running",
         restartCount: rt.restartCount,
