@@ -113,6 +113,21 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
     });
   });
 
+  it("takes the task page's manifest with kubectl apply -f, validating its fields", async () => {
+    const manifest = (name: string, imageKey = "image") =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  shareProcessNamespace: true\n  terminationGracePeriodSeconds: 0\n  containers:\n  - name: nginx\n    ${imageKey}: nginx\n  - name: shell\n    image: busybox:1.28\n    securityContext:\n      capabilities:\n        add:\n        - SYS_PTRACE\n    stdin: true\n    tty: true\n`;
+    const created = await kubectl(fx, ["apply", "-f", "-"], manifest("applied"));
+    expect([created.code, created.stdout]).toEqual([0, "pod/applied created\n"]);
+    const again = await kubectl(fx, ["apply", "-f", "-"], manifest("applied"));
+    expect([again.code, again.stdout]).toEqual([0, "pod/applied unchanged\n"]);
+    const typo = await kubectl(fx, ["apply", "-f", "-"], manifest("typo", "imagee"));
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('strict decoding error: unknown field "spec.containers[0].imagee"');
+    await running("applied", "shell");
+    const ps = await kubectl(fx, ["exec", "applied", "-c", "shell", "--", "ps", "ax"]);
+    expect(ps.stdout.split("\n")[1]).toMatch(/^\s*1\s.*\/pause$/);
+  });
+
   describe("a pod without a shared namespace, debugged with --target", () => {
     beforeAll(async () => {
       await createPod("solo", { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] });

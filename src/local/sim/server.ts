@@ -13,6 +13,7 @@ import {
 } from "./discovery.js";
 import { checkExec, ExecServer, parseExecQuery, rejectUpgrade } from "./exec.js";
 import type { Faults } from "./faults.js";
+import { openapiAppsV1, openapiCoreV1, openapiIndex, validatePodFields } from "./openapi.js";
 import { applyPatch } from "./patch.js";
 import { checkPodSecurity } from "./pod-security.js";
 import { attributesOf, authorized, forbidden, type RbacPolicy } from "./rbac.js";
@@ -191,6 +192,9 @@ export class ApiServer {
       if (p === "/api/v1") return r("GET discovery", () => ({ status: 200, body: coreResources() }));
       if (p === "/apis/apps") return r("GET discovery", () => ({ status: 200, body: appsGroup() }));
       if (p === "/apis/apps/v1") return r("GET discovery", () => ({ status: 200, body: appsResources() }));
+      if (p === "/openapi/v3") return r("GET openapi", () => ({ status: 200, body: openapiIndex() }));
+      if (p === "/openapi/v3/api/v1") return r("GET openapi", () => ({ status: 200, body: openapiCoreV1() }));
+      if (p === "/openapi/v3/apis/apps/v1") return r("GET openapi", () => ({ status: 200, body: openapiAppsV1() }));
     }
     if (seg[0] === "api" && seg[1] === "v1") {
       const rest = seg.slice(2);
@@ -368,6 +372,8 @@ export class ApiServer {
   private createPod(ctx: Ctx, ns: string): Reply {
     const body = ctx.body;
     if (!body || typeof body !== "object") throw badRequest("pod body required");
+    const warnings = validatePodFields(body, ctx.url.searchParams.get("fieldValidation"));
+    if (warnings.length > 0) ctx.res.setHeader("Warning", warnings.map((w) => `299 - "${w}"`).join(", "));
     const name = body.metadata?.name ?? "";
     const causes: { field: string; reason: string; message: string }[] = [];
     if (!name && !body.metadata?.generateName)
