@@ -146,7 +146,7 @@ function unknownFields(obj: Json, fields: Fields, at: string, out: string[]): vo
     const sub = fields[k];
     if (sub === null || sub === undefined) continue;
     if (Array.isArray(sub)) {
-      if (Array.isArray(val)) val.forEach((item, i) => unknownFields(item, sub[0], `${path}[${i}]`, out));
+      if (Array.isArray(val)) for (const [i, item] of val.entries()) unknownFields(item, sub[0], `${path}[${i}]`, out);
     } else unknownFields(val, sub, path, out);
   }
 }
