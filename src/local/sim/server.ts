@@ -118,9 +118,9 @@ export class ApiServer {
     try {
       const exec = parseExecQuery(decodeURIComponent(m[1] ?? ""), decodeURIComponent(m[2] ?? ""), url.searchParams);
       const attach = m[3] === "attach";
-      const { container } = checkExec(this.world, exec, attach);
+      const { container, after } = checkExec(this.world, exec, attach);
       this.record(req, route, 101);
-      this.exec.handle(req, socket, head, exec, container, attach);
+      this.exec.handle(req, socket, head, exec, container, attach, after);
     } catch (e) {
       if (e instanceof StatusError) return reject(e.status);
       reject(failureStatus(500, "internal error in the simulator"));
