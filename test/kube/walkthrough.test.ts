@@ -67,4 +67,22 @@ describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
     const main = listing.processes.find((p) => p.role === "app");
     expect([main?.pid, main?.container, main?.args]).toEqual([1, "app", ["sleep", "3600"]]);
   });
+
+  it("makes a debug copy with a shared namespace (--copy): /pause is PID 1, the app beside pns's container", async () => {
+    const d = await debuggerFor(sim);
+    const a = await d.attach(await d.resolveTarget("default", { kind: "pod", name: "solo" }), {
+      requestedBy: "U1",
+      strategy: "copy",
+    });
+    expect(a.strategy).toBe("copy");
+    const { listing } = await d.listProcesses(locationOf("default", a));
+    const rows = listing.processes
+      .filter((p) => p.role !== "debug" && p.container !== a.container)
+      .map((p) => [p.role, p.container, p.args.join(" ")]);
+    expect(rows).toEqual([
+      ["pause", null, "/pause"],
+      ["app", "app", "sleep 3600"],
+    ]);
+    expect(listing.processes[0]?.pid).toBe(1);
+  });
 });
