@@ -193,6 +193,34 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
     });
   });
 
+  it("re-creates the sandbox when /pause gets TERM: every container restarts, the debug container stays dead", async () => {
+    await createPod("sbx", {
+      shareProcessNamespace: true,
+      containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+    });
+    const before = await running("sbx", "app");
+    await addDebug("sbx", "dbg");
+    const r = await exec("sbx", "dbg", ["kill", "-TERM", "1"]);
+    expect(exitCodeOf(r.status)).toBe(0);
+    const after = await eventually(() => {
+      const s = fx.sim.state.containerStatus("default", "sbx", "app");
+      return s?.restartCount === 1 && s.state?.running ? s : undefined;
+    }, 20_000);
+    expect(after.containerID).not.toBe(before.containerID);
+    const dbg = await eventually(
+      () => fx.sim.state.containerStatus("default", "sbx", "dbg")?.state?.terminated,
+      20_000,
+    );
+    expect(dbg.exitCode).toBe(137);
+    const procs = fx.sim.state.processes("default", "sbx").map((p) => [p.pid === 1, p.container, p.args.join(" ")]);
+    expect(procs).toEqual(
+      expect.arrayContaining([
+        [true, null, "/pause"],
+        [false, "app", "sleep 3600"],
+      ]),
+    );
+  });
+
   describe("permissions between containers of a shared namespace", () => {
     beforeAll(async () => {
       await createPod("shared", {

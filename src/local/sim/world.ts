@@ -815,7 +815,11 @@ export class World {
   }
 
   private deliver(pod: SimPod, ns: PidNamespace, target: SimProcess, sig: number): void {
-    if (target.role === "pause") return;
+    if (target.role === "pause") {
+      // pause exits on INT and TERM (and dies of KILL from the host): the sandbox is re-created.
+      if (sig === 2 || sig === 15 || sig === 9) this.sandboxDied(pod);
+      return;
+    }
     if (ignoredByDefault.has(sig)) return;
     if (stopSignals.has(sig)) {
       target.state = "T";
@@ -841,6 +845,48 @@ export class World {
       const master = ns.procs.get(target.ppid);
       if (master && rt) this.spawnWorker(ns, rt, master);
     }
+  }
+
+  /**
+   * The pod sandbox died: every process of its namespace dies with its init, the kubelet makes a new sandbox and
+   * restarts the containers (each restart counted); ephemeral containers stay terminated.
+   */
+  private sandboxDied(pod: SimPod): void {
+    const ns = pod.sharedNs;
+    if (!ns) return;
+    for (const p of ns.procs.values()) p.onKilled?.(9);
+    ns.procs.clear();
+    const restart: ContainerRuntime[] = [];
+    for (const rt of pod.containers.values()) {
+      if (rt.phase !== "running") continue;
+      rt.mainPid = null;
+      rt.pidNs = null;
+      if (this.recordExit(pod, rt, 137, 9)) restart.push(rt);
+    }
+    pod.sandboxId = hex64();
+    const fresh = this.newNs();
+    pod.sharedNs = fresh;
+    const pid = this.allocPid(fresh);
+    fresh.procs.set(pid, {
+      pid,
+      ppid: 0,
+      uid: 0,
+      args: ["/pause"],
+      comm: "pause",
+      state: "S",
+      startTicks: this.clock.startTicks(),
+      utime: 0,
+      stime: 1,
+      rssKb: 412,
+      container: null,
+      role: "pause",
+      cgroupId: pod.sandboxId,
+      handles: [2, 15, 17],
+      dumpable: true,
+    });
+    for (const rt of restart) this.runContainer(pod, rt, {});
+    this.updatePhase(pod);
+    this.touch(pod);
   }
 
   private killTree(ns: PidNamespace, p: SimProcess, sig: number): void {

@@ -27,6 +27,8 @@ interface Instance {
   output: EventEmitter;
   /** Resolves with the exit status (128 + signal when killed) once the output is drained. */
   exited: Promise<number>;
+  /** Resolves once the exit is recorded (and any restart begun). */
+  done: Promise<void>;
 }
 
 /** What the runtime holds for one pod. */
@@ -37,6 +39,8 @@ interface PodState {
   cgroupParent: string;
   instances: Map<string, Instance>;
   stopping: boolean;
+  /** The sandbox died and is being re-created: exits are recorded, restarts wait for the new sandbox. */
+  recreating: boolean;
 }
 
 /** An exec'd process: its streams and how it ended. */
@@ -117,6 +121,7 @@ export class RealRuntime {
       cgroupParent,
       instances: new Map(),
       stopping: false,
+      recreating: false,
     };
     this.pods.set(pod, st);
     this.engine.notePod(pod.uid, cgroupParent);
@@ -194,6 +199,31 @@ export class RealRuntime {
     started.child.once("exit", () => {
       st.pause = null;
     });
+    this.track(started.exited.then(() => this.onSandboxExit(pod, st)));
+  }
+
+  /**
+   * The pause process died (INT or TERM reach it, it has handlers): the kubelet kills every container, makes a new
+   * sandbox and starts the containers again, each restart counted (kubernetes pkg/kubelet/kuberuntime
+   * `computePodActions`: "Pod sandbox changed, it will be killed and re-created"). Ephemeral containers stay dead.
+   */
+  private async onSandboxExit(pod: SimPod, st: PodState): Promise<void> {
+    if (st.stopping || this.closed || !this.pods.has(pod)) return;
+    st.recreating = true;
+    const instances = [...st.instances.values()];
+    await Promise.all(instances.map((i) => this.engine.delete(i.id)));
+    await Promise.all(instances.map((i) => i.done));
+    await this.engine.delete(st.sandboxId);
+    if (st.stopping || this.closed) return;
+    st.sandboxId = newContainerId();
+    pod.sandboxId = st.sandboxId;
+    try {
+      await this.startSandbox(pod, st);
+    } finally {
+      st.recreating = false;
+    }
+    for (const rt of pod.containers.values())
+      if (!rt.ephemeral && rt.phase !== "terminated" && !st.stopping) await this.startContainer(pod, st, rt);
   }
 
   private namespacesFor(pod: SimPod, st: PodState, rt: ContainerRuntime, spec: Json): NamespaceSpec[] {
@@ -303,6 +333,7 @@ export class RealRuntime {
       stdin: stdio.stdin,
       output,
       exited,
+      done: Promise.resolve(),
     };
     st.instances.set(rt.name, inst);
     rt.logs.push(log);
@@ -317,7 +348,8 @@ export class RealRuntime {
     rt.uid = identity.uid;
     this.world.updatePhase(pod);
     this.world.touch(pod);
-    this.track(exited.then((code) => this.onExit(pod, st, rt, inst, code)));
+    inst.done = exited.then((code) => this.onExit(pod, st, rt, inst, code));
+    this.track(inst.done);
     return true;
   }
 
@@ -331,7 +363,7 @@ export class RealRuntime {
     rt.phase = "waiting";
     rt.reason = "ContainerCreating";
     const restart = this.world.recordExit(pod, rt, code, signal);
-    if (!restart) return;
+    if (!restart || st.recreating) return;
     // The kubelet restarts at once the first time, then backs off (kubernetes pkg/kubelet/kuberuntime, 10 s doubling).
     const delay = rt.restartCount <= 1 ? 0 : Math.min(this.restartBackoffMs * 2 ** (rt.restartCount - 2), 300_000);
     if (delay > 0) {
