@@ -26,6 +26,7 @@ import { promisify } from "node:util";
 import { WebClient } from "@slack/web-api";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { parseDocument } from "yaml";
+import { approvalView } from "../src/app/approval-message.js";
 import { attachMessage } from "../src/core/approval/state-machine.js";
 import { ActionId } from "../src/core/views/ids.js";
 import { readEnv } from "../src/handlers/env.js";
@@ -35,7 +36,6 @@ import { type SlackRequest, signSlackRequest, slackClient } from "../src/local/f
 import { startFakeSlack } from "../src/local/fake-slack/server.js";
 import type { FakeUser } from "../src/local/fake-slack/workspace.js";
 import type { HttpApiEvent } from "../src/local/lambda-http.js";
-import { approvalView } from "../src/slack/approvals.js";
 import { createDynamoStores } from "../src/store/dynamo/stores.js";
 import { startLocalDynamo } from "../test/store/local-dynamo.js";
 import { aSignalRequest } from "../test/store/request-builder.js";

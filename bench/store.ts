@@ -6,10 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import type { Stores } from "../src/app/ports/stores.js";
 import { decide } from "../src/core/approval/state-machine.js";
 import { createDynamoStores } from "../src/store/dynamo/stores.js";
 import { createEmbeddedStores } from "../src/store/embedded.js";
-import type { Stores } from "../src/store/types.js";
 import { startLocalDynamo } from "../test/store/local-dynamo.js";
 import { aSignalRequest } from "../test/store/request-builder.js";
 

@@ -131,3 +131,5 @@ export function parseConfig(text, env = {}) {
 }
 
 module.exports = precompiledConfig;
+/** pns's own parser, for build/serverless/grants.cjs (the IAM grants the configuration needs). */
+module.exports.loadParser = loadParser;

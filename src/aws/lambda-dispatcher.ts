@@ -3,7 +3,9 @@ import { PnsError } from "../core/errors.js";
 
 /**
  * Hands a job to the worker function with an asynchronous invoke (`InvocationType: "Event"`): Lambda queues it and
- * retries it on failure, and the caller returns at once. Honours `AWS_ENDPOINT_URL_LAMBDA` for local runs.
+ * the caller returns at once. The worker's EventInvokeConfig (serverless.yml) allows no retries and a few minutes of
+ * age, then sends the event to the failed-jobs queue; a duplicate delivery is ignored by the worker's job claim.
+ * Honours `AWS_ENDPOINT_URL_LAMBDA` for local runs.
  */
 export function createLambdaDispatcher(functionName: string, client = new LambdaClient({})) {
   return async function dispatch(job: unknown): Promise<void> {

@@ -16,7 +16,7 @@ export function createJsonLogger(
     const err = fields?.error instanceof Error ? fields.error : undefined;
     const entry: Record<string, unknown> = {
       level,
-      message,
+      message: redactLogFields(message),
       service: opts.service ?? "pns",
       time: new Date().toISOString(),
       ...(redactLogFields(fields ?? {}) as Record<string, unknown>),

@@ -6,10 +6,15 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Field names whose values are never logged. */
-const SECRET_KEYS = /token|secret|password|passwd|authorization|signature|cookie|credential|private.?key/i;
-/** Values that look like Slack tokens or bearer credentials. */
-const SECRET_VALUES = /\b(xox[abprs]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|k8s-aws-v1\.[A-Za-z0-9_-]+|Bearer\s+\S+)/g;
+/**
+ * Field names whose values are never logged: credentials, and what Slack sends (whole bodies and payloads, and
+ * `response_url`s, which are bearer capabilities to post as pns).
+ */
+const SECRET_KEYS =
+  /token|secret|password|passwd|authorization|signature|cookie|credential|private.?key|^body$|^raw.?body$|^payload$|response.?url/i;
+/** Values that look like Slack tokens, bearer credentials, Slack signatures or response URLs. */
+const SECRET_VALUES =
+  /\b(xox[abeprs]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|k8s-aws-v1\.[A-Za-z0-9_-]+|Bearer\s+\S+|v0=[0-9a-f]{64})|https:\/\/hooks\.slack\.com\/\S*/g;
 
 /** Copies log fields with secrets masked: by key name, and Slack/bearer tokens inside any string. */
 export function redactLogFields(value: unknown, depth = 0): unknown {

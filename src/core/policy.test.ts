@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "./config/defaults.js";
 import { parseConfig } from "./config/parse-config.js";
 import type { PnsConfig } from "./config/types.js";
-import { bindingFor, may, resolveCluster, resolveNamespace, signalPolicyFor } from "./policy.js";
+import { bindingFor, checkIdentity, may, resolveCluster, resolveNamespace, signalPolicyFor } from "./policy.js";
 
 function configOf(yaml: string): PnsConfig {
   const result = parseConfig(yaml);
@@ -216,5 +216,31 @@ describe("signalPolicyFor", () => {
       ok: true,
       value: { signal: "TERM", approval: "required", ttlMs: 900_000, approvers: { users: [], groups: [] } },
     });
+  });
+});
+
+describe("checkIdentity: whom pns serves at all", () => {
+  const base = defaultConfig({});
+  const pinned = { ...base, slack: { team: "T0HOME", enterprise: "E0ORG", allowExternalUsers: false } };
+  const open = { ...pinned, slack: { ...pinned.slack, allowExternalUsers: true } };
+  const person = { user: "U0ALICE", team: "T0HOME", enterprise: "E0ORG", externalChannel: false };
+  it.each([
+    ["a person of the home workspace", pinned, person, true],
+    ["a Grid user (W…)", pinned, { ...person, user: "W0GRID" }, true],
+    ["a bot", pinned, { ...person, user: "B0BOT" }, false],
+    ["an empty user id", pinned, { ...person, user: "" }, false],
+    ["a user id with lowercase letters", pinned, { ...person, user: "U0alice" }, false],
+    ["another workspace", pinned, { ...person, team: "T0OTHER" }, false],
+    ["no workspace at all", pinned, { ...person, team: null }, false],
+    ["another organization", pinned, { ...person, enterprise: "E0OTHER" }, false],
+    ["a Slack Connect channel", pinned, { ...person, externalChannel: true }, false],
+    ["another workspace, external users allowed", open, { ...person, team: "T0OTHER" }, true],
+    ["a Slack Connect channel, external users allowed", open, { ...person, externalChannel: true }, true],
+    ["a bot, external users allowed", open, { ...person, user: "B0BOT" }, false],
+    ["any workspace when none is pinned", base, { ...person, team: "T0ANY", enterprise: null }, true],
+  ] as const)("%s", (_name, config, who, served) => {
+    const got = checkIdentity(config, who);
+    expect(got.ok).toBe(served);
+    if (!got.ok) expect(got.message.length).toBeGreaterThan(20);
   });
 });

@@ -1,5 +1,6 @@
 /** Pure decisions over the configuration: which channel reaches what, who may do what, which signals need whom. */
 import type { ApprovalMode } from "./approval/types.js";
+import { isSlackUserId } from "./command/kube-names.js";
 import { namespaceMatches } from "./config/namespace-glob.js";
 import type { ClusterAccess, People, PnsConfig } from "./config/types.js";
 import { SIGNAL_NAMES, type SignalName } from "./signals.js";
@@ -121,4 +122,36 @@ export function signalPolicyFor(config: PnsConfig, namespace: string, signal: Si
     ttlMs: policy.approvalTtlMs,
     approvers: { users: [...policy.approvers.users], groups: [...policy.approvers.groups] },
   });
+}
+
+/** Who sent a request, as Slack's payload says. */
+export interface SlackIdentity {
+  user: string;
+  /** The user's workspace (team) ID; null when the payload has none. */
+  team: string | null;
+  /** The Enterprise Grid organization ID; null when none. */
+  enterprise: string | null;
+  /** The request came from a channel shared with other organizations (Slack Connect). */
+  externalChannel: boolean;
+}
+
+/**
+ * Whether pns serves this sender at all, before any right is checked: only people (user IDs `U…`/`W…`, never bots,
+ * apps or an empty ID), of the configured home workspace and organization, outside channels shared with other
+ * organizations, unless `slack.allowExternalUsers` says otherwise.
+ */
+export function checkIdentity(config: PnsConfig, who: SlackIdentity): Decision<true> {
+  if (!isSlackUserId(who.user)) return no("pns acts only for people: this request did not come from a Slack user.");
+  const { team, enterprise, allowExternalUsers } = config.slack;
+  const foreignTeam = team !== null && who.team !== team;
+  const foreignOrg = enterprise !== null && who.enterprise !== enterprise;
+  if ((foreignTeam || foreignOrg) && !allowExternalUsers) {
+    return no("pns serves only its own workspace, and this request came from another one.");
+  }
+  if (who.externalChannel && !allowExternalUsers) {
+    return no(
+      "pns does not act in channels shared with other organizations: use an internal channel, or ask a pns admin to set `slack.allowExternalUsers`.",
+    );
+  }
+  return ok(true);
 }

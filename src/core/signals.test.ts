@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { normalizeSignal, SIGNAL_HINTS, SIGNAL_NAMES, SIGNALS } from "./signals.js";
+import {
+  allowedSignalList,
+  LINUX_SIGNALS,
+  lookupSignal,
+  normalizeSignal,
+  SIGNAL_HINTS,
+  SIGNAL_NAMES,
+  SIGNALS,
+} from "./signals.js";
 
 describe("normalizeSignal", () => {
   it.each([
@@ -26,5 +34,35 @@ describe("normalizeSignal", () => {
       expect(normalizeSignal(name)).toBe(name);
       expect(normalizeSignal(String(SIGNALS[name]))).toBe(name);
     }
+  });
+});
+
+describe("lookupSignal", () => {
+  it.each([
+    ["an allowed name", "HUP", { kind: "allowed", name: "HUP" }],
+    ["an allowed number", "9", { kind: "allowed", name: "KILL" }],
+    ["SIG and lower case", "sigusr2", { kind: "allowed", name: "USR2" }],
+    ["a refused name", "SEGV", { kind: "refused", name: "SEGV", number: 11 }],
+    ["a refused name with SIG", "SIGPIPE", { kind: "refused", name: "PIPE", number: 13 }],
+    ["an alias of a refused signal", "CLD", { kind: "refused", name: "CLD", number: 17 }],
+    ["a refused number takes its first name", "6", { kind: "refused", name: "ABRT", number: 6 }],
+    ["a real-time number has no name", "40", { kind: "refused", name: null, number: 40 }],
+    ["the highest signal", "64", { kind: "refused", name: null, number: 64 }],
+    ["signal 0", "0", { kind: "refused", name: null, number: 0 }],
+    ["past the highest signal", "65", { kind: "unknown" }],
+    ["a word", "reload", { kind: "unknown" }],
+    ["a dash is not part of a signal", "-9", { kind: "unknown" }],
+  ])("%s: %s", (_name, input, expected) => {
+    expect(lookupSignal(input)).toEqual(expected);
+  });
+
+  it("every allowed signal has the number Linux gives it", () => {
+    for (const name of SIGNAL_NAMES) expect(LINUX_SIGNALS[name]).toBe(SIGNALS[name]);
+  });
+
+  it("lists the allowed signals with their numbers", () => {
+    expect(allowedSignalList()).toBe(
+      "HUP (1), INT (2), QUIT (3), KILL (9), USR1 (10), USR2 (12), TERM (15), CONT (18), STOP (19), WINCH (28)",
+    );
   });
 });

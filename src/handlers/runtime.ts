@@ -1,16 +1,20 @@
+import { createHmac } from "node:crypto";
 import { WebClient } from "@slack/web-api";
+import type { AppDeps } from "../app/deps.js";
+import type { Stores } from "../app/ports/stores.js";
 import { createJsonLogger } from "../aws/logger.js";
 import { loadSlackCredentials, type SlackCredentials } from "../aws/slack-credentials.js";
 import { defaultConfig } from "../core/config/defaults.js";
 import type { Job } from "../core/jobs.js";
 import type { Logger } from "../core/log.js";
-import type { SlackDeps } from "../slack/deps.js";
-import { newId } from "../slack/ids.js";
+import { createRedactor } from "../core/redact/redactor.js";
+import { createSlackChat } from "../slack/chat.js";
+import { createResponder } from "../slack/response-url.js";
 import { createUserGroups } from "../slack/user-groups.js";
 import { createStores } from "../store/create-stores.js";
-import type { Stores } from "../store/types.js";
 import { loadConfig } from "./config-file.js";
 import type { PnsEnv } from "./env.js";
+import { newId } from "./ids.js";
 
 /** What every handler builds once per Lambda container (and the dev server once per process). */
 export interface Runtime {
@@ -19,7 +23,7 @@ export interface Runtime {
   credentials: SlackCredentials;
   /** A Web API client on the bot token (and `SLACK_API_URL` when set). */
   slack: WebClient;
-  deps: Omit<SlackDeps, "dispatch">;
+  deps: Omit<AppDeps, "dispatch">;
 }
 
 /** Builds the runtime from the environment: logger, credentials, configuration, stores, user groups. */
@@ -51,10 +55,14 @@ export async function createRuntime(
     deps: {
       config,
       stores,
+      // Local runs (SLACK_API_URL set) answer through the fake Slack's own response_urls, on the same origin.
+      redactor: createRedactor(config.redaction.patterns),
+      chat: createSlackChat(slack, createResponder(env.slackApiUrl ? [`${new URL(env.slackApiUrl).origin}/`] : [])),
       userGroups: createUserGroups(slack, [...groups], { logger }),
       logger,
       now: overrides.now ?? Date.now,
       newId,
+      metadataKey: createHmac("sha256", credentials.signingSecret).update("pns metadata key v1").digest(),
       configProblem: loaded.ok ? undefined : loaded.problem,
     },
   };

@@ -1,11 +1,11 @@
+import type { WorkerDeps } from "../app/deps.js";
+import type { PodDebugger } from "../app/ports/cluster.js";
+import { runJob } from "../app/run-job.js";
+import { awsClusterCredentials } from "../aws/cluster-credentials.js";
 import { createLambdaDispatcher } from "../aws/lambda-dispatcher.js";
 import { PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
-import { createRedactor } from "../core/redact/redactor.js";
-import { createKubeDebugger, type PodDebugger } from "../kube/pod-debugger.js";
-import type { WorkerDeps } from "../slack/jobs/deps.js";
-import { runJob } from "../slack/jobs/run-job.js";
-import { postToResponseUrl } from "../slack/response-url.js";
+import { createKubeDebugger } from "../kube/pod-debugger.js";
 import { readEnv } from "./env.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
@@ -22,7 +22,7 @@ export function buildWorkerDeps(
     if (!access) throw new PnsError("invalid_config", `Cluster ${cluster} is not in the pns configuration.`);
     let dbg = debuggers.get(cluster);
     if (!dbg) {
-      dbg = createKubeDebugger({ name: cluster, access, debug: config.debug });
+      dbg = createKubeDebugger({ name: cluster, access, debug: config.debug }, { credentials: awsClusterCredentials });
       debuggers.set(cluster, dbg);
     }
     return dbg;
@@ -30,10 +30,7 @@ export function buildWorkerDeps(
   return {
     ...runtime.deps,
     dispatch,
-    slack: runtime.slack,
     debuggerFor: debuggerFor ?? byName,
-    redactor: createRedactor(config.redaction.patterns),
-    respond: postToResponseUrl,
   };
 }
 

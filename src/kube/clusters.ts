@@ -1,6 +1,4 @@
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { buildEksToken, describeEksCluster, EKS_TOKEN_REFRESH_MARGIN_MS, eksCredentials } from "../aws/eks-token.js";
-import { loadKubeconfigSecret } from "../aws/kubeconfig-secret.js";
 import type { ClusterAccess } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 
@@ -11,6 +9,33 @@ export interface ClusterClients {
   apps: AppsV1Api;
   /** Epoch ms after which the clients must be rebuilt (an EKS token running out); null: never. */
   expiresAt: number | null;
+}
+
+/** What an EKS cluster's clients are built from: its endpoint and CA, and a bearer token that runs out. */
+export interface EksGrant {
+  endpoint: string;
+  /** Base64 PEM of the cluster's CA. */
+  caData: string;
+  token: string;
+  /** Epoch ms after which the clients must be rebuilt with a new token. */
+  refreshAt: number;
+}
+
+/**
+ * Cluster credentials kept outside kubeconfig files: EKS (DescribeCluster and an IAM token) and kubeconfigs in
+ * Secrets Manager. The handlers inject the AWS implementation (`src/aws/cluster-credentials.ts`), so this adapter
+ * imports no other.
+ */
+export interface ClusterCredentialSources {
+  eks(access: { name: string; region: string; roleArn: string | null }, now: Date): Promise<EksGrant>;
+  kubeconfigSecret(secretId: string): Promise<string>;
+}
+
+/** Without AWS sources, only kubeconfig files work. */
+function noSources(what: string): never {
+  throw new PnsError("invalid_config", `pns cannot reach ${what} here: it runs without AWS access.`, {
+    hint: "Use a cluster of kind `kubeconfig` for local runs.",
+  });
 }
 
 /** Builds the clients from a loaded KubeConfig. */
@@ -32,35 +57,37 @@ function useContext(kc: KubeConfig, context: string | null, where: string): void
 }
 
 /** Builds a KubeConfig for an EKS cluster: endpoint and CA from DescribeCluster, a fresh IAM token. */
-async function eksClients(access: Extract<ClusterAccess, { kind: "eks" }>, now: () => number): Promise<ClusterClients> {
-  const credentials = eksCredentials(access.region, access.roleArn);
-  const [endpoint, token] = await Promise.all([
-    describeEksCluster(access.name, access.region, credentials),
-    buildEksToken({ cluster: access.name, region: access.region, credentials, now: new Date(now()) }),
-  ]);
+async function eksClients(
+  access: Extract<ClusterAccess, { kind: "eks" }>,
+  now: () => number,
+  sources: ClusterCredentialSources | undefined,
+): Promise<ClusterClients> {
+  const grant = await (sources ?? noSources(`EKS cluster ${access.name}`)).eks(access, new Date(now()));
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: access.name, server: endpoint.endpoint, caData: endpoint.caData, skipTLSVerify: false }],
-    users: [{ name: "pns", token: token.token }],
+    clusters: [{ name: access.name, server: grant.endpoint, caData: grant.caData, skipTLSVerify: false }],
+    users: [{ name: "pns", token: grant.token }],
     contexts: [{ name: access.name, cluster: access.name, user: "pns" }],
     currentContext: access.name,
   });
-  return clientsFor(kc, token.expiresAt - EKS_TOKEN_REFRESH_MARGIN_MS);
+  return clientsFor(kc, grant.refreshAt);
 }
 
 /** Builds the clients for one cluster from its config entry. */
 export async function buildClusterClients(
   access: ClusterAccess,
   now: () => number = Date.now,
+  sources?: ClusterCredentialSources,
 ): Promise<ClusterClients> {
-  if (access.kind === "eks") return eksClients(access, now);
+  if (access.kind === "eks") return eksClients(access, now, sources);
   const kc = new KubeConfig();
   try {
     if (access.kind === "kubeconfig") {
       if (access.path) kc.loadFromFile(access.path);
       else kc.loadFromDefault();
     } else {
-      kc.loadFromString(await loadKubeconfigSecret(access.secretId));
+      const secrets = sources ?? noSources(`the kubeconfig in secret ${access.secretId}`);
+      kc.loadFromString(await secrets.kubeconfigSecret(access.secretId));
     }
   } catch (err) {
     if (err instanceof PnsError) throw err;
@@ -84,6 +111,7 @@ export async function clusterClients(
   name: string,
   access: ClusterAccess,
   now: () => number = Date.now,
+  sources?: ClusterCredentialSources,
 ): Promise<ClusterClients> {
   const key = `${name}\u0000${JSON.stringify(access)}`;
   const cached = cache.get(key);
@@ -91,7 +119,7 @@ export async function clusterClients(
     const clients = await cached.catch(() => null);
     if (clients && (clients.expiresAt === null || clients.expiresAt > now())) return clients;
   }
-  const building = buildClusterClients(access, now);
+  const building = buildClusterClients(access, now, sources);
   cache.set(key, building);
   building.catch(() => {
     if (cache.get(key) === building) cache.delete(key);

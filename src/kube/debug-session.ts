@@ -1,7 +1,8 @@
 import type { CoreV1Api, KubeConfig, V1ContainerState, V1Pod, V1SecurityContext } from "@kubernetes/client-node";
 import { PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
+import type { AttachRequest } from "../app/ports/cluster.js";
 import { PnsError } from "../core/errors.js";
-import type { DebugAttachment, DebugStrategy } from "../core/model.js";
+import type { DebugAttachment } from "../core/model.js";
 import { securityContextFor } from "./debug-profiles.js";
 import {
   buildEphemeralContainer,
@@ -34,18 +35,6 @@ export interface DebugSettings {
   lifetimeSeconds: number;
   /** Milliseconds to wait for a debug container to run. @default 60000 */
   startTimeoutMs: number;
-}
-
-/** What attaching needs besides the pod. */
-export interface AttachRequest {
-  /** Forces a strategy; by default `shared` when the pod shares its process namespace, else `ephemeral`. */
-  strategy?: DebugStrategy | null;
-  /** Container an `ephemeral` debug container targets (`-c`). */
-  container?: string | null;
-  /** Slack user ID written on copies. */
-  requestedBy: string;
-  /** Called with short progress lines ("pulling image busybox:1.36…"). */
-  onProgress?: (message: string) => void;
 }
 
 /** What the session code uses from outside: clients, clock and ids. */

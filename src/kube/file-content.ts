@@ -1,16 +1,4 @@
-/** What a read of a file looks like once capped and checked for binary content. */
-export interface FileContent {
-  /** The text, cut to the line cap; null when the file looks binary. */
-  text: string | null;
-  binary: boolean;
-  /** Bytes read (at most the byte cap). */
-  bytes: number;
-  /** Lines in `text`. */
-  lines: number;
-  /** True when the file has more bytes or lines than shown. */
-  truncated: boolean;
-}
-
+import type { FileContent } from "../app/ports/cluster.js";
 /** Share of undecodable characters above which a file counts as binary. @default 0.05 */
 export const BINARY_INVALID_RATIO = 0.05;
 

@@ -1,6 +1,12 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import picomatch from "picomatch";
-import type { Target } from "../core/command/types.js";
+import type {
+  CleanupReport,
+  ClusterDebugSession,
+  DebugLocation,
+  PodDebugger,
+  ProcessSnapshot,
+} from "../app/ports/cluster.js";
 import type { ClusterAccess, DebugConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { DebugAttachment } from "../core/model.js";
@@ -14,11 +20,11 @@ import {
   SignalExit,
   scriptArgv,
 } from "../core/process/scripts.js";
-import type { Fingerprint, ProcessInfo, ProcessListing } from "../core/process/types.js";
-import { SIGNALS, type SignalName } from "../core/signals.js";
-import { type ClusterClients, clusterClients } from "./clusters.js";
-import { type Attached, type AttachRequest, attachDebugContainer, type DebugSettings } from "./debug-session.js";
-import { type FileContent, toFileContent } from "./file-content.js";
+import type { ProcessInfo } from "../core/process/types.js";
+import { SIGNALS } from "../core/signals.js";
+import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
+import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
+import { toFileContent } from "./file-content.js";
 import { isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
 import {
   COPY_OF_ANNOTATION,
@@ -29,107 +35,7 @@ import {
   REQUESTED_BY_ANNOTATION,
 } from "./labels.js";
 import { type ExecResult, execInContainer } from "./pod-exec.js";
-import { type ResolvedTarget, resolveTarget } from "./target.js";
-
-/** Where pns's debug container is: the pod holding it (a copy's name for `copy`) and its name. */
-export interface DebugLocation {
-  namespace: string;
-  /** The pod that holds the debug container. */
-  pod: string;
-  container: string;
-  /** The container an `ephemeral` debug container targets: processes without a cgroup id are its. */
-  targetContainer?: string | null;
-}
-
-/** A process listing taken through a debug container. */
-export interface ProcessSnapshot {
-  listing: ProcessListing;
-  location: DebugLocation;
-  /** ISO 8601. */
-  takenAt: string;
-}
-
-/** One signal to one process, as approved. */
-export interface SignalOrder {
-  location: DebugLocation;
-  fingerprint: Fingerprint;
-  signal: SignalName;
-}
-
-/** The process table just before the signal and a moment after it (the caller diffs them). */
-export interface SignalOutcome {
-  before: ProcessSnapshot;
-  /** Null when listing after the signal failed: the signal was sent all the same. */
-  after: ProcessSnapshot | null;
-}
-
-/** A file of another container, read through `/proc/<pid>/root`. Not redacted: the caller redacts. */
-export interface FileRequest {
-  location: DebugLocation;
-  pid: number;
-  /** Absolute path inside the process's container. */
-  path: string;
-}
-
-/** A debug container or copy pns left in the cluster. */
-export interface DebugSession {
-  kind: "ephemeral" | "copy";
-  namespace: string;
-  pod: string;
-  container: string;
-  image: string;
-  /** Source pod of a copy; null for ephemeral containers. */
-  copyOf: string | null;
-  requestedBy: string | null;
-  /** ISO 8601; null when unknown. */
-  expiresAt: string | null;
-  /** Still running (ephemeral), or the copy's phase. */
-  state: string;
-}
-
-/** Which copies a cleanup deletes. */
-export interface CleanupOptions {
-  /** Delete matching copies now, not only expired ones. @default false */
-  now?: boolean;
-  /** Only the copies of this pod (and only ephemeral containers in it). @default every pod */
-  of?: string | null;
-}
-
-/** What the janitor did. */
-export interface CleanupReport {
-  /** Expired copies deleted. */
-  deleted: DebugSession[];
-  /** Copies not yet expired. */
-  kept: DebugSession[];
-  /** Ephemeral debug containers still running (they end by themselves; they cannot be removed). */
-  runningEphemeral: DebugSession[];
-  /** Copies that could not be deleted, with the reason. */
-  failed: { session: DebugSession; message: string }[];
-}
-
-/** Everything pns does to a cluster, for one cluster. */
-export interface PodDebugger {
-  /** Finds the pod a target names (kubectl-like), and the other candidates. */
-  resolveTarget(namespace: string, target: Target): Promise<ResolvedTarget>;
-  /** Gets a debug container that sees the pod's processes (reused when one runs). */
-  attach(target: ResolvedTarget, request: AttachRequest): Promise<DebugAttachment>;
-  /** Runs the collector and attributes each process to its container. */
-  listProcesses(location: DebugLocation): Promise<ProcessSnapshot>;
-  /** Sends one signal to exactly the fingerprinted process, then lists again. */
-  sendSignal(order: SignalOrder): Promise<SignalOutcome>;
-  /** Reads the start of a file of another container, capped, with binary detection. */
-  readFile(request: FileRequest): Promise<FileContent>;
-  /** pns's debug containers and copies in these namespaces (names or globs). */
-  sessions(namespaces: readonly string[]): Promise<DebugSession[]>;
-  /** Deletes expired copies and reports what is still running. */
-  /**
-   * Deletes pns's expired debug copies and reports what is still running. With `now`, deletes the matching copies
-   * whatever their expiry (`/pns cleanup`); `of` limits it to the copies of one pod.
-   */
-  cleanup(namespaces: readonly string[], options?: CleanupOptions): Promise<CleanupReport>;
-  /** True when the debug container still runs (its pod exists and the container's state is running). */
-  isRunning(location: DebugLocation): Promise<boolean>;
-}
+import { resolveTarget } from "./target.js";
 
 /** What a PodDebugger uses besides the cluster: clock, ids, and how long to let a signal settle. */
 export interface KubeDebuggerDeps {
@@ -139,6 +45,8 @@ export interface KubeDebuggerDeps {
   shortId?: () => string;
   /** The cluster's clients; by default built (and cached) from the cluster's access config. */
   clients?: ClusterClients;
+  /** EKS and Secrets Manager access, for clusters of those kinds. @default none: kubeconfig files only */
+  credentials?: ClusterCredentialSources;
   /** Milliseconds between a signal and the listing after it. @default 300 */
   settleMs?: number;
   /** Milliseconds to wait for a debug container to run. @default 60000 */
@@ -219,7 +127,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     startTimeoutMs: deps.startTimeoutMs ?? 60_000,
   };
   const clients = () =>
-    deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now);
+    deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now, deps.credentials);
   /** Pods seen lately, so listing right after attaching needs no second read. */
   const recent = new Map<string, { pod: V1Pod; at: number }>();
   const key = (namespace: string, pod: string) => `${namespace}/${pod}`;
@@ -293,7 +201,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     async resolveTarget(namespace, target) {
       const c = await clients();
       const resolved = await resolveTarget(c, namespace, target);
-      seen.set(key(namespace, resolved.pod.name), resolved.object);
+      seen.set(key(namespace, resolved.pod.name), resolved.object as V1Pod);
       return resolved;
     },
 
@@ -309,7 +217,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       const sessionDeps = { kc: c.kc, core: c.core, now, shortId };
       const run = async () => {
         try {
-          return await attachDebugContainer(sessionDeps, settings, target.object, {
+          return await attachDebugContainer(sessionDeps, settings, target.object as V1Pod, {
             ...request,
             strategy: strategyChoice,
           });
@@ -322,7 +230,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
             err.code === "ephemeral_unsupported";
           if (!fallback) throw err;
           request.onProgress?.(`${err.userMessage} Debugging a copy of ${target.pod.name} instead…`);
-          return attachDebugContainer(sessionDeps, settings, target.object, { ...request, strategy: "copy" });
+          return attachDebugContainer(sessionDeps, settings, target.object as V1Pod, { ...request, strategy: "copy" });
         }
       };
       const promise = run().finally(() => attaching.delete(flightKey));
@@ -487,7 +395,7 @@ function processChanged(pid: number): PnsError {
 }
 
 /** Lists pns's copies and running ephemeral debug containers in these namespaces (names or globs). */
-async function listSessions(c: ClusterClients, namespaces: readonly string[]): Promise<DebugSession[]> {
+async function listSessions(c: ClusterClients, namespaces: readonly string[]): Promise<ClusterDebugSession[]> {
   const globs = namespaces.filter((n) => picomatch.scan(n).isGlob);
   let pods: V1Pod[];
   if (globs.length > 0) {
@@ -504,7 +412,7 @@ async function listSessions(c: ClusterClients, namespaces: readonly string[]): P
     );
     pods = lists.flatMap((l) => l.items);
   }
-  const sessions: DebugSession[] = [];
+  const sessions: ClusterDebugSession[] = [];
   for (const pod of pods) {
     const namespace = pod.metadata?.namespace ?? "";
     const name = pod.metadata?.name ?? "";

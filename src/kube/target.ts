@@ -1,30 +1,9 @@
 import type { AppsV1Api, CoreV1Api, V1LabelSelector, V1Pod } from "@kubernetes/client-node";
+import type { PodCandidate, ResolvedTarget } from "../app/ports/cluster.js";
 import type { Target, TargetKind } from "../core/command/types.js";
 import { PnsError } from "../core/errors.js";
 import { isNotFound, kubeCall, toPnsError } from "./kube-errors.js";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "./labels.js";
-
-/** A pod pns could debug, as a picker shows it. */
-export interface PodCandidate {
-  name: string;
-  phase: string;
-  ready: boolean;
-  /** ISO 8601; null when unknown. */
-  createdAt: string | null;
-  containers: string[];
-  sharesProcessNamespace: boolean;
-}
-
-/** The pod chosen for a query, and the other pods it matched (best first). */
-export interface ResolvedTarget {
-  namespace: string;
-  pod: PodCandidate;
-  candidates: PodCandidate[];
-  /** How the pods were found, for messages: `pod nginx`, `deployment web`, `pods named nginx-…`, `-l app=web`. */
-  matchedBy: string;
-  /** The pod as read, so attaching needs no second read. */
-  object: V1Pod;
-}
 
 /** Turns a workload's selector into a label selector string. */
 export function labelSelectorString(selector: V1LabelSelector | undefined): string {

@@ -1,18 +1,18 @@
 import { createServer, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import type { WorkerDeps } from "../app/deps.js";
+import { runJanitor } from "../app/janitor.js";
+import type { PodDebugger } from "../app/ports/cluster.js";
+import type { Stores } from "../app/ports/stores.js";
+import { runJob } from "../app/run-job.js";
 import { asPnsError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import { type PnsEnv, readEnv } from "../handlers/env.js";
 import { createInProcessDispatcher, createRuntime } from "../handlers/runtime.js";
 import { buildSlackHandler } from "../handlers/slack.js";
 import { buildWorkerDeps } from "../handlers/worker.js";
-import type { PodDebugger } from "../kube/pod-debugger.js";
-import { runJanitor } from "../slack/janitor.js";
-import type { WorkerDeps } from "../slack/jobs/deps.js";
-import { runJob } from "../slack/jobs/run-job.js";
 import { tableDefinition } from "../store/dynamo/table.js";
-import type { Stores } from "../store/types.js";
 import { toHttpApiEvent, writeHttpApiResult } from "./lambda-http.js";
 
 /** A running `npm run dev`: the Slack handler over HTTP with the worker in-process. */

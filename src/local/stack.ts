@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Stores } from "../app/ports/stores.js";
 import type { Logger } from "../core/log.js";
 import { readEnv } from "../handlers/env.js";
-import type { Stores } from "../store/types.js";
 import { type DevServer, startDevServer } from "./dev-server.js";
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from "./fake-slack/server.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "./sim/index.js";

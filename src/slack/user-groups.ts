@@ -1,10 +1,6 @@
 import type { WebClient } from "@slack/web-api";
+import type { UserGroups } from "../app/ports/chat.js";
 import type { Logger } from "../core/log.js";
-
-/** Which of the configured user groups a user belongs to. */
-export interface UserGroups {
-  groupsOf(user: string): Promise<string[]>;
-}
 
 /** How long a group's member list is reused. @default 5 minutes */
 export const USER_GROUP_CACHE_MS = 5 * 60_000;

@@ -1,6 +1,6 @@
+import type { ExpectedVersion } from "../app/ports/stores.js";
 import type { SignalRequest } from "../core/approval/types.js";
 import { PnsError } from "../core/errors.js";
-import type { ExpectedVersion } from "./types.js";
 
 /** Throws when `next` is not the successor of `expected` for request `id`: a bug in the caller, not a lost race. */
 export function checkTransition(id: string, expected: ExpectedVersion, next: SignalRequest): void {

@@ -1,6 +1,6 @@
+import type { Clock, Stores } from "../app/ports/stores.js";
 import { createDynamoStores } from "./dynamo/stores.js";
 import { createEmbeddedStores } from "./embedded.js";
-import type { Clock, Stores } from "./types.js";
 
 /** The environment variables the stores read; handlers pass `process.env`. */
 export interface StoreEnv {

@@ -3,6 +3,19 @@
  * inside its promise, so a check and its write can never interleave with another caller's: that is what makes a
  * conditional write conditional here. Values are copied in and out, so callers never share objects with the store.
  */
+
+import type {
+  AuditLog,
+  ClaimStore,
+  Clock,
+  DebugSession,
+  ExpectedVersion,
+  ListingStore,
+  SessionStore,
+  SignalRequestStore,
+  Stores,
+  WriteResult,
+} from "../app/ports/stores.js";
 import type { AuditEntry, SignalRequest } from "../core/approval/types.js";
 import type { ListingSnapshot } from "../core/jobs.js";
 import { checkTransition, isApproval } from "./check-transition.js";
@@ -15,18 +28,6 @@ import {
   sessionExpiryKey,
   sessionKey,
 } from "./keys.js";
-import type {
-  AuditLog,
-  ClaimStore,
-  Clock,
-  DebugSession,
-  ExpectedVersion,
-  ListingStore,
-  SessionStore,
-  SignalRequestStore,
-  Stores,
-  WriteResult,
-} from "./types.js";
 
 /** Options of the embedded store. */
 export interface EmbeddedStoreOptions {

@@ -1,6 +1,7 @@
 /** Sort keys shared by both stores, so that both return the same order. */
+
+import type { DebugSession } from "../app/ports/stores.js";
 import type { AuditEntry } from "../core/approval/types.js";
-import type { DebugSession } from "./types.js";
 
 /** Epoch milliseconds as a fixed-width string, so that string order is time order. */
 export function padTime(ms: number): string {

@@ -85,7 +85,7 @@ describe("approval rules, end to end through Slack requests", () => {
     });
     if (!approved.ok) throw new Error(approved.message);
     await requests.transition(id, pending!, approved.request);
-    const started = startExecution(approved.request);
+    const started = startExecution(approved.request, approved.request.decidedAt!);
     if (!started.ok) throw new Error(started.message);
     await requests.transition(id, approved.request, started.request);
 

@@ -1,78 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJsonLogger } from "../../src/aws/logger.js";
-import type { Job } from "../../src/core/jobs.js";
-import { readEnv } from "../../src/handlers/env.js";
-import { createRuntime } from "../../src/handlers/runtime.js";
-import { buildSlackHandler } from "../../src/handlers/slack.js";
-import { signSlackRequest, slackClient } from "../../src/local/fake-slack/client.js";
-import { type FakeSlack, startFakeSlack } from "../../src/local/fake-slack/server.js";
+import type { FakeSlack } from "../../src/local/fake-slack/server.js";
 import type { SlackLambdaHandler } from "../../src/slack/app.js";
-import { DEMO_CONFIG } from "./helpers.js";
+import {
+  type SlackLambda,
+  slackHeaders,
+  slashBody as slashBodyOf,
+  startSlackLambda,
+  v1Event,
+  v2Event,
+} from "./slack-lambda.js";
 
 /** The Lambda handler itself, fed API Gateway events as Lambda would, with Slack's real signing. */
+let lambda: SlackLambda;
 let fake: FakeSlack;
 let handler: SlackLambdaHandler;
-const jobs: Job[] = [];
-const logLines: string[] = [];
+let jobs: SlackLambda["jobs"];
+let logLines: string[];
 
 beforeAll(async () => {
-  fake = await startFakeSlack();
-  const env = readEnv({
-    SLACK_SIGNING_SECRET: fake.signingSecret,
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_API_URL: fake.apiUrl,
-    PNS_CONFIG: DEMO_CONFIG,
-    KUBECONFIG: "/nonexistent/kubeconfig",
-  });
-  const logger = createJsonLogger({ level: "debug", write: (line) => logLines.push(line) });
-  const runtime = await createRuntime(env, { logger });
-  handler = await buildSlackHandler(runtime, async (job) => {
-    jobs.push(job);
-  });
+  lambda = await startSlackLambda();
+  ({ fake, handler, jobs, logLines } = lambda);
 });
-afterAll(() => fake?.close());
+afterAll(() => lambda?.close());
 
-function slashBody(text: string) {
-  return slackClient(fake).slashCommand({ user: "U0ALICE", channel: "C0OPS", text }).body;
-}
-
-function headers(body: string, o: { secret?: string; ts?: number; omit?: string[]; retry?: number } = {}) {
-  const ts = o.ts ?? Math.floor(Date.now() / 1000);
-  const h: Record<string, string> = {
-    "content-type": "application/x-www-form-urlencoded",
-    "x-slack-request-timestamp": String(ts),
-    "x-slack-signature": signSlackRequest(o.secret ?? fake.signingSecret, ts, body),
-  };
-  if (o.retry !== undefined) {
-    h["x-slack-retry-num"] = String(o.retry);
-    h["x-slack-retry-reason"] = "http_timeout";
-  }
-  for (const k of o.omit ?? []) delete h[k];
-  return h;
-}
-
-const v1 = (body: string, h: Record<string, string>) => ({
-  resource: "/slack/events",
-  path: "/slack/events",
-  httpMethod: "POST",
-  headers: h,
-  multiValueHeaders: {},
-  queryStringParameters: null,
-  requestContext: { requestId: "r1", stage: "prod" },
-  body,
-  isBase64Encoded: false,
-});
-
-const v2 = (body: string, h: Record<string, string>, base64 = false) => ({
-  version: "2.0",
-  routeKey: "POST /slack/events",
-  rawPath: "/slack/events",
-  rawQueryString: "",
-  headers: h,
-  requestContext: { http: { method: "POST", path: "/slack/events" }, requestId: "r2", stage: "$default" },
-  body: base64 ? Buffer.from(body).toString("base64") : body,
-  isBase64Encoded: base64,
-});
+const slashBody = (text: string) => slashBodyOf(fake, text);
+const headers = (body: string, o: Parameters<typeof slackHeaders>[2] = {}) => slackHeaders(fake, body, o);
+const v1 = v1Event;
+const v2 = v2Event;
 
 describe("the slack Lambda handler", () => {
   it.each([

@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsClusterCredentials } from "../../src/aws/cluster-credentials.js";
 import { loadKubeconfigSecret } from "../../src/aws/kubeconfig-secret.js";
 import { buildClusterClients, clusterClients, forgetClusterClients } from "../../src/kube/clusters.js";
+import { type LocalSecretsManager, startSecretsManager } from "../aws/secrets-manager.js";
 
 const kubeconfig = (server: string) => `apiVersion: v1
 kind: Config
@@ -25,45 +25,25 @@ contexts:
 current-context: ctx-a
 `;
 
-/** A tiny Secrets Manager: answers GetSecretValue from a map. */
 const secrets = new Map<string, string>([
   ["plain", kubeconfig("https://a.example:6443")],
   ["wrapped", JSON.stringify({ kubeconfig: kubeconfig("https://w.example:6443") })],
 ]);
-const calls: string[] = [];
-const server = createServer((req, res) => {
-  let body = "";
-  req.on("data", (d) => {
-    body += d;
-  });
-  req.on("end", () => {
-    const target = String(req.headers["x-amz-target"]);
-    const id = (JSON.parse(body) as { SecretId: string }).SecretId;
-    calls.push(`${target} ${id}`);
-    res.setHeader("content-type", "application/x-amz-json-1.1");
-    const value = secrets.get(id);
-    if (value === undefined) {
-      res.statusCode = 400;
-      res.end(JSON.stringify({ __type: "ResourceNotFoundException", message: "no such secret" }));
-      return;
-    }
-    res.end(JSON.stringify({ ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${id}`, Name: id, SecretString: value }));
-  });
-});
+let sm: LocalSecretsManager;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  sm = await startSecretsManager(secrets);
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
     AWS_REGION: "eu-west-1",
     AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
     AWS_SECRET_ACCESS_KEY: "secret",
   });
 });
-afterAll(() => {
+afterAll(async () => {
   process.env = saved;
-  server.close();
+  await sm.close();
 });
 
 describe("loadKubeconfigSecret", () => {
@@ -79,10 +59,10 @@ describe("loadKubeconfigSecret", () => {
   });
 
   it("reuses a read within its max age", async () => {
-    const before = calls.filter((c) => c.endsWith(" plain")).length;
+    const before = sm.calls.filter((c) => c.endsWith(" plain")).length;
     await loadKubeconfigSecret("plain");
     await loadKubeconfigSecret("plain");
-    expect(calls.filter((c) => c.endsWith(" plain")).length).toBe(before);
+    expect(sm.calls.filter((c) => c.endsWith(" plain")).length).toBe(before);
   });
 });
 
@@ -96,9 +76,20 @@ describe("buildClusterClients", () => {
     ["a file, a named context", { kind: "kubeconfig", path: file, context: "ctx-b" }, "https://b.example:6443"],
     ["a secret", { kind: "kubeconfigSecret", secretId: "plain", context: null }, "https://a.example:6443"],
   ] as const)("loads %s", async (_name, access, server) => {
-    const clients = await buildClusterClients(access);
+    const clients = await buildClusterClients(access, Date.now, awsClusterCredentials);
     expect(clients.kc.getCurrentCluster()?.server).toBe(server);
     expect(clients.expiresAt).toBeNull();
+  });
+
+  it.each([
+    ["an EKS cluster", { kind: "eks", name: "prod", region: "eu-west-1", roleArn: null }, "EKS cluster prod"],
+    ["a kubeconfig secret", { kind: "kubeconfigSecret", secretId: "plain", context: null }, "secret plain"],
+  ] as const)("without AWS sources, refuses %s with a fix", async (_name, access, what) => {
+    await expect(buildClusterClients(access)).rejects.toMatchObject({
+      code: "invalid_config",
+      userMessage: expect.stringContaining(what),
+      hint: "Use a cluster of kind `kubeconfig` for local runs.",
+    });
   });
 
   it("names the contexts there are when the context is wrong", async () => {

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsClusterCredentials } from "../../src/aws/cluster-credentials.js";
 import { decodeEksToken } from "../../src/aws/eks-token.js";
 import { clusterClients, forgetClusterClients } from "../../src/kube/clusters.js";
 import { makeCertificate } from "../../src/local/sim/tls.js";
@@ -49,12 +50,12 @@ describe("EKS cluster access", () => {
     let now = Date.parse("2026-11-30T04:00:00Z");
     const clock = () => now;
 
-    const first = await clusterClients("prod", access, clock);
+    const first = await clusterClients("prod", access, clock, awsClusterCredentials);
     await first.core.readNamespacedPod({ name: "nginx", namespace: "default" });
-    expect(await clusterClients("prod", access, clock)).toBe(first);
+    expect(await clusterClients("prod", access, clock, awsClusterCredentials)).toBe(first);
 
     now += 13 * 60_000;
-    const second = await clusterClients("prod", access, clock);
+    const second = await clusterClients("prod", access, clock, awsClusterCredentials);
     expect(second).not.toBe(first);
     await second.core.readNamespacedPod({ name: "nginx", namespace: "default" });
 

@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PodDebugger } from "../../src/app/ports/cluster.js";
 import { DEFAULT_DEBUG } from "../../src/core/config/defaults.js";
 import type { DebugConfig } from "../../src/core/config/types.js";
 import type { Fingerprint, ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
-import { createKubeDebugger, type KubeDebuggerDeps, type PodDebugger } from "../../src/kube/pod-debugger.js";
+import { createKubeDebugger, type KubeDebuggerDeps } from "../../src/kube/pod-debugger.js";
 import { type SimulatorOptions, startSimulator } from "../../src/local/sim/index.js";
 
 /** The debug settings the kube tests run with. */

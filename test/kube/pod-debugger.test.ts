@@ -1,11 +1,12 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PodDebugger } from "../../src/app/ports/cluster.js";
 import type { Target } from "../../src/core/command/types.js";
 import { PnsError } from "../../src/core/errors.js";
 import type { ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
 import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
-import { createKubeDebugger, locationOf, type PodDebugger } from "../../src/kube/pod-debugger.js";
+import { createKubeDebugger, locationOf } from "../../src/kube/pod-debugger.js";
 import { counterIds, debuggerFor, fingerprint, requestsSince, type Sim, startSim, testDebugConfig } from "./harness.js";
 
 let sim: Sim;

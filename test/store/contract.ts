@@ -4,12 +4,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { applyTransition } from "../../src/app/apply-transition.js";
+import type { Clock, DebugSession, Stores } from "../../src/app/ports/stores.js";
 import { decide, expire, finish, startExecution } from "../../src/core/approval/state-machine.js";
 import type { AuditEntry, SignalRequest } from "../../src/core/approval/types.js";
 import { PnsError } from "../../src/core/errors.js";
 import type { ListingSnapshot } from "../../src/core/jobs.js";
-import { applyTransition } from "../../src/store/apply-transition.js";
-import type { Clock, DebugSession, Stores } from "../../src/store/types.js";
 import { aSignalRequest } from "./request-builder.js";
 
 /** A clock the test moves by hand. */
@@ -85,7 +85,7 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
           ok: true,
           request: approved,
         });
-        const executing = startExecution(approved);
+        const executing = startExecution(approved, approved.decidedAt!);
         if (!executing.ok) throw new Error(executing.message);
         expect((await stores.requests.transition(created.id, approved, executing.request)).ok).toBe(true);
         const done = finish(executing.request, true, "SIGHUP sent to pid 8");
@@ -204,7 +204,7 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
           await stores.requests.create(r);
           const approved = approve(r, "U0BOB", approvedAt);
           await stores.requests.transition(id, r, approved);
-          const started = startExecution(approved);
+          const started = startExecution(approved, approved.decidedAt!);
           if (!started.ok) throw new Error(started.message);
           await stores.requests.transition(id, approved, started.request);
           return started.request;

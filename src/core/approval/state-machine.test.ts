@@ -5,6 +5,7 @@ import {
   createSignalRequest,
   type DecisionAction,
   decide,
+  EXECUTE_WITHIN_MS,
   expire,
   finish,
   isFinal,
@@ -379,7 +380,29 @@ describe("decide: approval none", () => {
     const got = decide(request, { action: "approve", user: DECIDER, userGroups: [], now: T0 + 1 });
     expect(got).toMatchObject({ ok: false, code: "already_decided" });
     expect(!got.ok && got.message).toContain(`approved by <@${REQUESTER}> (no approval needed)`);
-    expect(startExecution(request)).toMatchObject({ ok: true, request: { state: "executing", version: 2 } });
+    expect(startExecution(request, T0)).toMatchObject({ ok: true, request: { state: "executing", version: 2 } });
+  });
+});
+
+describe("startExecution is bounded in time after the approval", () => {
+  const approved = inState("approved");
+  const at = approved.decidedAt!;
+  it.each([
+    ["right after the approval", 0, true],
+    ["at the bound", EXECUTE_WITHIN_MS, true],
+    ["a moment past the bound", EXECUTE_WITHIN_MS + 1, false],
+    ["hours later", 6 * 3_600_000, false],
+  ])("%s", (_name, delay, starts) => {
+    const got = startExecution(approved, at + delay);
+    if (starts) {
+      expect(got).toMatchObject({ ok: true, request: { state: "executing" } });
+      return;
+    }
+    expect(got).toMatchObject({
+      ok: false,
+      code: "expired",
+      persist: { state: "failed", version: approved.version + 1, outcome: expect.stringContaining("Not sent") },
+    });
   });
 });
 
@@ -387,7 +410,7 @@ describe("startExecution, finish and expire from every state", () => {
   for (const state of ALL_STATES) {
     it(`startExecution from ${state}`, () => {
       const request = inState(state);
-      const got = startExecution(request);
+      const got = startExecution(request, T0);
       if (state === "approved") {
         expect(got).toEqual({ ok: true, request: { ...request, state: "executing", version: request.version + 1 } });
       } else {

@@ -18,7 +18,7 @@
  *              ┌──────────┐                                  │
  *              │ approved │◀─────────────────────────────────┘
  *              └──────────┘
- *                   │ startExecution
+ *                   │ startExecution ─ more than 5 min after approval ─▶ failed (never sent)
  *                   ▼
  *             ┌───────────┐ finish(false) ┌────────┐
  *             │ executing │──────────────▶│ failed │
@@ -36,6 +36,12 @@
 import type { ApprovalMode, RequestState, SignalRequest } from "./types.js";
 
 /**
+ * How long after its approval a signal may still start: past it, `startExecution` marks the request failed instead
+ * (a worker delayed or retried long after the decision must not act on it). @default 5 minutes
+ */
+export const EXECUTE_WITHIN_MS = 5 * 60_000;
+
+/**
  * Why a transition was refused. `invalid_state`: the request is not in a state this transition starts from;
  * `not_found`: there is no such request (used by callers that load it first).
  */
@@ -47,7 +53,10 @@ export interface Refusal {
   code: RefusalCode;
   /** For the user who clicked: what happened and what they can do. Slack mrkdwn. */
   message: string;
-  /** The request marked `expired`, when the refusal found a pending request past its expiry; persist it. */
+  /**
+   * A write the refusal still makes: a pending request past its expiry marked `expired`, or an approved one
+   * started too late marked `failed`.
+   */
   persist: SignalRequest | null;
 }
 
@@ -151,12 +160,20 @@ export function decide(request: SignalRequest, input: DecisionInput): Transition
 }
 
 /** Moves an approved request to `executing`, just before the signal is sent; refused from any other state. */
-export function startExecution(request: SignalRequest): Transition {
+export function startExecution(request: SignalRequest, now: number, withinMs = EXECUTE_WITHIN_MS): Transition {
   if (request.state !== "approved") {
     if (request.state === "pending") {
       return refuse("invalid_state", "This request has not been approved yet, so the signal was not sent.");
     }
     return refuseDecided(request);
+  }
+  const approvedAt = request.decidedAt ?? request.createdAt;
+  if (now - approvedAt > withinMs) {
+    // A signal approved for the process as it was then is not sent long after: the situation may have changed.
+    const outcome =
+      `Not sent: approved ${slackTime(approvedAt)}, but pns could not start sending it within ` +
+      `${Math.round(withinMs / 60_000)} minutes, so it was dropped. Check the process with /pns ps and ask again if it is still needed.`;
+    return refuse("expired", outcome, next(request, { state: "failed", outcome }));
   }
   return { ok: true, request: next(request, { state: "executing" }) };
 }

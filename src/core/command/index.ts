@@ -1,4 +1,5 @@
 /** The `/pns` command grammar: parser, command types, usage and help text. */
+export { asSlackSends, formatCommand, formatWord } from "./format-command.js";
 export { isDnsLabel, isDnsSubdomain, MAX_PID } from "./kube-names.js";
 export { labelSelectorProblem } from "./label-selector.js";
 export {
@@ -12,4 +13,12 @@ export {
 } from "./parse-command.js";
 export { KIND_ALIASES, parseTarget } from "./target.js";
 export type * from "./types.js";
-export { helpOf, helpText, SUBCOMMANDS, type SubcommandHelp, TARGET_HELP, usageOf } from "./usage.js";
+export {
+  helpOf,
+  helpText,
+  SUBCOMMAND_ALIASES,
+  SUBCOMMANDS,
+  type SubcommandHelp,
+  TARGET_HELP,
+  usageOf,
+} from "./usage.js";

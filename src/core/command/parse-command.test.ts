@@ -476,11 +476,20 @@ const refused: { name: string; text: string; message: RegExp; usage?: string; su
   { name: "selector with bad character", text: "ps -l app=web;rm", message: /-l: unexpected character ";"/ },
   { name: "unquoted selector with spaces", text: "ps -l app in (a,b)", message: /either a target or -l/ },
   { name: "signal without pid", text: "signal nginx", message: /missing <pid>/, usage: usageOf("signal") },
-  { name: "signal without signal", text: "signal nginx 8", message: /missing <signal>: give one of HUP, INT/ },
+  {
+    name: "signal without signal",
+    text: "signal nginx 8",
+    message: /missing <signal>: give one of HUP \(1\), INT \(2\), QUIT \(3\), KILL \(9\)/,
+  },
   { name: "pid not a number", text: "signal nginx abc HUP", message: /"abc" is not a PID/ },
   { name: "pid zero", text: "signal nginx 0 HUP", message: /PID 0 is out of range: PIDs run from 1 to 4194304/ },
   { name: "pid too large", text: "signal nginx 4194305 HUP", message: /out of range/ },
-  { name: "negative pid", text: "signal nginx -1 HUP", message: /"-1" is not a PID/ },
+  {
+    name: "negative pid: -1 is read as a signal, and the message says so",
+    text: "signal nginx -1 HUP",
+    message:
+      /"HUP" is not a PID: give the process number from \/pns ps nginx, like 8 \(PIDs are positive; -1 was read as a signal\)/,
+  },
   { name: "pid with sign", text: "signal nginx +8 HUP", message: /"\+8" is not a PID/ },
   {
     name: "unknown signal near a known one",
@@ -489,17 +498,15 @@ const refused: { name: string; text: string; message: RegExp; usage?: string; su
     suggestion: "/pns signal nginx 8 HUP",
   },
   {
-    name: "kill-style -9",
-    text: "signal nginx 8 -9",
-    message: /"-9" is not a signal.*Did you mean KILL\?/,
-    suggestion: "/pns signal nginx 8 KILL",
-  },
-  {
     name: "signal outside the allowlist",
     text: "signal nginx 8 SEGV",
-    message: /"SEGV" is not a signal pns sends: use one of HUP/,
+    message: /^SIGSEGV \(11\) is not a signal pns sends: use one of HUP \(1\), INT \(2\)/,
   },
-  { name: "signal number outside the allowlist", text: "signal nginx 8 11", message: /"11" is not a signal/ },
+  {
+    name: "signal number outside the allowlist is named and the allowed ones listed",
+    text: "signal nginx 8 11",
+    message: /^SIGSEGV \(11\) is not a signal pns sends: use one of HUP \(1\), .*, WINCH \(28\)$/,
+  },
   {
     name: "reason too long",
     text: `signal nginx 8 HUP ${"x".repeat(501)}`,

@@ -1,54 +1,31 @@
-import { normalizeSignal, SIGNAL_NAMES } from "../signals.js";
-import { clip, MAX_PID, nameProblem } from "./kube-names.js";
+import { countOf, pathOf, pidOf, placementOf, takeTarget } from "./arguments.js";
+import { normalizeDashes } from "./dashes.js";
+import { FLAG_NAMES, type Scanned, scan } from "./flags.js";
+import { asSlackSends, formatCommand } from "./format-command.js";
+import { clip } from "./kube-names.js";
 import { labelSelectorProblem } from "./label-selector.js";
+import { DEFAULT_AUDIT_COUNT, MAX_AUDIT_COUNT, MAX_CAT_LINES, MAX_COMMAND_LENGTH } from "./limits.js";
+import { Refusal, type Words, withReplaced } from "./refusal.js";
+import { buildSignal } from "./signal-arguments.js";
 import { closest } from "./suggest.js";
-import { parseTarget } from "./target.js";
 import { type Token, tokenize } from "./tokenize.js";
-import type { Command, ParseCommandResult, Placement, Subcommand, Target } from "./types.js";
-import { SUBCOMMANDS, usageOf } from "./usage.js";
+import type { Command, ParseCommandResult, Subcommand, Target } from "./types.js";
+import { SUBCOMMAND_ALIASES, SUBCOMMANDS, usageOf } from "./usage.js";
 
-/** Longest command text accepted. */
-export const MAX_COMMAND_LENGTH = 4000;
-/** Longest signal reason accepted. */
-export const MAX_REASON_LENGTH = 500;
-/** Longest file path accepted by `cat`, in UTF-8 bytes (Linux PATH_MAX). */
-export const MAX_PATH_BYTES = 4096;
-/** Most lines `cat --lines` may ask for. */
-export const MAX_CAT_LINES = 10_000;
-/** Most audit entries `audit N` may ask for. */
-export const MAX_AUDIT_COUNT = 200;
-/** Audit entries shown by `audit` without N. */
-export const DEFAULT_AUDIT_COUNT = 20;
+export {
+  DEFAULT_AUDIT_COUNT,
+  MAX_AUDIT_COUNT,
+  MAX_CAT_LINES,
+  MAX_COMMAND_LENGTH,
+  MAX_PATH_BYTES,
+  MAX_REASON_LENGTH,
+} from "./limits.js";
 
-type FlagKey = "namespace" | "container" | "cluster" | "copy" | "selector" | "lines" | "help";
+/** kubectl words people type first, and the pns command that does that job. */
+const KUBECTL_HABITS: Readonly<Record<string, Subcommand>> = { get: "ps", top: "ps", describe: "ps" };
 
-interface FlagSpec {
-  key: FlagKey;
-  long: string;
-  short: string | null;
-  value: string | null;
-}
-
-const FLAGS: readonly FlagSpec[] = [
-  { key: "namespace", long: "--namespace", short: "-n", value: "NAMESPACE" },
-  { key: "container", long: "--container", short: "-c", value: "CONTAINER" },
-  { key: "cluster", long: "--cluster", short: null, value: "NAME" },
-  { key: "copy", long: "--copy", short: null, value: null },
-  { key: "selector", long: "--selector", short: "-l", value: "SELECTOR" },
-  { key: "lines", long: "--lines", short: null, value: "N" },
-  { key: "help", long: "--help", short: "-h", value: null },
-];
-
-const PLACEMENT: FlagKey[] = ["namespace", "container", "cluster", "copy", "help"];
-const ALLOWED_FLAGS: Record<Subcommand, FlagKey[]> = {
-  ps: [...PLACEMENT, "selector"],
-  signal: PLACEMENT,
-  cat: [...PLACEMENT, "lines"],
-  cleanup: ["namespace", "cluster", "help"],
-  sessions: ["help"],
-  audit: ["help"],
-  help: ["help"],
-};
+/** Corrections applied in a row to reach a suggestion that parses (a misspelt command, then a misspelt flag, …). */
+const MAX_FIXES = 3;
 
 // C0 controls other than tab and line breaks, DEL, and bidi overrides that make text read differently than it parses.
 function hasForbiddenChar(s: string): boolean {
@@ -60,218 +37,17 @@ function hasForbiddenChar(s: string): boolean {
   return false;
 }
 
-class Refusal {
-  constructor(
-    readonly message: string,
-    readonly suggestion?: string,
-  ) {}
-}
-
 function fail(sub: Subcommand | null, message: string, suggestion?: string): ParseCommandResult {
   const error = { message, usage: usageOf(sub ?? undefined) };
   return { ok: false, error: suggestion === undefined ? error : { ...error, suggestion } };
-}
-
-function quoteWord(word: string): string {
-  return word === "" || /[\s"']/.test(word) ? `"${word.replace(/"/g, "'")}"` : word;
-}
-
-/** `/pns …` with the word at `index` replaced, for "did you mean" suggestions. */
-function withReplaced(tokens: Token[], index: number, replacement: string): string {
-  const words = tokens.map((t, i) => (i === index ? replacement : quoteWord(t.value)));
-  return `/pns ${words.join(" ")}`;
-}
-
-function flagName(spec: FlagSpec): string {
-  return spec.short ? `${spec.short}/${spec.long}` : spec.long;
-}
-
-interface Scanned {
-  flags: Partial<Record<FlagKey, string>>;
-  positionals: Token[];
-}
-
-/** Separates flags from positional words; `tokens` excludes the subcommand, `offset` is its index in `all`. */
-function scan(sub: Subcommand, tokens: Token[], all: Token[], offset: number): Scanned | Refusal {
-  const allowed = ALLOWED_FLAGS[sub];
-  const flags: Partial<Record<FlagKey, string>> = {};
-  const positionals: Token[] = [];
-  let endOfFlags = false;
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i]!;
-    // Slack and phones turn "--" into an en or em dash.
-    const v = !tok.quoted && /^[\u2013\u2014]./.test(tok.value) ? `--${tok.value.slice(1)}` : tok.value;
-    const flagLike = !endOfFlags && !tok.quoted && tok.mention === null && v.startsWith("-") && v.length > 1;
-    if (!endOfFlags && !tok.quoted && v === "--") {
-      endOfFlags = true;
-      continue;
-    }
-    // `-9` stays a word, so that a signal written kill-style gets a clear message from the signal check.
-    if (!flagLike || /^-\d/.test(v)) {
-      positionals.push(tok);
-      continue;
-    }
-    let name: string;
-    let inline: string | null = null;
-    if (v.startsWith("--")) {
-      const eq = v.indexOf("=");
-      name = eq >= 0 ? v.slice(0, eq) : v;
-      inline = eq >= 0 ? v.slice(eq + 1) : null;
-    } else if (v.length > 2 && FLAGS.some((f) => f.long === `-${v}` && allowed.includes(f.key))) {
-      return new Refusal(
-        `${clip(v)} looks like a long flag with one dash: did you mean -${v}?`,
-        withReplaced(all, offset + i, `-${v}`),
-      );
-    } else {
-      name = v.slice(0, 2);
-      const rest = v.slice(2);
-      inline = rest === "" ? null : rest.startsWith("=") ? rest.slice(1) : rest;
-    }
-    const spec = FLAGS.find((f) => f.long === name || f.short === name);
-    if (!spec || !allowed.includes(spec.key)) {
-      const candidates = FLAGS.filter((f) => allowed.includes(f.key)).flatMap((f) => [
-        f.long,
-        ...(f.short ? [f.short] : []),
-      ]);
-      const near = name.startsWith("--")
-        ? closest(
-            name,
-            candidates.filter((c) => c.startsWith("--")),
-          )
-        : null;
-      const where = spec ? `${flagName(spec)} does not apply to ${sub}` : `unknown flag ${clip(name)} for ${sub}`;
-      if (near) {
-        return new Refusal(
-          `${where}: did you mean ${near}?`,
-          withReplaced(all, offset + i, inline === null ? near : `${near}=${inline}`),
-        );
-      }
-      const list = FLAGS.filter((f) => allowed.includes(f.key) && f.key !== "help").map(flagName);
-      const known = list.length > 0 ? `; ${sub} takes ${list.join(", ")}` : `; ${sub} takes no flags`;
-      return new Refusal(`${where}${known}. To pass a word that starts with "-", put it after -- or in quotes.`);
-    }
-    if (flags[spec.key] !== undefined) {
-      return new Refusal(`${flagName(spec)} is given twice: give it once`);
-    }
-    let value: string;
-    if (spec.value === null) {
-      if (inline === null || inline === "true") value = "true";
-      else if (inline === "false") value = "false";
-      else return new Refusal(`${spec.long} takes no value (got "${clip(inline)}"): write just ${spec.long}`);
-    } else if (inline !== null) {
-      value = inline;
-    } else {
-      const next = tokens[i + 1];
-      if (next === undefined || (!next.quoted && next.value.startsWith("-") && next.value.length > 1)) {
-        return new Refusal(`${flagName(spec)} needs a value: ${spec.short ?? spec.long} ${spec.value}`);
-      }
-      if (next.mention !== null) {
-        return new Refusal(
-          `${spec.long} got the Slack mention ${clip(next.value)}: type the ${spec.value.toLowerCase()} as plain text`,
-        );
-      }
-      value = next.value;
-      i++;
-    }
-    flags[spec.key] = value;
-  }
-  return { flags, positionals };
-}
-
-function mentionRefusal(tok: Token, what: string, noun: string): Refusal | null {
-  if (tok.mention === null) return null;
-  return new Refusal(
-    `${clip(tok.value)} is a Slack mention, not ${what}: type the ${noun} as plain text (Slack turned it into a mention)`,
-  );
-}
-
-function placementOf(flags: Partial<Record<FlagKey, string>>, targetNs: string | null): Placement | Refusal {
-  const ns = flags.namespace ?? null;
-  if (ns !== null) {
-    const problem = nameProblem(ns, "namespace");
-    if (problem) return new Refusal(`-n: ${problem}`);
-  }
-  if (ns !== null && targetNs !== null && ns !== targetNs) {
-    return new Refusal(`the target says namespace ${targetNs} but -n says ${ns}: give the namespace once`);
-  }
-  const container = flags.container ?? null;
-  if (container !== null) {
-    const problem = nameProblem(container, "container");
-    if (problem) return new Refusal(`-c: ${problem}`);
-  }
-  const cluster = flags.cluster ?? null;
-  if (cluster !== null) {
-    const problem = nameProblem(cluster, "cluster");
-    if (problem) return new Refusal(`--cluster: ${problem}`);
-  }
-  return { namespace: ns ?? targetNs, container, cluster, copy: flags.copy === "true" };
-}
-
-function targetOf(tok: Token): { target: Target; namespace: string | null } | Refusal {
-  const mention = mentionRefusal(tok, "a pod", "pod name");
-  if (mention) return mention;
-  const parsed = parseTarget(tok.value);
-  return parsed.ok ? parsed : new Refusal(parsed.message);
-}
-
-function pidOf(tok: Token | undefined): number | Refusal {
-  if (tok === undefined) return new Refusal("missing <pid>: give the process ID from /pns ps");
-  const mention = mentionRefusal(tok, "a PID", "process ID");
-  if (mention) return mention;
-  if (!/^\d{1,8}$/.test(tok.value)) {
-    return new Refusal(`"${clip(tok.value)}" is not a PID: give the process number from /pns ps, like 8`);
-  }
-  const pid = Number(tok.value);
-  if (pid < 1 || pid > MAX_PID)
-    return new Refusal(`PID ${clip(tok.value)} is out of range: PIDs run from 1 to ${MAX_PID}`);
-  return pid;
-}
-
-function countOf(word: string, what: string, max: number): number | Refusal {
-  if (!/^\d{1,6}$/.test(word) || Number(word) < 1 || Number(word) > max) {
-    return new Refusal(`${what} must be a whole number from 1 to ${max} (got "${clip(word)}")`);
-  }
-  return Number(word);
-}
-
-function pathOf(tok: Token | undefined): string | Refusal {
-  if (tok === undefined) return new Refusal("missing <path>: give an absolute path like /etc/nginx/nginx.conf");
-  const mention = mentionRefusal(tok, "a path", "path");
-  if (mention) return mention;
-  const raw = tok.value;
-  if (!raw.startsWith("/")) {
-    return new Refusal(
-      `the path "${clip(raw)}" is not absolute: start it with /, as the process sees it (like /etc/hosts)`,
-    );
-  }
-  const bytes = new TextEncoder().encode(raw).length;
-  if (bytes > MAX_PATH_BYTES)
-    return new Refusal(`the path is ${bytes} bytes long; at most ${MAX_PATH_BYTES} are allowed`);
-  const segments = raw.split("/").filter((s) => s !== "" && s !== ".");
-  if (segments.includes("..")) return new Refusal(`the path "${clip(raw)}" contains "..": give the path without it`);
-  return `/${segments.join("/")}`;
-}
-
-function signalOf(tok: Token | undefined, all: Token[], index: number): string | Refusal {
-  if (tok === undefined) return new Refusal(`missing <signal>: give one of ${SIGNAL_NAMES.join(", ")}`);
-  const name = tok.mention === null ? normalizeSignal(tok.value) : null;
-  if (name) return name;
-  const bare = tok.value.toUpperCase().replace(/^-/, "").replace(/^SIG/, "");
-  const fixed = normalizeSignal(tok.value.replace(/^-/, "")) ?? closest(bare, SIGNAL_NAMES, bare.length <= 3 ? 1 : 2);
-  const hint = fixed ? ` Did you mean ${fixed}?` : "";
-  return new Refusal(
-    `"${clip(tok.value)}" is not a signal pns sends: use one of ${SIGNAL_NAMES.join(", ")} (as HUP, SIGHUP or its number).${hint}`,
-    fixed ? withReplaced(all, index, fixed) : undefined,
-  );
 }
 
 function tooMany(sub: Subcommand, extra: Token, hint = ""): Refusal {
   return new Refusal(`unexpected "${clip(extra.value)}": ${sub} takes no more arguments${hint}`);
 }
 
-function build(sub: Subcommand, scanned: Scanned, all: Token[]): Command | Refusal {
+function build(sub: Subcommand, scanned: Scanned, words: Words, typed: string): Command | Refusal {
   const { flags, positionals: pos } = scanned;
-  const indexOf = (tok: Token): number => all.indexOf(tok);
   switch (sub) {
     case "help": {
       const topic = pos[0];
@@ -279,7 +55,8 @@ function build(sub: Subcommand, scanned: Scanned, all: Token[]): Command | Refus
       if (pos[1]) return tooMany(sub, pos[1]);
       const t = topic.value.toLowerCase();
       if ((SUBCOMMANDS as string[]).includes(t)) return { kind: "help", topic: t as Subcommand };
-      const near = closest(t, SUBCOMMANDS);
+      if (Object.hasOwn(SUBCOMMAND_ALIASES, t)) return { kind: "help", topic: SUBCOMMAND_ALIASES[t]! };
+      const near = closest(t, [...SUBCOMMANDS, ...Object.keys(SUBCOMMAND_ALIASES)]);
       return new Refusal(
         `there is no command "${clip(topic.value)}"${near ? `: did you mean ${near}?` : `; commands are ${SUBCOMMANDS.join(", ")}`}`,
         near ? `/pns help ${near}` : undefined,
@@ -294,9 +71,10 @@ function build(sub: Subcommand, scanned: Scanned, all: Token[]): Command | Refus
       return count instanceof Refusal ? count : { kind: "audit", count };
     }
     case "cleanup": {
-      if (pos[1]) return tooMany(sub, pos[1]);
-      const t = pos[0] ? targetOf(pos[0]) : null;
+      const t = takeTarget(sub, pos);
       if (t instanceof Refusal) return t;
+      const extra = pos[t?.used ?? 0];
+      if (extra) return tooMany(sub, extra);
       const placement = placementOf(flags, t?.namespace ?? null);
       if (placement instanceof Refusal) return placement;
       return { kind: "cleanup", target: t?.target ?? null, namespace: placement.namespace, cluster: placement.cluster };
@@ -315,11 +93,15 @@ function build(sub: Subcommand, scanned: Scanned, all: Token[]): Command | Refus
         if (problem) return new Refusal(`-l: ${problem}. Quote selectors with spaces: -l "app in (a,b)"`);
         target = { kind: "selector", selector: selector.trim() };
       } else {
-        if (!pos[0])
-          return new Refusal("missing <target>: name a pod or workload, like /pns ps nginx, or use -l app=web");
-        if (pos[1]) return tooMany(sub, pos[1]);
-        const t = targetOf(pos[0]);
+        const t = takeTarget(sub, pos);
         if (t instanceof Refusal) return t;
+        if (t === null) {
+          const p = placementOf(flags, null);
+          if (p instanceof Refusal) return p;
+          const example = formatCommand({ kind: "ps", target: { kind: "auto", name: "nginx" }, ...p });
+          return new Refusal(`missing <target>: name a pod or workload, like ${example}, or use -l app=web`);
+        }
+        if (pos[t.used]) return tooMany(sub, pos[t.used]!);
         target = t.target;
         targetNs = t.namespace;
       }
@@ -328,49 +110,40 @@ function build(sub: Subcommand, scanned: Scanned, all: Token[]): Command | Refus
       return { kind: "ps", target, ...placement };
     }
     case "signal":
+      return buildSignal(scanned, words, typed);
     case "cat": {
-      if (!pos[0]) return new Refusal(`missing <target>: name the pod, like /pns ${sub} nginx …`);
-      const t = targetOf(pos[0]);
+      const t = takeTarget(sub, pos);
       if (t instanceof Refusal) return t;
-      const pid = pidOf(pos[1]);
-      if (pid instanceof Refusal) return pid;
+      if (t === null) {
+        const p = placementOf(flags, null);
+        if (p instanceof Refusal) return p;
+        const example = formatCommand({
+          kind: "cat",
+          target: { kind: "auto", name: "nginx" },
+          pid: 8,
+          path: "/etc/hosts",
+          lines: null,
+          ...p,
+        });
+        return new Refusal(`missing <target>: name the pod, then the PID and the path, like ${example}`);
+      }
       const placement = placementOf(flags, t.namespace);
       if (placement instanceof Refusal) return placement;
-      if (sub === "cat") {
-        const path = pathOf(pos[2]);
-        if (path instanceof Refusal) return path;
-        if (pos[3]) return tooMany(sub, pos[3], "; quote a path that contains spaces");
-        const lines = flags.lines === undefined ? null : countOf(flags.lines, "--lines", MAX_CAT_LINES);
-        if (lines instanceof Refusal) return lines;
-        return { kind: "cat", target: t.target, pid, path, lines, ...placement };
-      }
-      const signal = signalOf(pos[2], all, pos[2] ? indexOf(pos[2]) : -1);
-      if (signal instanceof Refusal) return signal;
-      const reason = pos
-        .slice(3)
-        .map((p) => p.value)
-        .join(" ")
-        .trim();
-      if (reason.length > MAX_REASON_LENGTH) {
-        return new Refusal(`the reason is ${reason.length} characters long; keep it under ${MAX_REASON_LENGTH}`);
-      }
-      return {
-        kind: "signal",
-        target: t.target,
-        pid,
-        signal: normalizeSignal(signal)!,
-        reason: reason === "" ? null : reason,
-        ...placement,
-      };
+      const pid = pidOf(pos[t.used], formatCommand({ kind: "ps", target: t.target, ...placement }));
+      if (pid instanceof Refusal) return pid;
+      const path = pathOf(pos[t.used + 1]);
+      if (path instanceof Refusal) return path;
+      const extra = pos[t.used + 2];
+      if (extra) return tooMany(sub, extra, "; quote a path that contains spaces");
+      const lines = flags.lines === undefined ? null : countOf(flags.lines, "--lines", MAX_CAT_LINES);
+      if (lines instanceof Refusal) return lines;
+      return { kind: "cat", target: t.target, pid, path, lines, ...placement };
     }
   }
 }
 
-/**
- * Parses the text after `/pns` into a command, kubectl-style. Never throws: a refusal says what was wrong, how to fix
- * it, and carries the subcommand's usage.
- */
-export function parseCommand(text: string): ParseCommandResult {
+/** One pass of the parser, with its suggestion unchecked. */
+function parseOnce(text: string): ParseCommandResult {
   if (text.length > MAX_COMMAND_LENGTH) {
     return fail(null, `the command is ${text.length} characters long; at most ${MAX_COMMAND_LENGTH} are allowed`);
   }
@@ -379,17 +152,26 @@ export function parseCommand(text: string): ParseCommandResult {
   }
   const tokenized = tokenize(text);
   if (!tokenized.ok) return fail(null, tokenized.message);
-  const tokens = tokenized.tokens;
+  const tokens = normalizeDashes(tokenized.tokens, FLAG_NAMES);
   const first = tokens[0];
   if (first === undefined) return { ok: true, command: { kind: "help", topic: null } };
-  const word = first.value.toLowerCase();
+  const typed = first.value.toLowerCase();
   let sub: Subcommand;
-  if ((SUBCOMMANDS as string[]).includes(word)) {
-    sub = word as Subcommand;
-  } else if (word === "-h" || word === "--help") {
+  if ((SUBCOMMANDS as string[]).includes(typed)) {
+    sub = typed as Subcommand;
+  } else if (Object.hasOwn(SUBCOMMAND_ALIASES, typed)) {
+    sub = SUBCOMMAND_ALIASES[typed]!;
+  } else if (typed === "-h" || typed === "--help") {
     sub = "help";
+  } else if (Object.hasOwn(KUBECTL_HABITS, typed)) {
+    const instead = KUBECTL_HABITS[typed]!;
+    return fail(
+      null,
+      `unknown command "${clip(first.value)}": pns lists a pod's processes with ${instead}`,
+      withReplaced(tokens, 0, instead),
+    );
   } else {
-    const near = closest(word, SUBCOMMANDS);
+    const near = closest(typed, [...SUBCOMMANDS, ...Object.keys(SUBCOMMAND_ALIASES)]);
     const message = near
       ? `unknown command "${clip(first.value)}": did you mean ${near}?`
       : `unknown command "${clip(first.value)}": start with one of ${SUBCOMMANDS.join(", ")}`;
@@ -398,7 +180,25 @@ export function parseCommand(text: string): ParseCommandResult {
   const scanned = scan(sub, tokens.slice(1), tokens, 1);
   if (scanned instanceof Refusal) return fail(sub, scanned.message, scanned.suggestion);
   if (scanned.flags.help === "true") return { ok: true, command: { kind: "help", topic: sub === "help" ? null : sub } };
-  const command = build(sub, scanned, tokens);
+  const command = build(sub, scanned, tokens, typed);
   if (command instanceof Refusal) return fail(sub, command.message, command.suggestion);
   return { ok: true, command };
+}
+
+/**
+ * Parses the text after `/pns` into a command, kubectl- and kill-style. Never throws: a refusal says what was wrong,
+ * how to fix it, and carries the subcommand's usage; a suggestion is only offered when it parses (as typed in Slack).
+ */
+export function parseCommand(text: string): ParseCommandResult {
+  const result = parseOnce(text);
+  if (result.ok || result.error.suggestion === undefined) return result;
+  const { suggestion, ...error } = result.error;
+  let next = suggestion;
+  for (let fix = 0; fix < MAX_FIXES; fix++) {
+    const again = parseOnce(asSlackSends(next.replace(/^\/pns /, "")));
+    if (again.ok) return { ok: false, error: { ...error, suggestion: next } };
+    if (again.error.suggestion === undefined) break;
+    next = again.error.suggestion;
+  }
+  return { ok: false, error };
 }

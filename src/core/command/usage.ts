@@ -1,8 +1,11 @@
-import { SIGNAL_NAMES } from "../signals.js";
+import { allowedSignalList } from "../signals.js";
 import type { Subcommand } from "./types.js";
 
 /** Every subcommand, in the order help lists them. */
 export const SUBCOMMANDS: readonly Subcommand[] = ["ps", "signal", "cat", "sessions", "cleanup", "audit", "help"];
+
+/** Other words accepted for a subcommand: `kill`, as the shell has it, is `signal`. */
+export const SUBCOMMAND_ALIASES: Readonly<Record<string, Subcommand>> = { kill: "signal" };
 
 /** How one subcommand is used, for help views and error messages. */
 export interface SubcommandHelp {
@@ -34,10 +37,23 @@ const HELP: Record<Subcommand, SubcommandHelp> = {
     examples: ["/pns ps nginx", "/pns ps deploy/web -n shop", "/pns ps shop/sts/db -c postgres", "/pns ps -l app=web"],
   },
   signal: {
-    usage: ["/pns signal <target> <pid> <signal> [reason…] [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
-    summary: `Ask to send a signal to one process; most signals need someone's approval. Signals: ${SIGNAL_NAMES.join(", ")}.`,
-    flags: PLACEMENT_FLAGS,
-    examples: ["/pns signal nginx 8 HUP reload the new certificate", "/pns signal deploy/web 1 SIGUSR1 -n shop"],
+    usage: [
+      "/pns signal <target> <pid> <signal> [reason…] [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+      "/pns kill -<signal> <target> <pid> [reason…] [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+    ],
+    summary:
+      "Ask to send a signal to one process; most signals need someone's approval; /pns kill is the same. " +
+      `Signals: ${allowedSignalList()}; write one as HUP, SIGHUP, 1, -HUP, -SIGHUP, -1 or -s HUP.`,
+    flags: [
+      ...PLACEMENT_FLAGS,
+      { flag: "-s, --signal SIGNAL", description: "the signal, as kill takes it (same as -HUP or -9)" },
+    ],
+    examples: [
+      "/pns signal nginx 8 HUP reload the new certificate",
+      "/pns kill -HUP nginx 8 reload the new certificate",
+      "/pns kill -9 pod web-5d9c 12 -n shop",
+      "/pns signal deploy/web 1 SIGUSR1 -n shop",
+    ],
   },
   cat: {
     usage: ["/pns cat <target> <pid> <path> [--lines N] [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
@@ -75,6 +91,7 @@ const HELP: Record<Subcommand, SubcommandHelp> = {
 export const TARGET_HELP = [
   "nginx — a pod named nginx, else a deployment, statefulset, daemonset or replicaset of that name",
   "pod/nginx, deploy/web, sts/db, ds/agent, rs/web-5d9c — a pod or workload (po, pods, deployment, … also work)",
+  "pod nginx, deploy web — the kind and the name as two words, as kubectl get takes them",
   "shop/nginx, shop/deploy/web — with its namespace, same as -n shop",
   "-l app=web — the pods matching a label selector (ps only)",
 ];

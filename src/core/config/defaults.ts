@@ -65,5 +65,6 @@ export function defaultConfig(env: ConfigEnv = {}): PnsConfig {
     signals: [{ ...DEFAULT_SIGNAL_POLICY, allowed: [...SIGNAL_NAMES], approvers: { users: [], groups: [] } }],
     debug: { ...DEFAULT_DEBUG },
     redaction: { patterns: [] },
+    slack: { team: null, enterprise: null, allowExternalUsers: false },
   };
 }

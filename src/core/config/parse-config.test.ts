@@ -179,7 +179,7 @@ const refused: { name: string; yaml: string; errors: string[] }[] = [
     name: "an unknown top-level key far from all",
     yaml: "frobnicate: 1\n",
     errors: [
-      "frobnicate: unknown key; expected one of: clusters, defaultCluster, channels, people, signals, debug, redaction (line 1)",
+      "frobnicate: unknown key; expected one of: clusters, defaultCluster, channels, people, signals, debug, redaction, slack (line 1)",
     ],
   },
   {

@@ -237,6 +237,11 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
       execTimeoutMs: ms(d.execTimeout, DEFAULT_DEBUG.execTimeoutMs),
     },
     redaction: { patterns: file.redaction?.patterns ?? [] },
+    slack: {
+      team: file.slack?.team ?? null,
+      enterprise: file.slack?.enterprise ?? null,
+      allowExternalUsers: file.slack?.allowExternalUsers ?? false,
+    },
   };
 }
 

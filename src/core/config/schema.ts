@@ -226,6 +226,17 @@ export const configFileSchema = strict({
     execTimeout: duration(DURATION_BOUNDS.execTimeout).optional(),
   }).optional(),
   redaction: strict({ patterns: z.array(regexSource).optional() }).optional(),
+  slack: strict({
+    team: z
+      .string()
+      .regex(/^T[A-Z0-9]{2,20}$/, "expected a Slack workspace (team) ID like T0123ABCD")
+      .optional(),
+    enterprise: z
+      .string()
+      .regex(/^E[A-Z0-9]{2,20}$/, "expected a Slack Enterprise Grid organization ID like E0123ABCD")
+      .optional(),
+    allowExternalUsers: z.boolean().optional(),
+  }).optional(),
 });
 
 /** `pns.config.yaml` as written, validated for shape. */

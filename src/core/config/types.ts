@@ -102,6 +102,16 @@ export interface RedactionConfig {
   patterns: string[];
 }
 
+/** Whose requests pns serves: its home workspace (and Enterprise Grid organization). */
+export interface SlackConfig {
+  /** The home workspace's team ID: requests from other workspaces are refused. @default null (not checked) */
+  team: string | null;
+  /** The Enterprise Grid organization's ID, when there is one. @default null (not checked) */
+  enterprise: string | null;
+  /** Serve people of other organizations (Slack Connect) and channels shared with them. @default false */
+  allowExternalUsers: boolean;
+}
+
 /** The whole pns configuration, validated and with defaults filled in. */
 export interface PnsConfig {
   clusters: Record<string, ClusterAccess>;
@@ -114,6 +124,7 @@ export interface PnsConfig {
   signals: SignalPolicy[];
   debug: DebugConfig;
   redaction: RedactionConfig;
+  slack: SlackConfig;
 }
 
 /** The result of reading a configuration: the config, or every problem found. */

@@ -1,2 +1,2 @@
-export { checkRedactPattern, createRedactor, type Redactor } from "./redactor.js";
+export { checkRedactPattern, createRedactor, type Redactor, redactFields, redactText } from "./redactor.js";
 export { isSecretName, MASK } from "./rules.js";

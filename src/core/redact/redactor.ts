@@ -1,25 +1,20 @@
 import { PnsError } from "../errors.js";
-import { isSecretName, MASK, MYSQL_CLIENT, PREFILTER, TEXT_RULES } from "./rules.js";
+import { scanWords } from "./command-line.js";
+import { type Folded, fold } from "./fold.js";
+import { isSecretName, MASK, TRIGGERS } from "./rules.js";
+import { Spans } from "./spans.js";
+import { scanText } from "./text-scan.js";
+import { HIT_NON_ASCII, HIT_PROGRAM, HIT_SPACE, SUSPECT } from "./triggers.js";
 
 /** Hides secrets in command lines and text before anything is shown or logged. */
 export interface Redactor {
   /** The arguments with secret values replaced by {@link MASK}; the same array when nothing was found. */
   args(args: readonly string[]): string[];
-  /** The text with secret values replaced by {@link MASK}. */
+  /** The text (a log message, a reason, a file's content) with secret values replaced by {@link MASK}. */
   text(s: string): string;
   /** The arguments redacted and joined with spaces: the command line as shown (one test when nothing is secret). */
   command(args: readonly string[]): string;
 }
-
-/** A `key=value` argument: optional dashes, a name, `=`. */
-const ASSIGNMENT = /^(-{0,2})([A-Za-z0-9_.-]{1,200})=/;
-/** A flag alone (`--password`, `-pass`), whose value is the next argument. */
-const FLAG = /^-{1,2}([A-Za-z0-9_.-]{1,200})$/;
-/** What an argument after a secret flag looks like when it is another flag rather than the value. */
-const LONG_FLAG = /^--[A-Za-z][A-Za-z0-9-]*(?:=|$)/;
-const SCHEME = /^(?:bearer|basic)$/i;
-const USER_FLAG = /^(?:-u|-U|--user|--proxy-user)$/;
-const AUTHORIZATION = /^(?:proxy-)?authorization:?$/i;
 
 /** Compiles an extra pattern from the config: a JS regex source, `(?i)` prefix for case-insensitive. */
 function compileExtra(source: string): RegExp {
@@ -49,7 +44,7 @@ function applyExtra(re: RegExp, s: string): string {
       continue;
     }
     const span = m.indices?.[1] ?? m.indices?.[0];
-    if (span) {
+    if (span && span[0] >= last) {
       out += `${s.slice(last, span[0])}${MASK}`;
       last = span[1];
     }
@@ -57,25 +52,34 @@ function applyExtra(re: RegExp, s: string): string {
   return last === 0 ? s : out + s.slice(last);
 }
 
-function applyRules(s: string): string {
-  let out = s;
-  let lower = s.toLowerCase();
-  for (const rule of TEXT_RULES) {
-    if (!rule.needles.some((n) => lower.includes(n))) continue;
-    rule.re.lastIndex = 0;
-    if (rule.re.test(out)) {
-      rule.re.lastIndex = 0;
-      out = out.replace(rule.re, (_m, keep: string) => `${keep}${MASK}`);
-      lower = out.toLowerCase();
-    }
-  }
-  return out;
+/** A flag alone, short enough not to be a random token: nothing in it is a secret by itself. */
+const BARE_FLAG = /^-{1,2}[A-Za-z0-9_.-]{1,18}$/;
+const TEXT_OR_MORE = SUSPECT & ~HIT_PROGRAM;
+
+/** True when one word (scanned as `hits`) may hold a secret of its own, beyond what scanWords finds. */
+function needsTextScan(word: string, hits: number): boolean {
+  // A program name matters to scanWords only, unless the word is a script of several words (`sh -c "…"`).
+  if ((hits & TEXT_OR_MORE) === 0) return (hits & HIT_PROGRAM) !== 0 && (hits & HIT_SPACE) !== 0;
+  return !BARE_FLAG.test(word);
 }
 
-/** The part of `user:password` kept: `user:`. */
-function maskAfterColon(s: string): string {
-  const colon = s.indexOf(":");
-  return colon < 0 ? s : `${s.slice(0, colon + 1)}${MASK}`;
+function unfolded(s: string): Folded {
+  return { text: s, origin: null };
+}
+
+/** Per-argument working arrays of a redactor, kept between calls so that a clean command line allocates none. */
+function newScratch(n: number) {
+  const size = Math.max(64, 2 ** Math.ceil(Math.log2(n)));
+  return { hits: new Uint16Array(size), rules: new Int32Array(size), done: new Uint8Array(size) };
+}
+
+/** The built-in rules on one text: the masked original, or the text itself when nothing is secret. */
+function builtIn(s: string): string {
+  const folded = fold(s);
+  const hits = TRIGGERS.scan(folded.text);
+  const spans = new Spans();
+  scanText(folded.text, spans, hits, TRIGGERS.rules, true);
+  return spans.apply(s, folded);
 }
 
 /**
@@ -93,15 +97,17 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
     return compileExtra(source);
   });
 
+  // Match indices (the `d` flag) slow every search down: a plain copy tells first whether there is a match at all.
+  const probes = extras.map((re) => new RegExp(re.source, re.flags.replace("d", "")));
   const anyExtra = (s: string): boolean =>
-    extras.some((re) => {
+    probes.some((re) => {
       re.lastIndex = 0;
       return re.test(s);
     });
   // A pattern without anchors, lookarounds or \B that matches inside an argument also matches the joined command
   // line, so one test of the line stands for one per argument; the others are tried argument by argument.
-  const joinable = extras.filter((re) => !/[\^$]|\(\?<?[=!]|\\B/.test(re.source));
-  const unjoinable = extras.filter((re) => !joinable.includes(re));
+  const joinable = probes.filter((re) => !/[\^$]|\(\?<?[=!]|\\B/.test(re.source));
+  const unjoinable = probes.filter((re) => !joinable.includes(re));
   const extraInCommand = (argv: readonly string[], joined: string): boolean =>
     joinable.some((re) => {
       re.lastIndex = 0;
@@ -114,71 +120,120 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
           return re.test(arg);
         }),
       ));
-
-  const text = (s: string): string => {
-    let out = PREFILTER.test(s) ? applyRules(s) : s;
-    for (const re of extras) out = applyExtra(re, out);
-    return out;
-  };
-
-  const args = (argv: readonly string[]): string[] => {
-    const first = argv[0] ?? "";
-    const mysql =
-      (first.includes("mysql") || first.includes("mariadb")) &&
-      MYSQL_CLIENT.test(first.slice(first.lastIndexOf("/") + 1));
-    // Every rule's trigger lies within one argument, so testing each spares joining them.
-    let hit = mysql;
-    for (let i = 0; i < argv.length && !hit; i++) {
-      const arg = argv[i] ?? "";
-      hit = PREFILTER.test(arg) || (extras.length > 0 && anyExtra(arg));
-    }
-    if (!hit) return argv as string[];
-    const out = argv.slice();
-    // Decisions read the original arguments: an argument masked as a value still acts as the flag it was.
-    const masked = new Array<boolean>(argv.length).fill(false);
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i] ?? "";
-      const assignment = ASSIGNMENT.exec(arg);
-      if (assignment && arg.length > assignment[0].length && isSecretName(assignment[2] ?? "")) {
-        out[i] = `${assignment[0]}${MASK}`;
-        continue;
-      }
-      if (mysql && arg.startsWith("-p") && arg.length > 2 && !arg.startsWith("--")) {
-        out[i] = `-p${MASK}`;
-        continue;
-      }
-      if (!masked[i]) out[i] = text(arg);
-      const next = argv[i + 1];
-      if (next === undefined) continue;
-      const flag = FLAG.exec(arg);
-      let maskNext = false;
-      if (flag && isSecretName(flag[1] ?? "") && !LONG_FLAG.test(next)) maskNext = true;
-      else if (mysql && arg === "-p" && !next.startsWith("-")) maskNext = true;
-      else if (SCHEME.test(arg) || AUTHORIZATION.test(arg)) maskNext = !SCHEME.test(next);
-      else if (USER_FLAG.test(arg) && next.includes(":") && !masked[i + 1]) {
-        out[i + 1] = maskAfterColon(text(next));
-        masked[i + 1] = true;
-      }
-      if (maskNext) {
-        out[i + 1] = MASK;
-        masked[i + 1] = true;
-      }
+  function withExtras(s: string): string {
+    let out = s;
+    for (let i = 0; i < extras.length; i++) {
+      const probe = probes[i]!;
+      probe.lastIndex = 0;
+      if (probe.test(out)) out = applyExtra(extras[i]!, out);
     }
     return out;
-  };
+  }
+  function text(s: string): string {
+    const out = builtIn(s);
+    return extras.length > 0 ? withExtras(out) : out;
+  }
 
-  const command = (argv: readonly string[]): string => {
+  let scratch = newScratch(64);
+
+  /** The arguments redacted, given the full trigger scan of each (see triggers.ts) and the token rules it met. */
+  function redactArgs(argv: readonly string[], hits: Uint16Array, rules: Int32Array): string[] {
+    const n = argv.length;
+    // Look-alikes are folded for the decisions; the output keeps every original character but the masked ones.
+    let folded: Folded[] | undefined;
+    let words = argv;
+    for (let i = 0; i < n; i++) {
+      if ((hits[i]! & HIT_NON_ASCII) === 0) continue;
+      folded = argv.map((arg) => fold(arg));
+      words = folded.map((f) => f.text);
+      for (let k = 0; k < n; k++) {
+        if ((hits[k]! & HIT_NON_ASCII) === 0) continue;
+        hits[k] = TRIGGERS.scan(words[k]!) | HIT_NON_ASCII;
+        rules[k] = TRIGGERS.rules;
+      }
+      break;
+    }
+    const spans: (Spans | undefined)[] = new Array(n);
+    // A word masked to its end holds nothing more to find: what comes before is a flag, a key or a user name.
+    const done = scratch.done;
+    done.fill(0, 0, n);
+    scanWords(
+      words,
+      (i, from, to) => {
+        let s = spans[i];
+        if (s === undefined) {
+          s = new Spans();
+          spans[i] = s;
+        }
+        s.add(from, to);
+        if (to >= words[i]!.length) done[i] = 1;
+      },
+      hits,
+    );
+    let out: string[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const arg = argv[i]!;
+      let s = spans[i];
+      const h = hits[i]!;
+      if (done[i] === 0 && (h & SUSPECT) !== 0 && needsTextScan(words[i]!, h)) {
+        s ??= new Spans();
+        scanText(words[i]!, s, h, rules[i]!, false);
+      }
+      let result = s === undefined ? arg : s.apply(arg, folded?.[i] ?? unfolded(arg));
+      if (extras.length > 0 && done[i] === 0) result = withExtras(result);
+      if (result !== arg) {
+        out ??= argv.slice();
+        out[i] = result;
+      }
+    }
+    return out ?? (argv as string[]);
+  }
+
+  /** The arguments redacted, or null when no trigger and no extra pattern is in any of them. */
+  function redactIfSuspect(argv: readonly string[], extraFound: boolean): string[] | null {
+    const n = argv.length;
+    // Scratch arrays reused from call to call: nothing below calls back into redactIfSuspect.
+    if (scratch.hits.length < n) scratch = newScratch(n);
+    const { hits, rules } = scratch;
+    let any = extraFound;
+    for (let i = 0; i < n; i++) {
+      const h = TRIGGERS.scan(argv[i]!);
+      hits[i] = h;
+      rules[i] = TRIGGERS.rules;
+      if ((h & SUSPECT) !== 0) any = true;
+    }
+    return any ? redactArgs(argv, hits, rules) : null;
+  }
+
+  const args = (argv: readonly string[]): string[] =>
+    redactIfSuspect(argv, extras.length > 0 && argv.some(anyExtra)) ?? (argv as string[]);
+
+  function command(argv: readonly string[]): string {
     const joined = argv.join(" ");
-    // No trigger in the joined line means none in any argument (no trigger holds a space). Extra patterns may be
-    // anchored, so they are tried on each argument as args() does.
-    const first = argv[0] ?? "";
-    const clean =
-      !PREFILTER.test(joined) &&
-      !first.includes("mysql") &&
-      !first.includes("mariadb") &&
-      !(extras.length > 0 && extraInCommand(argv, joined));
-    return clean ? joined : args(argv).join(" ");
-  };
+    // Extra patterns may be anchored, so those are tried on each argument as args() does.
+    const out = redactIfSuspect(argv, extras.length > 0 && extraInCommand(argv, joined));
+    return out === null || out === argv ? joined : out.join(" ");
+  }
 
   return { args, text, command };
+}
+
+const builtInRedactor = createRedactor();
+
+/** Redacts free text (log messages, audit details, reasons, command text) with the built-in rules only. */
+export function redactText(s: string): string {
+  return builtInRedactor.text(s);
+}
+
+/** Copies a structured value (log fields, audit details) with values under secret keys and secrets in strings masked. */
+export function redactFields(value: unknown, redactor: Redactor = builtInRedactor, depth = 0): unknown {
+  if (typeof value === "string") return redactor.text(value);
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return { name: value.name, message: redactor.text(value.message) };
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redactFields(v, redactor, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = isSecretName(k) && v !== null && v !== undefined && v !== "" ? MASK : redactFields(v, redactor, depth + 1);
+  }
+  return out;
 }

@@ -1,171 +1,88 @@
 /**
- * The small part of Slack's Block Kit that pns renders, typed locally: core imports no Slack SDK.
- * Shapes follow docs.slack.dev/reference/block-kit; only the fields pns uses are declared.
+ * The part of Slack's Block Kit that pns renders, named by pns and typed with Slack's own published definitions
+ * (`@slack/types`: types only, erased at build, so no Slack code reaches core or a bundle). Each type is Slack's,
+ * narrowed to what pns renders (required where pns always sets a field, only the elements pns uses), and the
+ * assertions at the end make `tsc` prove that every block and modal pns renders is a valid `KnownBlock` / `View`.
+ * The runtime limit checks (`validate-view.ts`) add what types cannot say (lengths, counts).
  */
+// biome-ignore lint/style/noRestrictedImports: types only (import type), erased at build: Slack's own Block Kit definitions
+import type * as Slack from "@slack/types";
 
 /** Literal text: Slack shows it as is (no mrkdwn, no mentions). */
-export interface PlainText {
-  type: "plain_text";
-  text: string;
-  emoji?: boolean;
-}
+export type PlainText = Slack.PlainTextElement;
 
 /** Slack mrkdwn: `&`, `<` and `>` in user-controlled parts must be escaped (see `escapeMrkdwn`). */
-export interface Mrkdwn {
-  type: "mrkdwn";
-  text: string;
-  /** True: no automatic linking of URLs, channel names or user names. */
-  verbatim?: boolean;
-}
+export type Mrkdwn = Slack.MrkdwnElement;
 
 /** A text composition object. */
-export type TextObject = PlainText | Mrkdwn;
+export type TextObject = Slack.TextObject;
 
 /** The `confirm` dialog of a button or select. */
-export interface ConfirmDialog {
-  title: PlainText;
-  text: TextObject;
-  confirm: PlainText;
-  deny: PlainText;
-  style?: "primary" | "danger";
-}
+export type ConfirmDialog = Slack.ConfirmationDialog & { title: PlainText; confirm: PlainText; deny: PlainText };
 
-/** One option of a select. */
-export interface SelectOption {
-  text: PlainText;
-  value: string;
-  description?: PlainText;
-}
+/** One option of a select (pns's options are plain text, so they can carry a description). */
+export type SelectOption = Slack.PlainTextOption;
 
 /** A labelled group of options (`option_groups`). */
-export interface SelectOptionGroup {
-  label: PlainText;
-  options: SelectOption[];
-}
+export type SelectOptionGroup = Omit<Slack.OptionGroup, "options"> & { options: SelectOption[] };
 
 /** A button element. */
-export interface ButtonElement {
-  type: "button";
-  action_id: string;
-  text: PlainText;
-  value?: string;
-  style?: "primary" | "danger";
-  confirm?: ConfirmDialog;
-}
+export type ButtonElement = Slack.Button & { action_id: string; confirm?: ConfirmDialog };
 
 /** A `static_select` element: either `options` or `option_groups`. */
-export interface StaticSelectElement {
-  type: "static_select";
+export type StaticSelectElement = Omit<Slack.StaticSelect, "options" | "option_groups" | "initial_option"> & {
   action_id: string;
-  placeholder?: PlainText;
   options?: SelectOption[];
   option_groups?: SelectOptionGroup[];
   initial_option?: SelectOption;
   confirm?: ConfirmDialog;
-}
+};
 
 /** A `plain_text_input` element (inside an `input` block). */
-export interface PlainTextInputElement {
-  type: "plain_text_input";
-  action_id: string;
-  multiline?: boolean;
-  min_length?: number;
-  max_length?: number;
-  placeholder?: PlainText;
-  initial_value?: string;
-}
+export type PlainTextInputElement = Slack.PlainTextInput & { action_id: string };
 
-/** Elements of an `actions` block or a section accessory. */
+/** Elements of an `actions` block or a section accessory that pns renders. */
 export type InteractiveElement = ButtonElement | StaticSelectElement;
 
 /** A `text` element of rich text (literal: no mrkdwn, no mentions). */
-export interface RichTextText {
-  type: "text";
-  text: string;
-  style?: { bold?: boolean; italic?: boolean; strike?: boolean; code?: boolean };
-}
+export type RichTextText = Slack.RichTextText;
 
 /** A paragraph of rich text. */
-export interface RichTextSection {
-  type: "rich_text_section";
-  elements: RichTextText[];
-}
+export type RichTextSection = Omit<Slack.RichTextSection, "elements"> & { elements: RichTextText[] };
 
 /** A preformatted (code) block of rich text. */
-export interface RichTextPreformatted {
-  type: "rich_text_preformatted";
-  elements: RichTextText[];
-  border?: 0 | 1;
-}
+export type RichTextPreformatted = Omit<Slack.RichTextPreformatted, "elements"> & { elements: RichTextText[] };
 
 /** A table cell holding literal text. */
-export interface RawTextCell {
-  type: "raw_text";
-  text: string;
-}
+export type RawTextCell = Slack.RawTextElement;
 
 /** A `section` block: text, up to 10 fields, an optional accessory. */
-export interface SectionBlock {
-  type: "section";
-  block_id?: string;
-  text?: TextObject;
-  fields?: TextObject[];
-  accessory?: InteractiveElement;
-}
+export type SectionBlock = Omit<Slack.SectionBlock, "accessory"> & { accessory?: InteractiveElement };
 
 /** A `header` block (plain text, ≤ 150 chars). */
-export interface HeaderBlock {
-  type: "header";
-  block_id?: string;
-  text: PlainText;
-}
+export type HeaderBlock = Slack.HeaderBlock;
 
 /** A `context` block: small grey text, up to 10 elements. */
-export interface ContextBlock {
-  type: "context";
-  block_id?: string;
-  elements: TextObject[];
-}
+export type ContextBlock = Omit<Slack.ContextBlock, "elements"> & { elements: TextObject[] };
 
 /** A `divider` block. */
-export interface DividerBlock {
-  type: "divider";
-  block_id?: string;
-}
+export type DividerBlock = Slack.DividerBlock;
 
 /** An `actions` block: up to 25 interactive elements. */
-export interface ActionsBlock {
-  type: "actions";
-  block_id?: string;
-  elements: InteractiveElement[];
-}
+export type ActionsBlock = Omit<Slack.ActionsBlock, "elements"> & { elements: InteractiveElement[] };
 
 /** An `input` block of a modal. */
-export interface InputBlock {
-  type: "input";
-  block_id?: string;
-  label: PlainText;
-  element: PlainTextInputElement;
-  hint?: PlainText;
-  optional?: boolean;
-}
+export type InputBlock = Omit<Slack.InputBlock, "element"> & { element: PlainTextInputElement };
 
 /** A `rich_text` block. */
-export interface RichTextBlock {
-  type: "rich_text";
-  block_id?: string;
+export type RichTextBlock = Omit<Slack.RichTextBlock, "elements"> & {
   elements: (RichTextSection | RichTextPreformatted)[];
-}
+};
 
 /** A `table` block: ≤ 100 rows of ≤ 20 cells, one per message; Slack renders it at the bottom of the message. */
-export interface TableBlock {
-  type: "table";
-  block_id?: string;
-  rows: RawTextCell[][];
-  column_settings?: { align?: "left" | "center" | "right"; is_wrapped?: boolean }[];
-}
+export type TableBlock = Omit<Slack.TableBlock, "rows"> & { rows: RawTextCell[][] };
 
-/** Any block pns renders. */
+/** Any block pns renders: each one a Slack `KnownBlock`. */
 export type Block =
   | SectionBlock
   | HeaderBlock
@@ -182,14 +99,20 @@ export interface MessageView {
   blocks: Block[];
 }
 
-/** A modal for views.open. */
-export interface ModalView {
-  type: "modal";
+/** A modal for views.open: Slack's `ModalView` with the fields pns always sets, and only pns's blocks. */
+export type ModalView = Omit<Slack.ModalView, "blocks"> & {
   callback_id: string;
   title: PlainText;
-  submit?: PlainText;
-  close?: PlainText;
   /** Handed back on submission, ≤ 3000 chars. */
   private_metadata?: string;
   blocks: Block[];
-}
+};
+
+/** Compile-time proof that pns's narrowed types are Slack's: `tsc` fails here if one stops being assignable. */
+type Assert<T extends true> = T;
+export type BlockKitChecks = [
+  Assert<Block extends Slack.KnownBlock ? true : false>,
+  Assert<ModalView extends Slack.View ? true : false>,
+  Assert<InteractiveElement extends Slack.ActionsBlockElement ? true : false>,
+  Assert<InteractiveElement extends Slack.SectionBlockAccessory ? true : false>,
+];

@@ -1,8 +1,8 @@
 /** The audit trail in DynamoDB: all entries in one partition, newest read first; gsi1 holds each channel's. */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { AuditLog } from "../../app/ports/stores.js";
 import type { AuditEntry } from "../../core/approval/types.js";
 import { auditSortKey } from "../keys.js";
-import type { AuditLog } from "../types.js";
 import { call } from "./client.js";
 import { AUDIT_PK, INDEX_NAME, stripKeys, ttlSeconds } from "./table.js";
 

@@ -1,6 +1,6 @@
 /** Claims in DynamoDB: `attribute_not_exists(pk) OR expiresAt <= :now` lets the first caller win, and a later one once it expired. */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { ClaimStore, Clock } from "../types.js";
+import type { ClaimStore, Clock } from "../../app/ports/stores.js";
 import { call, isConditionFailed } from "./client.js";
 import { ttlSeconds } from "./table.js";
 

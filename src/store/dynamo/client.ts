@@ -1,8 +1,8 @@
 /** Options, the document client, and the boundary where DynamoDB errors become values or PnsErrors. */
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { Clock } from "../../app/ports/stores.js";
 import { PnsError } from "../../core/errors.js";
-import type { Clock } from "../types.js";
 import { stripKeys } from "./table.js";
 
 /** Options of the DynamoDB store: give either a `client` or a `clientConfig`, not both. */

@@ -1,7 +1,7 @@
 /** Listing snapshots in DynamoDB: `pk = listing#<id>`, `sk = listing`; expiry checked in code (TTL deletes late). */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { Clock, ListingStore } from "../../app/ports/stores.js";
 import type { ListingSnapshot } from "../../core/jobs.js";
-import type { Clock, ListingStore } from "../types.js";
 import { call } from "./client.js";
 import { ttlSeconds } from "./table.js";
 

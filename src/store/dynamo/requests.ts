@@ -8,10 +8,10 @@
  * ReturnValuesOnConditionCheckFailure) and returned as `{ ok: false, current }`.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { Clock, ExpectedVersion, SignalRequestStore, WriteResult } from "../../app/ports/stores.js";
 import type { SignalRequest } from "../../core/approval/types.js";
 import { checkTransition, isApproval } from "../check-transition.js";
 import { expiredBefore, requestExpiryKey, requestStartKey } from "../keys.js";
-import type { Clock, ExpectedVersion, SignalRequestStore, WriteResult } from "../types.js";
 import { call, isConditionFailed, queryItems } from "./client.js";
 import { EXECUTING_GSI_PK, INDEX_NAME, PENDING_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
 

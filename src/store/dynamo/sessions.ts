@@ -1,7 +1,7 @@
 /** Debug sessions in DynamoDB: one partition per channel; gsi1 orders all sessions by expiry for cleanup. */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { DebugSession, SessionStore } from "../../app/ports/stores.js";
 import { expiredBefore, newestSessionFirst, sessionExpiryKey, sessionKey } from "../keys.js";
-import type { DebugSession, SessionStore } from "../types.js";
 import { call, queryItems } from "./client.js";
 import { INDEX_NAME, SESSION_GSI_PK, ttlSeconds } from "./table.js";
 

@@ -1,4 +1,4 @@
-import type { Stores } from "../types.js";
+import type { Stores } from "../../app/ports/stores.js";
 import { DynamoAuditLog } from "./audit.js";
 import { DynamoClaimStore } from "./claims.js";
 import { type DynamoStoreOptions, documentClient } from "./client.js";

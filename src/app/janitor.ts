@@ -1,0 +1,136 @@
+import { expire, finish } from "../core/approval/state-machine.js";
+import { applyTransition } from "./apply-transition.js";
+import { refreshApprovalMessage } from "./approval-message.js";
+import { audit } from "./audit.js";
+import type { WorkerDeps } from "./deps.js";
+
+/**
+ * A request still `executing` this long after its approval lost its worker (a Lambda times out after 5 minutes).
+ * @default 10 minutes
+ */
+export const STUCK_AFTER_MS = 10 * 60_000;
+
+/** What the message says of a signal whose worker stopped while sending it. */
+export const LOST_OUTCOME =
+  "pns lost track of this signal: its worker stopped while sending it, so it may or may not have been delivered. " +
+  "Check the process with /pns ps before asking again.";
+
+/** What one janitor run did. */
+export interface JanitorReport {
+  expired: number;
+  /** Requests whose worker stopped mid-signal, now marked failed. */
+  lost: number;
+  deletedCopies: number;
+  runningEphemeral: number;
+  failures: number;
+}
+
+/**
+ * The scheduled cleanup: expires pending requests past their lifetime (their messages lose their buttons), marks
+ * failed the signals whose worker stopped mid-way (saying they may or may not have been sent), deletes expired
+ * debug copies in every bound cluster, notes ephemeral debug containers still running, and forgets expired sessions.
+ * Every step runs even when another fails; each failure is logged at ERROR and counted in the report.
+ */
+export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
+  const report: JanitorReport = { expired: 0, lost: 0, deletedCopies: 0, runningEphemeral: 0, failures: 0 };
+  const now = deps.now();
+
+  await step(deps, report, "expire pending requests", async () => {
+    for (const pending of await deps.stores.requests.listExpirable(now)) {
+      const result = await applyTransition(deps.stores.requests, pending.id, (r) => expire(r, now));
+      if (!result.ok) continue;
+      report.expired++;
+      await refreshApprovalMessage(deps, result.request).catch((error: unknown) => {
+        report.failures++;
+        deps.logger.error("could not update an expired request's message", { error, request: pending.id });
+      });
+      await audit(deps, {
+        actor: "pns",
+        action: "expire",
+        channel: pending.channel,
+        cluster: pending.target.cluster,
+        namespace: pending.target.namespace,
+        pod: pending.target.pod,
+        detail: `request ${pending.id} (SIG${pending.signal} to PID ${pending.process.pid}) expired unapproved`,
+        outcome: "refused",
+      });
+    }
+  });
+
+  await step(deps, report, "mark lost signals", async () => {
+    for (const stuck of await deps.stores.requests.listStuck(now - STUCK_AFTER_MS)) {
+      const result = await applyTransition(deps.stores.requests, stuck.id, (r) => finish(r, false, LOST_OUTCOME));
+      if (!result.ok) continue;
+      report.lost++;
+      await refreshApprovalMessage(deps, result.request).catch((error: unknown) => {
+        report.failures++;
+        deps.logger.error("could not update a lost request's message", { error, request: stuck.id });
+      });
+      deps.logger.error("a signal's worker stopped mid-signal", { request: stuck.id });
+      await audit(deps, {
+        actor: "pns",
+        action: "signal",
+        channel: stuck.channel,
+        cluster: stuck.target.cluster,
+        namespace: stuck.target.namespace,
+        pod: stuck.target.pod,
+        detail: `request ${stuck.id} (SIG${stuck.signal} to PID ${stuck.process.pid}): ${LOST_OUTCOME}`,
+        outcome: "failed",
+      });
+    }
+  });
+
+  const namespacesByCluster = new Map<string, Set<string>>();
+  for (const binding of Object.values(deps.config.channels)) {
+    const set = namespacesByCluster.get(binding.cluster) ?? new Set<string>();
+    for (const ns of binding.namespaces) set.add(ns);
+    namespacesByCluster.set(binding.cluster, set);
+  }
+  for (const [cluster, namespaces] of namespacesByCluster) {
+    try {
+      const cleanup = await deps.debuggerFor(cluster).cleanup([...namespaces]);
+      report.deletedCopies += cleanup.deleted.length;
+      report.runningEphemeral += cleanup.runningEphemeral.length;
+      report.failures += cleanup.failed.length;
+      for (const s of cleanup.deleted) {
+        await audit(deps, {
+          actor: "pns",
+          action: "cleanup",
+          channel: null,
+          cluster,
+          namespace: s.namespace,
+          pod: s.pod,
+          detail: `deleted expired debug copy ${s.pod}${s.copyOf ? ` of ${s.copyOf}` : ""}`,
+          outcome: "ok",
+        });
+      }
+      for (const f of cleanup.failed)
+        deps.logger.error("could not delete a debug copy", { cluster, pod: f.session.pod, message: f.message });
+      if (cleanup.runningEphemeral.length > 0) {
+        deps.logger.info("ephemeral debug containers still running", {
+          cluster,
+          containers: cleanup.runningEphemeral.map((s) => `${s.namespace}/${s.pod}/${s.container}`),
+        });
+      }
+    } catch (error) {
+      report.failures++;
+      deps.logger.error("janitor step failed: clean up debug copies", { cluster, error });
+    }
+  }
+
+  await step(deps, report, "forget expired sessions", async () => {
+    for (const session of await deps.stores.sessions.listExpired(now)) await deps.stores.sessions.remove(session);
+  });
+  deps.logger.info("janitor done", { ...report });
+  return report;
+}
+
+/** Runs one janitor step; a failure is logged at ERROR and counted, and the next step runs all the same. */
+async function step(deps: WorkerDeps, report: JanitorReport, name: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    report.failures++;
+    deps.logger.error(`janitor step failed: ${name}`, { error });
+  }
+}

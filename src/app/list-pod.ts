@@ -1,0 +1,95 @@
+import { describeTarget } from "../core/command/target.js";
+import type { Target } from "../core/command/types.js";
+import { PnsError } from "../core/errors.js";
+import type { JobOrigin, ListingSnapshot } from "../core/jobs.js";
+import { bindingFor, type ChannelBinding, resolveNamespace } from "../core/policy.js";
+import { toRows } from "../core/process/rows.js";
+import type { ProcessListing, ProcessRow } from "../core/process/types.js";
+import { withoutCollector } from "../core/process/without-collector.js";
+import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
+import type { PodDebugger, ResolvedTarget } from "./ports/cluster.js";
+import type { Progress } from "./progress.js";
+
+/** Where a command points: its target and placement flags. */
+export interface Placement {
+  target: Target;
+  namespace: string | null;
+  container: string | null;
+  copy: boolean;
+}
+
+/** A pod's processes as pns listed them, with the snapshot stored for later clicks. */
+export interface PodListing {
+  binding: ChannelBinding;
+  debugger: PodDebugger;
+  resolved: ResolvedTarget;
+  listing: ProcessListing;
+  rows: ProcessRow[];
+  snapshot: ListingSnapshot;
+}
+
+/** The channel's binding and the namespace a command runs in, re-checked in the worker (the config may have changed). */
+export function placementOf(deps: WorkerDeps, origin: JobOrigin, namespace: string | null) {
+  const binding = bindingFor(deps.config, origin.channel);
+  if (!binding.ok) throw new PnsError("not_allowed", binding.message);
+  const ns = resolveNamespace(binding.value, namespace);
+  if (!ns.ok) throw new PnsError("not_allowed", ns.message);
+  return { binding: binding.value, namespace: ns.value };
+}
+
+/**
+ * Finds the pod, gets a debug container that sees its processes (reusing a running one), lists them, and stores
+ * the listing's snapshot (fingerprints included) under a new listing id, and the debug session under the channel.
+ */
+export async function listPod(
+  deps: WorkerDeps,
+  origin: JobOrigin,
+  placement: Placement,
+  progress: Progress,
+): Promise<PodListing> {
+  const { binding, namespace } = placementOf(deps, origin, placement.namespace);
+  const dbg = deps.debuggerFor(binding.cluster);
+  await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
+  const resolved = await dbg.resolveTarget(namespace, placement.target);
+  await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
+  const attachment = await dbg.attach(resolved, {
+    strategy: placement.copy ? "copy" : null,
+    container: placement.container,
+    requestedBy: origin.user,
+    onProgress: (message) => void progress.step(message, true),
+  });
+  const taken = await dbg.listProcesses({ namespace, pod: attachment.pod, container: attachment.container });
+  const listing = withoutCollector(taken.listing);
+  const rows = toRows(listing, deps.redactor);
+  const now = deps.now();
+  const snapshot: ListingSnapshot = {
+    id: deps.newId(),
+    channel: origin.channel,
+    createdBy: origin.user,
+    createdAt: now,
+    pod: { cluster: binding.cluster, namespace, pod: resolved.pod.name },
+    attachment,
+    processes: rows.map((r) => ({
+      pid: r.pid,
+      command: r.command,
+      container: r.container,
+      user: r.user,
+      role: r.role,
+      fingerprint: r.fingerprint,
+    })),
+  };
+  await deps.stores.listings.put(snapshot, LISTING_TTL_MS);
+  await deps.stores.sessions.record({
+    channel: origin.channel,
+    cluster: binding.cluster,
+    namespace,
+    pod: resolved.pod.name,
+    debugPod: attachment.pod,
+    debugContainer: attachment.container,
+    strategy: attachment.strategy,
+    createdAt: now,
+    expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
+    createdBy: origin.user,
+  });
+  return { binding, debugger: dbg, resolved, listing, rows, snapshot };
+}

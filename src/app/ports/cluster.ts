@@ -1,0 +1,154 @@
+/**
+ * The cluster port: everything a use case asks of one Kubernetes cluster, in pns's own nouns. The Kubernetes
+ * adapter (`src/kube/`) implements it with client-node; tests run it against the simulator.
+ */
+import type { Target } from "../../core/command/types.js";
+import type { DebugAttachment, DebugStrategy } from "../../core/model.js";
+import type { Fingerprint, ProcessListing } from "../../core/process/types.js";
+import type { SignalName } from "../../core/signals.js";
+
+/** A pod pns could debug, as a picker shows it. */
+export interface PodCandidate {
+  name: string;
+  phase: string;
+  ready: boolean;
+  /** ISO 8601; null when unknown. */
+  createdAt: string | null;
+  containers: string[];
+  sharesProcessNamespace: boolean;
+}
+
+/** The pod chosen for a query, and the other pods it matched (best first). */
+export interface ResolvedTarget {
+  namespace: string;
+  pod: PodCandidate;
+  candidates: PodCandidate[];
+  /** How the pods were found, for messages: `pod nginx`, `deployment web`, `pods named nginx-…`, `-l app=web`. */
+  matchedBy: string;
+  /** The adapter's own record of the pod as read, so attaching needs no second read; use cases never read it. */
+  object: unknown;
+}
+
+/** What attaching needs besides the pod. */
+export interface AttachRequest {
+  /** Forces a strategy; by default `shared` when the pod shares its process namespace, else `ephemeral`. */
+  strategy?: DebugStrategy | null;
+  /** Container an `ephemeral` debug container targets (`-c`). */
+  container?: string | null;
+  /** Slack user ID written on copies. */
+  requestedBy: string;
+  /** Called with short progress lines ("pulling image busybox:1.36…"). */
+  onProgress?: (message: string) => void;
+}
+
+/** What a read of a file looks like once capped and checked for binary content. */
+export interface FileContent {
+  /** The text, cut to the line cap; null when the file looks binary. */
+  text: string | null;
+  binary: boolean;
+  /** Bytes read (at most the byte cap). */
+  bytes: number;
+  /** Lines in `text`. */
+  lines: number;
+  /** True when the file has more bytes or lines than shown. */
+  truncated: boolean;
+}
+
+/** Where pns's debug container is: the pod holding it (a copy's name for `copy`) and its name. */
+export interface DebugLocation {
+  namespace: string;
+  /** The pod that holds the debug container. */
+  pod: string;
+  container: string;
+  /** The container an `ephemeral` debug container targets: processes without a cgroup id are its. */
+  targetContainer?: string | null;
+}
+
+/** A process listing taken through a debug container. */
+export interface ProcessSnapshot {
+  listing: ProcessListing;
+  location: DebugLocation;
+  /** ISO 8601. */
+  takenAt: string;
+}
+
+/** One signal to one process, as approved. */
+export interface SignalOrder {
+  location: DebugLocation;
+  fingerprint: Fingerprint;
+  signal: SignalName;
+}
+
+/** The process table just before the signal and a moment after it (the caller diffs them). */
+export interface SignalOutcome {
+  before: ProcessSnapshot;
+  /** Null when listing after the signal failed: the signal was sent all the same. */
+  after: ProcessSnapshot | null;
+}
+
+/** A file of another container, read through `/proc/<pid>/root`. Not redacted: the caller redacts. */
+export interface FileRequest {
+  location: DebugLocation;
+  pid: number;
+  /** Absolute path inside the process's container. */
+  path: string;
+}
+
+/** A debug container or copy pns left in the cluster. */
+export interface ClusterDebugSession {
+  kind: "ephemeral" | "copy";
+  namespace: string;
+  pod: string;
+  container: string;
+  image: string;
+  /** Source pod of a copy; null for ephemeral containers. */
+  copyOf: string | null;
+  requestedBy: string | null;
+  /** ISO 8601; null when unknown. */
+  expiresAt: string | null;
+  /** Still running (ephemeral), or the copy's phase. */
+  state: string;
+}
+
+/** Which copies a cleanup deletes. */
+export interface CleanupOptions {
+  /** Delete matching copies now, not only expired ones. @default false */
+  now?: boolean;
+  /** Only the copies of this pod (and only ephemeral containers in it). @default every pod */
+  of?: string | null;
+}
+
+/** What the janitor did. */
+export interface CleanupReport {
+  /** Expired copies deleted. */
+  deleted: ClusterDebugSession[];
+  /** Copies not yet expired. */
+  kept: ClusterDebugSession[];
+  /** Ephemeral debug containers still running (they end by themselves; they cannot be removed). */
+  runningEphemeral: ClusterDebugSession[];
+  /** Copies that could not be deleted, with the reason. */
+  failed: { session: ClusterDebugSession; message: string }[];
+}
+
+/** Everything pns does to a cluster, for one cluster. */
+export interface PodDebugger {
+  /** Finds the pod a target names (kubectl-like), and the other candidates. */
+  resolveTarget(namespace: string, target: Target): Promise<ResolvedTarget>;
+  /** Gets a debug container that sees the pod's processes (reused when one runs). */
+  attach(target: ResolvedTarget, request: AttachRequest): Promise<DebugAttachment>;
+  /** Runs the collector and attributes each process to its container. */
+  listProcesses(location: DebugLocation): Promise<ProcessSnapshot>;
+  /** Sends one signal to exactly the fingerprinted process, then lists again. */
+  sendSignal(order: SignalOrder): Promise<SignalOutcome>;
+  /** Reads the start of a file of another container, capped, with binary detection. */
+  readFile(request: FileRequest): Promise<FileContent>;
+  /** pns's debug containers and copies in these namespaces (names or globs). */
+  sessions(namespaces: readonly string[]): Promise<ClusterDebugSession[]>;
+  /**
+   * Deletes pns's expired debug copies and reports what is still running. With `now`, deletes the matching copies
+   * whatever their expiry (`/pns cleanup`); `of` limits it to the copies of one pod.
+   */
+  cleanup(namespaces: readonly string[], options?: CleanupOptions): Promise<CleanupReport>;
+  /** True when the debug container still runs (its pod exists and the container's state is running). */
+  isRunning(location: DebugLocation): Promise<boolean>;
+}

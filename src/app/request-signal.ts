@@ -1,0 +1,272 @@
+import { attachMessage, createSignalRequest } from "../core/approval/state-machine.js";
+import type { SignalRequest } from "../core/approval/types.js";
+import { PnsError } from "../core/errors.js";
+import type { Job, ListingSnapshot } from "../core/jobs.js";
+import { checkIdentity, may, type SlackIdentity, signalPolicyFor } from "../core/policy.js";
+import type { SignalName } from "../core/signals.js";
+import type { MessageView } from "../core/views/block-kit.js";
+import { ActionId, BlockId } from "../core/views/ids.js";
+import { renderReasonModal } from "../core/views/reason-modal.js";
+import { approvalsChannel, approvalView, approversOf, podFields } from "./approval-message.js";
+import { audit } from "./audit.js";
+import { type AppDeps, assertConfigured, type WorkerDeps } from "./deps.js";
+import { errorMessage } from "./errors.js";
+import { listPod } from "./list-pod.js";
+import { Progress } from "./progress.js";
+import { decodeReasonMetadata, encodeReasonMetadata } from "./reason-metadata.js";
+
+/*
+ * Asking for a signal, in three steps: "Request signal…" on a process table opens the reason modal
+ * (requestFromTable); submitting it makes the request (submitReason → openSignalRequest), or, for a typed
+ * `/pns signal` without a fingerprint yet, hands the worker a job that lists the pod first (runSignal).
+ */
+
+/** A click on "Request signal…", decoded by the Slack adapter. */
+export interface TablePick extends ClickOrigin {
+  triggerId: string;
+  /** The listing id of the table (its actions block); null when the button is not from a pns table. */
+  listingId: string | null;
+  pid: number | null;
+  signal: SignalName | null;
+}
+
+/**
+ * "Request signal…" on a process table (after Slack's confirm dialog): checks the picked process against the stored
+ * listing and the policy, then opens the modal that asks for the reason. Never throws.
+ */
+export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<void> {
+  try {
+    assertConfigured(deps);
+    assertServed(deps, pick);
+    const { listingId, pid, signal } = pick;
+    if (!listingId) throw new PnsError("invalid_command", "This button is not from a pns process table.");
+    if (pid === null || signal === null) {
+      throw new PnsError("invalid_command", "Pick a process and a signal first, then press *Request signal…* again.");
+    }
+    const snapshot = await deps.stores.listings.get(listingId);
+    if (!snapshot) {
+      throw new PnsError("expired", "This process table is too old to act on: processes may have changed since.", {
+        hint: "Run `/pns ps` again and pick the process from the new table.",
+      });
+    }
+    const process = snapshot.processes.find((p) => p.pid === pid);
+    if (!process?.fingerprint) throw new PnsError("not_allowed", `PID ${pid} cannot be signalled from this table.`);
+    const channel = pick.channel ?? snapshot.channel;
+    await deps.chat.openModal(
+      pick.triggerId,
+      renderReasonModal({
+        listingId,
+        requestDraft: { pid, command: process.command, container: process.container, signal, pod: snapshot.pod },
+        privateMetadata: encodeReasonMetadata(
+          { kind: "listing", user: pick.user, listingId, pid, signal, channel },
+          deps.metadataKey,
+        ),
+      }),
+    );
+  } catch (err) {
+    await replyToClick(deps, pick, errorMessage(err, deps.logger, deps.newId, { action: ActionId.psRequest }));
+  }
+}
+
+/** Who clicked a button, where, and the click's `response_url`: where a private answer goes. */
+export interface ClickOrigin extends SlackIdentity {
+  /** The channel of the clicked message; null when Slack did not say. */
+  channel: string | null;
+  responseUrl: string | null;
+}
+
+/** Refuses a sender pns does not serve (a bot, another workspace, a Slack Connect channel). */
+export function assertServed(deps: Pick<AppDeps, "config">, who: SlackIdentity): void {
+  const served = checkIdentity(deps.config, who);
+  if (!served.ok) throw new PnsError("not_allowed", served.message);
+}
+
+/** Answers the clicking user privately, beside the message they clicked; a failure is logged, not thrown. */
+export async function replyToClick(deps: AppDeps, click: ClickOrigin, view: MessageView): Promise<void> {
+  if (!click.channel && !click.responseUrl) {
+    deps.logger.warn("could not answer the clicking user: the click carried no channel and no response_url");
+    return;
+  }
+  const to = { user: click.user, channel: click.channel ?? "", responseUrl: click.responseUrl };
+  await deps.chat
+    .replyPrivately(to, view, { replaceOriginal: false })
+    .catch((error: unknown) => deps.logger.warn("could not answer the clicking user", { error }));
+}
+
+/** A submitted reason modal, decoded by the Slack adapter. */
+export interface ReasonSubmission extends SlackIdentity {
+  /** The reason as typed (untrimmed). */
+  reason: string;
+  /** The modal's `private_metadata`. */
+  privateMetadata: string | undefined;
+  /** Slack's id of the modal: one modal makes at most one request, however often its submission arrives. */
+  viewId: string | null;
+}
+
+/** How long a submitted modal's id is remembered. @default 1 hour */
+export const VIEW_CLAIM_MS = 60 * 60_000;
+
+/** How the modal submission is acknowledged: close it, or show an error on the reason field. */
+export type SubmissionReply = { response_action: "errors"; errors: Record<string, string> } | undefined;
+
+/**
+ * The reason modal was submitted: makes the signal request from the stored listing (posting its approval message),
+ * or hands a typed `/pns signal` to the worker, which lists the pod first. Errors go to the user ephemerally.
+ */
+export async function submitReason(deps: AppDeps, submission: ReasonSubmission): Promise<SubmissionReply> {
+  const reason = submission.reason.trim();
+  if (reason.length === 0)
+    return { response_action: "errors", errors: { [BlockId.reason]: "Say why the signal is needed." } };
+  if (reason.length > 500)
+    return { response_action: "errors", errors: { [BlockId.reason]: "Keep the reason under 500 characters." } };
+  const meta = decodeReasonMetadata(submission.privateMetadata, deps.metadataKey);
+  const user = submission.user;
+  if (!meta || meta.user !== user) {
+    deps.logger.warn("reason modal without pns metadata", { user });
+    return {
+      response_action: "errors",
+      errors: { [BlockId.reason]: "This form is not from pns: close it and start again." },
+    };
+  }
+  const channel = meta.kind === "listing" ? meta.channel : meta.origin.channel;
+  try {
+    assertServed(deps, submission);
+    if (submission.viewId && !(await deps.stores.claims.claim(`view:${submission.viewId}`, VIEW_CLAIM_MS))) {
+      deps.logger.warn("ignored a reason modal submitted twice", { user });
+      return undefined;
+    }
+    if (meta.kind === "command") {
+      await deps.dispatch({ kind: "signal", id: deps.newId(), origin: meta.origin, command: meta.command, reason });
+      return undefined;
+    }
+    const snapshot = await deps.stores.listings.get(meta.listingId);
+    if (!snapshot) {
+      throw new PnsError("expired", "The process table this request came from is too old to act on.", {
+        hint: "Run `/pns ps` again and pick the process from the new table.",
+      });
+    }
+    const groups = await deps.userGroups.groupsOf(user);
+    await openSignalRequest(deps, {
+      snapshot,
+      pid: meta.pid,
+      signal: meta.signal,
+      reason,
+      requester: user,
+      requesterGroups: groups,
+      channel,
+    });
+  } catch (err) {
+    const view = errorMessage(err, deps.logger, deps.newId, { callback: "reason" });
+    await deps.chat
+      .replyPrivately({ user, channel, responseUrl: null }, view)
+      .catch((error: unknown) => deps.logger.warn("could not tell the user about a refused request", { error }));
+  }
+  return undefined;
+}
+
+/** `/pns signal` typed in full: lists the pod (for the process's fingerprint), then opens the request. */
+export async function runSignal(deps: WorkerDeps, job: Extract<Job, { kind: "signal" }>): Promise<void> {
+  const { origin, command } = job;
+  const progress = new Progress(deps, origin.responseUrl);
+  const listed = await listPod(deps, origin, command, progress);
+  const groups = await deps.userGroups.groupsOf(origin.user);
+  const request = await openSignalRequest(deps, {
+    snapshot: listed.snapshot,
+    pid: command.pid,
+    signal: command.signal,
+    reason: job.reason,
+    requester: origin.user,
+    requesterGroups: groups,
+    channel: origin.channel,
+  });
+  if (origin.responseUrl) {
+    await deps.chat
+      .respond(origin.responseUrl, {
+        response_type: "ephemeral",
+        replace_original: true,
+        text: `Request ${request.id} for SIG${command.signal} to PID ${command.pid} is posted and waits for approval.`,
+      })
+      .catch((error: unknown) => deps.logger.debug("could not update the progress message", { error }));
+  }
+}
+
+/** What a signal request is made from: a process of a stored listing, a signal and a reason. */
+export interface OpenRequestInput {
+  snapshot: ListingSnapshot;
+  pid: number;
+  signal: SignalName;
+  reason: string;
+  requester: string;
+  requesterGroups: readonly string[];
+  /** Channel the request came from. */
+  channel: string;
+}
+
+/**
+ * Checks the policy, creates a signal request from a listed process, posts its approval message (Approve, Deny,
+ * Cancel) and records the message on it. With approval `none` the request starts approved and is handed to the
+ * worker at once. Throws PnsError with a message for the requester when anything is not allowed.
+ */
+export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput): Promise<SignalRequest> {
+  const { snapshot, pid, signal } = input;
+  const actor = { user: input.requester, groups: input.requesterGroups };
+  const allowed = may(deps.config, actor, "signal");
+  if (!allowed.ok) throw new PnsError("not_allowed", allowed.message);
+  if (snapshot.channel !== input.channel) {
+    throw new PnsError("not_allowed", "This process table belongs to another channel: run `/pns ps` here first.");
+  }
+  const policy = signalPolicyFor(deps.config, snapshot.pod.namespace, signal);
+  if (!policy.ok) throw new PnsError("not_allowed", policy.message);
+  const process = snapshot.processes.find((p) => p.pid === pid);
+  if (!process) {
+    throw new PnsError("process_gone", `PID ${pid} was not in the process table of ${snapshot.pod.pod}.`, {
+      hint: `Run \`/pns ps ${snapshot.pod.pod} -n ${snapshot.pod.namespace}\` and pick a process from the table.`,
+    });
+  }
+  if (!process.fingerprint || process.role !== "app") {
+    const what =
+      process.role === "pause"
+        ? "the pod's pause process"
+        : process.role === "debug"
+          ? "pns's own process"
+          : "a process pns cannot identify for certain";
+    throw new PnsError("not_allowed", `PID ${pid} is ${what}; pns does not signal it.`);
+  }
+  const request = createSignalRequest(
+    {
+      requester: input.requester,
+      channel: input.channel,
+      target: { ...snapshot.pod, debugPod: snapshot.attachment.pod, debugContainer: snapshot.attachment.container },
+      process: { pid, command: process.command, container: process.container, user: process.user },
+      fingerprint: process.fingerprint,
+      signal,
+      // Shown on the approval message and stored: a pasted token in a reason must not travel further.
+      reason: deps.redactor.text(input.reason),
+      approval: policy.value.approval,
+      approvers: approversOf(deps.config, policy.value.approvers),
+    },
+    { id: deps.newId(), now: deps.now(), ttlMs: policy.value.ttlMs },
+  );
+  const created = await deps.stores.requests.create(request);
+  if (!created.ok) throw new PnsError("internal", "pns could not record the request.");
+
+  const ts = await deps.chat.post(approvalsChannel(deps, input.channel), approvalView(request, deps.now()));
+  let current = request;
+  if (ts) {
+    const withTs = attachMessage(request, ts);
+    const written = await deps.stores.requests.transition(request.id, request, withTs);
+    current = written.ok ? written.request : (written.current ?? request);
+  }
+  await audit(deps, {
+    actor: input.requester,
+    action: "request",
+    channel: input.channel,
+    ...podFields(snapshot),
+    detail: `SIG${signal} to PID ${pid} (${process.command}): ${input.reason}`,
+    outcome: request.state === "approved" ? "ok" : "pending",
+  });
+  if (current.state === "approved") {
+    await deps.dispatch({ kind: "execute", id: deps.newId(), requestId: current.id });
+  }
+  return current;
+}

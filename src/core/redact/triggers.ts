@@ -1,0 +1,152 @@
+/**
+ * The gate in front of every rule: one pass over a string that says which rules could match it. An Aho–Corasick
+ * automaton over the trigger literals (ASCII, case-insensitive) runs in the same loop as the random-token
+ * fallback's tokenizer, so a string nothing matches costs one look at each character, and a string something
+ * matches is then scanned only by the rules whose triggers it holds.
+ */
+import { MIN_RANDOM, randomParts } from "./entropy.js";
+
+/** A secret word (what every secret key name contains). */
+export const HIT_WORD = 1;
+/** A needle of one of the token rules; which ones is in {@link Triggers.rules}. */
+export const HIT_RULE = 2;
+/** A word of command-line logic that is no secret word: `-u`, `--user`, `Basic`. */
+export const HIT_FLAG = 4;
+/** `-----BEGIN`: a PEM block. */
+export const HIT_PEM = 8;
+/** `:$`, `:!`, `:{`: a password hash after a user name (shadow, htpasswd). */
+export const HIT_LINE = 16;
+/** A program name of the per-program tables. */
+export const HIT_PROGRAM = 32;
+/** A character outside ASCII: look-alikes must be folded before matching. */
+export const HIT_NON_ASCII = 64;
+/** A random-looking token (see entropy.ts). */
+export const HIT_RANDOM = 128;
+/** Whitespace: the string holds several words. */
+export const HIT_SPACE = 256;
+
+/** The bits that make a string worth a closer look (whitespace alone does not). */
+export const SUSPECT = HIT_WORD | HIT_RULE | HIT_FLAG | HIT_PEM | HIT_LINE | HIT_PROGRAM | HIT_NON_ASCII | HIT_RANDOM;
+
+/** Literals that raise `bit` (and, for token rules, the rule's own bit in `rules`). */
+export interface TriggerGroup {
+  bit: number;
+  rules?: number;
+  words: readonly string[];
+}
+
+/** A compiled trigger set. */
+export interface Triggers {
+  /** The HIT_* bits of `s`. With `quick`, the scan stops at the first suspect bit (a yes/no gate). */
+  scan(s: string, quick?: boolean): number;
+  /** The token rules (as bits of their index) whose needles the last full scan met. */
+  rules: number;
+}
+
+/** Token characters of the random-token fallback, as in entropy.ts. */
+const TOKEN = new Uint8Array(128);
+for (let c = 0; c < 128; c++) TOKEN[c] = /[A-Za-z0-9+/_.~%-]/.test(String.fromCharCode(c)) ? 1 : 0;
+
+const stop = () => true;
+
+/** Builds the automaton. */
+export function compileTriggers(groups: readonly TriggerGroup[]): Triggers {
+  const next: Int32Array[] = [new Int32Array(128).fill(-1)];
+  const bits: number[] = [0];
+  const ruleBits: number[] = [0];
+  for (const group of groups) {
+    for (const word of group.words) {
+      let state = 0;
+      for (const ch of word.toLowerCase()) {
+        const c = ch.charCodeAt(0);
+        if (c >= 128) throw new Error(`trigger ${word} is not ASCII`);
+        const row = next[state]!;
+        if (row[c]! < 0) {
+          row[c] = next.length;
+          next.push(new Int32Array(128).fill(-1));
+          bits.push(0);
+          ruleBits.push(0);
+        }
+        state = row[c]!;
+      }
+      bits[state]! |= group.bit;
+      ruleBits[state]! |= group.rules ?? 0;
+    }
+  }
+  // Breadth-first failure links, folded into a full transition table; outputs inherit their suffixes'.
+  const delta = new Int32Array(next.length * 128);
+  const fail = new Int32Array(next.length);
+  const queue: number[] = [];
+  for (let c = 0; c < 128; c++) {
+    const s = next[0]![c]!;
+    delta[c] = Math.max(s, 0);
+    if (s > 0) queue.push(s);
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const r = queue[q]!;
+    bits[r]! |= bits[fail[r]!]!;
+    ruleBits[r]! |= ruleBits[fail[r]!]!;
+    for (let c = 0; c < 128; c++) {
+      const s = next[r]![c]!;
+      if (s < 0) delta[r * 128 + c] = delta[fail[r]! * 128 + c]!;
+      else {
+        delta[r * 128 + c] = s;
+        fail[s] = delta[fail[r]! * 128 + c]!;
+        queue.push(s);
+      }
+    }
+  }
+  const output = Uint16Array.from(bits);
+  const rulesOf = Int32Array.from(ruleBits);
+
+  const triggers: Triggers = {
+    rules: 0,
+    scan(s: string, quick = false): number {
+      let hits = 0;
+      let rules = 0;
+      let state = 0;
+      let tokenStart = -1;
+      const n = s.length;
+      for (let i = 0; i < n; i++) {
+        let c = s.charCodeAt(i);
+        if (c < 128 && TOKEN[c] === 1) {
+          if (tokenStart < 0) tokenStart = i;
+        } else {
+          if (tokenStart >= 0) {
+            if (i - tokenStart >= MIN_RANDOM && random(s, tokenStart, i)) {
+              hits |= HIT_RANDOM;
+              if (quick) return hits;
+            }
+            tokenStart = -1;
+          }
+          if (c >= 128) {
+            hits |= HIT_NON_ASCII;
+            if (quick) return hits;
+            state = 0;
+            continue;
+          }
+          if (c === 32 || c === 9 || c === 10 || c === 13) hits |= HIT_SPACE;
+        }
+        if (c >= 65 && c <= 90) c |= 0x20;
+        state = delta[(state << 7) | c]!;
+        const o = output[state]!;
+        if (o !== 0) {
+          hits |= o;
+          rules |= rulesOf[state]!;
+          if (quick) return hits;
+        }
+      }
+      if (tokenStart >= 0 && n - tokenStart >= MIN_RANDOM && random(s, tokenStart, n)) hits |= HIT_RANDOM;
+      triggers.rules = rules;
+      return hits;
+    },
+  };
+  return triggers;
+}
+
+/** A random-looking token at `[start, end)`, base64 padding (`=`, which also separates keys from values) included. */
+function random(s: string, start: number, end: number): boolean {
+  let stop_ = end;
+  while (stop_ < s.length && s.charCodeAt(stop_) === 61) stop_++;
+  return randomParts(s, start, stop_, stop);
+}

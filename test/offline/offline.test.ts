@@ -1,0 +1,226 @@
+/**
+ * The packaged bundles under a Lambda emulator: `npm run package`'s zips, unzipped, run by serverless-offline 13 behind
+ * its HTTP API route and its Lambda endpoint, with dynalite for the table, the Kubernetes simulator, the fake Slack
+ * and a local Secrets Manager holding the Slack secret. Differences from AWS (serverless-offline's README): an
+ * unhandled error answers 200, and there are no retries, destinations or IAM (test/deploy checks those).
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ActionId } from "../../src/core/views/ids.js";
+import { slackClient, slackUsers } from "../../src/local/fake-slack/client.js";
+import { type FakeSlack, startFakeSlack } from "../../src/local/fake-slack/server.js";
+import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
+import { type Simulator, startSimulator } from "../../src/local/sim/index.js";
+import { type LocalSecretsManager, startSecretsManager } from "../aws/secrets-manager.js";
+import { type Packaged, packageProject } from "../deploy/package.js";
+import { type LocalDynamo, startLocalDynamo } from "../store/local-dynamo.js";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const OPS = "C0OPS";
+const { alice, bob } = slackUsers;
+
+let pkg: Packaged;
+let dynamo: LocalDynamo;
+let sim: Simulator;
+let slack: FakeSlack;
+let secrets: LocalSecretsManager;
+let offline: ChildProcess;
+let output = "";
+let lambdaUrl: string;
+
+/** A free loopback port (serverless-offline takes ports, not 0). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Waits until `probe` gives a value, or fails with what the emulator printed. */
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; serverless-offline printed:\n${output.slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  // The demo's configuration: #ops on the simulator's cluster, Bob (S0SRE) approves.
+  pkg = await packageProject({ config: join(ROOT, "src/local/demo.config.yaml") });
+  const bundles = join(pkg.dir, ".bundles");
+  await mkdir(bundles);
+  for (const zip of Object.values(pkg.zips)) await run("unzip", ["-qo", zip, "-d", bundles]);
+
+  dynamo = await startLocalDynamo();
+  await dynamo.createTable("pns-prod"); // serverless.yml's table name for stage prod
+  sim = await startSimulator({ podStartDelayMs: 100, kubeconfigPath: join(pkg.dir, "sim.kubeconfig") });
+  slack = await startFakeSlack();
+  secrets = await startSecretsManager(
+    new Map([["pns/slack", JSON.stringify({ signingSecret: slack.signingSecret, botToken: slack.botToken })]]),
+  );
+  const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+  lambdaUrl = `http://127.0.0.1:${lambdaPort}`;
+  offline = spawn(
+    process.execPath,
+    [
+      join(ROOT, "node_modules/osls/bin/serverless.js"),
+      "offline",
+      "start",
+      "--host",
+      "127.0.0.1",
+      "--httpPort",
+      String(httpPort),
+      "--lambdaPort",
+      String(lambdaPort),
+      "--noPrependStageInUrl",
+      // Passes KUBECONFIG, SLACK_API_URL and PNS_CONFIG below to the functions; serverless.yml's own variables win.
+      "--localEnvironment",
+    ],
+    {
+      cwd: pkg.dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PNS_OFFLINE_LOCATION: ".bundles",
+        PNS_CONFIG: join(bundles, "pns.config.yaml"),
+        PNS_LOG_LEVEL: "warn",
+        KUBECONFIG: sim.kubeconfigPath ?? "",
+        SLACK_API_URL: slack.apiUrl,
+        AWS_REGION: "eu-west-1",
+        AWS_ACCESS_KEY_ID: "AKIDOFFLINE",
+        AWS_SECRET_ACCESS_KEY: "offline",
+        // Every AWS call goes to a local endpoint; any other would be refused here, never sent out.
+        AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      },
+    },
+  );
+  offline.stdout?.on("data", (d) => {
+    output += d;
+  });
+  offline.stderr?.on("data", (d) => {
+    output += d;
+  });
+  await waitFor("serverless-offline to start", () => output.includes("Server ready"), 120_000);
+  slack.setAppUrl(`http://127.0.0.1:${httpPort}/slack/events`);
+}, 300_000);
+
+afterAll(async () => {
+  if (offline && offline.exitCode === null) {
+    const exited = new Promise((r) => offline.once("exit", r));
+    offline.kill("SIGTERM");
+    await exited;
+  }
+  await secrets?.close();
+  await slack?.close();
+  await sim?.close();
+  await dynamo?.close();
+  await pkg?.remove();
+});
+
+const client = () => slackClient(slack);
+const text = (m: FakeMessage | undefined) => JSON.stringify(m?.blocks ?? []) + (m?.text ?? "");
+const messages = () => slack.workspace.channelMessages(OPS);
+const nginxWorkers = () =>
+  sim.state
+    .processes("default", "nginx")
+    .filter((p) => p.args.join(" ") === "nginx: worker process")
+    .map((p) => p.pid);
+const execs = () => sim.requests.entries.filter((e) => e.route === "GET pods/exec").length;
+/** How many times the emulator ran a function (it logs one line per invocation). */
+const invocations = (fn: string) => output.split("\n").filter((l) => l.startsWith(`(λ: ${fn}) RequestId:`)).length;
+
+describe("the packaged bundles under serverless-offline", () => {
+  let table: FakeMessage;
+
+  it("answers a signed /pns ps nginx through the HTTP route; the worker, invoked through the Lambda endpoint, posts the table", async () => {
+    const before = messages().length;
+    const res = await client().send(client().slashCommand({ user: alice.id, channel: OPS, text: "ps nginx" }));
+    expect(res.status).toBe(200);
+    table = await waitFor("the process table", () =>
+      messages()
+        .slice(before)
+        .find((m) => text(m).includes("Processes in")),
+    );
+    expect(text(table)).toContain("nginx: master process");
+    // No HTTP route leads to the worker: the slack function's InvokeCommand reached it through the Lambda endpoint.
+    await waitFor("the worker to finish", () => invocations("worker") >= 1);
+    expect(invocations("worker")).toBe(1);
+    // The Slack secret came from Secrets Manager, once per function container at most.
+    expect(secrets.calls.every((c) => c === "secretsmanager.GetSecretValue pns/slack")).toBe(true);
+    expect(secrets.calls.length).toBeGreaterThan(0);
+  });
+
+  it("sends an approved signal once", async () => {
+    const workers = nginxWorkers();
+    for (const [actionId, value] of [
+      [ActionId.psProcess, "8"],
+      [ActionId.psSignal, "HUP"],
+    ] as const) {
+      await client().send(client().blockAction({ user: alice.id, channel: OPS, message: table, actionId, value }));
+    }
+    await client().send(
+      client().blockAction({ user: alice.id, channel: OPS, message: table, actionId: ActionId.psRequest }),
+    );
+    const modal = await waitFor("the reason modal", () => slack.workspace.openViewOf(alice.id));
+    await client().send(
+      client().viewSubmission({ user: alice.id, view: modal, values: { [ActionId.reasonInput]: "reload" } }),
+    );
+    const approval = structuredClone(
+      await waitFor("the approval request", () => messages().find((m) => text(m).includes("Signal request"))),
+    );
+    const execsBefore = execs();
+    await client().send(
+      client().blockAction({ user: bob.id, channel: OPS, message: approval, actionId: ActionId.signalApprove }),
+    );
+    await waitFor("the signal's outcome", () => /sent/.test(text(slack.workspace.message(OPS, approval.ts))));
+    await waitFor("the listing after the signal", () => execs() - execsBefore >= 3);
+    // A second click changes nothing: the request is no longer pending.
+    await client().send(
+      client().blockAction({ user: bob.id, channel: OPS, message: approval, actionId: ActionId.signalApprove }),
+    );
+    await waitFor("the refusal", () =>
+      slack.workspace.ephemeralsFor(OPS, bob.id).some((m) => text(m).includes("already")),
+    );
+    const after = nginxWorkers();
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(workers);
+    // One execute job: list before, the guarded signal, list after.
+    expect(execs() - execsBefore).toBe(3);
+    await waitFor("the execute job to finish", () => invocations("worker") >= 2);
+    expect(invocations("worker")).toBe(2);
+  });
+
+  it("runs the janitor", async () => {
+    const lambda = new LambdaClient({
+      endpoint: lambdaUrl,
+      region: "eu-west-1",
+      credentials: { accessKeyId: "AKIDOFFLINE", secretAccessKey: "offline" },
+    });
+    try {
+      const out = await lambda.send(new InvokeCommand({ FunctionName: "pns-prod-janitor" }));
+      expect(out.FunctionError).toBeUndefined();
+      await waitFor("the janitor's invocation line", () => invocations("janitor") >= 1);
+      expect(invocations("janitor")).toBe(1);
+      const report = JSON.parse(new TextDecoder().decode(out.Payload)) as Record<string, number>;
+      expect(report).toEqual({ expired: 0, lost: 0, deletedCopies: 0, runningEphemeral: 1, failures: 0 });
+    } finally {
+      lambda.destroy();
+    }
+  });
+});
