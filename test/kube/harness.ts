@@ -8,7 +8,7 @@ import type { DebugConfig } from "../../src/core/config/types.js";
 import type { Fingerprint, ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
 import { createKubeDebugger, type KubeDebuggerDeps } from "../../src/kube/pod-debugger.js";
-import { startSimulator } from "../../src/local/sim/index.js";
+import { type SimulatorOptions, startSimulator } from "../../src/local/sim/index.js";
 
 /** The debug settings the kube tests run with. */
 export const testDebugConfig: DebugConfig = { ...DEFAULT_DEBUG, execTimeoutMs: 10_000 };
@@ -17,8 +17,8 @@ export const testDebugConfig: DebugConfig = { ...DEFAULT_DEBUG, execTimeoutMs: 1
 export type Sim = Awaited<ReturnType<typeof startSimulator>> & { kubeconfigPath: string };
 
 /** Starts the simulator's seed scenario and writes its kubeconfig to a temp file. */
-export async function startSim(podStartDelayMs = 30): Promise<Sim> {
-  const sim = await startSimulator({ port: 0, scenario: "seed", podStartDelayMs });
+export async function startSim(podStartDelayMs = 30, opts: SimulatorOptions = {}): Promise<Sim> {
+  const sim = await startSimulator({ port: 0, scenario: "seed", podStartDelayMs, ...opts });
   const dir = mkdtempSync(join(tmpdir(), "pns-kube-"));
   const kubeconfigPath = join(dir, "kubeconfig");
   writeFileSync(kubeconfigPath, sim.kubeconfig);

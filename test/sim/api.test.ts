@@ -395,6 +395,72 @@ describe("ephemeral containers", () => {
     expect(bad.code).toBe(422);
   });
 
+  it.each([
+    {
+      name: "a ResourceQuota on a pod without limits",
+      admission: { quota: ["limits.cpu", "limits.memory"] },
+      spec: {
+        containers: [
+          { name: "app", image: "busybox" },
+          { name: "dbg", image: "busybox" },
+        ],
+      },
+      message:
+        'pods "p" is forbidden: failed quota: compute: must specify limits.cpu for: app,dbg; limits.memory for: app,dbg',
+    },
+    {
+      name: "Priority admission on a copied spec.priority",
+      admission: { priorityClasses: { high: 1000 } },
+      spec: { priorityClassName: "high", priority: 0, containers: [{ name: "app", image: "busybox" }] },
+      message:
+        'pods "p" is forbidden: the integer value of priority (0) must not be provided in pod spec; priority admission controller computed 1000 from the given PriorityClass name',
+    },
+    {
+      name: "a LimitRange min",
+      admission: { limitRangeMin: { cpu: "100m" } },
+      spec: { containers: [{ name: "app", image: "busybox", resources: { requests: { cpu: "50m" } } }] },
+      message: 'pods "p" is forbidden: minimum cpu usage per Container is 100m, but request is 50m',
+    },
+    {
+      name: "a validating webhook",
+      admission: { webhook: { name: "no-copies.example.com", message: "debug copies are not allowed here" } },
+      spec: { containers: [{ name: "app", image: "busybox" }] },
+      message: 'admission webhook "no-copies.example.com" denied the request: debug copies are not allowed here',
+    },
+  ])("refuses a new pod under $name, with the API server's 403", async ({ admission, spec, message }) => {
+    const ns = `adm-${Math.random().toString(36).slice(2, 8)}`;
+    fx.sim.state.addNamespace(ns, {}, admission);
+    const f = await failure(core.createNamespacedPod({ namespace: ns, body: { metadata: { name: "p" }, spec } }));
+    expect([f.code, f.body.message]).toEqual([403, message]);
+  });
+
+  it("exempts ephemeral containers from a quota, but not from a webhook that asks for them", async () => {
+    fx.sim.state.addNamespace("quota", {}, { quota: ["limits.cpu"] });
+    fx.sim.state.createPod(
+      "quota",
+      { metadata: { name: "p" }, spec: { containers: [{ name: "app", image: "busybox" }] } },
+      { immediate: true },
+    );
+    const patched = await core.patchNamespacedPodEphemeralcontainers(
+      { name: "p", namespace: "quota", body: { spec: { ephemeralContainers: [debugContainer("d")] } } },
+      strategic,
+    );
+    expect(patched.spec?.ephemeralContainers?.map((c) => c.name)).toEqual(["d"]);
+    fx.sim.state.addNamespace("hooked", {}, { webhook: { name: "audit.example.com", message: "no", ephemeral: true } });
+    fx.sim.state.createPod(
+      "hooked",
+      { metadata: { name: "p" }, spec: { containers: [{ name: "app", image: "busybox" }] } },
+      { immediate: true },
+    );
+    const f = await failure(
+      core.patchNamespacedPodEphemeralcontainers(
+        { name: "p", namespace: "hooked", body: { spec: { ephemeralContainers: [debugContainer("d")] } } },
+        strategic,
+      ),
+    );
+    expect([f.code, f.body.message]).toEqual([403, 'admission webhook "audit.example.com" denied the request: no']);
+  });
+
   it("terminates a debug container when its command ends", async () => {
     await core.patchNamespacedPodEphemeralcontainers(
       {

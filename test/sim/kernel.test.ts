@@ -113,6 +113,21 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
     });
   });
 
+  it("takes the task page's manifest with kubectl apply -f, validating its fields", async () => {
+    const manifest = (name: string, imageKey = "image") =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  shareProcessNamespace: true\n  terminationGracePeriodSeconds: 0\n  containers:\n  - name: nginx\n    ${imageKey}: nginx\n  - name: shell\n    image: busybox:1.28\n    securityContext:\n      capabilities:\n        add:\n        - SYS_PTRACE\n    stdin: true\n    tty: true\n`;
+    const created = await kubectl(fx, ["apply", "-f", "-"], manifest("applied"));
+    expect([created.code, created.stdout]).toEqual([0, "pod/applied created\n"]);
+    const again = await kubectl(fx, ["apply", "-f", "-"], manifest("applied"));
+    expect([again.code, again.stdout]).toEqual([0, "pod/applied unchanged\n"]);
+    const typo = await kubectl(fx, ["apply", "-f", "-"], manifest("typo", "imagee"));
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('strict decoding error: unknown field "spec.containers[0].imagee"');
+    await running("applied", "shell");
+    const ps = await kubectl(fx, ["exec", "applied", "-c", "shell", "--", "ps", "ax"]);
+    expect(ps.stdout.split("\n")[1]).toMatch(/^\s*1\s.*\/pause$/);
+  });
+
   describe("a pod without a shared namespace, debugged with --target", () => {
     beforeAll(async () => {
       await createPod("solo", { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] });
@@ -176,6 +191,34 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
       const r = await kubectl(fx, ["exec", "solo", "-c", "joined", "--", "true"]);
       expect([r.code, r.stderr]).toEqual([1, expect.stringMatching(/container is not created or running/)]);
     });
+  });
+
+  it("re-creates the sandbox when /pause gets TERM: every container restarts, the debug container stays dead", async () => {
+    await createPod("sbx", {
+      shareProcessNamespace: true,
+      containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+    });
+    const before = await running("sbx", "app");
+    await addDebug("sbx", "dbg");
+    const r = await exec("sbx", "dbg", ["kill", "-TERM", "1"]);
+    expect(exitCodeOf(r.status)).toBe(0);
+    const after = await eventually(() => {
+      const s = fx.sim.state.containerStatus("default", "sbx", "app");
+      return s?.restartCount === 1 && s.state?.running ? s : undefined;
+    }, 20_000);
+    expect(after.containerID).not.toBe(before.containerID);
+    const dbg = await eventually(
+      () => fx.sim.state.containerStatus("default", "sbx", "dbg")?.state?.terminated,
+      20_000,
+    );
+    expect(dbg.exitCode).toBe(137);
+    const procs = fx.sim.state.processes("default", "sbx").map((p) => [p.pid === 1, p.container, p.args.join(" ")]);
+    expect(procs).toEqual(
+      expect.arrayContaining([
+        [true, null, "/pause"],
+        [false, "app", "sleep 3600"],
+      ]),
+    );
   });
 
   describe("permissions between containers of a shared namespace", () => {

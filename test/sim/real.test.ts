@@ -92,6 +92,7 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
     const s = await running("cg", "app");
     expect(s.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
     expect(s.imageID).toMatch(/^docker\.io\/library\/busybox@sha256:[0-9a-f]{64}$/);
+    expect(s.image).toBe("docker.io/library/busybox:1.36");
     const lines = (await sh("cg", "app", "cat /proc/self/cgroup")).out.trim().split("\n");
     const id = s.containerID.replace("containerd://", "");
     expect(lines.find((l) => l.includes(":pids:"))).toMatch(
@@ -117,6 +118,19 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
     expect(r.stderr).toMatch(/Internal error occurred: error executing command in container: .*nosuch/);
     const piped = await kubectl(fx, ["exec", "-i", "ex", "--", "sh", "-c", "read a; echo got $a"], "hello\n");
     expect([piped.code, piped.stdout]).toEqual([0, "got hello\n"]);
+  });
+
+  it("attaches kubectl debug -i to the debug container's shell: typed lines run, the output comes back", async () => {
+    await pod("att", { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] });
+    await running("att", "app");
+    const r = await kubectl(
+      fx,
+      ["debug", "-i", "att", "--image=busybox:1.36", "--target=app", "-c", "it", "--", "sh"],
+      "sleep 1; ps -o pid,args; exit\n",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\s*1 sleep 3600$/m);
+    await eventually(() => status("att", "it")?.state?.terminated, 20_000);
   });
 
   it("runs init containers one by one before the containers, a native sidecar alongside them", async () => {
@@ -149,6 +163,32 @@ describe.each(realRuntimes)("the %s runtime", (runtime) => {
 });
 
 describe.each(realRuntimes)("nothing left behind by the %s runtime", (runtime) => {
+  it("removes its containers when npm run sim gets SIGTERM", async () => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/local/sim/main.ts", "--runtime", runtime, "--kubeconfig", "/dev/null"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    await eventually(() => (out.includes("runtime:") ? true : undefined), 20_000);
+    const owned = () =>
+      readdirSync("/run/pns-sim").filter((d) => {
+        try {
+          return JSON.parse(readFileSync(`/run/pns-sim/${d}/owner.json`, "utf8")).pid === child.pid;
+        } catch {
+          return false;
+        }
+      });
+    expect(owned()).toHaveLength(1);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(owned()).toEqual([]);
+  });
+
   it("removes its run on close, and a crashed run's containers at the next start", async () => {
     const child = spawn(
       process.execPath,

@@ -13,6 +13,11 @@ const SHELLS = new Set(["sh", "ash", "bash", "dash"]);
  */
 export function serveAttach(ws: WebSocket, world: World, req: ExecRequest, containerName: string): void {
   const pod = world.findPod(req.namespace, req.pod);
+  if (world.real) {
+    if (pod) world.real.attach(ws, pod, containerName, req);
+    else ws.close(1011, "pod gone");
+    return;
+  }
   const rt = pod?.containers.get(containerName);
   const ns = rt?.pidNs;
   const main = rt?.mainPid !== null && rt?.mainPid !== undefined ? ns?.procs.get(rt.mainPid) : undefined;

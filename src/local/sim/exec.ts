@@ -4,7 +4,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { serveAttach } from "./attach.js";
 import type { Faults } from "./faults.js";
 import { runCommand } from "./shell.js";
-import { badRequest, failureStatus, StatusError } from "./status.js";
+import { badRequest, failureStatus, type StatusBody } from "./status.js";
 import type { SimPod, World } from "./world.js";
 
 /** Subprotocols the simulator speaks, most preferred first. */
@@ -43,8 +43,15 @@ export function parseExecQuery(namespace: string, pod: string, query: URLSearchP
   };
 }
 
-/** Checks an exec request against the world before the upgrade; returns the pod and container name. */
-export function checkExec(world: World, req: ExecRequest, attach = false): { pod: SimPod; container: string } {
+/**
+ * Checks an exec request against the world. What the API server checks (pod, container name, command) throws before
+ * the upgrade; what the kubelet finds (a container not running) comes back as `after`, to send once upgraded.
+ */
+export function checkExec(
+  world: World,
+  req: ExecRequest,
+  attach = false,
+): { pod: SimPod; container: string; after: StatusBody | null } {
   const pod = world.getPod(req.namespace, req.pod);
   const names = pod.spec.containers.map((c: { name: string }) => c.name);
   const eph = (pod.spec.ephemeralContainers ?? []).map((c: { name: string }) => c.name);
@@ -59,17 +66,28 @@ export function checkExec(world: World, req: ExecRequest, attach = false): { pod
   const rt = pod.containers.get(name);
   if (!rt) throw badRequest(`container ${name} is not valid for pod ${pod.name}`);
   if (!attach && req.command.length === 0) throw badRequest("you must specify at least 1 command");
+  // Since 1.30 the API server upgrades first and relays the kubelet's refusal on the error channel.
   if (rt.phase === "waiting")
-    throw badRequest(`container "${name}" in pod "${pod.name}" is waiting to start: ${rt.reason}`);
+    return {
+      pod,
+      container: name,
+      after: failureStatus(
+        500,
+        `Internal error occurred: unable to upgrade connection: container not found ("${name}")`,
+        "InternalError",
+      ),
+    };
   if (rt.phase === "terminated")
-    throw new StatusError(
-      failureStatus(
+    return {
+      pod,
+      container: name,
+      after: failureStatus(
         500,
         "Internal error occurred: error executing command in container: container is not created or running",
         "InternalError",
       ),
-    );
-  return { pod, container: name };
+    };
+  return { pod, container: name, after: null };
 }
 
 /** Writes a Status as a plain HTTP answer on a socket that asked to upgrade. */
@@ -105,9 +123,13 @@ export class ExecServer {
     exec: ExecRequest,
     container: string,
     attach = false,
+    error: StatusBody | null = null,
   ): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (attach) serveAttach(ws, this.world, exec, container);
+      if (error) {
+        ws.send(frame(3, Buffer.from(JSON.stringify(error))));
+        ws.close(1000);
+      } else if (attach) serveAttach(ws, this.world, exec, container);
       else void this.run(ws, exec, container);
     });
   }

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { SimClock } from "./clock.js";
 import { Faults } from "./faults.js";
 import { renderKubeconfig } from "./kubeconfig.js";
+import { loadRbac, type RbacPolicy } from "./rbac.js";
 import { RequestLog } from "./request-log.js";
 import { OciEngine } from "./runtime/oci.js";
 import { RealRuntime } from "./runtime/real.js";
@@ -13,8 +14,10 @@ import { SimState } from "./state.js";
 import { makeCertificate } from "./tls.js";
 import { World } from "./world.js";
 
+export type { NamespaceAdmission } from "./admission.js";
 export { type FailOptions, Faults } from "./faults.js";
 export { cmdlineHex, cmdlineSha256 } from "./proc.js";
+export { loadRbac, type RbacPolicy } from "./rbac.js";
 export { type RequestEntry, RequestLog } from "./request-log.js";
 export { type OciRuntimeName, unavailableReason } from "./runtime/oci.js";
 export type { ScenarioName } from "./scenario.js";
@@ -47,6 +50,11 @@ export interface SimulatorOptions {
   runtime?: RuntimeName;
   /** Real runtimes: the kubelet's crash back-off before a second restart, doubling after. @default 10000 */
   restartBackoffMs?: number;
+  /**
+   * Enforce RBAC for the token's user: the rules of every Role and ClusterRole in this manifest (e.g.
+   * `infra/rbac.yaml`), or a policy; requests they do not allow get the API server's 403. @default none (all allowed)
+   */
+  rbac?: string | RbacPolicy;
 }
 
 /** The runtimes the simulator offers. */
@@ -78,6 +86,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const token = opts.token ?? randomBytes(16).toString("hex");
   const faults = new Faults();
   const requests = new RequestLog();
+  const rbac = typeof opts.rbac === "string" ? loadRbac(opts.rbac) : (opts.rbac ?? null);
   const world = new World(new SimClock(), faults, opts.podStartDelayMs ?? 300);
   world.cgroupNamespaces = opts.cgroupNamespaces ?? false;
   const runtime = opts.runtime ?? "emulated";
@@ -92,7 +101,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     throw e;
   }
   const cert = await makeCertificate(host);
-  const api = new ApiServer(world, faults, requests, token, cert);
+  const api = new ApiServer(world, faults, requests, token, cert, rbac);
   await new Promise<void>((resolve, reject) => {
     api.server.once("error", reject);
     api.server.listen(opts.port ?? 0, host, () => resolve());

@@ -4,8 +4,8 @@ import { type RuntimeName, startSimulator } from "./index.js";
 import type { ScenarioName } from "./scenario.js";
 
 /**
- * `npm run sim -- [--port N] [--kubeconfig PATH] [--scenario seed|empty] [--runtime emulated|runc|crun]`: runs the
- * simulator until SIGINT/SIGTERM.
+ * `npm run sim -- [--port N] [--kubeconfig PATH] [--scenario seed|empty] [--runtime emulated|runc|crun]
+ * [--rbac MANIFEST]`: runs the simulator until SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
       scenario: { type: "string", default: "seed" },
       "pod-start-delay-ms": { type: "string", default: "300" },
       runtime: { type: "string", default: "emulated" },
+      rbac: { type: "string" },
     },
   });
   const sim = await startSimulator({
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     kubeconfigPath: resolve(values.kubeconfig),
     podStartDelayMs: Number(values["pod-start-delay-ms"]),
     runtime: values.runtime as RuntimeName,
+    ...(values.rbac ? { rbac: resolve(values.rbac) } : {}),
   });
   process.stdout.write(`server: ${sim.url}\nkubeconfig: ${sim.kubeconfigPath}\n`);
   if (sim.runtime !== "emulated") process.stdout.write(`runtime: ${sim.runtime}\n`);

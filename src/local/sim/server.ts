@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { Duplex } from "node:stream";
+import { admitEphemeral, admitPod } from "./admission.js";
 import {
   APPS_KINDS,
   apiGroupList,
@@ -12,8 +13,10 @@ import {
 } from "./discovery.js";
 import { checkExec, ExecServer, parseExecQuery, rejectUpgrade } from "./exec.js";
 import type { Faults } from "./faults.js";
+import { openapiAppsV1, openapiCoreV1, openapiIndex, validatePodFields } from "./openapi.js";
 import { applyPatch } from "./patch.js";
 import { checkPodSecurity } from "./pod-security.js";
+import { attributesOf, authorized, forbidden, type RbacPolicy } from "./rbac.js";
 import type { RequestLog } from "./request-log.js";
 import { ByteLimit, formatLine, parseLogQuery, selectLines } from "./runtime/logs.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
@@ -59,6 +62,8 @@ export class ApiServer {
     private readonly log: RequestLog,
     private readonly token: string,
     cert: SimCertificate,
+    /** When set, every resource request must be allowed by these rules. */
+    private readonly rbac: RbacPolicy | null = null,
   ) {
     this.exec = new ExecServer(world, faults);
     this.server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
@@ -102,12 +107,20 @@ export class ApiServer {
     if (latency > 0) await sleep(latency);
     const injected = this.faults.takeFailure(route);
     if (injected) return reject(injected);
+    const attrs = attributesOf("GET", url);
+    if (this.rbac && attrs) {
+      // The WebSocket upgrade is a GET; API servers from 1.35 also require create on pods/exec (and pods/attach).
+      for (const verb of ["get", "create"]) {
+        const a = { ...attrs, verb };
+        if (!authorized(this.rbac, a)) return reject(forbidden(this.rbac, a).status);
+      }
+    }
     try {
       const exec = parseExecQuery(decodeURIComponent(m[1] ?? ""), decodeURIComponent(m[2] ?? ""), url.searchParams);
       const attach = m[3] === "attach";
-      const { container } = checkExec(this.world, exec, attach);
+      const { container, after } = checkExec(this.world, exec, attach);
       this.record(req, route, 101);
-      this.exec.handle(req, socket, head, exec, container, attach);
+      this.exec.handle(req, socket, head, exec, container, attach, after);
     } catch (e) {
       if (e instanceof StatusError) return reject(e.status);
       reject(failureStatus(500, "internal error in the simulator"));
@@ -125,6 +138,8 @@ export class ApiServer {
       if (!route.name.startsWith("GET health") && !this.authorized(req)) {
         throw new StatusError(failureStatus(401, "Unauthorized", "Unauthorized"));
       }
+      const attrs = this.rbac ? attributesOf(req.method ?? "GET", url) : null;
+      if (this.rbac && attrs && !authorized(this.rbac, attrs)) throw forbidden(this.rbac, attrs);
       const latency = this.faults.latencyOf(route.name);
       if (latency > 0) await sleep(latency);
       const injected = this.faults.takeFailure(route.name);
@@ -177,6 +192,9 @@ export class ApiServer {
       if (p === "/api/v1") return r("GET discovery", () => ({ status: 200, body: coreResources() }));
       if (p === "/apis/apps") return r("GET discovery", () => ({ status: 200, body: appsGroup() }));
       if (p === "/apis/apps/v1") return r("GET discovery", () => ({ status: 200, body: appsResources() }));
+      if (p === "/openapi/v3") return r("GET openapi", () => ({ status: 200, body: openapiIndex() }));
+      if (p === "/openapi/v3/api/v1") return r("GET openapi", () => ({ status: 200, body: openapiCoreV1() }));
+      if (p === "/openapi/v3/apis/apps/v1") return r("GET openapi", () => ({ status: 200, body: openapiAppsV1() }));
     }
     if (seg[0] === "api" && seg[1] === "v1") {
       const rest = seg.slice(2);
@@ -354,6 +372,8 @@ export class ApiServer {
   private createPod(ctx: Ctx, ns: string): Reply {
     const body = ctx.body;
     if (!body || typeof body !== "object") throw badRequest("pod body required");
+    const warnings = validatePodFields(body, ctx.url.searchParams.get("fieldValidation"));
+    if (warnings.length > 0) ctx.res.setHeader("Warning", warnings.map((w) => `299 - "${w}"`).join(", "));
     const name = body.metadata?.name ?? "";
     const causes: { field: string; reason: string; message: string }[] = [];
     if (!name && !body.metadata?.generateName)
@@ -396,6 +416,7 @@ export class ApiServer {
       [...containers, ...(body.spec.initContainers ?? [])],
       body.spec,
     );
+    admitPod(nsObj.admission, name || body.metadata?.generateName, body.spec);
     const pod = this.world.createPod(ns, body);
     return { status: 201, body: this.world.renderPod(pod) };
   }
@@ -530,6 +551,7 @@ export class ApiServer {
         [...pod.spec.containers, ...(pod.spec.initContainers ?? []), ...wanted],
         pod.spec,
       );
+    if (added.length > 0) admitEphemeral(nsObj?.admission);
     if (added.length > 0) this.world.addEphemeralContainers(pod, structuredClone(added));
     return { status: 200, body: this.world.renderPod(pod) };
   }

@@ -1,3 +1,4 @@
+import type { NamespaceAdmission } from "./admission.js";
 import type { SimFile } from "./images.js";
 import { hostBtime } from "./runtime/host-procs.js";
 import { failureStatus, StatusError } from "./status.js";
@@ -143,9 +144,9 @@ export class SimState {
     return this.world.renderPod(this.world.createPod(namespace, body, opts));
   }
 
-  /** Adds a namespace. */
-  addNamespace(name: string, labels: Record<string, string> = {}): void {
-    this.world.addNamespace(name, labels);
+  /** Adds a namespace, with admission beyond Pod Security when given (quota, LimitRange, priority, a webhook). */
+  addNamespace(name: string, labels: Record<string, string> = {}, admission?: NamespaceAdmission): void {
+    this.world.addNamespace(name, labels, 0, admission);
   }
 
   /** Writes a file into a container's simulated filesystem. @default mode 0o644, uid 0 */

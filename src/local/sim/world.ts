@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { NamespaceAdmission } from "./admission.js";
 import type { SimClock } from "./clock.js";
 import type { Faults } from "./faults.js";
 import {
@@ -109,6 +110,8 @@ export interface PodEvent {
 /** A namespace. */
 export interface SimNamespace {
   name: string;
+  /** Admission it turns on beyond Pod Security (quota, LimitRange, priority, a webhook). */
+  admission?: NamespaceAdmission;
   uid: string;
   labels: Record<string, string>;
   createdAt: string;
@@ -189,6 +192,19 @@ function imageId(image: string): string {
   return `${full}@sha256:${createHash("sha256").update(image).digest("hex")}`;
 }
 
+/** `busybox:1.36` → `docker.io/library/busybox:1.36`, as containerd names a pulled image. */
+function qualifiedImage(image: string): string {
+  const [name = image, digest] = image.split("@");
+  const first = name.split("/")[0] ?? "";
+  const full = name.includes("/")
+    ? first.includes(".") || first.includes(":")
+      ? name
+      : `docker.io/${name}`
+    : `docker.io/library/${name}`;
+  if (digest) return `${full}@${digest}`;
+  return /:[^/]+$/.test(full) ? full : `${full}:latest`;
+}
+
 function nowIso(offsetMs = 0): string {
   return new Date(Date.now() - offsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
@@ -250,9 +266,15 @@ export class World {
   }
 
   /** Adds a namespace (labels such as `pod-security.kubernetes.io/enforce`). */
-  addNamespace(name: string, labels: Record<string, string> = {}, ageSeconds = 0): SimNamespace {
-    const ns = {
+  addNamespace(
+    name: string,
+    labels: Record<string, string> = {},
+    ageSeconds = 0,
+    admission?: NamespaceAdmission,
+  ): SimNamespace {
+    const ns: SimNamespace = {
       name,
+      ...(admission ? { admission } : {}),
       uid: randomUUID(),
       labels: { "kubernetes.io/metadata.name": name, ...labels },
       createdAt: nowIso(ageSeconds * 1000),
@@ -793,7 +815,11 @@ export class World {
   }
 
   private deliver(pod: SimPod, ns: PidNamespace, target: SimProcess, sig: number): void {
-    if (target.role === "pause") return;
+    if (target.role === "pause") {
+      // pause exits on INT and TERM (and dies of KILL from the host): the sandbox is re-created.
+      if (sig === 2 || sig === 15 || sig === 9) this.sandboxDied(pod);
+      return;
+    }
     if (ignoredByDefault.has(sig)) return;
     if (stopSignals.has(sig)) {
       target.state = "T";
@@ -819,6 +845,48 @@ export class World {
       const master = ns.procs.get(target.ppid);
       if (master && rt) this.spawnWorker(ns, rt, master);
     }
+  }
+
+  /**
+   * The pod sandbox died: every process of its namespace dies with its init, the kubelet makes a new sandbox and
+   * restarts the containers (each restart counted); ephemeral containers stay terminated.
+   */
+  private sandboxDied(pod: SimPod): void {
+    const ns = pod.sharedNs;
+    if (!ns) return;
+    for (const p of ns.procs.values()) p.onKilled?.(9);
+    ns.procs.clear();
+    const restart: ContainerRuntime[] = [];
+    for (const rt of pod.containers.values()) {
+      if (rt.phase !== "running") continue;
+      rt.mainPid = null;
+      rt.pidNs = null;
+      if (this.recordExit(pod, rt, 137, 9)) restart.push(rt);
+    }
+    pod.sandboxId = hex64();
+    const fresh = this.newNs();
+    pod.sharedNs = fresh;
+    const pid = this.allocPid(fresh);
+    fresh.procs.set(pid, {
+      pid,
+      ppid: 0,
+      uid: 0,
+      args: ["/pause"],
+      comm: "pause",
+      state: "S",
+      startTicks: this.clock.startTicks(),
+      utime: 0,
+      stime: 1,
+      rssKb: 412,
+      container: null,
+      role: "pause",
+      cgroupId: pod.sandboxId,
+      handles: [2, 15, 17],
+      dumpable: true,
+    });
+    for (const rt of restart) this.runContainer(pod, rt, {});
+    this.updatePhase(pod);
+    this.touch(pod);
   }
 
   private killTree(ns: PidNamespace, p: SimProcess, sig: number): void {
@@ -911,7 +979,8 @@ export class World {
       else state = { waiting: { reason: rt.reason, ...(rt.message ? { message: rt.message } : {}) } };
       const s: Json = {
         name: rt.name,
-        image: spec.image ?? rt.image,
+        // A real runtime reports the image fully qualified, as containerd resolves it.
+        image: rt.imageId ? qualifiedImage(spec.image ?? rt.image) : (spec.image ?? rt.image),
         imageID: rt.containerId ? (rt.imageId ?? imageId(rt.image)) : "",
         ready: !rt.ephemeral && rt.phase === "running",
         restartCount: rt.restartCount,

@@ -204,8 +204,8 @@ const BASE_DIR = "/run/pns-sim";
 
 /** Why the real runtime cannot run here, or null when it can (root, the runtime binary, busybox). */
 export function unavailableReason(name: OciRuntimeName): string | null {
-  if (process.platform !== "linux") return `the ${name} runtime needs Linux`;
-  if (typeof process.getuid === "function" && process.getuid() !== 0) return `the ${name} runtime needs root`;
+  if (process.platform !== "linux") return "not on Linux";
+  if (typeof process.getuid === "function" && process.getuid() !== 0) return "not running as root";
   const path = (process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(":");
   const has = (bin: string) => path.some((d) => d && existsSync(join(d, bin)));
   if (!has(name)) return `${name} is not installed (apt-get install ${name})`;
@@ -246,7 +246,7 @@ export class OciEngine {
   /** Sweeps stale runs, then prepares this run's directories. */
   static async open(name: OciRuntimeName, baseDir = BASE_DIR): Promise<OciEngine> {
     const reason = unavailableReason(name);
-    if (reason) throw new Error(reason);
+    if (reason) throw new Error(`the ${name} runtime cannot run here: ${reason}`);
     mkdirSync(baseDir, { recursive: true });
     await OciEngine.sweep(baseDir);
     const engine = new OciEngine(name, randomBytes(4).toString("hex"), baseDir);

@@ -1,8 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { chownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import { dirname, join } from "node:path";
+import type { WebSocket } from "ws";
 import type { ContainerRuntime, Json, ProcessView, SignalOutcome, SimPod, World } from "../world.js";
 import { hostProcess, processesUnder } from "./host-procs.js";
 import { ContainerLog } from "./logs.js";
@@ -21,8 +23,12 @@ interface Instance {
   /** The OCI process spec of its init, the template of every exec. */
   process: Json;
   stdin: Socket | null;
+  /** Emits `output` (stream, chunk) as the container prints, for attach. */
+  output: EventEmitter;
   /** Resolves with the exit status (128 + signal when killed) once the output is drained. */
   exited: Promise<number>;
+  /** Resolves once the exit is recorded (and any restart begun). */
+  done: Promise<void>;
 }
 
 /** What the runtime holds for one pod. */
@@ -33,6 +39,8 @@ interface PodState {
   cgroupParent: string;
   instances: Map<string, Instance>;
   stopping: boolean;
+  /** The sandbox died and is being re-created: exits are recorded, restarts wait for the new sandbox. */
+  recreating: boolean;
 }
 
 /** An exec'd process: its streams and how it ended. */
@@ -113,6 +121,7 @@ export class RealRuntime {
       cgroupParent,
       instances: new Map(),
       stopping: false,
+      recreating: false,
     };
     this.pods.set(pod, st);
     this.engine.notePod(pod.uid, cgroupParent);
@@ -190,6 +199,31 @@ export class RealRuntime {
     started.child.once("exit", () => {
       st.pause = null;
     });
+    this.track(started.exited.then(() => this.onSandboxExit(pod, st)));
+  }
+
+  /**
+   * The pause process died (INT or TERM reach it, it has handlers): the kubelet kills every container, makes a new
+   * sandbox and starts the containers again, each restart counted (kubernetes pkg/kubelet/kuberuntime
+   * `computePodActions`: "Pod sandbox changed, it will be killed and re-created"). Ephemeral containers stay dead.
+   */
+  private async onSandboxExit(pod: SimPod, st: PodState): Promise<void> {
+    if (st.stopping || this.closed || !this.pods.has(pod)) return;
+    st.recreating = true;
+    const instances = [...st.instances.values()];
+    await Promise.all(instances.map((i) => this.engine.delete(i.id)));
+    await Promise.all(instances.map((i) => i.done));
+    await this.engine.delete(st.sandboxId);
+    if (st.stopping || this.closed) return;
+    st.sandboxId = newContainerId();
+    pod.sandboxId = st.sandboxId;
+    try {
+      await this.startSandbox(pod, st);
+    } finally {
+      st.recreating = false;
+    }
+    for (const rt of pod.containers.values())
+      if (!rt.ephemeral && rt.phase !== "terminated" && !st.stopping) await this.startContainer(pod, st, rt);
   }
 
   private namespacesFor(pod: SimPod, st: PodState, rt: ContainerRuntime, spec: Json): NamespaceSpec[] {
@@ -268,11 +302,15 @@ export class RealRuntime {
       return this.waiting(pod, rt, "RunContainerError", e instanceof Error ? e.message : String(e));
     }
     const { stdio } = started;
+    const output = new EventEmitter();
     const drained = Promise.all(
       (["stdout", "stderr"] as const).map(
         (s) =>
           new Promise<void>((resolve) => {
-            stdio[s].on("data", (d: Buffer) => log.write(s, d));
+            stdio[s].on("data", (d: Buffer) => {
+              log.write(s, d);
+              output.emit("output", s, d);
+            });
             stdio[s].once("close", () => resolve());
           }),
       ),
@@ -293,7 +331,9 @@ export class RealRuntime {
       identity,
       process: (config as { process: Json }).process,
       stdin: stdio.stdin,
+      output,
       exited,
+      done: Promise.resolve(),
     };
     st.instances.set(rt.name, inst);
     rt.logs.push(log);
@@ -308,7 +348,8 @@ export class RealRuntime {
     rt.uid = identity.uid;
     this.world.updatePhase(pod);
     this.world.touch(pod);
-    this.track(exited.then((code) => this.onExit(pod, st, rt, inst, code)));
+    inst.done = exited.then((code) => this.onExit(pod, st, rt, inst, code));
+    this.track(inst.done);
     return true;
   }
 
@@ -322,7 +363,7 @@ export class RealRuntime {
     rt.phase = "waiting";
     rt.reason = "ContainerCreating";
     const restart = this.world.recordExit(pod, rt, code, signal);
-    if (!restart) return;
+    if (!restart || st.recreating) return;
     // The kubelet restarts at once the first time, then backs off (kubernetes pkg/kubelet/kuberuntime, 10 s doubling).
     const delay = rt.restartCount <= 1 ? 0 : Math.min(this.restartBackoffMs * 2 ** (rt.restartCount - 2), 300_000);
     if (delay > 0) {
@@ -418,9 +459,31 @@ export class RealRuntime {
     };
   }
 
-  /** The container's stdin (when its spec keeps one open), for attach. */
-  stdinOf(pod: SimPod, container: string): Socket | null {
-    return this.instance(pod, container)?.stdin ?? null;
+  /**
+   * `kubectl attach` (and `debug -i`): the container's output from now on, channel 0 into its stdin when its spec keeps
+   * one, a Success status when it exits.
+   */
+  attach(ws: WebSocket, pod: SimPod, container: string, req: { stdin: boolean; tty: boolean }): void {
+    const inst = this.instance(pod, container);
+    if (!inst) {
+      ws.close(1011, "container not running");
+      return;
+    }
+    const send = (channel: number, data: Buffer) => {
+      if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), data]));
+    };
+    const onOutput = (stream: string, d: Buffer) => send(stream === "stdout" || req.tty ? 1 : 2, d);
+    inst.output.on("output", onOutput);
+    ws.on("message", (data: Buffer) => {
+      if (data[0] === 0 && req.stdin) inst.stdin?.write(data.subarray(1));
+    });
+    const done = () => inst.output.off("output", onOutput);
+    ws.on("close", done);
+    void inst.exited.then(() => {
+      done();
+      send(3, Buffer.from(JSON.stringify({ metadata: {}, status: "Success" })));
+      if (ws.readyState === ws.OPEN) ws.close(1000);
+    });
   }
 
   /** Every process of the pod, read from the host's /proc, PIDs as the pod's namespaces number them. */

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ProcessInfo } from "../../src/core/process/types.js";
+import { locationOf } from "../../src/kube/pod-debugger.js";
+import { runtimes } from "../sim/runtimes.js";
+import { debuggerFor, fingerprint, type Sim, startSim } from "./harness.js";
+
+const byArgs = (ps: ProcessInfo[], start: string) => ps.find((p) => p.args.join(" ").startsWith(start));
+
+// The task page's walkthrough through pns's PodDebugger, on every runtime: on runc and crun the kernel answers.
+describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim(30, { runtime });
+    await waitRunning("default", "nginx", "shell");
+  }, 30_000);
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  async function waitRunning(ns: string, pod: string, container: string): Promise<void> {
+    const end = Date.now() + 20_000;
+    while (!sim.state.containerStatus(ns, pod, container)?.state?.running) {
+      if (Date.now() > end) throw new Error(`${pod}/${container} did not start`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it("lists /pause, the nginx master and worker and sh, renews the worker on HUP and reads nginx.conf", async () => {
+    const d = await debuggerFor(sim);
+    const target = await d.resolveTarget("default", { kind: "auto", name: "nginx" });
+    const a = await d.attach(target, { requestedBy: "U1" });
+    expect(a).toMatchObject({ strategy: "shared", pod: "nginx", targetContainer: null });
+    const location = locationOf("default", a);
+    const { listing } = await d.listProcesses(location);
+    const apps = listing.processes.filter((p) => p.role !== "debug");
+    expect(apps.map((p) => [p.container, p.role, p.args.join(" ")])).toEqual([
+      [null, "pause", "/pause"],
+      ["nginx", "app", "nginx: master process nginx -g daemon off;"],
+      ["nginx", "app", "nginx: worker process"],
+      ["shell", "app", "sh"],
+    ]);
+    expect(apps[0]?.pid).toBe(1);
+    const master = byArgs(listing.processes, "nginx: master");
+    const worker = byArgs(listing.processes, "nginx: worker");
+    if (!master || !worker) throw new Error("no nginx");
+    const { after } = await d.sendSignal({ location, fingerprint: fingerprint(master), signal: "HUP" });
+    const renewed = after ? byArgs(after.listing.processes, "nginx: worker") : undefined;
+    expect(renewed?.pid).not.toBe(worker.pid);
+    expect(byArgs(after?.listing.processes ?? [], "nginx: master")?.pid).toBe(master.pid);
+    const file = await d.readFile({ location, pid: master.pid, path: "/etc/nginx/nginx.conf" });
+    expect(file.text?.split("\n")[0]).toBe("user nginx;");
+  });
+
+  it("debugs a pod without a shared namespace through --target: its main process is PID 1", async () => {
+    sim.state.createPod("default", {
+      metadata: { name: "solo" },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+      },
+    });
+    await waitRunning("default", "solo", "app");
+    const d = await debuggerFor(sim);
+    const a = await d.attach(await d.resolveTarget("default", { kind: "pod", name: "solo" }), { requestedBy: "U1" });
+    expect(a).toMatchObject({ strategy: "ephemeral", targetContainer: "app" });
+    const { listing } = await d.listProcesses(locationOf("default", a));
+    const main = listing.processes.find((p) => p.role === "app");
+    expect([main?.pid, main?.container, main?.args]).toEqual([1, "app", ["sleep", "3600"]]);
+  });
+
+  it("makes a debug copy with a shared namespace (--copy): /pause is PID 1, the app beside pns's container", async () => {
+    const d = await debuggerFor(sim);
+    const a = await d.attach(await d.resolveTarget("default", { kind: "pod", name: "solo" }), {
+      requestedBy: "U1",
+      strategy: "copy",
+    });
+    expect(a.strategy).toBe("copy");
+    const { listing } = await d.listProcesses(locationOf("default", a));
+    const rows = listing.processes
+      .filter((p) => p.role !== "debug" && p.container !== a.container)
+      .map((p) => [p.role, p.container, p.args.join(" ")]);
+    expect(rows).toEqual([
+      ["pause", null, "/pause"],
+      ["app", "app", "sleep 3600"],
+    ]);
+    expect(listing.processes[0]?.pid).toBe(1);
+  });
+});
