@@ -74,8 +74,9 @@ describe("pns under a manifest that lacks a verb it uses", () => {
       .attach(await d.resolveTarget("default", { kind: "auto", name: "nginx" }), { requestedBy: "U1" })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PnsError);
-    expect((err as PnsError).userMessage).toBe(
-      "pns may not patch pods/ephemeralcontainers in namespace default: add the verb to its Role (infra/rbac).",
-    );
+    expect(err).toMatchObject({
+      userMessage: "pns may not patch pods/ephemeralcontainers in namespace default (RBAC).",
+      hint: 'Grant system:serviceaccount:pns:pns "patch" on "pods/ephemeralcontainers": infra/rbac.yaml lists every rule pns needs. Or use `--copy`, which needs `create pods` instead.',
+    });
   });
 });
