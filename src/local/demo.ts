@@ -27,7 +27,7 @@ process.stdout.write(
     "  Try:",
     "    /pns ps nginx                      the task page's pod: /pause, the nginx master and worker, sh",
     "    pick nginx: master process + HUP → Request signal… → give a reason",
-    "    switch to Bob (top right) and press Approve: the worker restarts with a new PID",
+    "    switch to Bob (top left) and press Approve: the worker restarts with a new PID",
     `    /pns cat nginx ${runtime === "emulated" ? "8" : "<master PID>"} /etc/nginx/nginx.conf`,
     "    /pns ps deploy/web -n shop         a Deployment without a shared namespace (ephemeral container)",
     "    /pns ps billing -n shop            a password in a command line, redacted",
