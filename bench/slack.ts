@@ -35,7 +35,7 @@ import { buildSlackHandler } from "../src/handlers/slack.js";
 import { type SlackRequest, signSlackRequest, slackClient } from "../src/local/fake-slack/client.js";
 import { startFakeSlack } from "../src/local/fake-slack/server.js";
 import type { FakeUser } from "../src/local/fake-slack/workspace.js";
-import type { HttpApiEvent } from "../src/local/lambda-http.js";
+import { type HttpApiEvent, httpApiEvent } from "../src/local/lambda-http.js";
 import { createDynamoStores } from "../src/store/dynamo/stores.js";
 import { startLocalDynamo } from "../test/store/local-dynamo.js";
 import { aSignalRequest } from "../test/store/request-builder.js";
@@ -183,22 +183,7 @@ function toEvent(request: SlackRequest, signingSecret: string): HttpApiEvent {
     "x-slack-request-timestamp": String(timestamp),
     "x-slack-signature": signSlackRequest(signingSecret, timestamp, request.body),
   };
-  return {
-    version: "2.0",
-    routeKey: "POST /slack/events",
-    rawPath: "/slack/events",
-    rawQueryString: "",
-    headers,
-    requestContext: {
-      http: { method: "POST", path: "/slack/events", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "" },
-      requestId: "bench",
-      routeKey: "POST /slack/events",
-      stage: "$default",
-      timeEpoch: Date.now(),
-    },
-    body: request.body,
-    isBase64Encoded: false,
-  };
+  return httpApiEvent({ method: "POST", path: "/slack/events", headers, body: request.body, requestId: "bench" });
 }
 
 /** Times one handler call per request; every call must answer 200, and `check` sees each response body. */
@@ -326,10 +311,16 @@ async function warmLatency(): Promise<string[]> {
   }
 }
 
-/** Runs a bundled handler once in a fresh `node`, as Lambda would: imports it, calls `handler(event)`, prints the result. */
+/**
+ * Runs a bundled handler once in a fresh `node`, as Lambda would: imports it, calls `handler(event)`, prints the result
+ * as the last line (the handler's own log and metric lines come first, as on Lambda).
+ */
 const INVOKE_ONCE = `const { handler } = await import(process.argv[1]);
 const result = await handler(JSON.parse(process.argv[2]), {});
-process.stdout.write(JSON.stringify(result), () => process.exit(0));`;
+process.stdout.write("\\n" + JSON.stringify(result), () => process.exit(0));`;
+
+/** The result INVOKE_ONCE printed. */
+const resultOf = (stdout: string) => JSON.parse(stdout.slice(stdout.lastIndexOf("\n") + 1)) as { statusCode?: number };
 
 const SMOKE_TABLE = "pns-bench";
 
@@ -379,7 +370,7 @@ async function smokeBundle(file: string): Promise<string[]> {
         ],
         { env, cwd: tmpdir() },
       );
-      const result = JSON.parse(stdout) as { statusCode?: number };
+      const result = resultOf(stdout);
       const handedOff = invokes
         .slice(before)
         .filter((i) => i.includes("/functions/pns-bench-worker/invocations") && i.endsWith("Event"));
@@ -460,7 +451,7 @@ async function coldFirstAnswer(files: Record<string, string>): Promise<Record<st
         AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
       },
       (name, stdout) => {
-        if ((JSON.parse(stdout) as { statusCode?: number }).statusCode !== 200) {
+        if (resultOf(stdout).statusCode !== 200) {
           throw new Error(`${name} answered its first event with ${stdout.slice(0, 200)}`);
         }
       },

@@ -2,7 +2,8 @@
 /**
  * esbuild plugin `precompiled-config` for pns's Lambda bundles (see plugins.cjs): it checks `pns.config.yaml` (the
  * file `npm run package` puts next to each function) once, at build time, with pns's own parser, and gives the bundle
- * a `parseConfig` that returns that result without parsing, so the Lambda bundles carry neither yaml nor zod.
+ * a `parseConfig` that returns that result without parsing, so reading the packaged file needs neither yaml nor zod
+ * (the bundles load the real parser lazily, only for a configuration in an SSM parameter: src/handlers/config-source.ts).
  *
  * - Only src/handlers/config-file.ts's import of parse-config is replaced; tests, the dev server and the sources keep
  *   reading YAML.

@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * The IAM resources serverless.yml grants that depend on what is deployed: the Slack secret (`--param slackSecretId`)
- * and, from pns.config.yaml read with pns's own parser at package time, the clusters' kubeconfig secrets, EKS clusters
- * and assumed roles. serverless.yml reads them as `${file(./build/serverless/grants.cjs):NAME}`; an invalid
+ * The IAM resources serverless.yml grants that depend on what is deployed: the Slack secret (`--param slackSecretId`),
+ * the configuration's SSM parameter (`--param configParameter`, when given) and, from pns.config.yaml read with pns's
+ * own parser at package time, the clusters' kubeconfig secrets, EKS clusters and assumed roles. serverless.yml reads them as `${file(./build/serverless/grants.cjs):NAME}`; an invalid
  * configuration fails the packaging with the parser's messages.
  *
  * What the worker's code does per kind of cluster (src/kube/clusters.ts, src/aws/):
@@ -82,25 +82,52 @@ function clusterStatements(clusters) {
   ];
 }
 
+/**
+ * The statements that let both functions read the configuration's SSM parameter (`PNS_CONFIG_PARAMETER`), given by
+ * name or ARN; none without one. A parameter's ARN is `…:parameter/` and its name without a leading `/`
+ * (docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html). A `String` parameter: pns
+ * does not ask SSM to decrypt it, so no KMS grant.
+ * @param {string} parameter
+ */
+function configStatements(parameter) {
+  if (parameter === "") return [];
+  // The characters SSM allows in names (its API reference, PutParameter: Name); an ARN is taken as it is.
+  if (!parameter.startsWith("arn:") && !/^[A-Za-z0-9_.\-/]{1,2048}$/.test(parameter)) {
+    throw new Error(`--param configParameter: "${parameter}" is not an SSM parameter name (letters, digits, _ . - /).`);
+  }
+  const resource = parameter.startsWith("arn:")
+    ? parameter
+    : {
+        "Fn::Sub": `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${parameter.replace(/^\//, "")}`,
+      };
+  return [{ Sid: "ReadConfigParameter", Effect: "Allow", Action: "ssm:GetParameter", Resource: resource }];
+}
+
 /** @type {Promise<Record<string, any>> | undefined} */
 let clusters;
 
 /**
  * `slackSecret`: the Slack secret's resources; `clusterStatements`: the worker's statements for the configured
- * clusters; `clusterAccess`: "true" when there is any (a CloudFormation condition adds the policy only then).
+ * clusters; `clusterAccess`: "true" when there is any (a CloudFormation condition adds the policy only then);
+ * `configStatements` and `configParameter` ("true" when set) likewise for the configuration's SSM parameter.
  * @param {{ resolveVariable: (name: string) => Promise<unknown> }} serverless
  */
 module.exports = async ({ resolveVariable }) => {
   const slackSecretId = String(await resolveVariable("param:slackSecretId")).trim();
   if (slackSecretId === "") throw new Error("--param slackSecretId must name the Slack secret (its name or ARN).");
+  const parameter = String((await resolveVariable("param:configParameter")) ?? "").trim();
   clusters ??= configuredClusters();
   const statements = clusterStatements(await clusters);
+  const config = configStatements(parameter);
   return {
     slackSecret: secretResources(slackSecretId),
     clusterStatements: statements,
     clusterAccess: statements.length > 0 ? "true" : "false",
+    configStatements: config,
+    configParameter: config.length > 0 ? "true" : "false",
   };
 };
 
 module.exports.secretResources = secretResources;
 module.exports.clusterStatements = clusterStatements;
+module.exports.configStatements = configStatements;

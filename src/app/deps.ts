@@ -2,6 +2,7 @@ import type { PnsConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
 import type { Logger } from "../core/log.js";
+import type { Metrics } from "../core/metrics.js";
 import type { Redactor } from "../core/redact/redactor.js";
 import type { Chat, UserGroups } from "./ports/chat.js";
 import type { PodDebugger } from "./ports/cluster.js";
@@ -32,6 +33,8 @@ export interface AppDeps {
   redactor: Redactor;
   /** Set when the configuration could not be loaded: every command then answers with it instead of acting. */
   configProblem?: string | undefined;
+  /** Counters (CloudWatch EMF on Lambda); none locally. */
+  metrics?: Metrics | undefined;
 }
 
 /** What the worker's use cases use on top of {@link AppDeps}: the clusters and the redactor. */

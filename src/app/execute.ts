@@ -105,6 +105,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     message = `${what} was not sent: ${error.userMessage}${error.hint ? ` ${error.hint}` : ""}`;
   }
 
+  deps.metrics?.count(ok ? "signalsSent" : "signalsFailed");
   const finished = await applyTransition(deps.stores.requests, request.id, (r) => finish(r, ok, message));
   const final: SignalRequest = finished.ok ? finished.request : (finished.current ?? request);
   await reportOutcome(deps, final, ok, diff, after);

@@ -58,6 +58,7 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
         return await runCleanup(deps, job);
     }
   } catch (err) {
+    deps.metrics?.count("jobsFailed");
     const context = { job: job.kind, id: job.id };
     const view = errorMessage(err, deps.logger, deps.newId, context);
     if (!("origin" in job)) return;

@@ -4,7 +4,7 @@ import { loadKubeconfigSecret } from "./kubeconfig-secret.js";
 /**
  * Cluster credentials from AWS, as the Kubernetes adapter's `ClusterCredentialSources` asks for them: an EKS
  * cluster's endpoint, CA and IAM token (refreshed {@link EKS_TOKEN_REFRESH_MARGIN_MS} before it runs out), and
- * kubeconfigs kept in Secrets Manager.
+ * kubeconfigs kept in Secrets Manager (`fresh`: past the cache, after a value that did not load).
  */
 export const awsClusterCredentials = {
   async eks(access: { name: string; region: string; roleArn: string | null }, now: Date) {
@@ -15,5 +15,6 @@ export const awsClusterCredentials = {
     ]);
     return { ...endpoint, token: token.token, refreshAt: token.expiresAt - EKS_TOKEN_REFRESH_MARGIN_MS };
   },
-  kubeconfigSecret: loadKubeconfigSecret,
+  kubeconfigSecret: (secretId: string, options?: { fresh?: boolean }) =>
+    loadKubeconfigSecret(secretId, { fresh: options?.fresh === true }),
 };

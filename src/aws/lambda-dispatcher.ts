@@ -1,13 +1,14 @@
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { PnsError } from "../core/errors.js";
+import { awsClientConfig } from "./client-config.js";
 
 /**
  * Hands a job to the worker function with an asynchronous invoke (`InvocationType: "Event"`): Lambda queues it and
  * the caller returns at once. The worker's EventInvokeConfig (serverless.yml) allows no retries and a few minutes of
  * age, then sends the event to the failed-jobs queue; a duplicate delivery is ignored by the worker's job claim.
- * Honours `AWS_ENDPOINT_URL_LAMBDA` for local runs.
+ * Honours `AWS_ENDPOINT_URL_LAMBDA` for local runs. The invoke is on Slack's 3-second path: short timeouts, one retry.
  */
-export function createLambdaDispatcher(functionName: string, client = new LambdaClient({})) {
+export function createLambdaDispatcher(functionName: string, client = new LambdaClient(awsClientConfig("ack"))) {
   return async function dispatch(job: unknown): Promise<void> {
     try {
       const out = await client.send(

@@ -4,6 +4,7 @@
  * | variable | meaning | default |
  * | --- | --- | --- |
  * | `PNS_CONFIG` | path of the YAML configuration | `./pns.config.yaml`; when absent, the built-in default |
+ * | `PNS_CONFIG_PARAMETER` | SSM parameter (name or ARN) holding the configuration instead, re-read every 60 s | unset |
  * | `KUBECONFIG` | kubeconfig of the default cluster when there is no config file | client-node's default |
  * | `PNS_TABLE` | DynamoDB table; unset → the embedded in-process store | unset |
  * | `PNS_SLACK_SECRET_ARN` | Secrets Manager secret with `signingSecret` and `botToken` | unset |
@@ -12,10 +13,15 @@
  * | `PNS_WORKER_FUNCTION` | the worker Lambda that jobs are handed to; unset → in-process | unset |
  * | `PORT` | port of `npm run dev` | 3000 |
  * | `PNS_LOG_LEVEL` | debug, info, warn or error | info |
+ * | `POWERTOOLS_SERVICE_NAME` | the `service` of every log line and the dimension of the metrics | pns |
+ *
+ * The AWS SDK reads its own (`AWS_REGION`, `AWS_ENDPOINT_URL_<SERVICE>` for local endpoints, credentials), and
+ * Powertools its own (`AWS_LAMBDA_LOG_LEVEL` of Lambda's log controls overrides `PNS_LOG_LEVEL`).
  */
 export interface PnsEnv {
   configPath: string;
   configPathGiven: boolean;
+  configParameter: string | undefined;
   kubeconfig: string | undefined;
   table: string | undefined;
   slackSecretArn: string | undefined;
@@ -25,6 +31,7 @@ export interface PnsEnv {
   workerFunction: string | undefined;
   port: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  service: string;
 }
 
 /** Reads {@link PnsEnv} from `process.env` (or the given record, for tests). */
@@ -35,6 +42,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
   return {
     configPath: blank(env.PNS_CONFIG) ?? "./pns.config.yaml",
     configPathGiven: blank(env.PNS_CONFIG) !== undefined,
+    configParameter: blank(env.PNS_CONFIG_PARAMETER),
     kubeconfig: blank(env.KUBECONFIG),
     table: blank(env.PNS_TABLE),
     slackSecretArn: blank(env.PNS_SLACK_SECRET_ARN),
@@ -44,5 +52,6 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     workerFunction: blank(env.PNS_WORKER_FUNCTION),
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 3000,
     logLevel: level === "debug" || level === "warn" || level === "error" ? level : "info",
+    service: blank(env.POWERTOOLS_SERVICE_NAME) ?? "pns",
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { ClusterAccess } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
@@ -28,7 +29,8 @@ export interface EksGrant {
  */
 export interface ClusterCredentialSources {
   eks(access: { name: string; region: string; roleArn: string | null }, now: Date): Promise<EksGrant>;
-  kubeconfigSecret(secretId: string): Promise<string>;
+  /** The kubeconfig text; `fresh` reads past any cache (the last text did not load). */
+  kubeconfigSecret(secretId: string, options?: { fresh?: boolean }): Promise<string>;
 }
 
 /** Without AWS sources, only kubeconfig files work. */
@@ -100,12 +102,21 @@ export async function buildClusterClients(
   return clientsFor(kc);
 }
 
+/** A cluster's cached clients and the kubeconfig secret text they were built from (its SHA-256; null: no secret). */
+interface CachedClients {
+  version: string | null;
+  clients: Promise<ClusterClients>;
+}
+
 /** One client set per cluster, kept across invocations of a warm Lambda. */
-const cache = new Map<string, Promise<ClusterClients>>();
+const cache = new Map<string, CachedClients>();
+/** Clusters whose kubeconfig secret text did not load: the next read goes past the secret's cache. */
+const unloadable = new Set<string>();
 
 /**
- * The cached clients of a cluster, built on first use and rebuilt when their EKS token nears its end.
- * The key is the cluster's name in the config and its access settings, so a changed config builds anew.
+ * The cached clients of a cluster, built on first use and rebuilt when their EKS token nears its end or, for a
+ * kubeconfig in Secrets Manager, when the secret's text changes (a rotation: the source re-reads it after its cache
+ * age). The key is the cluster's name in the config and its access settings, so a changed config builds anew.
  */
 export async function clusterClients(
   name: string,
@@ -115,19 +126,40 @@ export async function clusterClients(
 ): Promise<ClusterClients> {
   const key = `${name}\u0000${JSON.stringify(access)}`;
   const cached = cache.get(key);
-  if (cached) {
-    const clients = await cached.catch(() => null);
+  let version: string | null = null;
+  let from = sources;
+  if (access.kind === "kubeconfigSecret" && sources) {
+    let text: string;
+    try {
+      text = await sources.kubeconfigSecret(access.secretId, unloadable.has(key) ? { fresh: true } : undefined);
+    } catch (err) {
+      // Secrets Manager unreachable for a moment: the clients built from the last text still hold its credentials.
+      const last = await cached?.clients.catch(() => null);
+      if (last) return last;
+      throw err;
+    }
+    version = createHash("sha256").update(text).digest("hex");
+    from = { ...sources, kubeconfigSecret: async () => text };
+  }
+  if (cached && cached.version === version) {
+    const clients = await cached.clients.catch(() => null);
     if (clients && (clients.expiresAt === null || clients.expiresAt > now())) return clients;
   }
-  const building = buildClusterClients(access, now, sources);
-  cache.set(key, building);
-  building.catch(() => {
-    if (cache.get(key) === building) cache.delete(key);
-  });
+  const building = buildClusterClients(access, now, from);
+  const entry: CachedClients = { version, clients: building };
+  cache.set(key, entry);
+  building.then(
+    () => unloadable.delete(key),
+    () => {
+      if (cache.get(key) === entry) cache.delete(key);
+      if (version !== null) unloadable.add(key);
+    },
+  );
   return building;
 }
 
 /** Forgets every cached client set (tests, config reloads). */
 export function forgetClusterClients(): void {
   cache.clear();
+  unloadable.clear();
 }

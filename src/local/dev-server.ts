@@ -1,24 +1,29 @@
 import { createServer, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import type { Context } from "aws-lambda";
 import type { WorkerDeps } from "../app/deps.js";
 import { runJanitor } from "../app/janitor.js";
 import type { PodDebugger } from "../app/ports/cluster.js";
 import type { Stores } from "../app/ports/stores.js";
 import { runJob } from "../app/run-job.js";
+import { withLogKeys } from "../aws/logger.js";
 import { asPnsError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
+import { CORRELATION_KEY } from "../handlers/correlation.js";
 import { type PnsEnv, readEnv } from "../handlers/env.js";
-import { createInProcessDispatcher, createRuntime } from "../handlers/runtime.js";
-import { buildSlackHandler } from "../handlers/slack.js";
-import { buildWorkerDeps } from "../handlers/worker.js";
+import { healthOf } from "../handlers/health.js";
+import { createInProcessDispatcher, createRuntimeSource } from "../handlers/runtime.js";
+import { createRotatingSlackHandler } from "../handlers/slack.js";
+import { rotatingWorkerDeps } from "../handlers/worker.js";
 import { tableDefinition } from "../store/dynamo/table.js";
 import { toHttpApiEvent, writeHttpApiResult } from "./lambda-http.js";
 
 /** A running `npm run dev`: the Slack handler over HTTP with the worker in-process. */
 export interface DevServer {
   url: string;
-  worker: WorkerDeps;
+  /** The worker's dependencies as of the last request (the configuration and credentials then in force). */
+  readonly worker: WorkerDeps;
   /** Resolves when every job started so far has finished. */
   idle(): Promise<void>;
   /** Runs the janitor once, as its schedule would. */
@@ -44,31 +49,50 @@ export interface DevServerOptions {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const env = options.env ?? readEnv();
   if (env.table && process.env.AWS_ENDPOINT_URL_DYNAMODB) await ensureLocalTable(env.table);
-  const runtime = await createRuntime(env, {
+  const source = createRuntimeSource(env, {
     ...(options.stores ? { stores: options.stores } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  // As in Lambda, the credentials and the configuration are read now: a dev server that cannot start says why.
+  await source.current();
   let worker: WorkerDeps | undefined;
-  const dispatcher = createInProcessDispatcher((job) => runJob(worker!, job), runtime.logger);
-  worker = buildWorkerDeps(runtime, dispatcher.dispatch, options.debuggerFor);
-  const slackHandler = await buildSlackHandler(runtime, dispatcher.dispatch);
+  /** The worker's dependencies in force now, remembered for `DevServer.worker`. */
+  const currentWorker = async () => {
+    worker = await workerDeps();
+    return worker;
+  };
+  // In-process jobs run in the request's async context: its correlation id is on their lines too, as in Lambda.
+  const dispatcher = createInProcessDispatcher(
+    (job) => withLogKeys({ job_id: job.id }, async () => runJob(await currentWorker(), job)),
+    source.logger,
+  );
+  const workerDeps = rotatingWorkerDeps(source, dispatcher.dispatch, options.debuggerFor);
+  await currentWorker();
+  const slackHandler = createRotatingSlackHandler(source, dispatcher.dispatch);
 
   const server: Server = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (req.method === "GET" && path === "/healthz") {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+        // As a smoke invoke of the functions: 503 and the problem when pns cannot act (an invalid configuration).
+        const report = await healthOf(source);
+        const body = report.ok ? { ok: true } : { ok: false, problem: report.problem };
+        res.writeHead(report.statusCode, { "content-type": "application/json" }).end(JSON.stringify(body));
         return;
       }
       if (req.method === "POST" && path === "/slack/events") {
         const event = await toHttpApiEvent(req);
-        writeHttpApiResult(res, await slackHandler(event as never, {}));
+        const requestId = event.requestContext.requestId;
+        const result = await withLogKeys({ [CORRELATION_KEY]: requestId }, () =>
+          slackHandler(event, localContext(requestId)),
+        );
+        writeHttpApiResult(res, result);
         return;
       }
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
     } catch (error) {
-      runtime.logger.error("dev server request failed", { error });
+      source.logger.error("dev server request failed", { error });
       if (!res.headersSent) res.writeHead(500).end();
     }
   });
@@ -77,14 +101,34 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const port = typeof address === "object" && address ? address.port : env.port;
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}`,
-    worker,
+    get worker() {
+      return worker!;
+    },
     idle: dispatcher.idle,
-    janitor: () => runJanitor(worker!),
+    janitor: async () => runJanitor(await currentWorker()),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** The Lambda context of a local request: its request id, and names that say it is not Lambda. */
+function localContext(requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: "pns-dev-slack",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:local:000000000000:function:pns-dev-slack",
+    memoryLimitInMB: "0",
+    awsRequestId: requestId,
+    logGroupName: "local",
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 3000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
   };
 }
 

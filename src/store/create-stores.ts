@@ -1,3 +1,4 @@
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { Clock, Stores } from "../app/ports/stores.js";
 import { createDynamoStores } from "./dynamo/stores.js";
 import { createEmbeddedStores } from "./embedded.js";
@@ -9,9 +10,16 @@ export interface StoreEnv {
   [name: string]: string | undefined;
 }
 
-/** DynamoDB stores on table `PNS_TABLE` when it is set, else embedded (in-process) stores. */
-export function createStores(env: StoreEnv, options: { clock?: Clock } = {}): Stores {
+/**
+ * DynamoDB stores on table `PNS_TABLE` when it is set (their client made with `clientConfig`: timeouts, attempts),
+ * else embedded (in-process) stores.
+ */
+export function createStores(
+  env: StoreEnv,
+  options: { clock?: Clock; clientConfig?: DynamoDBClientConfig } = {},
+): Stores {
   const table = env.PNS_TABLE?.trim();
-  if (table) return createDynamoStores({ tableName: table, ...options });
-  return createEmbeddedStores(options);
+  const { clientConfig, ...rest } = options;
+  if (table) return createDynamoStores({ tableName: table, ...rest, ...(clientConfig ? { clientConfig } : {}) });
+  return createEmbeddedStores(rest);
 }

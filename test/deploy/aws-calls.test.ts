@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 const grants = require("../../build/serverless/grants.cjs") as {
   secretResources: (id: string) => unknown[];
   clusterStatements: (clusters: Record<string, unknown>) => { Sid: string; Resource: unknown[] }[];
+  configStatements: (parameter: string) => { Sid: string; Action: string; Resource: unknown }[];
 };
 
 describe("the AWS call table", () => {
@@ -95,5 +96,30 @@ describe("grants.cjs cluster statements", () => {
       ["DescribeClusters", 1],
       ["AssumeClusterRoles", 1],
     ]);
+  });
+});
+
+describe("grants.cjs configuration parameter", () => {
+  it("grants nothing without a parameter, so the policy is left out", () => {
+    expect(grants.configStatements("")).toEqual([]);
+  });
+
+  it.each([
+    ["a hierarchical name", "/pns/prod/config", { "Fn::Sub": expect.stringMatching(/:parameter\/pns\/prod\/config$/) }],
+    ["a plain name", "pns-config", { "Fn::Sub": expect.stringMatching(/:parameter\/pns-config$/) }],
+    [
+      "an ARN",
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/pns",
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/pns",
+    ],
+  ])("lets both roles read %s, only with ssm:GetParameter", (_name, parameter, resource) => {
+    expect(grants.configStatements(parameter)).toEqual([
+      { Sid: "ReadConfigParameter", Effect: "Allow", Action: "ssm:GetParameter", Resource: resource },
+    ]);
+  });
+
+  it("refuses a name SSM would refuse, before anything is deployed", () => {
+    expect(() => grants.configStatements("pns config")).toThrow(/not an SSM parameter name/);
+    expect(() => grants.configStatements("/pns/{stage}")).toThrow(/not an SSM parameter name/);
   });
 });

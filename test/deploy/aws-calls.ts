@@ -31,6 +31,8 @@ export interface Targets {
   clusters: string[];
   /** Roles assumed for EKS clusters with `roleArn`. */
   roles: string[];
+  /** The configuration's SSM parameter (`PNS_CONFIG_PARAMETER`), as an ARN; null when the stack has none. */
+  configParameter: string | null;
 }
 
 /** An SDK export that calls AWS, and the calls it makes. */
@@ -85,15 +87,23 @@ export const SDK_CALLS: SdkCall[] = [
   },
   {
     module: "@aws-lambda-powertools/parameters/secrets",
-    name: "getSecret",
+    name: "SecretsProvider",
     file: "src/aws/slack-credentials.ts",
-    calls: (t) => on("secretsmanager:GetSecretValue", [t.slackSecret], "getSecret (the Slack secret)"),
+    calls: (t) => on("secretsmanager:GetSecretValue", [t.slackSecret], "SecretsProvider.get (the Slack secret)"),
   },
   {
     module: "@aws-lambda-powertools/parameters/secrets",
-    name: "getSecret",
+    name: "SecretsProvider",
     file: "src/aws/kubeconfig-secret.ts",
-    calls: (t) => on("secretsmanager:GetSecretValue", t.kubeconfigSecrets, "getSecret (a kubeconfig secret)"),
+    calls: (t) => on("secretsmanager:GetSecretValue", t.kubeconfigSecrets, "SecretsProvider.get (a kubeconfig secret)"),
+  },
+  {
+    module: "@aws-lambda-powertools/parameters/ssm",
+    name: "SSMProvider",
+    file: "src/aws/config-parameter.ts",
+    // Only when PNS_CONFIG_PARAMETER is set (src/handlers/config-source.ts); a String parameter, no decryption.
+    calls: (t) =>
+      t.configParameter ? on("ssm:GetParameter", [t.configParameter], "SSMProvider.get (the configuration)") : [],
   },
 ];
 
@@ -117,6 +127,16 @@ export const NOT_CALLS: { module: string; name: string; why: string }[] = [
   { module: "@smithy/protocol-http", name: "HttpRequest", why: "the request being presigned" },
   { module: "@aws-crypto/sha256-js", name: "Sha256", why: "the signature's hash" },
   { module: "@aws-sdk/core/client", name: "partition", why: "the SDK's partition data (the STS host of a region)" },
+  { module: "@aws-lambda-powertools/logger", name: "Logger", why: "writes log lines to stdout" },
+  { module: "@aws-lambda-powertools/logger", name: "LogFormatter", why: "shapes a log line" },
+  { module: "@aws-lambda-powertools/logger", name: "LogItem", why: "a log line" },
+  {
+    module: "@aws-lambda-powertools/metrics",
+    name: "Metrics",
+    // docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format.html
+    why: "writes EMF lines to stdout; CloudWatch Logs makes the metrics, with no call of the function's role",
+  },
+  { module: "@aws-lambda-powertools/metrics", name: "MetricUnit", why: "a constant" },
 ];
 
 const SDK_MODULE = /^@(aws-sdk|aws-lambda-powertools|smithy|aws-crypto)\//;

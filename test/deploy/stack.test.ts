@@ -17,9 +17,12 @@ import { FUNCTIONS, type FunctionKey, PACKAGE_CONFIG, type Packaged, packageProj
 
 const run = promisify(execFile);
 
+/** The configuration's SSM parameter the stack is packaged with (both roles may read it, nothing else of SSM). */
+const CONFIG_PARAMETER = "/pns/prod/config";
+
 let pkg: Packaged;
 beforeAll(async () => {
-  pkg = await packageProject();
+  pkg = await packageProject({ args: ["--param", `configParameter=${CONFIG_PARAMETER}`] });
 }, 240_000);
 afterAll(async () => {
   await pkg?.remove();
@@ -194,6 +197,9 @@ function targets(stack: EvaluatedStack, configText: string): Targets {
       a.kind === "eks" && !a.roleArn ? [`arn:${partition}:eks:${a.region}:${account}:cluster/${a.name}`] : [],
     ),
     roles: access.flatMap((a) => (a.kind === "eks" && a.roleArn ? [a.roleArn] : [])),
+    configParameter: env.PNS_CONFIG_PARAMETER
+      ? `arn:${partition}:ssm:${region}:${account}:parameter${env.PNS_CONFIG_PARAMETER}`
+      : null,
   };
 }
 
@@ -365,6 +371,18 @@ function neverCalls(t: Targets): IamCall[] {
       why: "its role describes it",
     },
     { action: "sts:AssumeRole", resource: `arn:${partition}:iam::${account}:role/other`, why: "not configured" },
+    {
+      action: "ssm:GetParameter",
+      resource: `arn:${partition}:ssm:${region}:${account}:parameter/pns/prod/other`,
+      why: "not the configuration's",
+    },
+    ...(t.configParameter
+      ? ["ssm:PutParameter", "ssm:GetParameters", "ssm:GetParametersByPath"].map((action) => ({
+          action,
+          resource: t.configParameter!,
+          why: "pns only reads its parameter",
+        }))
+      : []),
   ];
 }
 

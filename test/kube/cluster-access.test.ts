@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { awsClusterCredentials } from "../../src/aws/cluster-credentials.js";
-import { loadKubeconfigSecret } from "../../src/aws/kubeconfig-secret.js";
+import { KUBECONFIG_SECRET_MAX_AGE_S, loadKubeconfigSecret } from "../../src/aws/kubeconfig-secret.js";
 import { buildClusterClients, clusterClients, forgetClusterClients } from "../../src/kube/clusters.js";
 import { type LocalSecretsManager, startSecretsManager } from "../aws/secrets-manager.js";
 
@@ -105,5 +105,53 @@ describe("buildClusterClients", () => {
     const [a, b] = await Promise.all([clusterClients("x", access), clusterClients("x", access)]);
     expect(a).toBe(b);
     expect(await clusterClients("y", access)).not.toBe(a);
+  });
+});
+
+describe("a rotated kubeconfig secret", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const access = (secretId: string) => ({ kind: "kubeconfigSecret", secretId, context: null }) as const;
+  const server = async (name: string, secretId: string) =>
+    (await clusterClients(name, access(secretId), Date.now, awsClusterCredentials)).kc.getCurrentCluster()?.server;
+
+  it("rebuilds the cluster's clients once the new kubeconfig is read after the cache age, and not before", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    secrets.set("rotating", kubeconfig("https://old.example:6443"));
+    const first = await clusterClients("rot", access("rotating"), Date.now, awsClusterCredentials);
+    expect(first.kc.getCurrentCluster()?.server).toBe("https://old.example:6443");
+
+    secrets.set("rotating", kubeconfig("https://new.example:6443"));
+    expect(await clusterClients("rot", access("rotating"), Date.now, awsClusterCredentials)).toBe(first);
+    vi.setSystemTime(Date.now() + (KUBECONFIG_SECRET_MAX_AGE_S + 1) * 1000);
+    expect(await server("rot", "rotating")).toBe("https://new.example:6443");
+    // The same text again: the rebuilt clients are kept, not rebuilt on every call.
+    const second = await clusterClients("rot", access("rotating"), Date.now, awsClusterCredentials);
+    expect(await clusterClients("rot", access("rotating"), Date.now, awsClusterCredentials)).toBe(second);
+  });
+
+  it("reads a kubeconfig that did not load afresh on the next call, instead of from the cache", async () => {
+    secrets.set("broken", "clusters: [}");
+    await expect(server("broken", "broken")).rejects.toMatchObject({ code: "invalid_config" });
+    secrets.set("broken", kubeconfig("https://fixed.example:6443"));
+    // No time passes: the bad text would still be cached for minutes.
+    expect(await server("broken", "broken")).toBe("https://fixed.example:6443");
+  });
+
+  it("reads an empty secret afresh on the next call", async () => {
+    secrets.set("empty", "  ");
+    await expect(loadKubeconfigSecret("empty")).rejects.toMatchObject({ code: "invalid_config" });
+    secrets.set("empty", kubeconfig("https://filled.example:6443"));
+    expect(await loadKubeconfigSecret("empty")).toContain("https://filled.example:6443");
+  });
+
+  it("keeps the clients it has when the secret cannot be read for a moment", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    secrets.set("flaky", kubeconfig("https://flaky.example:6443"));
+    const clients = await clusterClients("flaky", access("flaky"), Date.now, awsClusterCredentials);
+    secrets.delete("flaky");
+    vi.setSystemTime(Date.now() + (KUBECONFIG_SECRET_MAX_AGE_S + 1) * 1000);
+    expect(await clusterClients("flaky", access("flaky"), Date.now, awsClusterCredentials)).toBe(clients);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The packaged bundles under a Lambda emulator: `npm run package`'s zips, unzipped, run by serverless-offline 13 behind
- * its HTTP API route and its Lambda endpoint, with dynalite for the table, the Kubernetes simulator, the fake Slack
- * and a local Secrets Manager holding the Slack secret. Differences from AWS (serverless-offline's README): an
+ * its HTTP API route and its Lambda endpoint, with dynalite for the table, the Kubernetes simulator, the fake Slack,
+ * a local Secrets Manager holding the Slack secret and a local SSM holding the configuration (`--param
+ * configParameter`: the packaged pns.config.yaml binds no channel pns is used in here, so only the parameter works). Differences from AWS (serverless-offline's README): an
  * unhandled error answers 200, and there are no retries, destinations or IAM (test/deploy checks those).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -18,11 +20,14 @@ import { type FakeSlack, startFakeSlack } from "../../src/local/fake-slack/serve
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
 import { type Simulator, startSimulator } from "../../src/local/sim/index.js";
 import { type LocalSecretsManager, startSecretsManager } from "../aws/secrets-manager.js";
+import { type LocalSsm, startSsm } from "../aws/ssm.js";
 import { type Packaged, packageProject } from "../deploy/package.js";
 import { type LocalDynamo, startLocalDynamo } from "../store/local-dynamo.js";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CONFIG_PARAMETER = "/pns/prod/config";
+
 const OPS = "C0OPS";
 const { alice, bob } = slackUsers;
 
@@ -31,6 +36,8 @@ let dynamo: LocalDynamo;
 let sim: Simulator;
 let slack: FakeSlack;
 let secrets: LocalSecretsManager;
+let ssm: LocalSsm;
+let configDir: string;
 let offline: ChildProcess;
 let output = "";
 let lambdaUrl: string;
@@ -57,8 +64,15 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 }
 
 beforeAll(async () => {
-  // The demo's configuration: #ops on the simulator's cluster, Bob (S0SRE) approves.
-  pkg = await packageProject({ config: join(ROOT, "src/local/demo.config.yaml") });
+  // Packaged: a configuration that binds only another channel. In the parameter: the demo's, #ops on the simulator's
+  // cluster, Bob (S0SRE) approves.
+  configDir = await mkdtemp(join(tmpdir(), "pns-offline-"));
+  const packaged = join(configDir, "pns.config.yaml");
+  await writeFile(
+    packaged,
+    "clusters:\n  sim:\n    kubeconfig: {}\nchannels:\n  C0ELSEWHERE:\n    namespaces: [default]\n",
+  );
+  pkg = await packageProject({ config: packaged, args: ["--param", `configParameter=${CONFIG_PARAMETER}`] });
   const bundles = join(pkg.dir, ".bundles");
   await mkdir(bundles);
   for (const zip of Object.values(pkg.zips)) await run("unzip", ["-qo", zip, "-d", bundles]);
@@ -70,6 +84,7 @@ beforeAll(async () => {
   secrets = await startSecretsManager(
     new Map([["pns/slack", JSON.stringify({ signingSecret: slack.signingSecret, botToken: slack.botToken })]]),
   );
+  ssm = await startSsm(new Map([[CONFIG_PARAMETER, await readFile(join(ROOT, "src/local/demo.config.yaml"), "utf8")]]));
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   lambdaUrl = `http://127.0.0.1:${lambdaPort}`;
   offline = spawn(
@@ -85,6 +100,9 @@ beforeAll(async () => {
       "--lambdaPort",
       String(lambdaPort),
       "--noPrependStageInUrl",
+      // serverless.yml is resolved again here: the same parameter as the packaging, for the functions' environment.
+      "--param",
+      `configParameter=${CONFIG_PARAMETER}`,
       // Passes KUBECONFIG, SLACK_API_URL and PNS_CONFIG below to the functions; serverless.yml's own variables win.
       "--localEnvironment",
     ],
@@ -107,6 +125,7 @@ beforeAll(async () => {
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
       },
     },
   );
@@ -127,10 +146,12 @@ afterAll(async () => {
     await exited;
   }
   await secrets?.close();
+  await ssm?.close();
   await slack?.close();
   await sim?.close();
   await dynamo?.close();
   await pkg?.remove();
+  if (configDir) await rm(configDir, { recursive: true, force: true });
 });
 
 const client = () => slackClient(slack);
@@ -144,6 +165,13 @@ const nginxWorkers = () =>
 const execs = () => sim.requests.entries.filter((e) => e.route === "GET pods/exec").length;
 /** How many times the emulator ran a function (it logs one line per invocation). */
 const invocations = (fn: string) => output.split("\n").filter((l) => l.startsWith(`(λ: ${fn}) RequestId:`)).length;
+/** The CloudWatch EMF lines the functions printed that carry `metric`. */
+const metricLines = (metric: string) =>
+  output
+    .split("\n")
+    .map((l) => l.slice(l.indexOf("{")))
+    .filter((l) => l.startsWith('{"_aws"') && l.includes(`"Name":"${metric}"`))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("the packaged bundles under serverless-offline", () => {
   let table: FakeMessage;
@@ -164,6 +192,11 @@ describe("the packaged bundles under serverless-offline", () => {
     // The Slack secret came from Secrets Manager, once per function container at most.
     expect(secrets.calls.every((c) => c === "secretsmanager.GetSecretValue pns/slack")).toBe(true);
     expect(secrets.calls.length).toBeGreaterThan(0);
+    // The configuration came from the parameter (the packaged file binds no #ops), read by the real parser.
+    expect(ssm.calls.length).toBeGreaterThan(0);
+    expect(ssm.calls.every((c) => c === `AmazonSSM.GetParameter ${CONFIG_PARAMETER}`)).toBe(true);
+    // The slack function counted the command in CloudWatch EMF.
+    await waitFor("the commands metric", () => metricLines("commands").length >= 1);
   });
 
   it("sends an approved signal once", async () => {
@@ -204,6 +237,32 @@ describe("the packaged bundles under serverless-offline", () => {
     expect(execs() - execsBefore).toBe(3);
     await waitFor("the execute job to finish", () => invocations("worker") >= 2);
     expect(invocations("worker")).toBe(2);
+    await waitFor("the signalsSent metric", () => metricLines("signalsSent").length >= 1);
+    expect(metricLines("signalsSent")).toEqual([expect.objectContaining({ signalsSent: 1, service: "pns-prod" })]);
+    expect(metricLines("signalsFailed")).toEqual([]);
+  });
+
+  it("answers a smoke invoke of each function with its health and the configuration's source", async () => {
+    const lambda = new LambdaClient({
+      endpoint: lambdaUrl,
+      region: "eu-west-1",
+      credentials: { accessKeyId: "AKIDOFFLINE", secretAccessKey: "offline" },
+    });
+    try {
+      for (const fn of ["pns-prod-slack", "pns-prod-worker"]) {
+        const out = await lambda.send(
+          new InvokeCommand({ FunctionName: fn, Payload: new TextEncoder().encode('{"healthcheck": true}') }),
+        );
+        expect(out.FunctionError, fn).toBeUndefined();
+        expect(JSON.parse(new TextDecoder().decode(out.Payload)), fn).toEqual({
+          statusCode: 200,
+          ok: true,
+          config: `SSM parameter ${CONFIG_PARAMETER}`,
+        });
+      }
+    } finally {
+      lambda.destroy();
+    }
   });
 
   it("runs the janitor", async () => {
