@@ -104,80 +104,96 @@ function decodeStatHex(hex: string): string {
   return text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 
+/** The collector's two CPU samples: the interval, and per PID of the first sample its start ticks and ticks gained. */
+interface CpuSamples {
+  /** Seconds between the samples; null without two samples far enough apart to mean anything. */
+  seconds: number | null;
+  index: Map<number, number>;
+  starts: number[];
+  /** Ticks gained between the samples, -1 when the second did not see that very process. */
+  delta: number[];
+}
+
 /**
- * The collector's two CPU samples: when each started (uptime), the first one's processes (PID, CPU ticks, start ticks
- * in parallel arrays, a PID → index map built when the second starts), and each one's ticks gained by the second.
+ * Reads `k <pid> <utime> <stime> <starttime>` in `text[at, end)` into `out` (PID, utime + stime, start), in one
+ * pass with no substrings; false for a garbled line.
  */
-class CpuSamples {
-  readonly uptimes: (number | null)[] = [];
-  private readonly pids: number[] = [];
-  private readonly ticks: number[] = [];
-  private readonly starts: number[] = [];
-  private delta: number[] = [];
-  private index: Map<number, number> | null = null;
+function readSampleLine(text: string, at: number, end: number, out: number[]): boolean {
+  let field = 0;
+  let value = 0;
+  let digits = 0;
+  out[1] = 0;
+  for (let i = at; i <= end; i++) {
+    const c = i === end ? 32 : text.charCodeAt(i);
+    if (c === 32) {
+      if (digits === 0 || digits > 15 || field > 3) return false;
+      if (field === 0) out[0] = value;
+      else if (field === 3) out[2] = value;
+      else out[1] = (out[1] ?? 0) + value;
+      field++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else return false;
+  }
+  return field === 4;
+}
 
-  /** A `t <uptime>` line: the next sample starts. Only two are read. */
-  start(uptime: number | null): void {
-    if (this.uptimes.length >= 2) return;
-    this.uptimes.push(uptime);
-    if (this.uptimes.length === 2) {
-      this.index = new Map();
-      for (let i = 0; i < this.pids.length; i++) this.index.set(this.pids[i]!, i);
-      this.delta = new Array(this.pids.length).fill(-1);
+/**
+ * Reads the `t`/`k` lines of both samples from the `t` line at `from`; returns them and where the records start.
+ * Kept out of the record loop (and as plain data) so that loop stays small for the engine to optimize.
+ */
+function readCpuSamples(text: string, from: number): { samples: CpuSamples; next: number } {
+  const uptimes: (number | null)[] = [];
+  const pids: number[] = [];
+  const ticks: number[] = [];
+  const starts: number[] = [];
+  const delta: number[] = [];
+  const index = new Map<number, number>();
+  const line = [0, 0, 0];
+  let pos = from;
+  while (pos < text.length) {
+    const kind = text.charCodeAt(pos);
+    if ((kind !== 116 && kind !== 107) || text.charCodeAt(pos + 1) !== 32) break;
+    let end = text.indexOf("\n", pos);
+    if (end < 0) end = text.length;
+    if (kind === 116) {
+      if (uptimes.length === 2) break;
+      uptimes.push(toDecimal(text.slice(pos + 2, end)));
+      if (uptimes.length === 2)
+        for (let i = 0; i < pids.length; i++) {
+          index.set(pids[i]!, i);
+          delta.push(-1);
+        }
+    } else if (uptimes.length > 0 && readSampleLine(text, pos + 2, end, line)) {
+      const [pid, t, start] = line as [number, number, number];
+      if (uptimes.length === 1) {
+        pids.push(pid);
+        ticks.push(t);
+        starts.push(start);
+      } else {
+        const i = index.get(pid);
+        // The same process in both samples (a PID recycled in between has another start); ticks never go back.
+        if (i !== undefined && starts[i] === start && t >= ticks[i]!) delta[i] = t - ticks[i]!;
+      }
     }
+    pos = end + 1;
   }
+  const [a, b] = uptimes;
+  const seconds =
+    a === undefined || a === null || b === undefined || b === null || b - a < MIN_SAMPLE_SECONDS ? null : b - a;
+  return { samples: { seconds, index, starts, delta }, next: pos };
+}
 
-  /** A `k <pid> <utime> <stime> <starttime>` line of the current sample, read in place; garbled lines are skipped. */
-  read(text: string, at: number, end: number): void {
-    if (this.uptimes.length === 0) return;
-    // Four fields separated by single spaces, each all digits: read them in one pass, no substrings.
-    let pid = 0;
-    let ticks = 0;
-    let start = 0;
-    let field = 0;
-    let value = 0;
-    let digits = 0;
-    for (let i = at; i <= end; i++) {
-      const c = i === end ? 32 : text.charCodeAt(i);
-      if (c === 32) {
-        if (digits === 0 || digits > 15 || field > 3) return;
-        if (field === 0) pid = value;
-        else if (field === 3) start = value;
-        else ticks += value;
-        field++;
-        value = 0;
-        digits = 0;
-      } else if (c >= 48 && c <= 57) {
-        value = value * 10 + (c - 48);
-        digits++;
-      } else return;
-    }
-    if (field !== 4) return;
-    if (this.index === null) {
-      this.pids.push(pid);
-      this.ticks.push(ticks);
-      this.starts.push(start);
-      return;
-    }
-    const i = this.index.get(pid);
-    // The same process in both samples (a PID recycled in between has another start); ticks never go back.
-    if (i !== undefined && this.starts[i] === start && ticks >= this.ticks[i]!) this.delta[i] = ticks - this.ticks[i]!;
-  }
-
-  /** Seconds between the two samples, or null without two samples far enough apart to mean anything. */
-  seconds(): number | null {
-    const [a, b] = this.uptimes;
-    if (a === undefined || a === null || b === undefined || b === null) return null;
-    return b - a >= MIN_SAMPLE_SECONDS ? b - a : null;
-  }
-
-  /** %CPU of a process over the samples, or null unless both saw this very process (same start ticks). */
-  percent(pid: number, startTicks: number | null, seconds: number, clockTicks: number): number | null {
-    const i = this.index?.get(pid);
-    if (i === undefined || startTicks === null || this.starts[i] !== startTicks) return null;
-    const d = this.delta[i]!;
-    return d < 0 ? null : (d / clockTicks / seconds) * 100;
-  }
+/** %CPU of a process over the samples, or null unless both saw this very process (same start ticks). */
+function cpuPercentOf(s: CpuSamples | null, pid: number, startTicks: number | null, clockTicks: number): number | null {
+  if (s === null || s.seconds === null || startTicks === null) return null;
+  const i = s.index.get(pid);
+  if (i === undefined || s.starts[i] !== startTicks) return null;
+  const d = s.delta[i]!;
+  return d < 0 ? null : (d / clockTicks / s.seconds) * 100;
 }
 
 /** Shortest interval between the two samples that gives a meaningful %CPU (uptime has 10 ms steps). */
@@ -203,7 +219,7 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
   let cgroups: string[] = [];
   let hex: string | null = null;
   let sawHeader = false;
-  const samples = new CpuSamples();
+  let samples: CpuSamples | null = null;
   let unreadable = 0;
   let pos = 0;
   const len = text.length;
@@ -245,12 +261,12 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
           break;
         }
       case 116 /* t */:
-        // Samples come before the records; one printed later would be another process's doing.
-        if (hasSpace && sawHeader && !open && processes.length === 0)
-          samples.start(toDecimal(text.slice(valueAt, end)));
-        break;
-      case 107 /* k */:
-        if (hasSpace && !open && processes.length === 0) samples.read(text, valueAt, end);
+        // Samples come right after the header, before any record.
+        if (hasSpace && sawHeader && samples === null && !open && processes.length === 0) {
+          const read = readCpuSamples(text, lineStart);
+          samples = read.samples;
+          pos = read.next;
+        }
         break;
       case 112 /* p */:
         if (open) unreadable++;
@@ -323,7 +339,7 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
             cpuTicks: stat.cpuTicks,
             rssKb,
             threads,
-            cpuPercent: null,
+            cpuPercent: cpuPercentOf(samples, pid, stat.startTicks, listing.clockTicks),
             comm: stat.comm,
             args: decodeCmdline(cmdHex),
             cmdHex,
@@ -366,11 +382,8 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
     processes.length = max;
     listing.complete = false;
   }
-  const seconds = samples.seconds();
-  if (seconds !== null) {
-    listing.cpuSampleSeconds = Math.round(seconds * 100) / 100;
-    for (const p of processes) p.cpuPercent = samples.percent(p.pid, p.startTicks, seconds, listing.clockTicks);
-  }
+  const seconds = (samples as CpuSamples | null)?.seconds ?? null;
+  if (seconds !== null) listing.cpuSampleSeconds = Math.round(seconds * 100) / 100;
   listing.unreadable = unreadable;
   listing.processes = processes;
   return listing;

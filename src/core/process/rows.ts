@@ -116,8 +116,6 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
   const sorted = isSortedByPid(listing.processes)
     ? listing.processes
     : [...listing.processes].sort((a, b) => a.pid - b.pid);
-  const byPid = new Map<number, ProcessInfo>();
-  for (const p of sorted) byPid.set(p.pid, p);
   const rows: ProcessRow[] = new Array(sorted.length);
   for (let i = 0; i < sorted.length; i++) {
     const p = sorted[i]!;
@@ -137,12 +135,26 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
       ageSeconds: ageSeconds(p, listing),
       rssKb: p.rssKb,
       threads: p.threads,
-      main: isMainProcess(p, p.ppid === null ? undefined : byPid.get(p.ppid)),
+      main: isMainProcess(p, p.ppid === null || p.ppid === 0 ? undefined : findPid(sorted, p.ppid)),
       command,
       fingerprint: p.role === "app" && listing.source === "proc" ? fingerprintOf(p) : null,
     };
   }
   return rows;
+}
+
+/** The process with `pid` in a listing sorted by PID (binary search: no index to build for 10,000 rows). */
+function findPid(sorted: readonly ProcessInfo[], pid: number): ProcessInfo | undefined {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = sorted[mid]!.pid;
+    if (at === pid) return sorted[mid];
+    if (at < pid) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
 
 function isSortedByPid(ps: readonly ProcessInfo[]): boolean {
