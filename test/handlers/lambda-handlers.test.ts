@@ -69,6 +69,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
     AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    // This test reads the functions' info lines (the suite's default is errors only).
+    PNS_LOG_LEVEL: "info",
   });
   const write = process.stdout.write.bind(process.stdout);
   vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
