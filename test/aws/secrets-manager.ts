@@ -1,6 +1,5 @@
 /** A tiny Secrets Manager for tests: answers GetSecretValue (its JSON 1.1 protocol) from a map, and records calls. */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startJsonEndpoint } from "./json-endpoint.js";
 
 /** A running Secrets Manager endpoint (for `AWS_ENDPOINT_URL_SECRETS_MANAGER`). */
 export interface LocalSecretsManager {
@@ -15,32 +14,14 @@ export interface LocalSecretsManager {
 /** Starts the endpoint on a free loopback port. */
 export async function startSecretsManager(secrets: Map<string, string>): Promise<LocalSecretsManager> {
   const calls: string[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => {
-      body += d;
-    });
-    req.on("end", () => {
-      const target = String(req.headers["x-amz-target"]);
-      const id = (JSON.parse(body) as { SecretId: string }).SecretId;
-      calls.push(`${target} ${id}`);
-      res.setHeader("content-type", "application/x-amz-json-1.1");
-      const value = secrets.get(id);
-      if (value === undefined) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ __type: "ResourceNotFoundException", message: "no such secret" }));
-        return;
-      }
-      res.end(
-        JSON.stringify({ ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${id}`, Name: id, SecretString: value }),
-      );
-    });
+  const server = await startJsonEndpoint((target, body) => {
+    const id = String(body.SecretId);
+    calls.push(`${target} ${id}`);
+    const value = secrets.get(id);
+    if (value === undefined) {
+      return { status: 400, body: { __type: "ResourceNotFoundException", message: "no such secret" } };
+    }
+    return { body: { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${id}`, Name: id, SecretString: value } };
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    secrets,
-    calls,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
-  };
+  return { ...server, secrets, calls };
 }
