@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: runs every bench module in sequence, prints each report under its name, then a summary. A module
  * that fails (or cannot even be loaded) prints its error and the others still run; the exit code is then 1.
- * `npm run bench -- slack kube` runs only the modules named.
+ * `npm run bench -- slack kube` runs only the modules named. A run of every module writes docs/PERFORMANCE.md (the
+ * table of every figure beside its baseline); `--no-write` leaves it alone, `--write` writes it for a partial run too.
  */
+import { writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { type BenchReport, formatReport } from "./report.js";
-
-/** The bench modules, in the order they run: each exports `run(): Promise<BenchReport>`. */
-const MODULES = ["process", "store", "kube", "real", "slack"] as const;
+import { fileURLToPath } from "node:url";
+import { type BenchReport, formatReport, BENCH_MODULES as MODULES, performanceDoc } from "./report.js";
 
 type Outcome = { module: string; ms: number } & ({ ok: true; report: BenchReport } | { ok: false; error: string });
 
@@ -25,7 +26,10 @@ async function runModule(module: string): Promise<Outcome> {
   }
 }
 
-const chosen = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const chosen = argv.filter((a) => !a.startsWith("--"));
+const write = argv.includes("--write") || (chosen.length === 0 && !argv.includes("--no-write"));
+const load = loadavg();
 const outcomes: Outcome[] = [];
 for (const module of chosen.length > 0 ? chosen : MODULES) {
   const outcome = await runModule(module);
@@ -41,5 +45,22 @@ const failed = outcomes.filter((o) => !o.ok).length;
 console.log(
   `${outcomes.length - failed}/${outcomes.length} bench modules ran in ${seconds(outcomes.reduce((t, o) => t + o.ms, 0))}`,
 );
+if (write) {
+  const doc = performanceDoc(
+    outcomes.flatMap((o) => (o.ok ? [{ module: o.module, report: o.report }] : [])),
+    {
+      command: chosen.length === 0 ? "npm run bench" : `npm run bench -- --write ${chosen.join(" ")}`,
+      date: new Date().toISOString().slice(0, 10),
+      loadAverage: load,
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model.trim() ?? "unknown CPU",
+      node: process.versions.node,
+      failed: outcomes.filter((o) => !o.ok).map((o) => o.module),
+    },
+  );
+  const file = fileURLToPath(new URL("../docs/PERFORMANCE.md", import.meta.url));
+  writeFileSync(file, doc);
+  console.log(`wrote ${file}`);
+}
 // Modules may leave timers or sockets behind; the run is over either way.
 process.exit(failed > 0 ? 1 : 0);

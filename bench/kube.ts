@@ -18,8 +18,7 @@ import { buildClusterClients, type ClusterClients } from "../src/kube/clusters.j
 import { createKubeDebugger, locationOf } from "../src/kube/pod-debugger.js";
 import { startSimulator } from "../src/local/sim/index.js";
 
-/** What a bench module reports. */
-export type BenchReport = { name: string; lines: string[] };
+import type { BenchFigure, BenchReport } from "./report.js";
 
 const run$ = promisify(execFile);
 const ROUNDS = 5;
@@ -150,6 +149,7 @@ export async function run(): Promise<BenchReport> {
     }
     scenarios.push(reuse, cold, fresh, copy);
 
+    const figures: BenchFigure[] = [];
     const lines = [
       `one \`ps\` each, median of ${ROUNDS}; baseline = kubectl (debug + wait + exec, temp --cache-dir, warmed) on the same simulator, same run; pod start delay ${POD_START_DELAY_MS} ms`,
     ];
@@ -162,10 +162,29 @@ export async function run(): Promise<BenchReport> {
         `${s.label}: pns ${pr} requests, ${pt.toFixed(1)} ms | kubectl ${kr} requests, ${kt.toFixed(1)} ms | ` +
           `requests ×${(pr / kr).toFixed(2)}, time ×${(pt / kt).toFixed(2)} (goal ≤ 1.00 both)`,
       );
+      const baseline = "kubectl debug + wait + exec";
+      figures.push(
+        {
+          measure: `one \`ps\` (PodDebugger: resolve, attach, list), ${s.label}, emulated runtime: wall time`,
+          value: pt,
+          unit: "ms",
+          baseline: s.label.startsWith("reused") ? "kubectl exec" : baseline,
+          baselineValue: kt,
+          goal: { ratio: 1 },
+        },
+        {
+          measure: `one \`ps\`, ${s.label}, emulated runtime: API requests`,
+          value: pr,
+          unit: "requests",
+          baseline: s.label.startsWith("reused") ? "kubectl exec" : baseline,
+          baselineValue: kr,
+          goal: { ratio: 1 },
+        },
+      );
       const routes = (xs: Sample[]) => xs.at(-1)?.routes.join(", ") ?? "";
       lines.push(`  pns: ${routes(s.pns)}`, `  kubectl: ${routes(s.kubectl)}`);
     }
-    return { name: "kube", lines };
+    return { name: "kube", lines, figures };
   } finally {
     await sim.close();
   }

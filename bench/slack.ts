@@ -40,10 +40,12 @@ import { createDynamoStores } from "../src/store/dynamo/stores.js";
 import { startLocalDynamo } from "../test/store/local-dynamo.js";
 import { aSignalRequest } from "../test/store/request-builder.js";
 import { buildBareBoltHandler } from "./fixtures/bare-bolt.js";
-import { type BenchReport, median, quantile } from "./report.js";
+import { type BenchFigure, type BenchReport, median, quantile } from "./report.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PNS_ENTRY = "src/handlers/slack.ts";
+/** The other Lambda functions, bundled and cold-loaded the same way (serverless.yml `functions`). */
+const OTHER_ENTRIES = { worker: "src/handlers/worker.ts", janitor: "src/handlers/janitor.ts" } as const;
 const BOLT_ENTRY = "bench/fixtures/bare-bolt.ts";
 /** Interleaved cold-load rounds (each spawns empty node, bare Bolt and pns once). */
 const COLD_ROUNDS = 11;
@@ -213,7 +215,7 @@ function callsOf(calls: readonly { method: string }[]): string {
 }
 
 /** Warm acknowledgement latency of pns and of bare Bolt for `/pns ps nginx` and for an Approve click. */
-async function warmLatency(): Promise<string[]> {
+async function warmLatency(): Promise<{ lines: string[]; figures: BenchFigure[] }> {
   const count = WARMUP + SAMPLES;
   // One user per command: pns drops a repeat of the same command by the same user within 5 s as a double submit.
   const users: FakeUser[] = Array.from({ length: count + 1 }, (_, i) => ({
@@ -298,7 +300,18 @@ async function warmLatency(): Promise<string[]> {
         `p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)} (Slack's limit: 3000 ms)`
       );
     };
-    return [
+    const warmFigure = (label: string, p: number[], b: number[]): BenchFigure => ({
+      measure: `slack function: warm acknowledgement of ${label}, p99`,
+      value: quantile(p, 0.99),
+      unit: "ms",
+      baseline: "the bare Bolt app, p99",
+      baselineValue: quantile(b, 0.99),
+    });
+    const figures = [
+      warmFigure("`/pns ps nginx`", psPns, psBolt),
+      warmFigure("an Approve click", approvePns, approveBolt),
+    ];
+    const lines = [
       `warm acknowledgement: signed HTTP API v2 events into each handler function in-process, ${SAMPLES} samples after ${WARMUP} warm-up; the dispatcher does nothing, the fake Slack (local HTTP) answers pns's Web API calls`,
       `  bare Bolt's Slack Web API calls for ${count} commands: ${boltCalls} (Bolt 5 with tokenVerificationEnabled: false repeats auth.test on every event)`,
       row("/pns ps nginx", psPns, psBolt),
@@ -306,6 +319,7 @@ async function warmLatency(): Promise<string[]> {
       row("Approve click", approvePns, approveBolt),
       `  pns: conditional transition, audit, approval message updated, signal job handed off (${approved}/${count} approved); Slack Web API calls (local HTTP): ${approveCalls}`,
     ];
+    return { lines, figures };
   } finally {
     await slack.close();
   }
@@ -487,11 +501,22 @@ export async function run(): Promise<BenchReport> {
 
     lines.push(...(await smokeBundle(pns.file)));
 
+    const others = {
+      worker: await bundle(OTHER_ENTRIES.worker, join(dir, "worker"), options),
+      janitor: await bundle(OTHER_ENTRIES.janitor, join(dir, "janitor"), options),
+    };
+    for (const [name, b] of Object.entries(others)) {
+      lines.push(
+        `bundle: ${name} ${OTHER_ENTRIES[name as keyof typeof OTHER_ENTRIES]} ${kb(b.bytes)} | bare Bolt ${kb(bolt.bytes)} | ×${(b.bytes / bolt.bytes).toFixed(2)}`,
+      );
+    }
     const cold = await coldLoads({
       empty: ["-e", "0"],
       bolt: [bolt.file],
       boltStubbed: [boltStubbed.file],
       pns: [pns.file],
+      worker: [others.worker.file],
+      janitor: [others.janitor.file],
     });
     const [empty, coldPns] = [median(cold.empty!), median(cold.pns!)];
     const against = (label: string, base: number) =>
@@ -501,6 +526,7 @@ export async function run(): Promise<BenchReport> {
       `  against ${against("bare Bolt", median(cold.bolt!))}`,
       `  against ${against("bare Bolt with the same stubs", median(cold.boltStubbed!))}`,
       `  (pns builds its Bolt app on the first event, bare Bolt at import)`,
+      `cold load of the other functions: worker ${ms(median(cold.worker!))}, janitor ${ms(median(cold.janitor!))} | bare Bolt ${ms(median(cold.bolt!))}`,
     );
     const first = await coldFirstAnswer({ bolt: bolt.file, boltStubbed: boltStubbed.file, pns: pns.file });
     const firstPns = median(first.pns!);
@@ -512,8 +538,50 @@ export async function run(): Promise<BenchReport> {
       `  against ${firstAgainst("bare Bolt with the same stubs", median(first.boltStubbed!))}`,
       `  (pns: app, configuration, embedded store, claim, audit, Lambda Invoke to a local stand-in; bare Bolt: auth.test to the fake Slack)`,
     );
-    lines.push(...(await warmLatency()));
-    return { name: "slack", lines };
+    const warm = await warmLatency();
+    lines.push(...warm.lines);
+    const bare = "a bare Bolt AwsLambdaReceiver app, bundled the same way";
+    const figures: BenchFigure[] = [
+      {
+        measure: "slack function: bundle size",
+        value: pns.bytes / 1024,
+        unit: "KB",
+        baseline: bare,
+        baselineValue: bolt.bytes / 1024,
+        goal: { ratio: SIZE_TARGET },
+      },
+      {
+        measure: "slack function: bundle size, both with pns's stubs",
+        value: pns.bytes / 1024,
+        unit: "KB",
+        baseline: "the bare Bolt app with the same stubs",
+        baselineValue: boltStubbed.bytes / 1024,
+      },
+      ...Object.entries(others).map(([name, b]) => ({
+        measure: `${name} function: bundle size`,
+        value: b.bytes / 1024,
+        unit: "KB",
+        baseline: bare,
+        baselineValue: bolt.bytes / 1024,
+      })),
+      {
+        measure: "slack function: cold first acknowledgement of `/pns ps nginx` (new node process)",
+        value: firstPns,
+        unit: "ms",
+        baseline: "the bare Bolt app's first answer",
+        baselineValue: median(first.bolt!),
+        goal: { ratio: 1.1 },
+      },
+      ...Object.keys(others).map((name) => ({
+        measure: `${name} function: cold load (new node process, import, exit)`,
+        value: median(cold[name]!),
+        unit: "ms",
+        baseline: "the bare Bolt app's cold load",
+        baselineValue: median(cold.bolt!),
+      })),
+      ...warm.figures,
+    ];
+    return { name: "slack", lines, figures };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

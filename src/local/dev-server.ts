@@ -9,6 +9,7 @@ import type { Stores } from "../app/ports/stores.js";
 import { runJob } from "../app/run-job.js";
 import { withLogKeys } from "../aws/logger.js";
 import { asPnsError } from "../core/errors.js";
+import type { Job } from "../core/jobs.js";
 import type { Logger } from "../core/log.js";
 import { CORRELATION_KEY } from "../handlers/correlation.js";
 import { type PnsEnv, readEnv } from "../handlers/env.js";
@@ -40,6 +41,11 @@ export interface DevServerOptions {
   host?: string;
   /** Epoch milliseconds, for tests that move time (expiry). @default Date.now */
   now?: () => number;
+  /**
+   * Sees every job before it runs in this process; true takes it away (a test that runs it elsewhere, e.g. in a
+   * worker process it kills, or delivers it twice).
+   */
+  intercept?: (job: Job) => boolean;
 }
 
 /**
@@ -67,9 +73,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     (job) => withLogKeys({ job_id: job.id }, async () => runJob(await currentWorker(), job)),
     source.logger,
   );
-  const workerDeps = rotatingWorkerDeps(source, dispatcher.dispatch, options.debuggerFor);
+  const intercept = options.intercept;
+  const dispatch = intercept
+    ? (job: Job) => (intercept(job) ? Promise.resolve() : dispatcher.dispatch(job))
+    : dispatcher.dispatch;
+  const workerDeps = rotatingWorkerDeps(source, dispatch, options.debuggerFor);
   await currentWorker();
-  const slackHandler = createRotatingSlackHandler(source, dispatcher.dispatch);
+  const slackHandler = createRotatingSlackHandler(source, dispatch);
 
   const server: Server = createServer(async (req, res) => {
     try {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Stores } from "../app/ports/stores.js";
 import type { Logger } from "../core/log.js";
 import { readEnv } from "../handlers/env.js";
-import { type DevServer, startDevServer } from "./dev-server.js";
+import { type DevServer, type DevServerOptions, startDevServer } from "./dev-server.js";
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from "./fake-slack/server.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "./sim/index.js";
 
@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   appPort?: number;
   /** pns's clock (not the simulator's or the fake Slack's), for tests that move time. @default Date.now */
   now?: () => number;
+  /** See {@link DevServerOptions.intercept}. */
+  intercept?: DevServerOptions["intercept"];
 }
 
 /**
@@ -59,6 +61,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.stores ? { stores: options.stores } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.intercept ? { intercept: options.intercept } : {}),
   });
   slack.setAppUrl(`${app.url}/slack/events`);
   return {

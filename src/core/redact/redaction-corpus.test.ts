@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { record } from "../../../test/reliability/record.js";
 import { displayCommand } from "../process/rows.js";
 import { ARGV_CASES, BENIGN_ARGV, BENIGN_FILES, FILE_CASES } from "./redaction-corpus.fixtures.js";
 import { createRedactor, redactFields, redactText } from "./redactor.js";
@@ -101,6 +102,39 @@ describe("redaction corpus", () => {
     for (const secret of ["fieldtok42", "fieldpw42", "fieldmy42"]) expect(out).not.toContain(secret);
     expect(out).toContain('"x-request-id":"abc"');
     expect(out).toContain('"count":3');
+  });
+});
+
+describe("redaction corpus: the figure", () => {
+  it("counts the secrets that reached any sink: none", () => {
+    let secrets = 0;
+    let leaks = 0;
+    for (const { argv, secrets: hidden } of ARGV_CASES) {
+      for (const out of Object.values(argvSinks(argv))) {
+        for (const secret of hidden) {
+          secrets++;
+          if (out.includes(secret)) leaks++;
+        }
+      }
+    }
+    for (const { text, secrets: hidden } of FILE_CASES) {
+      const out = r.text(text);
+      for (const secret of hidden) {
+        secrets++;
+        if (out.includes(secret)) leaks++;
+      }
+    }
+    const changed =
+      BENIGN_ARGV.filter(({ argv }) => r.command(argv) !== argv.join(" ")).length +
+      BENIGN_FILES.filter(({ text }) => r.text(text) !== text).length;
+    expect(leaks).toBe(0);
+    expect(changed).toBe(0);
+    const sinks = Object.keys(argvSinks(["x"])).length;
+    record(
+      "redaction-corpus",
+      `${ARGV_CASES.length} command lines through ${sinks} sinks and ${FILE_CASES.length} files: ${secrets} secret appearances, ${leaks} leaks; ${BENIGN_ARGV.length + BENIGN_FILES.length} benign cases, ${changed} changed`,
+      { argv: ARGV_CASES.length, files: FILE_CASES.length, secrets, leaks, benignChanged: changed },
+    );
   });
 });
 
