@@ -27,7 +27,11 @@ export function buildWorkerDeps(
     if (!access) throw new PnsError("invalid_config", `Cluster ${cluster} is not in the pns configuration.`);
     let dbg = debuggers.get(cluster);
     if (!dbg) {
-      dbg = createKubeDebugger({ name: cluster, access, debug: config.debug }, { credentials: awsClusterCredentials });
+      // pns's clock, so expiry (of copies too) follows the clock the rest of pns runs on.
+      dbg = createKubeDebugger(
+        { name: cluster, access, debug: config.debug },
+        { credentials: awsClusterCredentials, now: runtime.deps.now },
+      );
       debuggers.set(cluster, dbg);
     }
     return dbg;
