@@ -16,6 +16,7 @@ let dynamo: LocalDynamo;
 let stack: LocalStack;
 let d: Driver;
 const held: Job[] = [];
+const errors: string[] = [];
 /** How far pns's clock is ahead of the wall clock. */
 let later = 0;
 const table = `pns-killed-${Math.random().toString(36).slice(2, 8)}`;
@@ -30,7 +31,10 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
   });
+  // The janitor's ERROR line about the lost signal is expected: kept, not printed over the test output.
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (m: string) => void errors.push(m) };
   stack = await startLocalStack({
+    logger,
     configPath: DEMO_CONFIG,
     table,
     now: () => Date.now() + later,
@@ -115,6 +119,7 @@ describe("a worker killed mid-signal", () => {
     expect(d.current(approval)).toContain("pns lost track of this signal");
     expect(LOST_OUTCOME).toContain("pns lost track of this signal");
     expect(d.workerPids()).toEqual(workers);
+    expect(errors).toContain("a signal's worker stopped mid-signal");
     record(
       "killed-worker",
       "worker process SIGKILLed while executing, the job redelivered to a new process → 0 signals sent; the janitor marked the request lost and said so in its message",

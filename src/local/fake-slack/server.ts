@@ -76,8 +76,16 @@ export interface FakeSlack {
   issueTriggerId(user: string): string;
   /** Issues a response_url for an interaction. */
   issueResponseUrl(target: ResponseTarget): string;
+  /**
+   * Answers the next `times` calls to a Web API method with an HTTP error, as Slack does under load: 429 with a
+   * `Retry-After` header in seconds (docs.slack.dev "Rate limits"), or a 5xx.
+   */
+  failNext(method: string, fault: WebApiFault, times?: number): void;
   close(): Promise<void>;
 }
+
+/** An HTTP error the fake's Web API answers with instead of the method's result. */
+export type WebApiFault = { status: 429; retryAfterSeconds: number } | { status: 500 | 502 | 503 };
 
 const jsonFields = new Set(["blocks", "attachments", "view", "files", "metadata", "user_auth_blocks"]);
 
@@ -139,6 +147,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const interactions = new Interactions(now);
   const botToken = opts.botToken ?? "xoxb-fake-pns";
   const calls: ApiCall[] = [];
+  const faults = new Map<string, { fault: WebApiFault; remaining: number }>();
   let baseUrl = "";
   let appUrl = opts.appUrl;
   const ctx: WebApiContext = {
@@ -172,6 +181,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     issueTriggerId: (user) => interactions.issueTrigger(user),
     issueResponseUrl: (target) => `${baseUrl}/respond/${interactions.issueResponseUrl(target)}`,
+    failNext: (method, fault, times = 1) => {
+      faults.set(method, { fault, remaining: times });
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -193,6 +205,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const token = header?.startsWith("Bearer ") ? header.slice(7) : typeof bodyToken === "string" ? bodyToken : "";
     if (token === "") return sendJson(res, 200, { ok: false, error: "not_authed" });
     if (token !== botToken) return sendJson(res, 200, { ok: false, error: "invalid_auth" });
+    const injected = faults.get(method);
+    if (injected && injected.remaining > 0) {
+      injected.remaining--;
+      const { fault } = injected;
+      if (fault.status === 429) {
+        res.writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfterSeconds) });
+        res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      } else res.writeHead(fault.status, { "content-type": "text/plain" }).end("upstream error");
+      return;
+    }
     // Slack answers 200 for ok:false; a non-200 would make the WebClient retry for half an hour.
     sendJson(res, 200, callWebApi(method, rest, ctx));
   }
