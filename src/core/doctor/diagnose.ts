@@ -90,8 +90,10 @@ export interface Diagnosis {
   findings: Finding[];
 }
 
+// SYS_PTRACE is not among baseline's allowed capabilities (pod-security-admission policy/check_capabilities_baseline.go),
+// so `general` passes only `privileged`.
 const PSA_LEVEL_OF_PROFILE: Record<DebugProfile, "privileged" | "baseline" | "restricted"> = {
-  general: "baseline",
+  general: "privileged",
   baseline: "baseline",
   restricted: "restricted",
   netadmin: "privileged",
@@ -101,9 +103,7 @@ const PSA_RANK = { privileged: 0, baseline: 1, restricted: 2 } as const;
 
 /** The Pod Security level a debug profile's container passes (pod-security-admission's baseline and restricted). */
 export function podSecurityLevelOf(profile: DebugProfile): "privileged" | "baseline" | "restricted" {
-  // SYS_PTRACE is not in baseline's allowed adds (pod-security-admission policy/check_capabilities_baseline.go):
-  // `general` passes only `privileged`.
-  return profile === "general" ? "privileged" : PSA_LEVEL_OF_PROFILE[profile];
+  return PSA_LEVEL_OF_PROFILE[profile];
 }
 
 /** Turns the facts into findings, worst first. */
