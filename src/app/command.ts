@@ -53,6 +53,9 @@ const ACTION_OF: Record<Command["kind"], Action | null> = {
   ps: "ps",
   signal: "signal",
   cat: "cat",
+  inspect: "inspect",
+  ports: "ps",
+  doctor: "ps",
   sessions: "ps",
   cleanup: "admin",
   audit: "admin",
@@ -139,6 +142,12 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
       await deps.dispatch({ kind: "ps", id: deps.newId(), origin, command });
     } else if (command.kind === "cat") {
       await deps.dispatch({ kind: "cat", id: deps.newId(), origin, command });
+    } else if (command.kind === "inspect") {
+      await deps.dispatch({ kind: "inspect", id: deps.newId(), origin, command });
+    } else if (command.kind === "ports") {
+      await deps.dispatch({ kind: "ports", id: deps.newId(), origin, command });
+    } else if (command.kind === "doctor") {
+      await deps.dispatch({ kind: "doctor", id: deps.newId(), origin, command });
     } else if (command.kind === "sessions") {
       await deps.dispatch({ kind: "sessions", id: deps.newId(), origin });
     } else {
@@ -174,6 +183,9 @@ function firstStep(command: Command, namespace: string | null): string {
     case "ps":
     case "signal":
     case "cat":
+    case "inspect":
+    case "ports":
+    case "doctor":
       return `Looking for ${describeTarget(command)}${where}…`;
     case "sessions":
       return "Looking for pns debug containers and copies…";

@@ -5,8 +5,11 @@ import { audit } from "./audit.js";
 import { runCat } from "./cat.js";
 import { runCleanup } from "./cleanup.js";
 import type { WorkerDeps } from "./deps.js";
+import { runDoctor } from "./doctor.js";
 import { errorMessage } from "./errors.js";
 import { runExecute } from "./execute.js";
+import { runInspect } from "./inspect.js";
+import { runPorts } from "./ports.js";
 import { runPs } from "./ps.js";
 import { runSignal } from "./request-signal.js";
 import { runSessions } from "./sessions.js";
@@ -22,6 +25,9 @@ const RIGHT_OF: Record<Exclude<Job["kind"], "execute">, Action> = {
   ps: "ps",
   signal: "signal",
   cat: "cat",
+  inspect: "inspect",
+  ports: "ps",
+  doctor: "ps",
   sessions: "ps",
   cleanup: "admin",
 };
@@ -52,6 +58,12 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
         return await runExecute(deps, job);
       case "cat":
         return await runCat(deps, job);
+      case "inspect":
+        return await runInspect(deps, job);
+      case "ports":
+        return await runPorts(deps, job);
+      case "doctor":
+        return await runDoctor(deps, job);
       case "sessions":
         return await runSessions(deps, job);
       case "cleanup":
@@ -72,7 +84,7 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
           ? "request"
           : job.kind === "cleanup"
             ? "cleanup"
-            : job.kind === "cat"
+            : job.kind === "cat" || job.kind === "inspect"
               ? "read"
               : "command",
       channel: job.origin.channel,

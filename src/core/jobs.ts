@@ -1,4 +1,12 @@
-import type { CatCommand, CleanupCommand, PsCommand, SignalCommand } from "./command/types.js";
+import type {
+  CatCommand,
+  CleanupCommand,
+  DoctorCommand,
+  InspectCommand,
+  PortsCommand,
+  PsCommand,
+  SignalCommand,
+} from "./command/types.js";
 import type { DebugAttachment, PodRef } from "./model.js";
 import type { Fingerprint, ProcessRole } from "./process/types.js";
 
@@ -23,6 +31,9 @@ export type Job =
   | { kind: "signal"; id: string; origin: JobOrigin; command: SignalCommand; reason: string }
   | { kind: "execute"; id: string; requestId: string }
   | { kind: "cat"; id: string; origin: JobOrigin; command: CatCommand }
+  | { kind: "inspect"; id: string; origin: JobOrigin; command: InspectCommand }
+  | { kind: "ports"; id: string; origin: JobOrigin; command: PortsCommand }
+  | { kind: "doctor"; id: string; origin: JobOrigin; command: DoctorCommand }
   | { kind: "sessions"; id: string; origin: JobOrigin }
   | { kind: "cleanup"; id: string; origin: JobOrigin; command: CleanupCommand };
 

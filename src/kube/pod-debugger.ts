@@ -4,16 +4,21 @@ import type {
   CleanupReport,
   ClusterDebugSession,
   DebugLocation,
+  ListOptions,
   PodDebugger,
   ProcessSnapshot,
 } from "../app/ports/cluster.js";
 import type { ClusterAccess, DebugConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
+import { parseInspectOutput } from "../core/inspect/parse-inspect.js";
 import type { DebugAttachment } from "../core/model.js";
+import { parsePortsOutput } from "../core/ports/ports-output.js";
 import { attributeContainers, containerIdsOfCgroups } from "../core/process/attribute.js";
+import { ENVIRON_MAX_BYTES, INSPECT_GONE_EXIT, INSPECT_SCRIPT, PORTS_SCRIPT } from "../core/process/debug-scripts.js";
 import { parseCollectorOutput } from "../core/process/parse-collector.js";
 import {
   COLLECT_SCRIPT,
+  collectArgs,
   READ_FILE_SCRIPT,
   ReadFileExit,
   SIGNAL_SCRIPT,
@@ -25,6 +30,7 @@ import { SIGNALS } from "../core/signals.js";
 import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
 import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
 import { copyDebugContainer } from "./debug-spec.js";
+import { doctorFacts } from "./doctor.js";
 import { toFileContent } from "./file-content.js";
 import { isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
 import {
@@ -36,6 +42,7 @@ import {
   REQUESTED_BY_ANNOTATION,
 } from "./labels.js";
 import { type ExecResult, execInContainer } from "./pod-exec.js";
+import { declaredPorts, podServices } from "./ports.js";
 import { resolveTarget } from "./target.js";
 
 /** What a PodDebugger uses besides the cluster: clock, ids, and how long to let a signal settle. */
@@ -159,10 +166,11 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     return pod;
   };
 
-  const listProcesses = async (location: DebugLocation): Promise<ProcessSnapshot> => {
+  const listProcesses = async (location: DebugLocation, list: ListOptions = {}): Promise<ProcessSnapshot> => {
     const cachedPod = seen.get(key(location.namespace, location.pod));
+    const args = list.cpuSampleSeconds === undefined ? [] : collectArgs(list.cpuSampleSeconds);
     const [result, pod] = await Promise.all([
-      exec(location, scriptArgv(COLLECT_SCRIPT), maxListingBytes),
+      exec(location, scriptArgv(COLLECT_SCRIPT, args), maxListingBytes),
       cachedPod ? Promise.resolve(cachedPod) : readPod(location.namespace, location.pod),
     ]);
     const failure = noShell(result, location);
@@ -250,6 +258,55 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     },
 
     listProcesses,
+
+    async listPorts(location, sourcePod) {
+      const c = await clients();
+      const podOf = async () => seen.get(key(location.namespace, sourcePod)) ?? readPod(location.namespace, sourcePod);
+      const [result, pod] = await Promise.all([exec(location, scriptArgv(PORTS_SCRIPT), maxListingBytes), podOf()]);
+      const failure = noShell(result, location);
+      if (failure) throw failure;
+      if (result.exitCode !== 0 && result.exitCode !== null) {
+        throw new PnsError(
+          "exec_failed",
+          `Reading the sockets of ${location.pod} failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`,
+        );
+      }
+      const services = await podServices(c.core, pod);
+      return {
+        output: parsePortsOutput(result.stdout.toString("utf8")),
+        declared: declaredPorts(pod),
+        services: services.services,
+        servicesProblem: services.problem,
+      };
+    },
+
+    async inspectProcess(location, pid) {
+      checkPid(pid);
+      const result = await exec(
+        location,
+        scriptArgv(INSPECT_SCRIPT, [String(pid), String(ENVIRON_MAX_BYTES)]),
+        4 * ENVIRON_MAX_BYTES,
+      );
+      if (result.exitCode === INSPECT_GONE_EXIT) {
+        throw new PnsError("process_gone", `PID ${pid} has exited.`, {
+          hint: "List the processes again with `/pns ps` and pick the process anew.",
+        });
+      }
+      const failure = noShell(result, location);
+      if (failure) throw failure;
+      if (result.exitCode !== 0 && result.exitCode !== null) {
+        throw new PnsError(
+          "exec_failed",
+          `Inspecting PID ${pid} failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`,
+        );
+      }
+      return parseInspectOutput(result.stdout.toString("utf8"), ENVIRON_MAX_BYTES);
+    },
+
+    async doctor(target, request) {
+      const c = await clients();
+      return doctorFacts({ kc: c.kc, core: c.core, debug: cluster.debug, now }, target.object as V1Pod, request);
+    },
 
     async sendSignal(order) {
       checkPid(order.fingerprint.pid);

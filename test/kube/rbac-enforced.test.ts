@@ -35,6 +35,30 @@ describe("pns under infra/rbac.yaml", () => {
     const forbidden = sim.requests.entries.filter((e) => e.status === 403).map((e) => e.route);
     expect(forbidden).toEqual([]);
   });
+
+  it("reads ports, inspects a process and runs the doctor with only those rules; namespaces stay unread", async () => {
+    const d = await debuggerFor(sim);
+    const from = sim.requests.entries.length;
+    const target = await d.resolveTarget("default", { kind: "auto", name: "nginx" });
+    const location = locationOf("default", await d.attach(target, { requestedBy: "U1" }));
+    const ports = await d.listPorts(location, "nginx");
+    expect(ports.services).toEqual([]);
+    expect(ports.output.sockets.some((s) => s.port === 80)).toBe(true);
+    expect((await d.inspectProcess(location, 8)).status.Name).toBe("nginx");
+    const facts = await d.doctor(await d.resolveTarget("default", { kind: "auto", name: "nginx" }), {
+      container: null,
+      copy: false,
+    });
+    expect(facts.access.filter((a) => a.allowed !== true)).toEqual([]);
+    expect(facts.podSecurity).toBeNull();
+    expect(facts.podSecurityProblem).toBe("pns may not get namespaces (RBAC)");
+    expect(facts.dryRun).toEqual({ admitted: true });
+    const forbidden = sim.requests.entries
+      .slice(from)
+      .filter((e) => e.status === 403)
+      .map((e) => e.route);
+    expect(forbidden).toEqual(["GET namespaces"]);
+  });
 });
 
 describe("pns under a manifest that lacks a verb it uses", () => {
@@ -78,5 +102,17 @@ describe("pns under a manifest that lacks a verb it uses", () => {
       userMessage: "pns may not patch pods/ephemeralcontainers in namespace default (RBAC).",
       hint: 'Grant system:serviceaccount:pns:pns "patch" on "pods/ephemeralcontainers": infra/rbac.yaml lists every rule pns needs. Or use `--copy`, which needs `create pods` instead.',
     });
+  });
+
+  it("makes the doctor name the missing verb from its access review, and skip the dry run it may not make", async () => {
+    const d = await debuggerFor(sim);
+    const facts = await d.doctor(await d.resolveTarget("default", { kind: "auto", name: "nginx" }), {
+      container: null,
+      copy: false,
+    });
+    expect(facts.access.filter((a) => a.allowed === false).map((a) => `${a.verb} ${a.resource}`)).toEqual([
+      "patch pods/ephemeralcontainers",
+    ]);
+    expect(facts.dryRun).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
+import { AppsV1Api, AuthorizationV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 
@@ -27,6 +27,9 @@ const KINDS: Record<string, { group: string; resource: string }> = {
   PodEphemeralcontainers: { group: "", resource: "pods/ephemeralcontainers" },
   PersistentVolumeClaim: { group: "", resource: "persistentvolumeclaims" },
   Event: { group: "", resource: "events" },
+  Service: { group: "", resource: "services" },
+  Namespace: { group: "", resource: "namespaces" },
+  SelfSubjectAccessReview: { group: "authorization.k8s.io", resource: "selfsubjectaccessreviews" },
   Deployment: { group: "apps", resource: "deployments" },
   StatefulSet: { group: "apps", resource: "statefulsets" },
   DaemonSet: { group: "apps", resource: "daemonsets" },
@@ -53,7 +56,14 @@ const STREAMS: Record<string, { resource: string; verbs: string[] }> = {
 function apiMethods(api: { prototype: object }): Set<string> {
   return new Set(Object.getOwnPropertyNames(api.prototype).filter((n) => n !== "constructor"));
 }
-const CLIENT_METHODS = new Set([...apiMethods(CoreV1Api), ...apiMethods(AppsV1Api)]);
+const CLIENT_METHODS = new Set([...apiMethods(CoreV1Api), ...apiMethods(AppsV1Api), ...apiMethods(AuthorizationV1Api)]);
+
+/**
+ * Calls that need no rule in pns's manifests: the bootstrap role system:basic-user lets every authenticated identity
+ * create SelfSubjectAccessReviews (kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go), and
+ * `/pns doctor` reads the namespace's Pod Security labels only where something else grants it, saying so otherwise.
+ */
+const GRANTED_ELSEWHERE = new Set(["createSelfSubjectAccessReview", "readNamespace"]);
 
 /** The permission a client-node API method needs; throws for a method or kind the table does not know. */
 function permissionOf(method: string): Permission {
@@ -61,7 +71,8 @@ function permissionOf(method: string): Permission {
   const kind = m ? KINDS[m[3] ?? ""] : undefined;
   const verb = m ? VERBS[m[1] ?? ""] : undefined;
   if (!m || !kind || !verb) throw new Error(`no RBAC entry for client-node's ${method}: add it to KINDS`);
-  return { ...kind, verb, scope: m[4] ? "cluster" : "namespace", call: method };
+  const clusterScoped = Boolean(m[4]) || (!m[2] && kind.resource === "namespaces");
+  return { ...kind, verb, scope: clusterScoped ? "cluster" : "namespace", call: method };
 }
 
 /** Every permission the code in src/kube needs: API methods, streams and watch URLs found in its sources. */
@@ -126,14 +137,19 @@ const granted = (rules: Rule[]) =>
     ),
   );
 
-const needed = neededPermissions();
+const all = neededPermissions();
+/** The calls the manifests must grant. */
+const needed = all.filter((p) => !GRANTED_ELSEWHERE.has(p.call));
 const key = (p: { group: string; resource: string; verb: string }) => `${p.group || "core"} ${p.resource} ${p.verb}`;
 
 describe("the Kubernetes calls pns makes", () => {
   it("are exactly these (a new call must get an entry here and a rule in both manifests)", () => {
-    expect(needed.map((p) => `${p.call}: ${key(p)}${p.scope === "cluster" ? " (cluster)" : ""}`).sort()).toEqual(
+    expect(all.map((p) => `${p.call}: ${key(p)}${p.scope === "cluster" ? " (cluster)" : ""}`).sort()).toEqual(
       [
         "createNamespacedPod: core pods create",
+        "createSelfSubjectAccessReview: authorization.k8s.io selfsubjectaccessreviews create",
+        "listNamespacedService: core services list",
+        "readNamespace: core namespaces get (cluster)",
         "deleteNamespacedPod: core pods delete",
         "listNamespacedEvent: core events list",
         "listNamespacedPod: core pods list",
@@ -154,7 +170,7 @@ describe("the Kubernetes calls pns makes", () => {
 
   it("use only the core and apps clients", () => {
     const clients = sources.flatMap((t) => [...t.matchAll(/makeApiClient\((\w+)\)/g)].map((m) => m[1]));
-    expect(new Set(clients)).toEqual(new Set(["CoreV1Api", "AppsV1Api"]));
+    expect(new Set(clients)).toEqual(new Set(["CoreV1Api", "AppsV1Api", "AuthorizationV1Api"]));
   });
 });
 

@@ -3,7 +3,11 @@
  * adapter (`src/kube/`) implements it with client-node; tests run it against the simulator.
  */
 import type { Target } from "../../core/command/types.js";
+import type { DoctorFacts } from "../../core/doctor/diagnose.js";
+import type { InspectOutput } from "../../core/inspect/parse-inspect.js";
 import type { DebugAttachment, DebugStrategy } from "../../core/model.js";
+import type { DeclaredPort, ServicePort } from "../../core/ports/analyze.js";
+import type { PortsOutput } from "../../core/ports/ports-output.js";
 import type { Fingerprint, ProcessListing } from "../../core/process/types.js";
 import type { SignalName } from "../../core/signals.js";
 
@@ -130,6 +134,27 @@ export interface CleanupReport {
   failed: { session: ClusterDebugSession; message: string }[];
 }
 
+/** What `/pns ports` reads: the pod's sockets and their holders, its declared ports, the Services selecting it. */
+export interface PortsSnapshot {
+  output: PortsOutput;
+  declared: DeclaredPort[];
+  /** Null when pns could not list Services; `servicesProblem` says why. */
+  services: ServicePort[] | null;
+  servicesProblem: string | null;
+}
+
+/** Options of a listing. */
+export interface ListOptions {
+  /** Seconds between the collector's CPU samples; 0 takes none (a listing for attribution only). @default 1 */
+  cpuSampleSeconds?: number;
+}
+
+/** What `/pns doctor` is asked about: the pod, and the flags of the command. */
+export interface DoctorRequest {
+  container: string | null;
+  copy: boolean;
+}
+
 /** Everything pns does to a cluster, for one cluster. */
 export interface PodDebugger {
   /** Finds the pod a target names (kubectl-like), and the other candidates. */
@@ -137,7 +162,13 @@ export interface PodDebugger {
   /** Gets a debug container that sees the pod's processes (reused when one runs). */
   attach(target: ResolvedTarget, request: AttachRequest): Promise<DebugAttachment>;
   /** Runs the collector and attributes each process to its container. */
-  listProcesses(location: DebugLocation): Promise<ProcessSnapshot>;
+  listProcesses(location: DebugLocation, options?: ListOptions): Promise<ProcessSnapshot>;
+  /** Reads the pod's listening sockets and who holds them; `sourcePod` names the pod whose spec and Services count. */
+  listPorts(location: DebugLocation, sourcePod: string): Promise<PortsSnapshot>;
+  /** Reads one process's environment, limits, identity, capabilities and cgroup (not redacted: the caller redacts). */
+  inspectProcess(location: DebugLocation, pid: number): Promise<InspectOutput>;
+  /** API reads (and one exec when a pns debug container runs) that say whether pns can work on the pod. */
+  doctor(target: ResolvedTarget, request: DoctorRequest): Promise<DoctorFacts>;
   /** Sends one signal to exactly the fingerprinted process, then lists again. */
   sendSignal(order: SignalOrder): Promise<SignalOutcome>;
   /** Reads the start of a file of another container, capped, with binary detection. */

@@ -55,7 +55,7 @@ export function takeTarget(sub: Subcommand, pos: Token[]): TakenTarget | Refusal
   const [first, second] = pos;
   if (first === undefined) return null;
   const kindWord = first.mention === null && !first.quoted && Object.hasOwn(KIND_ALIASES, first.value.toLowerCase());
-  const pidFollows = sub === "signal" || sub === "cat";
+  const pidFollows = sub === "signal" || sub === "cat" || sub === "inspect";
   if (
     kindWord &&
     second !== undefined &&

@@ -105,7 +105,11 @@ export function formatCommand(command: Command): string {
           ...placementWords({ namespace: command.namespace, cluster: command.cluster }),
         ];
       case "ps":
-        return ["ps", ...targetWords(command.target), ...placementWords(command)];
+      case "ports":
+      case "doctor":
+        return [command.kind, ...targetWords(command.target), ...placementWords(command)];
+      case "inspect":
+        return ["inspect", ...targetWords(command.target), String(command.pid), ...placementWords(command)];
       case "cat":
         return [
           "cat",

@@ -111,6 +111,38 @@ function build(sub: Subcommand, scanned: Scanned, words: Words, typed: string): 
     }
     case "signal":
       return buildSignal(scanned, words, typed);
+    case "ports":
+    case "doctor": {
+      const t = takeTarget(sub, pos);
+      if (t instanceof Refusal) return t;
+      if (t === null) {
+        const p = placementOf(flags, null);
+        if (p instanceof Refusal) return p;
+        const example = formatCommand({ kind: sub, target: { kind: "auto", name: "nginx" }, ...p });
+        return new Refusal(`missing <target>: name a pod or workload, like ${example}`);
+      }
+      if (pos[t.used]) return tooMany(sub, pos[t.used]!);
+      const placement = placementOf(flags, t.namespace);
+      if (placement instanceof Refusal) return placement;
+      return { kind: sub, target: t.target, ...placement };
+    }
+    case "inspect": {
+      const t = takeTarget(sub, pos);
+      if (t instanceof Refusal) return t;
+      if (t === null) {
+        const p = placementOf(flags, null);
+        if (p instanceof Refusal) return p;
+        const example = formatCommand({ kind: "inspect", target: { kind: "auto", name: "nginx" }, pid: 8, ...p });
+        return new Refusal(`missing <target>: name the pod, then the PID, like ${example}`);
+      }
+      const placement = placementOf(flags, t.namespace);
+      if (placement instanceof Refusal) return placement;
+      const pid = pidOf(pos[t.used], formatCommand({ kind: "ps", target: t.target, ...placement }));
+      if (pid instanceof Refusal) return pid;
+      const extra = pos[t.used + 1];
+      if (extra) return tooMany(sub, extra);
+      return { kind: "inspect", target: t.target, pid, ...placement };
+    }
     case "cat": {
       const t = takeTarget(sub, pos);
       if (t instanceof Refusal) return t;

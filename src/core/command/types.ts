@@ -1,7 +1,17 @@
 import type { SignalName } from "../signals.js";
 
 /** The subcommands of `/pns`. */
-export type Subcommand = "help" | "ps" | "signal" | "cat" | "sessions" | "cleanup" | "audit";
+export type Subcommand =
+  | "help"
+  | "ps"
+  | "signal"
+  | "cat"
+  | "inspect"
+  | "ports"
+  | "doctor"
+  | "sessions"
+  | "cleanup"
+  | "audit";
 
 /** Kinds of object a target can name; `auto` means a pod of that name, else a workload of that name. */
 export type TargetKind = "auto" | "pod" | "deployment" | "statefulset" | "daemonset" | "replicaset";
@@ -55,6 +65,25 @@ export interface CatCommand extends Placement {
   lines: number | null;
 }
 
+/** `/pns inspect <target> <pid>`: one process's environment (redacted), limits, identity, capabilities and cgroup. */
+export interface InspectCommand extends Placement {
+  kind: "inspect";
+  target: Target;
+  pid: number;
+}
+
+/** `/pns ports <target>`: what listens in the pod, who holds each socket, and how it compares with the spec. */
+export interface PortsCommand extends Placement {
+  kind: "ports";
+  target: Target;
+}
+
+/** `/pns doctor <target>`: whether pns can work on the pod, and what to fix when not. */
+export interface DoctorCommand extends Placement {
+  kind: "doctor";
+  target: Target;
+}
+
 /** `/pns sessions`: list the debug containers and pod copies pns keeps. */
 export interface SessionsCommand {
   kind: "sessions";
@@ -81,6 +110,9 @@ export type Command =
   | PsCommand
   | SignalCommand
   | CatCommand
+  | InspectCommand
+  | PortsCommand
+  | DoctorCommand
   | SessionsCommand
   | CleanupCommand
   | AuditCommand;

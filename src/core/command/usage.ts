@@ -2,7 +2,18 @@ import { allowedSignalList } from "../signals.js";
 import type { Subcommand } from "./types.js";
 
 /** Every subcommand, in the order help lists them. */
-export const SUBCOMMANDS: readonly Subcommand[] = ["ps", "signal", "cat", "sessions", "cleanup", "audit", "help"];
+export const SUBCOMMANDS: readonly Subcommand[] = [
+  "ps",
+  "signal",
+  "cat",
+  "inspect",
+  "ports",
+  "doctor",
+  "sessions",
+  "cleanup",
+  "audit",
+  "help",
+];
 
 /** Other words accepted for a subcommand: `kill`, as the shell has it, is `signal`. */
 export const SUBCOMMAND_ALIASES: Readonly<Record<string, Subcommand>> = { kill: "signal" };
@@ -60,6 +71,27 @@ const HELP: Record<Subcommand, SubcommandHelp> = {
     summary: "Read a file as the process sees it (through /proc/PID/root), redacted and cut to a few lines.",
     flags: [...PLACEMENT_FLAGS, { flag: "--lines N", description: "show at most N lines, 1 to 10000" }],
     examples: ["/pns cat nginx 1 /etc/nginx/nginx.conf", "/pns cat web 12 /app/config.yaml --lines 50"],
+  },
+  inspect: {
+    usage: ["/pns inspect <target> <pid> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
+    summary:
+      "Show one process's environment (secrets masked), open files against their limit, cwd, exe, threads, uid/gid maps, capabilities, seccomp and cgroup memory and CPU, only to you.",
+    flags: PLACEMENT_FLAGS,
+    examples: ["/pns inspect nginx 8", "/pns inspect deploy/billing 1 -n shop"],
+  },
+  ports: {
+    usage: ["/pns ports <target> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
+    summary:
+      "Show what listens in the pod and which process of which container holds each socket, against the pod's declared ports and the Services that select it.",
+    flags: PLACEMENT_FLAGS,
+    examples: ["/pns ports nginx", "/pns ports deploy/web -n shop"],
+  },
+  doctor: {
+    usage: ["/pns doctor <target> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
+    summary:
+      "Check in about a second whether pns can work on the pod: its rights, Pod Security and the debug profile, the target's uid, debug containers it carries, recent denials; each finding with its fix.",
+    flags: PLACEMENT_FLAGS,
+    examples: ["/pns doctor nginx", "/pns doctor api -n locked"],
   },
   sessions: {
     usage: ["/pns sessions"],

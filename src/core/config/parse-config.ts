@@ -221,6 +221,8 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
     people: {
       ps: audienceOf(file.people?.ps),
       cat: audienceOf(file.people?.cat),
+      // A process's environment holds what its command line does not: only the admins, unless the file says.
+      inspect: file.people?.inspect ? audienceOf(file.people.inspect) : audienceOf(file.people?.admin),
       signal: audienceOf(file.people?.signal),
       approve: audienceOf(file.people?.approve),
       admin: audienceOf(file.people?.admin),

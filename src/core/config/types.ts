@@ -52,6 +52,8 @@ export interface People {
   ps: Audience;
   /** May read files (`/pns cat`). */
   cat: Audience;
+  /** May inspect a process (`/pns inspect`: its environment, limits, capabilities). @default the admins */
+  inspect: Audience;
   /** May request signals. */
   signal: Audience;
   /** May approve signal requests. */

@@ -46,6 +46,8 @@ export function loadRbac(path: string, user = "system:serviceaccount:pns:pns"): 
   return { user, grants };
 }
 
+const SELF_REVIEWS = new Set(["selfsubjectaccessreviews", "selfsubjectrulesreviews"]);
+
 const VERBS: Record<string, string> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
 
 /**
@@ -87,6 +89,9 @@ function allows(rule: PolicyRule, a: RequestAttributes): boolean {
 
 /** True when some grant of the policy covers the request (kubernetes plugin/pkg/auth/authorizer/rbac `RuleAllows`). */
 export function authorized(policy: RbacPolicy, a: RequestAttributes): boolean {
+  // The bootstrap role system:basic-user, bound to system:authenticated, lets anyone review its own access
+  // (kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go).
+  if (a.group === "authorization.k8s.io" && a.verb === "create" && SELF_REVIEWS.has(a.resource)) return true;
   return policy.grants.some((g) => (g.namespace === null || g.namespace === a.namespace) && allows(g.rule, a));
 }
 

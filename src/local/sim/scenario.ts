@@ -1,3 +1,4 @@
+import { addService } from "./services.js";
 import type { Json, World } from "./world.js";
 
 /** The names of the built-in scenarios. */
@@ -84,7 +85,15 @@ export function seedScenario(world: World): void {
       spec: {
         shareProcessNamespace: true,
         containers: [
-          { name: "nginx", image: "nginx" },
+          // 8080 is declared but nginx's default.conf listens on 80 only: `/pns ports nginx` says so.
+          {
+            name: "nginx",
+            image: "nginx",
+            ports: [
+              { name: "http", containerPort: 80 },
+              { name: "metrics", containerPort: 8080 },
+            ],
+          },
           {
             name: "shell",
             image: "busybox:1.28",
@@ -128,8 +137,21 @@ export function seedScenario(world: World): void {
         image: "shop/billing:2.3",
         command: ["java", "-Dspring.datasource.password=S3cr3t!", "-jar", "app.jar"],
         securityContext: { runAsUser: 1001 },
+        env: [
+          { name: "SPRING_PROFILES_ACTIVE", value: "prod" },
+          { name: "DB_PASSWORD", value: "S3cr3t!" },
+          { name: "PAYMENTS_URL", value: "https://billing:hunter2@payments.shop.svc:8443/v1" },
+        ],
       },
     ],
+  });
+  addService(world, "shop", {
+    metadata: { name: "web" },
+    spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: 8080 }] },
+  });
+  addService(world, "shop", {
+    metadata: { name: "db" },
+    spec: { selector: { app: "db" }, ports: [{ port: 5432 }] },
   });
   const db = world.addWorkload(
     workload("StatefulSet", "shop", "db", { app: "db" }, 1, {

@@ -20,6 +20,7 @@ import { attributesOf, authorized, forbidden, type RbacPolicy } from "./rbac.js"
 import type { RequestLog } from "./request-log.js";
 import { ByteLimit, formatLine, parseLogQuery, selectLines } from "./runtime/logs.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
+import { listServices, selfSubjectAccessReview } from "./services.js";
 import { badRequest, failureStatus, invalid, notFound, type StatusBody, StatusError } from "./status.js";
 import { nameAgeTable, podTable } from "./table.js";
 import type { SimCertificate } from "./tls.js";
@@ -195,6 +196,18 @@ export class ApiServer {
       if (p === "/openapi/v3") return r("GET openapi", () => ({ status: 200, body: openapiIndex() }));
       if (p === "/openapi/v3/api/v1") return r("GET openapi", () => ({ status: 200, body: openapiCoreV1() }));
       if (p === "/openapi/v3/apis/apps/v1") return r("GET openapi", () => ({ status: 200, body: openapiAppsV1() }));
+    }
+    if (p === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" && method === "POST")
+      return r("POST selfsubjectaccessreviews", (c) => ({
+        status: 201,
+        body: selfSubjectAccessReview(this.rbac, c.body),
+      }));
+    if (seg[0] === "api" && seg[1] === "v1" && method === "GET") {
+      const rest = seg.slice(2);
+      if (rest[0] === "services" && rest.length === 1)
+        return r("GET services", () => ({ status: 200, body: listServices(this.world, null) }));
+      if (rest[0] === "namespaces" && rest[2] === "services" && rest.length === 3)
+        return r("GET services", () => ({ status: 200, body: listServices(this.world, rest[1] ?? "") }));
     }
     if (seg[0] === "api" && seg[1] === "v1") {
       const rest = seg.slice(2);
@@ -552,6 +565,8 @@ export class ApiServer {
         pod.spec,
       );
     if (added.length > 0) admitEphemeral(nsObj?.admission);
+    // dryRun=All: validated and admitted, never stored (apiserver endpoints/handlers/patch.go `isDryRun`).
+    if (ctx.url.searchParams.get("dryRun") === "All") return { status: 200, body: this.world.renderPod(pod) };
     if (added.length > 0) this.world.addEphemeralContainers(pod, structuredClone(added));
     return { status: 200, body: this.world.renderPod(pod) };
   }

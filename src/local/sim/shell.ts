@@ -1,3 +1,4 @@
+import { INSPECT_SCRIPT, PORTS_SCRIPT } from "../../core/process/debug-scripts.js";
 import {
   COLLECT_SCRIPT,
   READ_FILE_SCRIPT,
@@ -6,6 +7,7 @@ import {
   SignalExit,
 } from "../../core/process/scripts.js";
 import { CLK_TCK } from "./clock.js";
+import { emulateInspect, emulatePorts } from "./debug-scripts.js";
 import { type SimFile, userName } from "./images.js";
 import {
   cgroupText,
@@ -93,6 +95,12 @@ async function runArgv(ctx: ExecContext, argv: string[], o: Out, top: boolean): 
     if (script === COLLECT_SCRIPT) return collect(ctx, params, o);
     if (script === SIGNAL_SCRIPT) return signalGuard(ctx, params, o);
     if (script === READ_FILE_SCRIPT) return await readFile(ctx, params, o);
+    if (script === PORTS_SCRIPT || script === INSPECT_SCRIPT) {
+      const r = script === PORTS_SCRIPT ? emulatePorts(ctx) : emulateInspect(ctx, params);
+      o.print(r.stdout);
+      if (r.stderr) o.error(r.stderr);
+      return r.exitCode;
+    }
     return runScript(ctx, script, o);
   }
   const name = cmd.split("/").pop() ?? cmd;

@@ -1,0 +1,75 @@
+import { describeTarget } from "../core/command/target.js";
+import type { JobOrigin } from "../core/jobs.js";
+import type { DebugAttachment, PodRef } from "../core/model.js";
+import type { ChannelBinding } from "../core/policy.js";
+import type { WorkerDeps } from "./deps.js";
+import { type Placement, placementOf } from "./list-pod.js";
+import type { DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
+import type { Progress } from "./progress.js";
+
+/** A pod with a running pns debug container, ready for a script. */
+export interface AttachedPod {
+  binding: ChannelBinding;
+  debugger: PodDebugger;
+  resolved: ResolvedTarget;
+  attachment: DebugAttachment;
+  location: DebugLocation;
+  pod: PodRef;
+}
+
+/**
+ * Finds the pod and gets a debug container that sees its processes (reusing a running one), as `ps` does, and
+ * records the debug session under the channel; lists nothing.
+ */
+export async function attachPod(
+  deps: WorkerDeps,
+  origin: JobOrigin,
+  placement: Placement,
+  progress: Progress,
+): Promise<AttachedPod> {
+  const { binding, namespace } = placementOf(deps, origin, placement.namespace);
+  const dbg = deps.debuggerFor(binding.cluster);
+  await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
+  const resolved = await dbg.resolveTarget(namespace, placement.target);
+  await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
+  const attachment = await dbg.attach(resolved, {
+    strategy: placement.copy ? "copy" : null,
+    container: placement.container,
+    requestedBy: origin.user,
+    onProgress: (message) => void progress.step(message, true),
+  });
+  const now = deps.now();
+  await deps.stores.sessions.record({
+    channel: origin.channel,
+    cluster: binding.cluster,
+    namespace,
+    pod: resolved.pod.name,
+    debugPod: attachment.pod,
+    debugContainer: attachment.container,
+    strategy: attachment.strategy,
+    createdAt: now,
+    expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
+    createdBy: origin.user,
+  });
+  return {
+    binding,
+    debugger: dbg,
+    resolved,
+    attachment,
+    location: {
+      namespace,
+      pod: attachment.pod,
+      container: attachment.container,
+      targetContainer: attachment.targetContainer,
+    },
+    pod: { cluster: binding.cluster, namespace, pod: resolved.pod.name },
+  };
+}
+
+/** Removes the job's progress message once the answer is posted; a failure only costs a stale message. */
+export async function clearProgress(deps: WorkerDeps, responseUrl: string | null): Promise<void> {
+  if (!responseUrl) return;
+  await deps.chat
+    .respond(responseUrl, { delete_original: true })
+    .catch((error: unknown) => deps.logger.debug("could not remove the progress message", { error }));
+}
