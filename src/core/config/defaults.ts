@@ -64,7 +64,14 @@ export function defaultConfig(env: ConfigEnv = {}): PnsConfig {
       },
     },
     // Fresh objects each time: a caller that changes its config must not change the defaults.
-    people: { ps: everyone(), cat: everyone(), signal: everyone(), approve: everyone(), admin: everyone() },
+    people: {
+      ps: everyone(),
+      cat: everyone(),
+      catSecrets: { everyone: false, users: [], groups: [] },
+      signal: everyone(),
+      approve: everyone(),
+      admin: everyone(),
+    },
     signals: [{ ...DEFAULT_SIGNAL_POLICY, allowed: [...SIGNAL_NAMES], approvers: { users: [], groups: [] } }],
     debug: { ...DEFAULT_DEBUG },
     redaction: { patterns: [] },

@@ -221,6 +221,7 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
     people: {
       ps: audienceOf(file.people?.ps),
       cat: audienceOf(file.people?.cat),
+      catSecrets: audienceOf(file.people?.catSecrets ?? []),
       signal: audienceOf(file.people?.signal),
       approve: audienceOf(file.people?.approve),
       admin: audienceOf(file.people?.admin),

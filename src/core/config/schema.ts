@@ -221,6 +221,7 @@ export const configFileSchema = strict({
   people: strict({
     ps: audience.optional(),
     cat: audience.optional(),
+    catSecrets: audience.optional(),
     signal: audience.optional(),
     approve: audience.optional(),
     admin: audience.optional(),

@@ -52,6 +52,8 @@ export interface People {
   ps: Audience;
   /** May read files (`/pns cat`). */
   cat: Audience;
+  /** May also read secret files (service-account tokens, secret volumes, keys, kubeconfigs), still redacted. @default nobody */
+  catSecrets: Audience;
   /** May request signals. */
   signal: Audience;
   /** May approve signal requests. */
