@@ -104,7 +104,7 @@ function noShell(result: ExecResult, location: DebugLocation): PnsError | null {
     return new PnsError(
       "exec_failed",
       `The debug image in ${location.pod}/${location.container} lacks a tool pns needs: ${oneLine(result.stderr) || "sh"}.`,
-      { hint: "Set `debug.image` to an image with busybox (sh, od, tr, head, sha256sum)." },
+      { hint: "Set `debug.image` to an image with busybox (sh, od, tr, head, sha256sum, stat, readlink)." },
     );
   }
   return null;

@@ -4,7 +4,7 @@
  * They never contain user input: every variable part (a PID, a signal name, a path) is passed as a positional
  * argument after the script, as `["sh", "-c", SCRIPT, "pns", arg1, arg2, …]`, and validated in core first.
  * Each runs under busybox `sh` (ash), dash and bash, using only `read`, `printf`, `od`, `tr`, `head`, `kill`, `sha256sum`,
- * `sleep`.
+ * `sleep`, `stat` and `readlink` (busybox's or coreutils').
  */
 
 /** The name given as `$0` to every script, so `ps` inside the pod shows what is running. */
