@@ -20,7 +20,11 @@ import { runSessions } from "./sessions.js";
  */
 export const JOB_CLAIM_MS = 60 * 60_000;
 
-/** The right each job needs, checked again in the worker with the job's user: a job is only as good as its sender. */
+/**
+ * The right each job needs, checked again in the worker with the job's user: a job is only as good as its sender.
+ * A `cat` job's reading of secrets (`people.catSecrets`) is decided in runCat from the configuration and that user,
+ * never from the job.
+ */
 const RIGHT_OF: Record<Exclude<Job["kind"], "execute">, Action> = {
   ps: "ps",
   signal: "signal",

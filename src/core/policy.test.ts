@@ -21,6 +21,7 @@ channels:
 people:
   ps: "*"
   cat: [S0ONCALL, U0ALICE]
+  catSecrets: [S0SRE]
   signal: [S0ONCALL]
   approve: [S0ONCALL, S0SRE]
   admin: [U0ALICE]
@@ -135,6 +136,8 @@ describe("may", () => {
     ["a listed user reads files", { user: "U0ALICE", groups: [] }, "cat", true],
     ["a group member reads files", { user: "U0CAROL", groups: ["S0X", "S0ONCALL"] }, "cat", true],
     ["others do not read files", { user: "U0ANY", groups: ["S0X"] }, "cat", false],
+    ["SRE reads secret files", { user: "U0DAN", groups: ["S0SRE"] }, "catSecrets", true],
+    ["reading files is not reading secrets", { user: "U0ALICE", groups: [] }, "catSecrets", false],
     ["on-call requests signals", { user: "U0CAROL", groups: ["S0ONCALL"] }, "signal", true],
     ["SRE approves", { user: "U0DAN", groups: ["S0SRE"] }, "approve", true],
     ["an admin is an admin", { user: "U0ALICE", groups: [] }, "admin", true],
@@ -154,6 +157,15 @@ describe("may", () => {
     for (const action of ["ps", "cat", "signal", "approve", "admin"] as const) {
       expect(may(defaultConfig(), { user: "U0ANY", groups: [] }, action).ok).toBe(true);
     }
+  });
+
+  it("lets nobody read secret files unless people.catSecrets names them, with or without a file", () => {
+    expect(may(defaultConfig(), { user: "U0ANY", groups: [] }, "catSecrets").ok).toBe(false);
+    const parsed = parseConfig("people:\n  cat: '*'\n");
+    expect(parsed.ok && may(parsed.config, { user: "U0ANY", groups: [] }, "catSecrets")).toEqual({
+      ok: false,
+      message: "You may not read secret files with pns: ask an admin to add you under people.catSecrets.",
+    });
   });
 });
 

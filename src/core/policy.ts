@@ -27,7 +27,7 @@ export interface Actor {
 }
 
 /** Things a person may be allowed to do; `signal` is requesting one, `admin` is cleanup and audit. */
-export type Action = "ps" | "cat" | "inspect" | "signal" | "approve" | "admin";
+export type Action = "ps" | "cat" | "catSecrets" | "inspect" | "signal" | "approve" | "admin";
 
 /** The rule that applies to one signal in one namespace. */
 export interface SignalDecision {
@@ -43,6 +43,7 @@ const ACTION_WORDS: Record<Action, string> = {
   ps: "list processes",
   cat: "read files",
   inspect: "inspect processes",
+  catSecrets: "read secret files",
   signal: "request signals",
   approve: "approve signal requests",
   admin: "run admin commands (cleanup, audit)",

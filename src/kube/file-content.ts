@@ -20,7 +20,7 @@ function trimPartialUtf8(bytes: Buffer): Buffer {
  * Turns the bytes of a file into text for chat: binary when it has a NUL byte or too much invalid UTF-8,
  * else the first `maxLines` lines. `cut` says the byte cap was reached.
  */
-export function toFileContent(raw: Buffer, maxLines: number, cut: boolean): FileContent {
+export function toFileContent(raw: Buffer, maxLines: number, cut: boolean): Omit<FileContent, "path" | "via"> {
   const bytes = cut ? trimPartialUtf8(raw) : raw;
   if (bytes.includes(0)) return { text: null, binary: true, bytes: raw.length, lines: 0, truncated: cut };
   const decoded = new TextDecoder("utf-8", { fatal: false }).decode(bytes);

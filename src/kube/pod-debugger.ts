@@ -15,6 +15,14 @@ import type { DebugAttachment } from "../core/model.js";
 import { parsePortsOutput } from "../core/ports/ports-output.js";
 import { attributeContainers, containerIdsOfCgroups } from "../core/process/attribute.js";
 import { ENVIRON_MAX_BYTES, INSPECT_GONE_EXIT, INSPECT_SCRIPT, PORTS_SCRIPT } from "../core/process/debug-scripts.js";
+import {
+  checkPath,
+  parseReadFileReport,
+  readFileArgs,
+  readFileError,
+  type SecretRule,
+  secretRules,
+} from "../core/process/file-read.js";
 import { parseCollectorOutput } from "../core/process/parse-collector.js";
 import {
   COLLECT_SCRIPT,
@@ -43,6 +51,7 @@ import {
 } from "./labels.js";
 import { type ExecResult, execInContainer } from "./pod-exec.js";
 import { declaredPorts, podServices } from "./ports.js";
+import { secretMountPaths } from "./secret-mounts.js";
 import { resolveTarget } from "./target.js";
 
 /** What a PodDebugger uses besides the cluster: clock, ids, and how long to let a signal settle. */
@@ -97,26 +106,12 @@ function checkPid(pid: number): void {
   }
 }
 
-function checkPath(path: string): void {
-  const bad =
-    !path.startsWith("/") ||
-    path.length > 4096 ||
-    path.includes("\0") ||
-    path.split("/").some((segment) => segment === "..");
-  if (bad) {
-    throw new PnsError(
-      "invalid_command",
-      "The file must be an absolute path without `..`, like /etc/nginx/nginx.conf.",
-    );
-  }
-}
-
 function noShell(result: ExecResult, location: DebugLocation): PnsError | null {
   if (result.exitCode === 126 || result.exitCode === 127) {
     return new PnsError(
       "exec_failed",
       `The debug image in ${location.pod}/${location.container} lacks a tool pns needs: ${oneLine(result.stderr) || "sh"}.`,
-      { hint: "Set `debug.image` to an image with busybox (sh, od, tr, head, sha256sum)." },
+      { hint: "Set `debug.image` to an image with busybox (sh, od, tr, head, sha256sum, stat, readlink)." },
     );
   }
   return null;
@@ -364,31 +359,38 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     async readFile(request) {
       checkPid(request.pid);
       checkPath(request.path);
+      const { location } = request;
       const max = cluster.debug.maxFileBytes;
+      let rules: SecretRule[] = [];
+      const container = request.container ?? null;
+      if (request.secrets !== "allow") {
+        const pod =
+          seen.get(key(location.namespace, location.pod)) ?? (await readPod(location.namespace, location.pod));
+        rules = secretRules(secretMountPaths(pod, container));
+      }
       const result = await exec(
-        request.location,
-        scriptArgv(READ_FILE_SCRIPT, [String(request.pid), request.path, String(max + 1)]),
+        location,
+        scriptArgv(READ_FILE_SCRIPT, readFileArgs(request.pid, request.path, max + 1, rules)),
         max + 1,
       );
-      const where = `${request.path} of PID ${request.pid}`;
-      switch (result.exitCode) {
-        case ReadFileExit.ok:
-        case null:
-          return toFileContent(result.stdout.subarray(0, max), cluster.debug.maxFileLines, result.stdout.length > max);
-        case ReadFileExit.missing:
-          throw new PnsError("not_found", `There is no file ${where} (or the process is gone).`);
-        case ReadFileExit.directory:
-          throw new PnsError("invalid_command", `${where} is a directory: name a file.`);
-        case ReadFileExit.unreadable:
-          throw new PnsError("forbidden", `pns may not read ${where}: permission denied.`, {
-            hint: "Reading another uid's files through /proc/PID/root needs SYS_PTRACE (the `general` debug profile, where Pod Security allows it) or the same uid (the `restricted` profile runs as the target container's uid).",
-          });
-        default:
-          throw (
-            noShell(result, request.location) ??
-            new PnsError("exec_failed", `Reading ${where} failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`)
-          );
+      const report = parseReadFileReport(result.stderr);
+      if (result.exitCode === ReadFileExit.ok || result.exitCode === null) {
+        const content = toFileContent(
+          result.stdout.subarray(0, max),
+          cluster.debug.maxFileLines,
+          result.stdout.length > max,
+        );
+        return { ...content, path: report.file ?? request.path, via: report.via };
       }
+      const where = { pid: request.pid, path: request.path, container, pod: location.pod, rules };
+      throw (
+        readFileError(result.exitCode, report, where) ??
+        noShell(result, location) ??
+        new PnsError(
+          "exec_failed",
+          `Reading ${request.path} of PID ${request.pid} failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`,
+        )
+      );
     },
 
     async sessions(namespaces) {

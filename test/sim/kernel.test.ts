@@ -263,41 +263,53 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
       expect(fx.sim.state.process("default", "shared", pidOf("app"))?.state).toBe("S");
     });
 
+    const hex = (s: string) => Buffer.from(s).toString("hex");
+    const script = (from: string, pid: number, path: string) =>
+      exec("shared", from, scriptArgv(READ_FILE_SCRIPT, [String(pid), path, "100"]));
+
     it("needs ptrace-read access for another uid's /proc/PID/root (SYS_PTRACE), not for a same-uid subset", async () => {
-      const read = (from: string, pid: number, path: string) =>
-        exec("shared", from, scriptArgv(READ_FILE_SCRIPT, [String(pid), path, "100"]));
-      const denied = await read("dflt", pidOf("app"), "/etc/app.conf");
-      expect([exitCodeOf(denied.status), denied.stderr]).toEqual([ReadFileExit.missing, "pns: no such file\n"]);
-      const traced = await read("trace", pidOf("app"), "/etc/app.conf");
+      // The kernel refuses the link itself (fs/proc/base.c `proc_fd_access_allowed`); the script says so too.
+      const probe = await exec("shared", "dflt", ["head", `/proc/${pidOf("app")}/root/etc/app.conf`]);
+      expect([exitCodeOf(probe.status), probe.stderr]).toEqual([1, expect.stringMatching(/Permission denied/)]);
+      const denied = await script("dflt", pidOf("app"), "/etc/app.conf");
+      expect([exitCodeOf(denied.status), denied.stderr]).toEqual([
+        ReadFileExit.noAccess,
+        `pns: noaccess ${hex("/")}\n`,
+      ]);
+      const traced = await script("trace", pidOf("app"), "/etc/app.conf");
       expect([exitCodeOf(traced.status), traced.stdout]).toEqual([0, "from app\n"]);
-      const sameUid = await read("dflt", pidOf("root"), "/etc/app.conf");
+      const sameUid = await script("dflt", pidOf("root"), "/etc/app.conf");
       expect([exitCodeOf(sameUid.status), sameUid.stdout]).toEqual([0, "from root\n"]);
-      const fewerCaps = await read("bare", pidOf("root"), "/etc/app.conf");
-      expect(exitCodeOf(fewerCaps.status)).toBe(ReadFileExit.missing);
+      const fewerCaps = await script("bare", pidOf("root"), "/etc/app.conf");
+      expect(exitCodeOf(fewerCaps.status)).toBe(ReadFileExit.noAccess);
     });
 
-    it("resolves an absolute symlink under /proc/PID/root against the reader's root, a relative one in the target's", async () => {
-      const read = (path: string) =>
-        exec("shared", "trace", scriptArgv(READ_FILE_SCRIPT, [String(pidOf("root")), path, "100"]));
-      const rel = await read("/etc/rel-link");
+    it("resolves an absolute symlink under /proc/PID/root against the reader's root; the script, in the target's", async () => {
+      const head = (path: string) => exec("shared", "trace", ["head", `/proc/${pidOf("root")}/root${path}`]);
+      const rel = await head("/etc/rel-link");
       expect([exitCodeOf(rel.status), rel.stdout]).toEqual([0, "from root\n"]);
-      const abs = await read("/etc/abs-link");
-      expect(exitCodeOf(abs.status)).toBe(ReadFileExit.missing);
+      expect(exitCodeOf((await head("/etc/abs-link")).status)).toBe(1);
       fx.sim.state.writeFile("default", "shared", "trace", "/etc/app.conf", "the reader's own\n");
-      const own = await read("/etc/abs-link");
+      const own = await head("/etc/abs-link");
       expect([exitCodeOf(own.status), own.stdout]).toEqual([0, "the reader's own\n"]);
+      const walked = await script("trace", pidOf("root"), "/etc/abs-link");
+      expect([exitCodeOf(walked.status), walked.stdout, walked.stderr]).toEqual([
+        0,
+        "from root\n",
+        `pns: via ${hex("/etc/abs-link")}\npns: file ${hex("/etc/app.conf")}\n`,
+      ]);
     });
 
-    it("blocks a read of a FIFO until the exec is given up", async () => {
-      const r = await runExec(
-        fx.kc,
-        "default",
-        "shared",
-        "trace",
-        scriptArgv(READ_FILE_SCRIPT, [String(pidOf("root")), "/tmp/pipe", "100"]),
-        { timeoutMs: 800 },
-      ).catch((e: unknown) => String(e));
+    it("blocks a read of a FIFO until the exec is given up; the script refuses it at once", async () => {
+      const r = await runExec(fx.kc, "default", "shared", "trace", ["head", `/proc/${pidOf("root")}/root/tmp/pipe`], {
+        timeoutMs: 800,
+      }).catch((e: unknown) => String(e));
       expect(r).toBe("Error: exec timed out");
+      const refused = await script("trace", pidOf("root"), "/tmp/pipe");
+      expect([exitCodeOf(refused.status), refused.stderr]).toEqual([
+        ReadFileExit.special,
+        `pns: fifo ${hex("/tmp/pipe")}\n`,
+      ]);
     });
   });
 

@@ -56,6 +56,10 @@ export interface FileContent {
   lines: number;
   /** True when the file has more bytes or lines than shown. */
   truncated: boolean;
+  /** The file read, every symbolic link resolved inside the process's root. */
+  path: string;
+  /** The last symbolic link followed on the way; null when none. */
+  via: string | null;
 }
 
 /** Where pns's debug container is: the pod holding it (a copy's name for `copy`) and its name. */
@@ -96,6 +100,13 @@ export interface FileRequest {
   pid: number;
   /** Absolute path inside the process's container. */
   path: string;
+  /** The process's container, whose secret volumes are refused. @default null: unknown, every container's are */
+  container?: string | null;
+  /**
+   * `refuse`: secret paths (service-account tokens, the pod's secret volumes, keys, kubeconfigs) are refused in the
+   * container, before a byte is read. @default "refuse"
+   */
+  secrets?: "refuse" | "allow";
 }
 
 /** A debug container or copy pns left in the cluster. */

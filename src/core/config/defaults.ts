@@ -68,6 +68,7 @@ export function defaultConfig(env: ConfigEnv = {}): PnsConfig {
       ps: everyone(),
       cat: everyone(),
       inspect: everyone(),
+      catSecrets: { everyone: false, users: [], groups: [] },
       signal: everyone(),
       approve: everyone(),
       admin: everyone(),

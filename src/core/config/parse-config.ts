@@ -223,6 +223,7 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
       cat: audienceOf(file.people?.cat),
       // A process's environment holds what its command line does not: only the admins, unless the file says.
       inspect: file.people?.inspect ? audienceOf(file.people.inspect) : audienceOf(file.people?.admin),
+      catSecrets: audienceOf(file.people?.catSecrets ?? []),
       signal: audienceOf(file.people?.signal),
       approve: audienceOf(file.people?.approve),
       admin: audienceOf(file.people?.admin),

@@ -222,6 +222,7 @@ export const configFileSchema = strict({
     ps: audience.optional(),
     cat: audience.optional(),
     inspect: audience.optional(),
+    catSecrets: audience.optional(),
     signal: audience.optional(),
     approve: audience.optional(),
     admin: audience.optional(),

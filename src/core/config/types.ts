@@ -54,6 +54,8 @@ export interface People {
   cat: Audience;
   /** May inspect a process (`/pns inspect`: its environment, limits, capabilities). @default the admins */
   inspect: Audience;
+  /** May also read secret files (service-account tokens, secret volumes, keys, kubeconfigs), still redacted. @default nobody */
+  catSecrets: Audience;
   /** May request signals. */
   signal: Audience;
   /** May approve signal requests. */

@@ -4,7 +4,7 @@
  * They never contain user input: every variable part (a PID, a signal name, a path) is passed as a positional
  * argument after the script, as `["sh", "-c", SCRIPT, "pns", arg1, arg2, …]`, and validated in core first.
  * Each runs under busybox `sh` (ash), dash and bash, using only `read`, `printf`, `od`, `tr`, `head`, `kill`, `sha256sum`,
- * `sleep`.
+ * `sleep`, `stat` and `readlink` (busybox's or coreutils').
  */
 
 /** The name given as `$0` to every script, so `ps` inside the pod shows what is running. */
@@ -143,21 +143,164 @@ printf 'pns: sent\\n'
 /** Exit codes of {@link READ_FILE_SCRIPT}. */
 export const ReadFileExit = {
   ok: 0,
+  /** A component of the path does not exist (or is not a directory). */
   missing: 3,
   directory: 4,
+  /** The process's own uid and groups may not read the file or search a directory on the way. */
   unreadable: 5,
+  /** Not a regular file: a FIFO, socket or device, or a path into the kernel's /proc or /sys (`/dev/stdout`). */
+  special: 6,
+  /** A secret path (a protected prefix or pattern given as an argument). */
+  secret: 7,
+  /** The debug container may not look into the process's root or a directory in it (ptrace access, its own uid). */
+  noAccess: 8,
+  /** More than {@link MAX_SYMLINK_HOPS} symbolic links. */
+  tooManyLinks: 9,
+  /** The debug image lacks `stat`, `readlink` or `od`. */
+  toolMissing: 10,
+  /** No such process. */
+  gone: 11,
 } as const;
 
+/** Symbolic links followed for one path before giving up, as the kernel's MAXSYMLINKS (include/linux/namei.h). */
+export const MAX_SYMLINK_HOPS = 40;
+
 /**
- * Prints the first bytes of a file of another container through `/proc/<pid>/root`.
+ * Prints the first bytes of a regular file as a process of another container sees it, below `/proc/<pid>/root`.
  *
- * Arguments: `<pid> <absolute path> <max bytes>`. Exits with {@link ReadFileExit}.
+ * Arguments: `<pid> <absolute path> <max bytes> [dir:<path> | glob:<pattern>]…`; each `dir:` protects a directory (or
+ * file) and everything below it, each `glob:` a `case` pattern (`*` spans `/`) on the path: a path that matches, as
+ * asked or once resolved, is refused.
+ *
+ * The kernel's `/proc/<pid>/root` only moves the starting point (fs/proc/base.c `proc_root_link` returns the task's
+ * fs->root; access needs ptrace-read, `proc_fd_access_allowed`); an absolute symlink met on the way restarts at the
+ * *reader's* root (fs/namei.c `nd_jump_root` → `set_root`: current->fs->root), so the kernel would read the debug
+ * container's own file. The script therefore walks the path itself, one component at a time: an absolute link target
+ * restarts at the target's root, a relative one continues in the link's directory, `..` never climbs above the root,
+ * at most {@link MAX_SYMLINK_HOPS} links. It reads regular files only and never steps into `/proc` or `/sys` (a link
+ * to `/dev/stdout` leads there: the container's output, which a read would wait on forever).
+ *
+ * Every directory on the way must be searchable and the file readable by the process itself: the owner bits when its
+ * fsuid owns the file, else the group bits when its fsgid or a supplementary group is the file's, else the other
+ * bits (fs/namei.c `acl_permission_check`), unless its effective capabilities hold CAP_DAC_OVERRIDE or
+ * CAP_DAC_READ_SEARCH (`generic_permission`). ACLs and LSMs are not looked at. The debug container must be able to
+ * search and read too (its own uid, or root with CAP_DAC_OVERRIDE).
+ *
+ * Exits with {@link ReadFileExit}. Standard output is the file's first `<max bytes>`; standard error holds lines
+ * `pns: <what> [<hex>]`, paths in lowercase hex of their bytes (a path may hold a newline): `file <resolved>` before
+ * the content; `gone`, `tools`; `noaccess`, `missing`, `notdir`, `loop`, `directory`, `fifo`, `socket`, `device`,
+ * `other`, `kernel` with the path concerned; `denied <path>` after `as <fsuid> <fsgid>`; `secret <rule>`; `via <link>`
+ * (the last link followed) before any of these. A file swapped for a link between the walk and `head` is still
+ * opened by the kernel's own lookup.
  */
-export const READ_FILE_SCRIPT = `f="/proc/$1/root$2"
-[ -e "$f" ] || { printf 'pns: no such file\\n' >&2; exit ${ReadFileExit.missing}; }
-[ -d "$f" ] && { printf 'pns: is a directory\\n' >&2; exit ${ReadFileExit.directory}; }
-[ -r "$f" ] || { printf 'pns: permission denied\\n' >&2; exit ${ReadFileExit.unreadable}; }
-head -c "$3" "$f"
+export const READ_FILE_SCRIPT = `export LC_ALL=C
+pid=$1 want=$2 max=$3
+shift 3
+root=/proc/$pid/root
+nl='
+'
+hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \\n'; }
+say() { printf 'pns: %s %s\\n' "$1" "$(hex "$2")" >&2; }
+for t in stat readlink od head; do
+  command -v "$t" >/dev/null 2>&1 || { printf 'pns: tools %s\\n' "$t" >&2; exit ${ReadFileExit.toolMissing}; }
+done
+[ -r "/proc/$pid/status" ] || { printf 'pns: gone\\n' >&2; exit ${ReadFileExit.gone}; }
+[ -d "$root/" ] || { say noaccess /; exit ${ReadFileExit.noAccess}; }
+uid= gid= groups= cap=
+{ while read -r k v; do
+  case $k in Uid:) uid=\${v##*[!0-9]} ;; Gid:) gid=\${v##*[!0-9]} ;; Groups:) groups=$v ;; CapEff:) cap=$v ;; esac
+done < "/proc/$pid/status"; } 2>/dev/null
+case \${cap#"\${cap%?}"} in [2-7a-fA-F]) dac=y ;; *) dac= ;; esac
+may() {
+  [ -n "$dac" ] && return 0
+  m=$(stat -c '%u %g %a' "$2" 2>/dev/null) || return 2
+  set -f
+  set -- "$1" $m
+  set +f
+  a=00$4
+  a=\${a#"\${a%???}"}
+  if [ "$2" = "$uid" ]; then b=\${a%??}
+  else
+    case " $groups " in *" $3 "*) b=\${a#?} ;; *) if [ "$3" = "$gid" ]; then b=\${a#?}; else b=\${a#??}; fi ;; esac
+    b=\${b%\${b#?}}
+  fi
+  [ $((b & $1)) -ne 0 ]
+}
+check() {
+  [ -n "$perm" ] || return 0
+  may "$1" "$2"
+  case $? in 0) ;; 1) why=denied ;; *) why=noaccess ;; esac
+  [ -z "$why" ] || return 1
+  if [ "$1" = 1 ]; then [ -x "$2" ] || why=noaccess; else [ -r "$2" ] || why=noaccess; fi
+  [ -z "$why" ]
+}
+walk() {
+  cur= rest=$1 hops=0 link= why= at= perm=$2
+  while [ -n "$rest" ]; do
+    c=\${rest%%/*}
+    case $rest in */*) rest=\${rest#*/} ;; *) rest= ;; esac
+    case $c in '' | .) continue ;; ..) cur=\${cur%/*}; continue ;; esac
+    check 1 "$root$cur/" || { at=\${cur:-/}; return 1; }
+    next=$cur/$c
+    if [ -h "$root$next" ]; then
+      hops=$((hops + 1))
+      [ "$hops" -le ${MAX_SYMLINK_HOPS} ] || { why=loop at=$next; return 1; }
+      t=$(readlink "$root$next"; printf x)
+      t=\${t%x}
+      t=\${t%"$nl"}
+      [ -n "$t" ] || { why=missing at=$next; return 1; }
+      link=$next
+      case $t in /*) cur= ;; esac
+      rest=$t\${rest:+/$rest}
+      continue
+    fi
+    [ -e "$root$next" ] || { why=missing at=$next; return 1; }
+    cur=$next
+    case $cur in /proc | /sys) why=kernel at=$cur; return 1 ;; esac
+    [ -z "$rest" ] || [ -d "$root$cur" ] || { why=notdir at=$cur; return 1; }
+  done
+}
+fail() {
+  [ -z "$link" ] || say via "$link"
+  [ "$why" != denied ] || printf 'pns: as %s %s\\n' "$uid" "$gid" >&2
+  say "$why" "$at"
+  case $why in
+    missing | notdir) exit ${ReadFileExit.missing} ;;
+    denied) exit ${ReadFileExit.unreadable} ;;
+    noaccess) exit ${ReadFileExit.noAccess} ;;
+    loop) exit ${ReadFileExit.tooManyLinks} ;;
+    directory) exit ${ReadFileExit.directory} ;;
+    *) exit ${ReadFileExit.special} ;;
+  esac
+}
+secret() { say secret "$1"; exit ${ReadFileExit.secret}; }
+protect() {
+  for p; do
+    case $p in
+      dir:*) d=\${p#dir:}; case $1 in "$d" | "$d"/*) secret "$d" ;; esac ;;
+      glob:*) g=\${p#glob:}; case $1 in $g) secret "$g" ;; esac ;;
+    esac
+  done
+}
+protect "$want" "$@"
+walk "$want" y || fail
+file=\${cur:-/} via=$link
+protect "$file" "$@"
+for p; do
+  case $p in dir:*) d=\${p#dir:}; if walk "$d" ''; then case $file in "\${cur:-/}" | "\${cur:-/}"/*) secret "$d" ;; esac; fi ;; esac
+done
+link=$via at=$file
+if [ -d "$root$file" ]; then why=directory; fail; fi
+if [ ! -f "$root$file" ]; then
+  if [ -p "$root$file" ]; then why=fifo; elif [ -S "$root$file" ]; then why=socket
+  elif [ -c "$root$file" ] || [ -b "$root$file" ]; then why=device; else why=other; fi
+  fail
+fi
+perm=y why=
+check 4 "$root$file" || fail
+[ -z "$link" ] || say via "$link"
+say file "$file"
+exec head -c "$max" "$root$file"
 `;
 
 /** The argv that runs a script with its positional arguments. */

@@ -26,8 +26,15 @@ describe("renderFileView", () => {
     });
     const pre = view.blocks.find((b) => b.type === "rich_text");
     expect(pre?.type === "rich_text" && pre.elements[0]?.elements[0]?.text).toBe(conf);
-    expect(allText(view)).toContain(`container nginx · read through PID 8 · ${conf.length} bytes, 4 lines`);
+    expect(allText(view)).toContain(`container nginx · read as PID 8 sees it · ${conf.length} bytes, 4 lines`);
     expect(view.text).toBe("`/etc/nginx/nginx.conf` from container nginx of pod default/nginx: 4 lines.");
+  });
+
+  it("names the file a link led to", () => {
+    const view = renderFileView({ ...base, path: "/etc/nginx/site.conf", resolvedPath: "/srv/conf/site.conf" });
+    expect(validateView(view)).toEqual([]);
+    expect(allText(view)).toContain("read as PID 8 sees it · a link to /srv/conf/site.conf ·");
+    expect(allText(renderFileView({ ...base, resolvedPath: base.path }))).not.toContain("a link to");
   });
 
   it.each([

@@ -11,6 +11,8 @@ export interface FileViewInput {
   pid: number;
   container: string | null;
   path: string;
+  /** The file read once symbolic links are resolved, when it is not `path`. */
+  resolvedPath?: string;
   /** The file's text, already redacted. */
   content: string;
   /** Bytes read. */
@@ -27,13 +29,17 @@ export interface FileViewInput {
 export function renderFileView(input: FileViewInput): MessageView {
   const { pod, path } = input;
   const container = input.container ?? "unknown container";
+  const linked =
+    input.resolvedPath !== undefined && input.resolvedPath !== path
+      ? ` · a link to ${escapeTruncate(input.resolvedPath, 300)}`
+      : "";
   const blocks: Block[] = [
     { type: "header", text: plain(path, L.header) },
     {
       type: "context",
       elements: [
         mrkdwn(
-          `${escapeTruncate(`${pod.cluster} / ${pod.namespace} / ${pod.pod}`, 600)} · container ${escapeTruncate(container, 200)} · read through PID ${input.pid} · ${plural(input.bytes, "byte", "bytes")}, ${plural(input.lines, "line", "lines")}${input.truncated ? " (the file is longer: only its start was read)" : ""}`,
+          `${escapeTruncate(`${pod.cluster} / ${pod.namespace} / ${pod.pod}`, 600)} · container ${escapeTruncate(container, 200)} · read as PID ${input.pid} sees it${linked} · ${plural(input.bytes, "byte", "bytes")}, ${plural(input.lines, "line", "lines")}${input.truncated ? " (the file is longer: only its start was read)" : ""}`,
         ),
       ],
     },

@@ -6,11 +6,30 @@ export interface SimFile {
   /** Permission bits. @default 0o644 */
   mode: number;
   uid: number;
+  /** The owning group. @default the uid */
+  gid?: number;
   /** A symbolic link to this path (absolute links resolve against the reader's root under /proc/PID/root). */
   link?: string;
   /** A named pipe: reading it blocks. */
   fifo?: true;
+  /** A directory made on purpose (with its own mode and owner); others are implied by the paths below them. */
+  dir?: true;
+  /** A character device (`/dev/null`). */
+  device?: true;
 }
+
+/**
+ * What the OCI runtime puts in every container's /dev: stdio links into /proc/self/fd (runc
+ * libcontainer/rootfs_linux.go `setupDevSymlinks`) and the default devices.
+ */
+const DEV_FILES: Record<string, SimFile> = {
+  "/dev/fd": { content: "", mode: 0o777, uid: 0, link: "/proc/self/fd" },
+  "/dev/stdin": { content: "", mode: 0o777, uid: 0, link: "/proc/self/fd/0" },
+  "/dev/stdout": { content: "", mode: 0o777, uid: 0, link: "/proc/self/fd/1" },
+  "/dev/stderr": { content: "", mode: 0o777, uid: 0, link: "/proc/self/fd/2" },
+  "/dev/null": { content: "", mode: 0o666, uid: 0, device: true },
+  "/dev/zero": { content: "", mode: 0o666, uid: 0, device: true },
+};
 
 /** A process an image starts, before PIDs are given. */
 export interface ProcessPlan {
@@ -155,7 +174,7 @@ export function imageName(image: string): string {
 /** The profile of an image. */
 export function profileOf(image: string, podName: string): ImageProfile {
   const name = imageName(image);
-  const hostname = { "/etc/hostname": file(`${podName}\n`) };
+  const hostname = { ...DEV_FILES, "/etc/hostname": file(`${podName}\n`) };
   if (name === "nginx") {
     return {
       ps: "procps",

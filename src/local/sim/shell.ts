@@ -1,11 +1,5 @@
 import { INSPECT_SCRIPT, PORTS_SCRIPT } from "../../core/process/debug-scripts.js";
-import {
-  COLLECT_SCRIPT,
-  READ_FILE_SCRIPT,
-  ReadFileExit,
-  SIGNAL_SCRIPT,
-  SignalExit,
-} from "../../core/process/scripts.js";
+import { COLLECT_SCRIPT, READ_FILE_SCRIPT, SIGNAL_SCRIPT, SignalExit } from "../../core/process/scripts.js";
 import { CLK_TCK } from "./clock.js";
 import { emulateInspect, emulatePorts } from "./debug-scripts.js";
 import { type SimFile, userName } from "./images.js";
@@ -19,6 +13,7 @@ import {
   statLine,
   statusText,
 } from "./proc.js";
+import { readFileScript } from "./read-file.js";
 import {
   type ContainerRuntime,
   type PidNamespace,
@@ -94,7 +89,7 @@ async function runArgv(ctx: ExecContext, argv: string[], o: Out, top: boolean): 
     const params = rest.slice(3);
     if (script === COLLECT_SCRIPT) return collect(ctx, params, o);
     if (script === SIGNAL_SCRIPT) return signalGuard(ctx, params, o);
-    if (script === READ_FILE_SCRIPT) return await readFile(ctx, params, o);
+    if (script === READ_FILE_SCRIPT) return readFileScript(ctx, params, o);
     if (script === PORTS_SCRIPT || script === INSPECT_SCRIPT) {
       const r = script === PORTS_SCRIPT ? emulatePorts(ctx) : emulateInspect(ctx, params);
       o.print(r.stdout);
@@ -259,6 +254,7 @@ function resolveFs(
     return resolveFs(files, `${p.slice(0, p.lastIndexOf("/"))}/${f.link}`, uid, root, depth + 1);
   }
   if (f?.fifo) return { kind: "fifo" };
+  if (f?.dir) return { kind: "dir" };
   if (f) {
     const readable = uid === 0 || (f.mode & 0o004) !== 0 || (f.uid === uid && (f.mode & 0o400) !== 0);
     return { kind: "file", data: Buffer.from(f.content), readable };
@@ -348,31 +344,6 @@ function signalGuard(ctx: ExecContext, params: string[], o: Out): number {
   if (sendSignal(ctx, sig, proc.pid, o) !== 0) return SignalExit.killFailed;
   o.print("pns: sent\n");
   return SignalExit.sent;
-}
-
-/** The file reader: exactly what READ_FILE_SCRIPT does. */
-async function readFile(ctx: ExecContext, params: string[], o: Out): Promise<number> {
-  const [pid = "", path = "", max = ""] = params;
-  const r = resolve(ctx, `/proc/${pid}/root${path}`);
-  if (r.kind === "missing" || r.kind === "denied") {
-    o.error("pns: no such file\n");
-    return ReadFileExit.missing;
-  }
-  if (r.kind === "dir") {
-    o.error("pns: is a directory\n");
-    return ReadFileExit.directory;
-  }
-  if (r.kind === "file" && !r.readable) {
-    o.error("pns: permission denied\n");
-    return ReadFileExit.unreadable;
-  }
-  if (!/^\d+$/.test(max)) {
-    o.error(`head: invalid number '${max}'\n`);
-    return 1;
-  }
-  if (r.kind === "fifo") return 128 + (await ctx.killed);
-  o.print(r.data.subarray(0, Number(max)));
-  return 0;
 }
 
 function sendSignal(ctx: ExecContext, sig: string, pid: number, o: Out): number {

@@ -176,6 +176,15 @@ export class SimState {
     this.container(namespace, pod, container).files.set(path, { content: "", mode: 0o777, uid: 0, link: target });
   }
 
+  /** Makes a directory with its own mode and owner in a container's filesystem. @default mode 0o755, uid 0 */
+  mkdir(namespace: string, pod: string, container: string, path: string, mode = 0o755, uid = 0): void {
+    if (this.world.real) {
+      this.world.real.mkdir(this.world.getPod(namespace, pod), container, path, mode, uid);
+      return;
+    }
+    this.container(namespace, pod, container).files.set(path, { content: "", mode, uid, dir: true });
+  }
+
   /** Makes a FIFO (named pipe) in a container's filesystem: reading it blocks until someone writes. */
   mkfifo(namespace: string, pod: string, container: string, path: string): void {
     if (this.world.real) {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { chownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import { dirname, join } from "node:path";
 import type { WebSocket } from "ws";
@@ -540,6 +540,15 @@ export class RealRuntime {
     mkdirSync(dirname(full), { recursive: true });
     writeFileSync(full, content, { mode });
     chownSync(full, uid, uid);
+    chmodSync(full, mode); // writeFileSync's mode passes the umask and leaves an existing file's mode alone
+  }
+
+  /** Makes a directory in a container's root, owned by `uid`, with exactly `mode`. */
+  mkdir(pod: SimPod, container: string, path: string, mode: number, uid: number): void {
+    const full = this.hostPath(pod, container, path);
+    mkdirSync(full, { recursive: true });
+    chownSync(full, uid, uid);
+    chmodSync(full, mode);
   }
 
   /** Makes a symbolic link in a container's root. */
@@ -561,6 +570,17 @@ export class RealRuntime {
     const inst = this.instance(pod, container);
     if (!inst) throw new Error(`container ${container} of pod ${pod.namespace}/${pod.name} is not running`);
     const clean = path.split("/").filter((p) => p && p !== "." && p !== "..");
+    // A link among the parents (nginx's /var/run → /run) would lead this root process out of the container's root.
+    for (let i = 1; i < clean.length; i += 1) {
+      const parent = join(inst.bundle, "rootfs", ...clean.slice(0, i));
+      let link = false;
+      try {
+        link = lstatSync(parent).isSymbolicLink();
+      } catch {
+        break;
+      }
+      if (link) throw new Error(`${path} in ${container}: /${clean.slice(0, i).join("/")} is a symbolic link`);
+    }
     return join(inst.bundle, "rootfs", ...clean);
   }
 }
