@@ -221,7 +221,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       );
       const inFlight = attaching.get(flightKey);
       // Another `ps` of this pod in this process is attaching: share its debug container.
-      if (inFlight) return { ...(await inFlight).attachment, reused: true };
+      if (inFlight && !request.avoid) return { ...(await inFlight).attachment, reused: true };
       const sessionDeps = { kc: c.kc, core: c.core, now, shortId };
       const run = async () => {
         try {

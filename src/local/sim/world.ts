@@ -217,6 +217,11 @@ function nginxNotice(rt: Pick<ContainerRuntime, "logs">, pid: number, lines: str
   for (const l of lines) log.write("stderr", `${t} [notice] ${pid}#${pid}: ${l}\n`);
 }
 
+/** True for `sleep N`, the one command an emulated container ends by itself. */
+function isSleep(argv: string[]): boolean {
+  return commOf(argv[0] ?? "") === "sleep" && argv.length === 2 && /^\d+(\.\d+)?$/.test(argv[1] ?? "");
+}
+
 /** The simulated cluster: namespaces, pods with their containers and processes, apps workloads. */
 export class World {
   readonly namespaces = new Map<string, SimNamespace>();
@@ -490,9 +495,22 @@ export class World {
         dumpable: true,
       });
     }
+    this.startContainers(pod, opts);
+    if (opts.nextPid !== undefined && pod.sharedNs) pod.sharedNs.nextPid = opts.nextPid;
+    this.updatePhase(pod);
+    this.touch(pod);
+  }
+
+  /**
+   * Starts the pod's containers not started yet, in the kubelet's order: init containers one by one (a native sidecar
+   * once it runs), then the containers. An init container running `sleep N` holds the rest back until it completes.
+   */
+  private startContainers(pod: SimPod, opts: PlaceOptions): void {
     for (const rt of pod.containers.values()) {
-      if (rt.ephemeral) continue;
-      if (rt.init && this.containerSpec(pod, rt.name)?.restartPolicy !== "Always") {
+      if (rt.ephemeral || rt.containerId !== null) continue;
+      const spec = this.containerSpec(pod, rt.name) ?? {};
+      const blocking = rt.init && spec.restartPolicy !== "Always";
+      if (blocking && !isSleep([...(spec.command ?? []), ...(spec.args ?? [])])) {
         // The emulated runtime cannot run an init container's script: it completes at once.
         rt.phase = "terminated";
         rt.reason = "Completed";
@@ -504,10 +522,9 @@ export class World {
       }
       if (opts.immediate) this.runContainer(pod, rt, opts);
       else this.pullAndStart(pod, rt, false);
+      // The next container waits for an init container (or native sidecar) to run, and for a plain one to complete.
+      if (rt.init && (blocking || rt.phase !== "running")) return;
     }
-    if (opts.nextPid !== undefined && pod.sharedNs) pod.sharedNs.nextPid = opts.nextPid;
-    this.updatePhase(pod);
-    this.touch(pod);
   }
 
   private pullAndStart(pod: SimPod, rt: ContainerRuntime, touch = true): void {
@@ -571,7 +588,7 @@ export class World {
     }
     const run = plan.args;
     const prog = commOf(run[0] ?? "");
-    if (prog === "sleep" && run.length === 2 && /^\d+(\.\d+)?$/.test(run[1] ?? "")) {
+    if (prog === "sleep" && isSleep(run)) {
       this.later(pod, Number(run[1]) * 1000, () => this.containerExited(pod, rt, 0));
     } else if (rt.ephemeral && ["sh", "bash", "ash"].includes(prog) && run.length === 1 && !spec.stdin) {
       // A shell with no stdin reads EOF and exits at once, as `kubectl debug` without -i shows.
@@ -651,6 +668,7 @@ export class World {
     }
     this.removeContainerProcs(pod, rt);
     if (this.recordExit(pod, rt, code, signal)) this.runContainer(pod, rt, {});
+    else if (rt.init && code === 0) this.startContainers(pod, {});
     this.updatePhase(pod);
     this.touch(pod);
   }
@@ -671,7 +689,12 @@ export class World {
       containerID: `containerd://${rt.containerId}`,
     };
     const sidecar = rt.init && this.containerSpec(pod, rt.name)?.restartPolicy === "Always";
-    const policy = sidecar ? "Always" : pod.spec.restartPolicy;
+    // An init container is restarted only when it failed (kubernetes pkg/kubelet/kuberuntime computeInitContainerActions).
+    const policy = sidecar
+      ? "Always"
+      : rt.init && pod.spec.restartPolicy !== "Never"
+        ? "OnFailure"
+        : pod.spec.restartPolicy;
     const restarts = !rt.ephemeral && (policy === "Always" || (policy === "OnFailure" && code !== 0));
     if (restarts) {
       rt.lastTerminated = terminated;
