@@ -55,6 +55,19 @@ function blind(attachment: DebugAttachment, listing: ProcessListing): boolean {
   return !listing.processes.some((p) => p.container === target && p.role === "app");
 }
 
+/** What the listing left out: the node's processes of a hostPID pod, or processes of other containers' cgroups. */
+function outsideOf(pod: string, listing: ProcessListing): string | null {
+  const outside = listing.outside;
+  if (!outside) return null;
+  const n = `${outside.processes} ${outside.processes === 1 ? "process" : "processes"}`;
+  if (outside.hostPID) {
+    return `Pod ${pod} shares the node's PID namespace (hostPID): pns lists only its containers' processes (${n} of the node hidden), and only those may be signalled or read.`;
+  }
+  return outside.processes > 0
+    ? `${n} in this PID namespace belong to no container of pod ${pod}: pns hides them and never signals or reads them.`
+    : null;
+}
+
 /**
  * Finds the pod, gets a debug container that sees its processes (reusing a running one), lists them, and stores
  * the listing's snapshot (fingerprints included) under a new listing id, and the debug session under the channel.
@@ -84,6 +97,8 @@ export async function listPod(
     taken = await dbg.listProcesses(locationOf(namespace, attachment));
   }
   const listing = withoutCollector(taken.listing);
+  const outsideNote = outsideOf(resolved.pod.name, listing);
+  if (outsideNote) attachment = { ...attachment, note: [attachment.note, outsideNote].filter(Boolean).join(" ") };
   const rows = toRows(listing, deps.redactor);
   const now = deps.now();
   const snapshot: ListingSnapshot = {

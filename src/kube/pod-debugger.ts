@@ -10,7 +10,7 @@ import type {
 import type { ClusterAccess, DebugConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { DebugAttachment } from "../core/model.js";
-import { attributeContainers, containerIdsOfCgroups } from "../core/process/attribute.js";
+import { attributeContainers } from "../core/process/attribute.js";
 import { parseCollectorOutput } from "../core/process/parse-collector.js";
 import {
   COLLECT_SCRIPT,
@@ -178,7 +178,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     // the pod was read), read the pod again.
     const options = { targetContainer: location.targetContainer ?? null };
     let attributed = attributeContainers(listing, pod, options);
-    if (cachedPod && attributed.processes.some(unattributed)) {
+    if (cachedPod && (attributed.outside?.processes ?? 0) > 0) {
       attributed = attributeContainers(listing, await readPod(location.namespace, location.pod), options);
     }
     return {
@@ -259,6 +259,12 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       const before = await listProcesses(order.location);
       const { pid } = order.fingerprint;
       const target = before.listing.processes.find((p) => p.pid === pid);
+      if (!target && before.listing.outside?.hostPID) {
+        throw new PnsError(
+          "not_allowed",
+          `PID ${pid} is not a process of pod ${order.location.pod}'s containers: the pod shares the node's PID namespace (hostPID), and pns signals only the pod's own processes.`,
+        );
+      }
       if (!target) throw processGone(pid);
       if (target.role === "pause") {
         throw new PnsError("not_allowed", `PID ${pid} is the pod's sandbox (/pause): pns does not signal it.`, {
@@ -379,11 +385,6 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       return report;
     },
   };
-}
-
-/** An app process in a container cgroup that no container status names. */
-function unattributed(p: ProcessInfo): boolean {
-  return p.container === null && p.role === "app" && containerIdsOfCgroups(p.cgroups).length > 0;
 }
 
 /** What lets a debug container signal another uid: CAP_KILL (linux kernel/signal.c kill_ok_by_cred), not SYS_PTRACE. */

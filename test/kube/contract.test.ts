@@ -158,6 +158,31 @@ describe.each(runtimes)("the PodDebugger contract on the %s runtime", (runtime) 
     });
   });
 
+  describe("a hostPID pod (issue 11.6)", () => {
+    it("lists only the pod's own processes, counts the node's, and refuses to signal one of them", async () => {
+      await podWith("node-agent", { hostPID: true, containers: [sleeper("agent", 3704)] }, "agent");
+      const d = await debuggerFor(sim, {}, { shortId: counterIds("h") });
+      const { attachment, location } = await attach(d, "node-agent");
+      const { listing } = await d.listProcesses(location);
+      expect(listing.outside?.hostPID).toBe(true);
+      // The node's init, its daemons and other pods' processes are there, and none of them is shown.
+      expect(listing.outside?.processes).toBeGreaterThan(2);
+      expect(listing.processes.every((p) => p.container === "agent" || p.container === attachment.container)).toBe(
+        true,
+      );
+      const agent = byArgs(listing.processes, "sleep 3704");
+      expect(agent).toMatchObject({ container: "agent", role: "app" });
+      expect(agent?.pid).not.toBe(1);
+      const err = await failure(
+        d.sendSignal({ location, fingerprint: { pid: 1, startTicks: 1, cmdSha256: "0".repeat(64) }, signal: "HUP" }),
+      );
+      expect([err.code, err.userMessage]).toEqual([
+        "not_allowed",
+        "PID 1 is not a process of pod node-agent's containers: the pod shares the node's PID namespace (hostPID), and pns signals only the pod's own processes.",
+      ]);
+    });
+  });
+
   describe("targets besides the app containers (issue 11.12)", () => {
     it("-c names a native sidecar: the debug container joins its namespace", async () => {
       await podWith(

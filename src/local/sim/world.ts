@@ -43,6 +43,8 @@ export interface SimProcess {
   dumpable: boolean;
   /** Called when a signal ends an exec'd process. */
   onKilled?: (signal: number) => void;
+  /** The whole cgroup path of a process outside the pod (the node's, another pod's); unset: from `cgroupId`. */
+  cgroupPath?: string;
 }
 
 /** A PID namespace: PIDs are allocated upward, skipping those in use. */
@@ -239,6 +241,7 @@ export class World {
   cgroupNamespaces = false;
   /** The real runtime (runc, crun) when pods are real containers; null: the emulated runtime. */
   real: RealRuntime | null = null;
+  private nodeNs: PidNamespace | null = null;
 
   constructor(
     readonly clock: SimClock,
@@ -464,6 +467,44 @@ export class World {
     pod.timers.clear();
   }
 
+  /**
+   * The node's PID namespace, where hostPID pods run: systemd, containerd and the kubelet, and another pod's
+   * database, each in its own cgroup (made at first use).
+   */
+  private nodeNamespace(): PidNamespace {
+    if (this.nodeNs) return this.nodeNs;
+    const ns = this.newNs(2000);
+    const other = `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${randomUUID().replace(/-/g, "_")}.slice/cri-containerd-${hex64()}.scope`;
+    const node: [number, string[], string][] = [
+      [1, ["/sbin/init"], "/init.scope"],
+      [310, ["/usr/bin/containerd"], "/system.slice/containerd.service"],
+      [350, ["/usr/bin/kubelet", "--config=/var/lib/kubelet/config.yaml"], "/system.slice/kubelet.service"],
+      [900, ["postgres", "-c", "password=node-secret"], other],
+    ];
+    for (const [pid, args, cgroupPath] of node) {
+      ns.procs.set(pid, {
+        pid,
+        ppid: pid === 1 ? 0 : 1,
+        uid: pid === 900 ? 999 : 0,
+        args,
+        comm: pid === 1 ? "systemd" : commOf(args[0] ?? ""),
+        state: "S",
+        startTicks: this.clock.pastTicks(3600),
+        utime: 10,
+        stime: 5,
+        rssKb: 8192,
+        container: null,
+        role: "child",
+        cgroupId: "",
+        cgroupPath,
+        handles: [1, 2, 15],
+        dumpable: true,
+      });
+    }
+    this.nodeNs = ns;
+    return ns;
+  }
+
   private newNs(nextPid = 1): PidNamespace {
     this.nsIds += 1;
     return { id: this.nsIds, nextPid, procs: new Map() };
@@ -542,6 +583,7 @@ export class World {
   }
 
   private nsFor(pod: SimPod, rt: ContainerRuntime): PidNamespace {
+    if (pod.spec.hostPID === true) return this.nodeNamespace();
     if (pod.sharedNs) return pod.sharedNs;
     if (rt.ephemeral) {
       const target = this.containerSpec(pod, rt.name)?.targetContainerName;

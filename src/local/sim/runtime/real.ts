@@ -163,8 +163,9 @@ export class RealRuntime {
     const id = st.sandboxId;
     const bundle = this.engine.bundle(pod.uid, id);
     writeFileSync(join(bundle, "rootfs", "pause"), "");
+    // hostPID: no PID namespace of its own, the node's (kubelet NamespaceMode NODE).
     const namespaces: NamespaceSpec[] = [
-      { type: "pid" },
+      ...(pod.spec.hostPID === true ? [] : [{ type: "pid" } as const]),
       { type: "network" },
       { type: "ipc" },
       { type: "uts" },
@@ -235,6 +236,7 @@ export class RealRuntime {
       { type: "mount" },
     ];
     if (cgroupV2()) ns.push({ type: "cgroup" });
+    if (pod.spec.hostPID === true) return ns;
     if (pod.spec.shareProcessNamespace) ns.push({ type: "pid", path: sb("pid") });
     else {
       const target = rt.ephemeral ? st.instances.get(spec.targetContainerName ?? "") : undefined;
