@@ -20,7 +20,6 @@ import {
   SignalExit,
   scriptArgv,
 } from "../core/process/scripts.js";
-import type { ProcessInfo } from "../core/process/types.js";
 import { SIGNALS } from "../core/signals.js";
 import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
 import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
