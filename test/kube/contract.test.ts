@@ -82,6 +82,12 @@ describe.each(runtimes)("the PodDebugger contract on the %s runtime", (runtime) 
       expect(ended.terminated).toMatchObject({ exitCode: 137 });
       expect(status("pg", "postgres").containerID).not.toBe(before.containerID);
 
+      // The old debug container takes no exec: the kubelet's refusal comes as a Status after the upgrade.
+      const dead = await failure(d.listProcesses(first.location));
+      expect([dead.code, dead.userMessage]).toEqual([
+        "exec_failed",
+        `pns could not run a command in pg/${first.attachment.container}: the container is not running.`,
+      ]);
       const again = await attach(d, "pg");
       expect(again.attachment.reused).toBe(false);
       expect(again.attachment.container).not.toBe(first.attachment.container);
@@ -181,6 +187,24 @@ describe.each(runtimes)("the PodDebugger contract on the %s runtime", (runtime) 
         "PID 1 is not a process of pod node-agent's containers: the pod shares the node's PID namespace (hostPID), and pns signals only the pod's own processes.",
       ]);
     });
+  });
+
+  it("backs off a container that keeps exiting: CrashLoopBackOff with the kubelet's message (issue 11.11)", async () => {
+    sim.state.createPod("default", {
+      metadata: { name: "crashing" },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "0"] }],
+      },
+    });
+    const waiting = await until("CrashLoopBackOff", () => {
+      const w = status("crashing", "app")?.state?.waiting;
+      return w?.reason === "CrashLoopBackOff" ? w : undefined;
+    });
+    const uid = sim.state.pod("default", "crashing").metadata.uid;
+    expect(waiting.message).toBe(`back-off 0s restarting failed container=app pod=crashing_default(${uid})`);
+    expect(status("crashing", "app").restartCount).toBeGreaterThanOrEqual(2);
+    expect(status("crashing", "app").lastState.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
   });
 
   describe("targets besides the app containers (issue 11.12)", () => {

@@ -242,6 +242,8 @@ export class World {
   /** The real runtime (runc, crun) when pods are real containers; null: the emulated runtime. */
   real: RealRuntime | null = null;
   private nodeNs: PidNamespace | null = null;
+  /** The kubelet's crash back-off before a second restart, doubling after (ms). */
+  restartBackoffMs = 10_000;
 
   constructor(
     readonly clock: SimClock,
@@ -709,10 +711,31 @@ export class World {
       return;
     }
     this.removeContainerProcs(pod, rt);
-    if (this.recordExit(pod, rt, code, signal)) this.runContainer(pod, rt, {});
+    if (this.recordExit(pod, rt, code, signal)) this.restartLater(pod, rt);
     else if (rt.init && code === 0) this.startContainers(pod, {});
     this.updatePhase(pod);
     this.touch(pod);
+  }
+
+  /**
+   * Restarts a container as the kubelet does: at once the first time, then after a back-off (10 s doubling, at most
+   * 5 min; kubernetes pkg/kubelet/kuberuntime) during which it waits as `CrashLoopBackOff`, as on the real runtime.
+   */
+  private restartLater(pod: SimPod, rt: ContainerRuntime): void {
+    const delay = rt.restartCount <= 1 ? 0 : Math.min(this.restartBackoffMs * 2 ** (rt.restartCount - 2), 300_000);
+    if (delay === 0) {
+      this.runContainer(pod, rt, {});
+      return;
+    }
+    rt.phase = "waiting";
+    rt.reason = "CrashLoopBackOff";
+    rt.message = `back-off ${Math.round(delay / 1000)}s restarting failed container=${rt.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`;
+    this.later(pod, delay, () => {
+      if (rt.phase !== "waiting" || rt.reason !== "CrashLoopBackOff") return;
+      this.runContainer(pod, rt, {});
+      this.updatePhase(pod);
+      this.touch(pod);
+    });
   }
 
   /**
