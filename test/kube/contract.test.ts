@@ -3,7 +3,9 @@ import type { AttachRequest, PodDebugger } from "../../src/app/ports/cluster.js"
 import type { Target } from "../../src/core/command/types.js";
 import { PnsError } from "../../src/core/errors.js";
 import type { ProcessInfo } from "../../src/core/process/types.js";
+import { buildClusterClients } from "../../src/kube/clusters.js";
 import { locationOf } from "../../src/kube/pod-debugger.js";
+import { podEvents } from "../../src/kube/pod-events.js";
 import type { Json } from "../../src/local/sim/world.js";
 import { runtimes } from "../sim/runtimes.js";
 import { counterIds, debuggerFor, type Sim, startSim } from "./harness.js";
@@ -42,6 +44,8 @@ describe.each(runtimes)("the PodDebugger contract on the %s runtime", (runtime) 
   }
 
   const status = (pod: string, container: string): Json => sim.state.containerStatus("default", pod, container);
+  const core = async () =>
+    (await buildClusterClients({ kind: "kubeconfig", path: sim.kubeconfigPath, context: null })).core;
 
   async function podWith(name: string, spec: Json, runningContainer: string): Promise<void> {
     sim.state.createPod("default", { metadata: { name }, spec: { terminationGracePeriodSeconds: 0, ...spec } });
@@ -161,6 +165,12 @@ describe.each(runtimes)("the PodDebugger contract on the %s runtime", (runtime) 
           /^The debug container pns-debug-n0001 in nonroot could not start \(CreateContainerConfigError\): container has runAsNonRoot and image will run as root/,
         ),
       ]);
+      expect(await podEvents(await core(), "default", "nonroot")).toEqual([
+        expect.stringMatching(
+          /^Failed: Error: container has runAsNonRoot and image will run as root \(pod: "nonroot_default/,
+        ),
+      ]);
+      expect(await podEvents(await core(), "default", "pg")).toEqual([]);
     });
   });
 
@@ -205,6 +215,10 @@ describe.each(runtimes)("the PodDebugger contract on the %s runtime", (runtime) 
     expect(waiting.message).toBe(`back-off 0s restarting failed container=app pod=crashing_default(${uid})`);
     expect(status("crashing", "app").restartCount).toBeGreaterThanOrEqual(2);
     expect(status("crashing", "app").lastState.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
+    // The kubelet's event, served with the involvedObject field selector pns's waits read.
+    expect(await podEvents(await core(), "default", "crashing")).toEqual([
+      `BackOff: Back-off restarting failed container app in pod crashing_default(${uid})`,
+    ]);
   });
 
   describe("targets besides the app containers (issue 11.12)", () => {

@@ -242,6 +242,8 @@ export class World {
   /** The real runtime (runc, crun) when pods are real containers; null: the emulated runtime. */
   real: RealRuntime | null = null;
   private nodeNs: PidNamespace | null = null;
+  /** Events the kubelet would record for pods (core/v1 Event), oldest first. */
+  readonly events: Json[] = [];
   /** The kubelet's crash back-off before a second restart, doubling after (ms). */
   restartBackoffMs = 10_000;
 
@@ -575,6 +577,7 @@ export class World {
       rt.phase = "waiting";
       rt.reason = "ImagePullBackOff";
       rt.message = `Back-off pulling image "${rt.image}"`;
+      this.waitingEvent(pod, rt.name, rt.reason, rt.message);
     } else {
       this.runContainer(pod, rt, {});
     }
@@ -603,6 +606,7 @@ export class World {
       rt.phase = "waiting";
       rt.reason = identity.reason;
       rt.message = identity.message;
+      this.waitingEvent(pod, rt.name, rt.reason, rt.message);
       return;
     }
     const ageS = opts.ageSeconds ?? 0;
@@ -718,6 +722,71 @@ export class World {
   }
 
   /**
+   * Records an event about a pod's container as the kubelet does (kubernetes pkg/kubelet/events/event.go reasons):
+   * a repeat of the same reason and message counts up, as the event recorder's correlator does.
+   */
+  recordEvent(pod: SimPod, type: "Normal" | "Warning", reason: string, message: string, container?: string): void {
+    const now = nowIso();
+    const same = this.events.find(
+      (e) => e.involvedObject.uid === pod.uid && e.reason === reason && e.message === message,
+    );
+    if (same) {
+      same.count += 1;
+      same.lastTimestamp = now;
+      same.metadata.resourceVersion = this.nextRv();
+      return;
+    }
+    this.events.push({
+      kind: "Event",
+      apiVersion: "v1",
+      metadata: {
+        name: `${pod.name}.${randomBytes(8).toString("hex")}`,
+        namespace: pod.namespace,
+        uid: randomUUID(),
+        resourceVersion: this.nextRv(),
+        creationTimestamp: now,
+      },
+      involvedObject: {
+        kind: "Pod",
+        namespace: pod.namespace,
+        name: pod.name,
+        uid: pod.uid,
+        apiVersion: "v1",
+        ...(container ? { fieldPath: `spec.containers{${container}}` } : {}),
+      },
+      reason,
+      message,
+      source: { component: "kubelet", host: pod.spec.nodeName ?? "sim-node-1" },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type,
+      reportingComponent: "kubelet",
+      reportingInstance: pod.spec.nodeName ?? "sim-node-1",
+    });
+    if (this.events.length > 5000) this.events.splice(0, 1000);
+  }
+
+  /** Records the events of a container's waiting reason, as the kubelet's (Failed, BackOff). */
+  waitingEvent(pod: SimPod, container: string, reason: string, message: string): void {
+    if (reason === "CrashLoopBackOff") {
+      this.recordEvent(
+        pod,
+        "Warning",
+        "BackOff",
+        `Back-off restarting failed container ${container} in pod ${pod.name}_${pod.namespace}(${pod.uid})`,
+        container,
+      );
+    } else if (reason === "ImagePullBackOff") {
+      this.recordEvent(pod, "Warning", "BackOff", message, container);
+    } else if (reason === "CreateContainerConfigError") {
+      this.recordEvent(pod, "Warning", "Failed", `Error: ${message}`, container);
+    } else if (reason !== "ContainerCreating" && reason !== "PodInitializing") {
+      this.recordEvent(pod, "Warning", "Failed", message, container);
+    }
+  }
+
+  /**
    * Restarts a container as the kubelet does: at once the first time, then after a back-off (10 s doubling, at most
    * 5 min; kubernetes pkg/kubelet/kuberuntime) during which it waits as `CrashLoopBackOff`, as on the real runtime.
    */
@@ -730,6 +799,7 @@ export class World {
     rt.phase = "waiting";
     rt.reason = "CrashLoopBackOff";
     rt.message = `back-off ${Math.round(delay / 1000)}s restarting failed container=${rt.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`;
+    this.waitingEvent(pod, rt.name, rt.reason, rt.message);
     this.later(pod, delay, () => {
       if (rt.phase !== "waiting" || rt.reason !== "CrashLoopBackOff") return;
       this.runContainer(pod, rt, {});

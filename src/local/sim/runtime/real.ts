@@ -249,6 +249,7 @@ export class RealRuntime {
     rt.phase = "waiting";
     rt.reason = reason;
     rt.message = message;
+    this.world.waitingEvent(pod, rt.name, reason, message);
     this.world.touch(pod);
     return false;
   }
@@ -372,6 +373,7 @@ export class RealRuntime {
       rt.phase = "waiting";
       rt.reason = "CrashLoopBackOff";
       rt.message = `back-off ${Math.round(delay / 1000)}s restarting failed container=${rt.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`;
+      this.world.waitingEvent(pod, rt.name, rt.reason, rt.message);
       this.world.touch(pod);
       const until = Date.now() + delay;
       while (Date.now() < until && !st.stopping && !this.closed) await sleep(100);
