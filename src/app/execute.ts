@@ -24,13 +24,21 @@ async function sendGuarded(deps: WorkerDeps, request: SignalRequest) {
   const dbg = deps.debuggerFor(request.target.cluster);
   const { namespace, pod, debugPod, debugContainer } = request.target;
   let location = { namespace, pod: debugPod, container: debugContainer };
+  let note: string | undefined;
   if (debugPod === pod && !(await dbg.isRunning(location))) {
     deps.logger.info("debug container ended; attaching again", { request: request.id });
     const resolved = await dbg.resolveTarget(namespace, { kind: "pod", name: pod });
     const attachment = await dbg.attach(resolved, { requestedBy: request.requester });
     location = { namespace, pod: attachment.pod, container: attachment.container };
+    note = attachment.note;
   }
-  return dbg.sendSignal({ location, fingerprint: request.fingerprint, signal: request.signal });
+  try {
+    return { ...(await dbg.sendSignal({ location, fingerprint: request.fingerprint, signal: request.signal })), note };
+  } catch (err) {
+    // Why the process may be gone (its container restarted) belongs with the refusal.
+    const error = asPnsError(err);
+    throw note ? new PnsError(error.code, `${note} ${error.userMessage}`, { cause: err, hint: error.hint }) : error;
+  }
 }
 
 /** The rows of a diff, redacted like the table: matched to their listing's rows by PID and start time. */
@@ -84,7 +92,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
     diff = result.diff;
     after = result.after;
-    message = `${what} was delivered. ${
+    message = `${out.note ? `${out.note} ` : ""}${what} was delivered. ${
       result.diff
         ? summarizeSignalEffect({
             signal: request.signal,

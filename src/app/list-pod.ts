@@ -2,12 +2,13 @@ import { describeTarget } from "../core/command/target.js";
 import type { Target } from "../core/command/types.js";
 import { PnsError } from "../core/errors.js";
 import type { JobOrigin, ListingSnapshot } from "../core/jobs.js";
+import type { DebugAttachment } from "../core/model.js";
 import { bindingFor, type ChannelBinding, resolveNamespace } from "../core/policy.js";
 import { toRows } from "../core/process/rows.js";
 import type { ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
-import type { PodDebugger, ResolvedTarget } from "./ports/cluster.js";
+import type { DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
 /** Where a command points: its target and placement flags. */
@@ -37,6 +38,36 @@ export function placementOf(deps: WorkerDeps, origin: JobOrigin, namespace: stri
   return { binding: binding.value, namespace: ns.value };
 }
 
+/** Where an attachment's scripts run. */
+function locationOf(namespace: string, attachment: DebugAttachment): DebugLocation {
+  return {
+    namespace,
+    pod: attachment.pod,
+    container: attachment.container,
+    targetContainer: attachment.targetContainer,
+  };
+}
+
+/** True when a reused ephemeral debug container lists no process of the container it targets. */
+function blind(attachment: DebugAttachment, listing: ProcessListing): boolean {
+  const target = attachment.targetContainer;
+  if (!attachment.reused || attachment.strategy !== "ephemeral" || !target) return false;
+  return !listing.processes.some((p) => p.container === target && p.role === "app");
+}
+
+/** What the listing left out: the node's processes of a hostPID pod, or processes of other containers' cgroups. */
+function outsideOf(pod: string, listing: ProcessListing): string | null {
+  const outside = listing.outside;
+  if (!outside) return null;
+  const n = `${outside.processes} ${outside.processes === 1 ? "process" : "processes"}`;
+  if (outside.hostPID) {
+    return `Pod ${pod} shares the node's PID namespace (hostPID): pns lists only its containers' processes (${n} of the node hidden), and only those may be signalled or read.`;
+  }
+  return outside.processes > 0
+    ? `${n} in this PID namespace belong to no container of pod ${pod}: pns hides them and never signals or reads them.`
+    : null;
+}
+
 /**
  * Finds the pod, gets a debug container that sees its processes (reusing a running one), lists them, and stores
  * the listing's snapshot (fingerprints included) under a new listing id, and the debug session under the channel.
@@ -52,14 +83,22 @@ export async function listPod(
   await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
   const resolved = await dbg.resolveTarget(namespace, placement.target);
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
-  const attachment = await dbg.attach(resolved, {
-    strategy: placement.copy ? "copy" : null,
+  const request = {
+    strategy: placement.copy ? ("copy" as const) : null,
     container: placement.container,
     requestedBy: origin.user,
-    onProgress: (message) => void progress.step(message, true),
-  });
-  const taken = await dbg.listProcesses({ namespace, pod: attachment.pod, container: attachment.container });
+    onProgress: (message: string) => void progress.step(message, true),
+  };
+  let attachment = await dbg.attach(resolved, request);
+  let taken = await dbg.listProcesses(locationOf(namespace, attachment));
+  if (blind(attachment, taken.listing)) {
+    // A reused debug container that sees none of its target's processes joined a namespace that is gone: add another.
+    attachment = await dbg.attach(resolved, { ...request, avoid: attachment.container });
+    taken = await dbg.listProcesses(locationOf(namespace, attachment));
+  }
   const listing = withoutCollector(taken.listing);
+  const outsideNote = outsideOf(resolved.pod.name, listing);
+  if (outsideNote) attachment = { ...attachment, note: [attachment.note, outsideNote].filter(Boolean).join(" ") };
   const rows = toRows(listing, deps.redactor);
   const now = deps.now();
   const snapshot: ListingSnapshot = {

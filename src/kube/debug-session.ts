@@ -1,4 +1,11 @@
-import type { CoreV1Api, KubeConfig, V1ContainerState, V1Pod, V1SecurityContext } from "@kubernetes/client-node";
+import type {
+  CoreV1Api,
+  KubeConfig,
+  V1ContainerState,
+  V1ContainerStatus,
+  V1Pod,
+  V1SecurityContext,
+} from "@kubernetes/client-node";
 import { PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
 import type { AttachRequest } from "../app/ports/cluster.js";
 import type { DebugResources } from "../core/config/types.js";
@@ -121,7 +128,9 @@ export async function attachDebugContainer(
   });
   let current = pod;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const reusable = findReusableEphemeral(current, want, deps.now(), MIN_REMAINING_MS);
+    // A debug container that joined an earlier instance of the target sees a dead namespace: never reuse it.
+    const live = (c: string) => request.avoid !== c && joinedLiveTarget(current, c, targetContainerName);
+    const reusable = findReusableEphemeral(current, want, deps.now(), MIN_REMAINING_MS, live);
     if (reusable) return attachment(reusable.name, true, reusable.expiresAtMs, current);
     const starting = findStartingEphemeral(current, want);
     if (starting) {
@@ -131,7 +140,7 @@ export async function attachDebugContainer(
     // Ephemeral containers are forever: past the cap, reuse a running one of another image, or refuse.
     const carried = pnsEphemeralCount(current);
     if (carried >= settings.maxEphemeralContainers) {
-      const anyImage = findReusableEphemeral(current, { ...want, image: null }, deps.now(), MIN_REMAINING_MS);
+      const anyImage = findReusableEphemeral(current, { ...want, image: null }, deps.now(), MIN_REMAINING_MS, live);
       if (anyImage) return attachment(anyImage.name, true, anyImage.expiresAtMs, current);
       throw capReached(name, carried, settings.maxEphemeralContainers);
     }
@@ -160,8 +169,11 @@ export async function attachDebugContainer(
       );
       const running = await waitForContainer(deps, settings, patched, container.name, "ephemeral", request.onProgress);
       const added = attachment(container.name, false, null, running);
-      const note = nearCapNote(name, carried + 1, settings.maxEphemeralContainers);
-      return note ? { ...added, attachment: { ...added.attachment, note } } : added;
+      const notes = [
+        whyNewNote(current, targetContainerName, request.avoid ?? null),
+        nearCapNote(name, carried + 1, settings.maxEphemeralContainers),
+      ].filter((n): n is string => n !== null);
+      return notes.length > 0 ? { ...added, attachment: { ...added.attachment, note: notes.join(" ") } } : added;
     } catch (err) {
       if (!isConflict(err)) throw ephemeralPatchError(err, namespace, name);
       current = await kubeCall({ verb: "get", resource: "pods", namespace, name }, () =>
@@ -170,6 +182,79 @@ export async function attachDebugContainer(
     }
   }
   throw new PnsError("unavailable", `Pod ${name} kept changing while pns added its debug container: try again.`);
+}
+
+/** A container's status by name, whichever list holds it. */
+function containerStatusOf(pod: V1Pod, container: string): V1ContainerStatus | undefined {
+  return [
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ].find((s) => s.name === container);
+}
+
+function epochOf(at: Date | string | undefined | null): number | null {
+  if (!at) return null;
+  const ms = new Date(at).getTime();
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * True when the debug container may still see the target: no target (a shared namespace), or it started no earlier
+ * than the target's running instance. A target that restarted after the debug container joined it took that
+ * namespace with it: when a PID namespace's init exits the kernel kills every process in it (linux
+ * kernel/pid_namespace.c `zap_pid_namespace`) and the kubelet never restarts an ephemeral container, but its status
+ * may still say running until the kubelet's next relist.
+ */
+export function joinedLiveTarget(pod: V1Pod, debugContainer: string, target: string | null): boolean {
+  if (target === null) return true;
+  const running = containerStatusOf(pod, target)?.state?.running;
+  if (!running) return false;
+  const debugStart = epochOf(containerStatusOf(pod, debugContainer)?.state?.running?.startedAt);
+  const targetStart = epochOf(running.startedAt);
+  // Start times are whole seconds: one in the same second counts as joined.
+  return debugStart === null || targetStart === null || debugStart >= targetStart;
+}
+
+/** `08:22 UTC` of an instant. */
+function clockTime(at: Date | string): string {
+  return `${new Date(at).toISOString().slice(11, 16)} UTC`;
+}
+
+/**
+ * Why pns attached a new debug container where it had one for this target: the target restarted since (when, and how
+ * its last instance ended, as its `lastState` says), the old one no longer saw the target's processes, or it ended.
+ * Null when pns had none, or the old one still runs (another image or profile).
+ */
+export function whyNewNote(pod: V1Pod, target: string | null, blind: string | null): string | null {
+  // pns's earlier debug containers for this target, oldest first: the last one is the one it would have reused.
+  const earlier = (pod.spec?.ephemeralContainers ?? []).filter(
+    (c) => c.name.startsWith(DEBUG_CONTAINER_PREFIX) && (c.targetContainerName ?? null) === target,
+  );
+  const previous = earlier.at(-1);
+  if (!previous) return null;
+  const state = containerStatusOf(pod, previous.name)?.state;
+  const joinedAt = epochOf(state?.running?.startedAt ?? state?.terminated?.startedAt);
+  const targetStatus = target ? containerStatusOf(pod, target) : undefined;
+  const last = targetStatus?.lastState?.terminated;
+  const endedAt = epochOf(last?.finishedAt);
+  if (target && last && endedAt !== null && (joinedAt === null || endedAt >= joinedAt - 1000)) {
+    const how =
+      last.reason && last.reason !== "Error"
+        ? last.reason
+        : `${last.reason ?? "exited"} (exit code ${last.exitCode}${last.signal ? `, signal ${last.signal}` : ""})`;
+    return `${target} restarted at ${clockTime(last.finishedAt as Date | string)}, ${how}; attached a new debug container.`;
+  }
+  if (blind) {
+    return `The debug container ${blind} no longer saw the processes of ${target ?? "the pod"}; attached a new debug container.`;
+  }
+  const ended = state?.terminated;
+  if (!ended) return null;
+  const why =
+    ended.exitCode === 0 && ended.reason === "Completed"
+      ? "its lifetime ran out"
+      : `${ended.reason ?? "exited"}, exit code ${ended.exitCode}`;
+  return `The debug container ${previous.name} ended (${why}); attached a new debug container.`;
 }
 
 /** pns's ephemeral debug containers in the pod, running or ended: the pod keeps them all until it is replaced. */

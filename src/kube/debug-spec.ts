@@ -289,11 +289,13 @@ export function findReusableEphemeral(
   want: { image: string | null; targetContainerName: string | null; securityContext: V1SecurityContext | undefined },
   nowMs: number,
   minRemainingMs: number,
+  /** A further check by name (that it still sees a live target). @default every one */
+  accept: (name: string) => boolean = () => true,
 ): ReusableContainer | null {
   const statuses = new Map((pod.status?.ephemeralContainerStatuses ?? []).map((s) => [s.name, s]));
   let best: ReusableContainer | null = null;
   for (const c of pod.spec?.ephemeralContainers ?? []) {
-    if (!c.name.startsWith(DEBUG_CONTAINER_PREFIX)) continue;
+    if (!c.name.startsWith(DEBUG_CONTAINER_PREFIX) || !accept(c.name)) continue;
     if (want.image !== null && c.image !== want.image) continue;
     if ((c.targetContainerName ?? null) !== want.targetContainerName) continue;
     if (!sameSecurityContext(c.securityContext, want.securityContext)) continue;

@@ -13,7 +13,7 @@ import { PnsError } from "../core/errors.js";
 import { parseInspectOutput } from "../core/inspect/parse-inspect.js";
 import type { DebugAttachment } from "../core/model.js";
 import { parsePortsOutput } from "../core/ports/ports-output.js";
-import { attributeContainers, containerIdsOfCgroups } from "../core/process/attribute.js";
+import { attributeContainers } from "../core/process/attribute.js";
 import { ENVIRON_MAX_BYTES, INSPECT_GONE_EXIT, INSPECT_SCRIPT, PORTS_SCRIPT } from "../core/process/debug-scripts.js";
 import {
   checkPath,
@@ -33,7 +33,6 @@ import {
   SignalExit,
   scriptArgv,
 } from "../core/process/scripts.js";
-import type { ProcessInfo } from "../core/process/types.js";
 import { SIGNALS } from "../core/signals.js";
 import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
 import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
@@ -181,7 +180,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     // the pod was read), read the pod again.
     const options = { targetContainer: location.targetContainer ?? null };
     let attributed = attributeContainers(listing, pod, options);
-    if (cachedPod && attributed.processes.some(unattributed)) {
+    if (cachedPod && (attributed.outside?.processes ?? 0) > 0) {
       attributed = attributeContainers(listing, await readPod(location.namespace, location.pod), options);
     }
     return {
@@ -224,7 +223,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       );
       const inFlight = attaching.get(flightKey);
       // Another `ps` of this pod in this process is attaching: share its debug container.
-      if (inFlight) return { ...(await inFlight).attachment, reused: true };
+      if (inFlight && !request.avoid) return { ...(await inFlight).attachment, reused: true };
       const sessionDeps = { kc: c.kc, core: c.core, now, shortId };
       const run = async () => {
         try {
@@ -311,6 +310,12 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       const before = await listProcesses(order.location);
       const { pid } = order.fingerprint;
       const target = before.listing.processes.find((p) => p.pid === pid);
+      if (!target && before.listing.outside?.hostPID) {
+        throw new PnsError(
+          "not_allowed",
+          `PID ${pid} is not a process of pod ${order.location.pod}'s containers: the pod shares the node's PID namespace (hostPID), and pns signals only the pod's own processes.`,
+        );
+      }
       if (!target) throw processGone(pid);
       if (target.role === "pause") {
         throw new PnsError("not_allowed", `PID ${pid} is the pod's sandbox (/pause): pns does not signal it.`, {
@@ -438,11 +443,6 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       return report;
     },
   };
-}
-
-/** An app process in a container cgroup that no container status names. */
-function unattributed(p: ProcessInfo): boolean {
-  return p.container === null && p.role === "app" && containerIdsOfCgroups(p.cgroups).length > 0;
 }
 
 /** What lets a debug container signal another uid: CAP_KILL (linux kernel/signal.c kill_ok_by_cred), not SYS_PTRACE. */

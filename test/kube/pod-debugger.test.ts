@@ -10,8 +10,14 @@ import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
 import { createKubeDebugger, locationOf } from "../../src/kube/pod-debugger.js";
 import { counterIds, debuggerFor, fingerprint, requestsSince, type Sim, startSim, testDebugConfig } from "./harness.js";
 
+// The emulated runtime only: these tests use the seed scenario's shop images (postgres, node, envoy) and the
+// emulated-only state.spawn and state.recyclePid. test/kube/contract.test.ts runs the PodDebugger contract on every
+// runtime with the images the real one has.
 let sim: Sim;
 beforeAll(async () => {
+  process.stdout.write(
+    "test/kube/pod-debugger.test.ts runs on the emulated runtime only (shop images, spawn and recyclePid); test/kube/contract.test.ts runs the contract on every runtime\n",
+  );
   sim = await startSim(30);
 });
 afterAll(async () => {
@@ -575,7 +581,7 @@ describe("errors", () => {
       }),
     );
     expect([err.code, err.userMessage]).toEqual(["timeout", expect.stringContaining("was not running after 0.2 s")]);
-    // The simulator lists no events yet; a real cluster's (FailedScheduling, FailedMount…) go into the message.
+    // The pod has no events (its containers run); a cluster's (FailedScheduling, FailedMount…) go into the message.
     expect(requestsSince(sim, from, "GET events")).toBeGreaterThanOrEqual(1);
   });
 

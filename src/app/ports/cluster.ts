@@ -41,6 +41,8 @@ export interface AttachRequest {
   container?: string | null;
   /** Slack user ID written on copies. */
   requestedBy: string;
+  /** A debug container not to reuse (it was found blind): pns adds another and says why. */
+  avoid?: string | null;
   /** Called with short progress lines ("pulling image public.ecr.aws/docker/library/busybox:1.36…"). */
   onProgress?: (message: string) => void;
 }

@@ -223,6 +223,51 @@ describe("attributeContainers", () => {
     ]);
   });
 
+  describe("processes of no container of the pod (issue 11.6)", () => {
+    const hostPod: PodLike = {
+      spec: { hostPID: true, containers: [{ name: "agent" }], ephemeralContainers: [{ name: "pns-debug-h1" }] },
+      status: {
+        containerStatuses: [{ name: "agent", containerID: `containerd://${id("a")}` }],
+        ephemeralContainerStatuses: [{ name: "pns-debug-h1", containerID: `containerd://${id("d")}` }],
+      },
+    };
+    const node = aListing(
+      [
+        aProcess({ pid: 1, comm: "systemd", args: ["/sbin/init"], cgroups: ["0::/init.scope"] }),
+        aProcess({ pid: 350, comm: "kubelet", args: ["kubelet"], cgroups: ["0::/system.slice/kubelet.service"] }),
+        aProcess({ pid: 900, comm: "postgres", args: ["postgres", "-c", "password=x"], cgroups: cg("e") }),
+        aProcess({ pid: 1200, comm: "agent", args: ["/agent"], cgroups: cg("a") }),
+        aProcess({ pid: 1300, comm: "sh", args: ["sh", "-c", "collect"], cgroups: cg("d") }),
+      ],
+      { selfPid: 1300 },
+    );
+
+    it("leaves the node's processes and other pods' out of a hostPID pod's listing, and counts them", () => {
+      const l = attributeContainers(node, hostPod, { targetContainer: "agent" });
+      expect(l.processes.map((p) => [p.pid, p.role, p.container])).toEqual([
+        [1200, "app", "agent"],
+        [1300, "debug", "pns-debug-h1"],
+      ]);
+      expect(l.outside).toEqual({ processes: 3, hostPID: true });
+    });
+
+    it("leaves out a process in another container's cgroup even without hostPID", () => {
+      const l = attributeContainers(node, { ...hostPod, spec: { ...hostPod.spec, hostPID: false } });
+      expect(l.processes.map((p) => p.pid)).toEqual([1, 350, 1200, 1300]);
+      expect(l.outside).toEqual({ processes: 1, hostPID: false });
+    });
+
+    it("says nothing of outsiders when there are none", () => {
+      expect(attributeContainers(aListing([aProcess({ pid: 1, cgroups: cg("a") })]), hostPod).outside).toEqual({
+        processes: 0,
+        hostPID: true,
+      });
+      expect(attributeContainers(aListing([aProcess({ pid: 1, cgroups: cg("a") })]), pod)).not.toHaveProperty(
+        "outside",
+      );
+    });
+  });
+
   it("gives processes without cgroups to the target container", () => {
     const l = attributeContainers(aListing([aProcess({ pid: 1 })]), {}, { targetContainer: "app" });
     expect(containerOf(l, 1)).toBe("app");

@@ -19,6 +19,8 @@ export interface PodLike {
     initContainers?: { name: string }[] | null;
     ephemeralContainers?: { name: string }[] | null;
     shareProcessNamespace?: boolean | null;
+    /** The pod's containers live in the node's PID namespace: the debug container sees every process of the node. */
+    hostPID?: boolean | null;
   } | null;
   status?: {
     containerStatuses?: ContainerStatusLike[] | null;
@@ -97,7 +99,9 @@ function looksLikePause(p: ProcessInfo): boolean {
  * Names each process's container from its cgroup and the pod's container statuses, and marks the pause process
  * (role `pause`, container null) and pns's own processes (role `debug`): the collector (the header's `self=` shell
  * and its descendants, never anything by its command line, which any process may set) and every process of a
- * `pns-debug…` container (ephemeral, or the sidecar of a copy). Returns a new listing; the input is not changed.
+ * `pns-debug…` container (ephemeral, or the sidecar of a copy). Processes of no container of this pod (another
+ * container's cgroup; with `hostPID`, the node's) are left out and counted in `outside`, so nothing outside the pod
+ * is ever shown, offered for a signal or read. Returns a new listing; the input is not changed.
  */
 export function attributeContainers(
   listing: ProcessListing,
@@ -146,7 +150,9 @@ export function attributeContainers(
   const unseenDebug = [...byId].filter(([id, c]) => c.debug && c.running && !seenIds.has(id));
   const selfContainer = unseenDebug.length === 1 ? (unseenDebug[0]?.[1].name ?? null) : null;
 
-  const processes = listing.processes.map((p, i): ProcessInfo => {
+  const hostPID = pod.spec?.hostPID === true;
+  let outside = 0;
+  const attributed = listing.processes.map((p, i): ProcessInfo | null => {
     let container: string | null = null;
     let debugContainer = false;
     let sandbox = false;
@@ -167,10 +173,18 @@ export function attributeContainers(
     if ((sandboxPid1 && p.pid === 1) || (sandbox && container === null)) {
       return { ...p, container: null, role: "pause" };
     }
-    if (container === null && ids.length === 0 && options.targetContainer) container = options.targetContainer;
+    // A process in another container's cgroup, or (hostPID) in none of this pod's, is not the pod's: never listed.
+    if (container === null && (hostPID || ids.length > 0)) {
+      outside += 1;
+      return null;
+    }
+    if (container === null && options.targetContainer) container = options.targetContainer;
     return { ...p, container, role: "app" };
   });
-  return { ...listing, processes };
+  const processes = attributed.filter((p): p is ProcessInfo => p !== null);
+  return outside > 0 || hostPID
+    ? { ...listing, processes, outside: { processes: outside, hostPID } }
+    : { ...listing, processes };
 }
 
 /** The container of a PID in an attributed listing; null when unknown or not listed. */

@@ -65,6 +65,11 @@ export interface ProcessListing {
   cpuSampleSeconds: number | null;
   /** `proc` from the collector's records, `ps` from the fallback. */
   source: "proc" | "ps";
+  /**
+   * Processes the namespace showed that belong to no container of the pod, left out of `processes`; `hostPID` when
+   * the pod shares the node's PID namespace. Absent when there were none.
+   */
+  outside?: { processes: number; hostPID: boolean };
 }
 
 /** A process that is the same program before and after, under a new PID (nginx workers after SIGHUP). */

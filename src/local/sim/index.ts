@@ -48,7 +48,7 @@ export interface SimulatorOptions {
    * (root; busybox and nginx images from this machine's packages). @default "emulated"
    */
   runtime?: RuntimeName;
-  /** Real runtimes: the kubelet's crash back-off before a second restart, doubling after. @default 10000 */
+  /** The kubelet's crash back-off before a second restart, doubling after. @default 10000 */
   restartBackoffMs?: number;
   /**
    * Enforce RBAC for the token's user: the rules of every Role and ClusterRole in this manifest (e.g.
@@ -89,6 +89,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const rbac = typeof opts.rbac === "string" ? loadRbac(opts.rbac) : (opts.rbac ?? null);
   const world = new World(new SimClock(), faults, opts.podStartDelayMs ?? 300);
   world.cgroupNamespaces = opts.cgroupNamespaces ?? false;
+  world.restartBackoffMs = opts.restartBackoffMs ?? world.restartBackoffMs;
   const runtime = opts.runtime ?? "emulated";
   if (!RUNTIMES.includes(runtime)) throw new Error(`unknown runtime "${runtime}": use one of ${RUNTIMES.join(", ")}`);
   if (runtime !== "emulated") {

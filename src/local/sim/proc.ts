@@ -91,6 +91,8 @@ function stateName(s: string): string {
  * `0::/../cri-containerd-<id>.scope` for the others.
  */
 export function cgroupText(pod: SimPod, p: SimProcess, viewerCgroupId: string | null = null): string {
+  // A process of the node (a hostPID pod sees them) or of another pod: its own path, above the viewer's.
+  if (p.cgroupPath) return viewerCgroupId !== null ? `0::/../../..${p.cgroupPath}\n` : `0::${p.cgroupPath}\n`;
   const scope = `cri-containerd-${p.cgroupId}.scope`;
   if (viewerCgroupId !== null) return p.cgroupId === viewerCgroupId ? "0::/\n" : `0::/../${scope}\n`;
   const podUid = pod.uid.replace(/-/g, "_");

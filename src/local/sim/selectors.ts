@@ -64,6 +64,13 @@ const FIELDS: Record<string, (o: Json) => string> = {
   "spec.restartPolicy": (o) => o.spec?.restartPolicy ?? "",
   "spec.serviceAccountName": (o) => o.spec?.serviceAccountName ?? "",
   "status.podIP": (o) => o.status?.podIP ?? "",
+  // Events' fields (kubernetes pkg/apis/core/v1/conversion.go AddFieldLabelConversionFuncForEvent).
+  "involvedObject.kind": (o) => o.involvedObject?.kind ?? "",
+  "involvedObject.name": (o) => o.involvedObject?.name ?? "",
+  "involvedObject.namespace": (o) => o.involvedObject?.namespace ?? "",
+  "involvedObject.uid": (o) => o.involvedObject?.uid ?? "",
+  reason: (o) => o.reason ?? "",
+  type: (o) => o.type ?? "",
 };
 
 /** Compiles a field selector (`metadata.name=x`, `status.phase!=Running`). */

@@ -212,15 +212,15 @@ export class ApiServer {
     if (seg[0] === "api" && seg[1] === "v1") {
       const rest = seg.slice(2);
       if ((rest[0] === "events" || (rest[0] === "namespaces" && rest[2] === "events")) && method === "GET")
-        return r("GET events", () => ({
-          status: 200,
-          body: {
-            kind: "EventList",
-            apiVersion: "v1",
-            metadata: { resourceVersion: this.world.currentRv() },
-            items: [],
-          },
-        }));
+        return r("GET events", (c) => {
+          const fields = fieldMatcher(c.url.searchParams.get("fieldSelector"));
+          const ns = rest[0] === "namespaces" ? rest[1] : undefined;
+          const items = this.world.events.filter((e) => (ns === undefined || e.metadata.namespace === ns) && fields(e));
+          return {
+            status: 200,
+            body: { kind: "EventList", apiVersion: "v1", metadata: { resourceVersion: this.world.currentRv() }, items },
+          };
+        });
       if (rest[0] === "pods" && rest.length === 1 && method === "GET")
         return watch ? r("WATCH pods", (c) => this.watchPods(c, null)) : r("GET pods", (c) => this.listPods(c, null));
       if (rest[0] === "namespaces") {

@@ -43,6 +43,8 @@ export interface SimProcess {
   dumpable: boolean;
   /** Called when a signal ends an exec'd process. */
   onKilled?: (signal: number) => void;
+  /** The whole cgroup path of a process outside the pod (the node's, another pod's); unset: from `cgroupId`. */
+  cgroupPath?: string;
 }
 
 /** A PID namespace: PIDs are allocated upward, skipping those in use. */
@@ -217,6 +219,11 @@ function nginxNotice(rt: Pick<ContainerRuntime, "logs">, pid: number, lines: str
   for (const l of lines) log.write("stderr", `${t} [notice] ${pid}#${pid}: ${l}\n`);
 }
 
+/** True for `sleep N`, the one command an emulated container ends by itself. */
+function isSleep(argv: string[]): boolean {
+  return commOf(argv[0] ?? "") === "sleep" && argv.length === 2 && /^\d+(\.\d+)?$/.test(argv[1] ?? "");
+}
+
 /** The simulated cluster: namespaces, pods with their containers and processes, apps workloads. */
 export class World {
   readonly namespaces = new Map<string, SimNamespace>();
@@ -234,6 +241,11 @@ export class World {
   cgroupNamespaces = false;
   /** The real runtime (runc, crun) when pods are real containers; null: the emulated runtime. */
   real: RealRuntime | null = null;
+  private nodeNs: PidNamespace | null = null;
+  /** Events the kubelet would record for pods (core/v1 Event), oldest first. */
+  readonly events: Json[] = [];
+  /** The kubelet's crash back-off before a second restart, doubling after (ms). */
+  restartBackoffMs = 10_000;
 
   constructor(
     readonly clock: SimClock,
@@ -459,6 +471,44 @@ export class World {
     pod.timers.clear();
   }
 
+  /**
+   * The node's PID namespace, where hostPID pods run: systemd, containerd and the kubelet, and another pod's
+   * database, each in its own cgroup (made at first use).
+   */
+  private nodeNamespace(): PidNamespace {
+    if (this.nodeNs) return this.nodeNs;
+    const ns = this.newNs(2000);
+    const other = `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${randomUUID().replace(/-/g, "_")}.slice/cri-containerd-${hex64()}.scope`;
+    const node: [number, string[], string][] = [
+      [1, ["/sbin/init"], "/init.scope"],
+      [310, ["/usr/bin/containerd"], "/system.slice/containerd.service"],
+      [350, ["/usr/bin/kubelet", "--config=/var/lib/kubelet/config.yaml"], "/system.slice/kubelet.service"],
+      [900, ["postgres", "-c", "password=node-secret"], other],
+    ];
+    for (const [pid, args, cgroupPath] of node) {
+      ns.procs.set(pid, {
+        pid,
+        ppid: pid === 1 ? 0 : 1,
+        uid: pid === 900 ? 999 : 0,
+        args,
+        comm: pid === 1 ? "systemd" : commOf(args[0] ?? ""),
+        state: "S",
+        startTicks: this.clock.pastTicks(3600),
+        utime: 10,
+        stime: 5,
+        rssKb: 8192,
+        container: null,
+        role: "child",
+        cgroupId: "",
+        cgroupPath,
+        handles: [1, 2, 15],
+        dumpable: true,
+      });
+    }
+    this.nodeNs = ns;
+    return ns;
+  }
+
   private newNs(nextPid = 1): PidNamespace {
     this.nsIds += 1;
     return { id: this.nsIds, nextPid, procs: new Map() };
@@ -490,9 +540,22 @@ export class World {
         dumpable: true,
       });
     }
+    this.startContainers(pod, opts);
+    if (opts.nextPid !== undefined && pod.sharedNs) pod.sharedNs.nextPid = opts.nextPid;
+    this.updatePhase(pod);
+    this.touch(pod);
+  }
+
+  /**
+   * Starts the pod's containers not started yet, in the kubelet's order: init containers one by one (a native sidecar
+   * once it runs), then the containers. An init container running `sleep N` holds the rest back until it completes.
+   */
+  private startContainers(pod: SimPod, opts: PlaceOptions): void {
     for (const rt of pod.containers.values()) {
-      if (rt.ephemeral) continue;
-      if (rt.init && this.containerSpec(pod, rt.name)?.restartPolicy !== "Always") {
+      if (rt.ephemeral || rt.containerId !== null) continue;
+      const spec = this.containerSpec(pod, rt.name) ?? {};
+      const blocking = rt.init && spec.restartPolicy !== "Always";
+      if (blocking && !isSleep([...(spec.command ?? []), ...(spec.args ?? [])])) {
         // The emulated runtime cannot run an init container's script: it completes at once.
         rt.phase = "terminated";
         rt.reason = "Completed";
@@ -504,10 +567,9 @@ export class World {
       }
       if (opts.immediate) this.runContainer(pod, rt, opts);
       else this.pullAndStart(pod, rt, false);
+      // The next container waits for an init container (or native sidecar) to run, and for a plain one to complete.
+      if (rt.init && (blocking || rt.phase !== "running")) return;
     }
-    if (opts.nextPid !== undefined && pod.sharedNs) pod.sharedNs.nextPid = opts.nextPid;
-    this.updatePhase(pod);
-    this.touch(pod);
   }
 
   private pullAndStart(pod: SimPod, rt: ContainerRuntime, touch = true): void {
@@ -515,6 +577,7 @@ export class World {
       rt.phase = "waiting";
       rt.reason = "ImagePullBackOff";
       rt.message = `Back-off pulling image "${rt.image}"`;
+      this.waitingEvent(pod, rt.name, rt.reason, rt.message);
     } else {
       this.runContainer(pod, rt, {});
     }
@@ -525,6 +588,7 @@ export class World {
   }
 
   private nsFor(pod: SimPod, rt: ContainerRuntime): PidNamespace {
+    if (pod.spec.hostPID === true) return this.nodeNamespace();
     if (pod.sharedNs) return pod.sharedNs;
     if (rt.ephemeral) {
       const target = this.containerSpec(pod, rt.name)?.targetContainerName;
@@ -542,6 +606,7 @@ export class World {
       rt.phase = "waiting";
       rt.reason = identity.reason;
       rt.message = identity.message;
+      this.waitingEvent(pod, rt.name, rt.reason, rt.message);
       return;
     }
     const ageS = opts.ageSeconds ?? 0;
@@ -571,7 +636,7 @@ export class World {
     }
     const run = plan.args;
     const prog = commOf(run[0] ?? "");
-    if (prog === "sleep" && run.length === 2 && /^\d+(\.\d+)?$/.test(run[1] ?? "")) {
+    if (prog === "sleep" && isSleep(run)) {
       this.later(pod, Number(run[1]) * 1000, () => this.containerExited(pod, rt, 0));
     } else if (rt.ephemeral && ["sh", "bash", "ash"].includes(prog) && run.length === 1 && !spec.stdin) {
       // A shell with no stdin reads EOF and exits at once, as `kubectl debug` without -i shows.
@@ -650,9 +715,97 @@ export class World {
       return;
     }
     this.removeContainerProcs(pod, rt);
-    if (this.recordExit(pod, rt, code, signal)) this.runContainer(pod, rt, {});
+    if (this.recordExit(pod, rt, code, signal)) this.restartLater(pod, rt);
+    else if (rt.init && code === 0) this.startContainers(pod, {});
     this.updatePhase(pod);
     this.touch(pod);
+  }
+
+  /**
+   * Records an event about a pod's container as the kubelet does (kubernetes pkg/kubelet/events/event.go reasons):
+   * a repeat of the same reason and message counts up, as the event recorder's correlator does.
+   */
+  recordEvent(pod: SimPod, type: "Normal" | "Warning", reason: string, message: string, container?: string): void {
+    const now = nowIso();
+    const same = this.events.find(
+      (e) => e.involvedObject.uid === pod.uid && e.reason === reason && e.message === message,
+    );
+    if (same) {
+      same.count += 1;
+      same.lastTimestamp = now;
+      same.metadata.resourceVersion = this.nextRv();
+      return;
+    }
+    this.events.push({
+      kind: "Event",
+      apiVersion: "v1",
+      metadata: {
+        name: `${pod.name}.${randomBytes(8).toString("hex")}`,
+        namespace: pod.namespace,
+        uid: randomUUID(),
+        resourceVersion: this.nextRv(),
+        creationTimestamp: now,
+      },
+      involvedObject: {
+        kind: "Pod",
+        namespace: pod.namespace,
+        name: pod.name,
+        uid: pod.uid,
+        apiVersion: "v1",
+        ...(container ? { fieldPath: `spec.containers{${container}}` } : {}),
+      },
+      reason,
+      message,
+      source: { component: "kubelet", host: pod.spec.nodeName ?? "sim-node-1" },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type,
+      reportingComponent: "kubelet",
+      reportingInstance: pod.spec.nodeName ?? "sim-node-1",
+    });
+    if (this.events.length > 5000) this.events.splice(0, 1000);
+  }
+
+  /** Records the events of a container's waiting reason, as the kubelet's (Failed, BackOff). */
+  waitingEvent(pod: SimPod, container: string, reason: string, message: string): void {
+    if (reason === "CrashLoopBackOff") {
+      this.recordEvent(
+        pod,
+        "Warning",
+        "BackOff",
+        `Back-off restarting failed container ${container} in pod ${pod.name}_${pod.namespace}(${pod.uid})`,
+        container,
+      );
+    } else if (reason === "ImagePullBackOff") {
+      this.recordEvent(pod, "Warning", "BackOff", message, container);
+    } else if (reason === "CreateContainerConfigError") {
+      this.recordEvent(pod, "Warning", "Failed", `Error: ${message}`, container);
+    } else if (reason !== "ContainerCreating" && reason !== "PodInitializing") {
+      this.recordEvent(pod, "Warning", "Failed", message, container);
+    }
+  }
+
+  /**
+   * Restarts a container as the kubelet does: at once the first time, then after a back-off (10 s doubling, at most
+   * 5 min; kubernetes pkg/kubelet/kuberuntime) during which it waits as `CrashLoopBackOff`, as on the real runtime.
+   */
+  private restartLater(pod: SimPod, rt: ContainerRuntime): void {
+    const delay = rt.restartCount <= 1 ? 0 : Math.min(this.restartBackoffMs * 2 ** (rt.restartCount - 2), 300_000);
+    if (delay === 0) {
+      this.runContainer(pod, rt, {});
+      return;
+    }
+    rt.phase = "waiting";
+    rt.reason = "CrashLoopBackOff";
+    rt.message = `back-off ${Math.round(delay / 1000)}s restarting failed container=${rt.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`;
+    this.waitingEvent(pod, rt.name, rt.reason, rt.message);
+    this.later(pod, delay, () => {
+      if (rt.phase !== "waiting" || rt.reason !== "CrashLoopBackOff") return;
+      this.runContainer(pod, rt, {});
+      this.updatePhase(pod);
+      this.touch(pod);
+    });
   }
 
   /**
@@ -671,7 +824,12 @@ export class World {
       containerID: `containerd://${rt.containerId}`,
     };
     const sidecar = rt.init && this.containerSpec(pod, rt.name)?.restartPolicy === "Always";
-    const policy = sidecar ? "Always" : pod.spec.restartPolicy;
+    // An init container is restarted only when it failed (kubernetes pkg/kubelet/kuberuntime computeInitContainerActions).
+    const policy = sidecar
+      ? "Always"
+      : rt.init && pod.spec.restartPolicy !== "Never"
+        ? "OnFailure"
+        : pod.spec.restartPolicy;
     const restarts = !rt.ephemeral && (policy === "Always" || (policy === "OnFailure" && code !== 0));
     if (restarts) {
       rt.lastTerminated = terminated;

@@ -163,8 +163,9 @@ export class RealRuntime {
     const id = st.sandboxId;
     const bundle = this.engine.bundle(pod.uid, id);
     writeFileSync(join(bundle, "rootfs", "pause"), "");
+    // hostPID: no PID namespace of its own, the node's (kubelet NamespaceMode NODE).
     const namespaces: NamespaceSpec[] = [
-      { type: "pid" },
+      ...(pod.spec.hostPID === true ? [] : [{ type: "pid" } as const]),
       { type: "network" },
       { type: "ipc" },
       { type: "uts" },
@@ -235,6 +236,7 @@ export class RealRuntime {
       { type: "mount" },
     ];
     if (cgroupV2()) ns.push({ type: "cgroup" });
+    if (pod.spec.hostPID === true) return ns;
     if (pod.spec.shareProcessNamespace) ns.push({ type: "pid", path: sb("pid") });
     else {
       const target = rt.ephemeral ? st.instances.get(spec.targetContainerName ?? "") : undefined;
@@ -247,6 +249,7 @@ export class RealRuntime {
     rt.phase = "waiting";
     rt.reason = reason;
     rt.message = message;
+    this.world.waitingEvent(pod, rt.name, reason, message);
     this.world.touch(pod);
     return false;
   }
@@ -370,6 +373,7 @@ export class RealRuntime {
       rt.phase = "waiting";
       rt.reason = "CrashLoopBackOff";
       rt.message = `back-off ${Math.round(delay / 1000)}s restarting failed container=${rt.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`;
+      this.world.waitingEvent(pod, rt.name, rt.reason, rt.message);
       this.world.touch(pod);
       const until = Date.now() + delay;
       while (Date.now() < until && !st.stopping && !this.closed) await sleep(100);
