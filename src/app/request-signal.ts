@@ -2,8 +2,8 @@ import { attachMessage, createSignalRequest } from "../core/approval/state-machi
 import type { SignalRequest } from "../core/approval/types.js";
 import { PnsError } from "../core/errors.js";
 import type { Job, ListingSnapshot } from "../core/jobs.js";
-import { undeliverable } from "../core/process/signal-delivery.js";
 import { checkIdentity, may, type SlackIdentity, signalPolicyFor } from "../core/policy.js";
+import { undeliverable } from "../core/process/signal-delivery.js";
 import type { SignalName } from "../core/signals.js";
 import type { MessageView } from "../core/views/block-kit.js";
 import { ActionId, BlockId } from "../core/views/ids.js";
