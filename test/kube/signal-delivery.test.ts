@@ -15,7 +15,7 @@ describe.each(runtimes)("signals to PID 1 of a pod without a shared namespace, o
   let sim: Sim;
   let d: PodDebugger;
   beforeAll(async () => {
-    sim = await startSim(30, { runtime });
+    sim = await startSim(30, { runtime, scenario: "empty" });
     const kc = new KubeConfig();
     kc.loadFromString(sim.kubeconfig);
     const core = kc.makeApiClient(CoreV1Api);
@@ -33,7 +33,7 @@ describe.each(runtimes)("signals to PID 1 of a pod without a shared namespace, o
   }, 30_000);
   afterAll(async () => {
     await sim?.close();
-  }, 60_000);
+  }, 90_000);
 
   async function attached(pod: string): Promise<DebugLocation> {
     const end = Date.now() + 20_000;
