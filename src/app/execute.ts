@@ -92,20 +92,23 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
     diff = result.diff;
     after = result.after;
-    message = `${out.note ? `${out.note} ` : ""}${what} was delivered. ${
-      result.diff
-        ? summarizeSignalEffect({
-            signal: request.signal,
-            target: request.fingerprint,
-            changes: {
-              restarted: result.diff.restarted.length,
-              started: result.diff.started.length,
-              exited: result.diff.exited.length,
-            },
-            after: result.after ?? null,
-          })
-        : "pns could not list the processes after it."
-    }`;
+    // Sent, and recorded as sent (never retried): the exit is the signal's effect, not a failure.
+    message = out.targetExited
+      ? `${out.note ? `${out.note} ` : ""}${what} was sent; the container's main process exited and took the debug container with it. The kubelet restarts the container per its restartPolicy; the next \`/pns ps\` attaches a new debug container.`
+      : `${out.note ? `${out.note} ` : ""}${what} was delivered. ${
+          result.diff
+            ? summarizeSignalEffect({
+                signal: request.signal,
+                target: request.fingerprint,
+                changes: {
+                  restarted: result.diff.restarted.length,
+                  started: result.diff.started.length,
+                  exited: result.diff.exited.length,
+                },
+                after: result.after ?? null,
+              })
+            : "pns could not list the processes after it."
+        }`;
   } catch (err) {
     const error = asPnsError(err);
     if (error.code === "internal")

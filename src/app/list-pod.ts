@@ -116,6 +116,8 @@ export async function listPod(
       role: r.role,
       fingerprint: r.fingerprint,
       main: r.main,
+      caughtSignals: r.caughtSignals,
+      ignoredSignals: r.ignoredSignals,
     })),
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);

@@ -3,6 +3,7 @@ import type { SignalRequest } from "../core/approval/types.js";
 import { PnsError } from "../core/errors.js";
 import type { Job, ListingSnapshot } from "../core/jobs.js";
 import { checkIdentity, may, type SlackIdentity, signalPolicyFor } from "../core/policy.js";
+import { undeliverable } from "../core/process/signal-delivery.js";
 import type { SignalName } from "../core/signals.js";
 import type { MessageView } from "../core/views/block-kit.js";
 import { ActionId, BlockId } from "../core/views/ids.js";
@@ -51,6 +52,9 @@ export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<
     }
     const process = snapshot.processes.find((p) => p.pid === pid);
     if (!process?.fingerprint) throw new PnsError("not_allowed", `PID ${pid} cannot be signalled from this table.`);
+    // Before anyone is asked to approve it: the kernel would drop this signal (a namespace's init, an ignored one).
+    const dropped = undeliverable(signal, process);
+    if (dropped) throw dropped;
     const channel = pick.channel ?? snapshot.channel;
     await deps.chat.openModal(
       pick.triggerId,
@@ -239,6 +243,8 @@ export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput):
           : "a process pns cannot identify for certain";
     throw new PnsError("not_allowed", `PID ${pid} is ${what}; pns does not signal it.`);
   }
+  const dropped = undeliverable(signal, process);
+  if (dropped) throw dropped;
   const request = createSignalRequest(
     {
       requester: input.requester,

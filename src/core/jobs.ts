@@ -48,6 +48,9 @@ export interface SnapshotProcess {
   fingerprint: Fingerprint | null;
   /** True for its container's main process (`ProcessRow.main`); absent in listings stored before it was known. */
   main?: boolean;
+  /** Its SigCgt and SigIgn as listed (`ProcessRow`); absent in listings stored before they were read. */
+  caughtSignals?: number | null;
+  ignoredSignals?: number | null;
 }
 
 /**

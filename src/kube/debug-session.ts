@@ -528,6 +528,14 @@ export async function waitForContainer(
         }),
       );
     }, settings.startTimeoutMs);
+    // Watches closed by a proxy (or the server's timeout) are made again after a growing pause, so a proxy that
+    // closes every watch at once costs a few requests a second at most, not a tight loop; an event resets it.
+    let closes = 0;
+    const again = () => {
+      const delay = Math.min(WATCH_BACKOFF_MAX_MS, WATCH_BACKOFF_MS * 2 ** Math.min(closes, 10));
+      closes++;
+      setTimeout(() => !settled && startWatch(), delay);
+    };
     const startWatch = () => {
       new Watch(deps.kc)
         .watch(
@@ -542,30 +550,41 @@ export async function waitForContainer(
             const check = checkContainer(obj, container, kind, settings.image);
             if ("done" in check) finish({ pod: obj });
             else if ("error" in check) finish({ error: check.error });
-            else report(check.progress);
+            else {
+              if (type === "MODIFIED") closes = 0;
+              report(check.progress);
+            }
           },
           (err: unknown) => {
             if (settled) return;
-            // The server ends watches now and then: watch again unless it refused us.
+            // The server ends watches now and then, and proxies close idle ones: watch again unless it refused us.
             const code = httpCodeOf(err);
             if (err && code !== null) {
               finish({ error: toPnsError(err, { verb: "watch", resource: "pods", namespace, name }) });
-            } else {
-              setTimeout(() => !settled && startWatch(), err ? 500 : 0);
-            }
+            } else again();
           },
         )
         .then((controller) => {
           abort = controller;
           if (settled) controller.abort();
         })
-        .catch((err: unknown) =>
-          finish({ error: toPnsError(err, { verb: "watch", resource: "pods", namespace, name }) }),
-        );
+        .catch((err: unknown) => {
+          if (settled) return;
+          // A connection a proxy reset is tried again like a closed watch; an answer from the server is not.
+          if (httpCodeOf(err) === null && closes < WATCH_MAX_RETRIES) again();
+          else finish({ error: toPnsError(err, { verb: "watch", resource: "pods", namespace, name }) });
+        });
     };
     startWatch();
   });
 }
+
+/** First pause before a closed watch is made again; it doubles with each close in a row. */
+export const WATCH_BACKOFF_MS = 100;
+/** Longest pause between two watches. */
+export const WATCH_BACKOFF_MAX_MS = 5000;
+/** Watches that fail to connect, in a row, before the wait gives up (the start timeout bounds it anyway). */
+const WATCH_MAX_RETRIES = 8;
 
 /** How long a timeout waits for the pod's events before it reports without them. */
 const EVENTS_WAIT_MS = 2000;

@@ -29,11 +29,14 @@ import {
   collectArgs,
   READ_FILE_SCRIPT,
   ReadFileExit,
+  SCRIPT_TIMED_OUT_EXIT,
   SIGNAL_SCRIPT,
+  SIGNAL_SENDING_MARKER,
   SignalExit,
   scriptArgv,
 } from "../core/process/scripts.js";
-import { SIGNALS } from "../core/signals.js";
+import { type DropReason, dispositionsOf, droppedMessage, signalDelivery } from "../core/process/signal-delivery.js";
+import { SIGNALS, type SignalName } from "../core/signals.js";
 import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
 import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
 import { copyDebugContainer } from "./debug-spec.js";
@@ -106,6 +109,13 @@ function checkPid(pid: number): void {
 }
 
 function noShell(result: ExecResult, location: DebugLocation): PnsError | null {
+  if (result.exitCode === SCRIPT_TIMED_OUT_EXIT && result.stderr.includes("pns: timed out")) {
+    return new PnsError(
+      "timeout",
+      `The command in ${location.pod}/${location.container} ran past its time limit, and pns ended it in the container.`,
+      { hint: "Try again; if it keeps happening, the node may be overloaded or a process's /proc entry stuck." },
+    );
+  }
   if (result.exitCode === 126 || result.exitCode === 127) {
     return new PnsError(
       "exec_failed",
@@ -146,10 +156,12 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
   /** Attaches in flight in this process, so two `ps` of one pod share one. */
   const attaching = new Map<string, Promise<Attached>>();
 
-  const exec = async (location: DebugLocation, argv: string[], maxBytes: number) => {
+  const exec = async (location: DebugLocation, argv: string[], maxBytes: number, resolveOnBreak = false) => {
     const c = await clients();
-    return execInContainer(c.kc, location, argv, { timeoutMs: cluster.debug.execTimeoutMs, maxBytes });
+    return execInContainer(c.kc, location, argv, { timeoutMs: cluster.debug.execTimeoutMs, maxBytes, resolveOnBreak });
   };
+  // Scripts end by themselves a little after the client gives up on them (WATCHDOG_PROLOGUE).
+  const bounded = { timeoutSeconds: Math.min(3600, Math.ceil(cluster.debug.execTimeoutMs / 1000) + 10) };
 
   const readPod = async (namespace: string, name: string): Promise<V1Pod> => {
     const c = await clients();
@@ -164,7 +176,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     const cachedPod = seen.get(key(location.namespace, location.pod));
     const args = list.cpuSampleSeconds === undefined ? [] : collectArgs(list.cpuSampleSeconds);
     const [result, pod] = await Promise.all([
-      exec(location, scriptArgv(COLLECT_SCRIPT, args), maxListingBytes),
+      exec(location, scriptArgv(COLLECT_SCRIPT, args, bounded), maxListingBytes),
       cachedPod ? Promise.resolve(cachedPod) : readPod(location.namespace, location.pod),
     ]);
     const failure = noShell(result, location);
@@ -190,23 +202,25 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     };
   };
 
+  const isRunning = async (location: DebugLocation): Promise<boolean> => {
+    const c = await clients();
+    let pod: V1Pod;
+    try {
+      pod = await c.core.readNamespacedPod({ name: location.pod, namespace: location.namespace });
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw toPnsError(err, { verb: "get", resource: "pods", namespace: location.namespace, name: location.pod });
+    }
+    const statuses = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+      ...(pod.status?.ephemeralContainerStatuses ?? []),
+    ];
+    return Boolean(statuses.find((s) => s.name === location.container)?.state?.running);
+  };
+
   return {
-    async isRunning(location) {
-      const c = await clients();
-      let pod: V1Pod;
-      try {
-        pod = await c.core.readNamespacedPod({ name: location.pod, namespace: location.namespace });
-      } catch (err) {
-        if (isNotFound(err)) return false;
-        throw toPnsError(err, { verb: "get", resource: "pods", namespace: location.namespace, name: location.pod });
-      }
-      const statuses = [
-        ...(pod.status?.initContainerStatuses ?? []),
-        ...(pod.status?.containerStatuses ?? []),
-        ...(pod.status?.ephemeralContainerStatuses ?? []),
-      ];
-      return Boolean(statuses.find((s) => s.name === location.container)?.state?.running);
-    },
+    isRunning,
 
     async resolveTarget(namespace, target) {
       const c = await clients();
@@ -326,12 +340,29 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
         throw new PnsError("not_allowed", `PID ${pid} belongs to pns's own debug container.`);
       }
       if (target.startTicks !== order.fingerprint.startTicks) throw processChanged(pid);
+      // Never send what the kernel would drop: kill(2) succeeds all the same, and "sent" would be a lie.
+      const delivery = signalDelivery(order.signal, dispositionsOf(target));
+      if (delivery.kind === "dropped") throw signalDropped(order.signal, pid, delivery.reason);
       const fp = order.fingerprint;
       const result = await exec(
         order.location,
-        scriptArgv(SIGNAL_SCRIPT, [String(pid), order.signal, String(fp.startTicks), fp.cmdSha256]),
+        scriptArgv(SIGNAL_SCRIPT, [String(pid), order.signal, String(fp.startTicks), fp.cmdSha256], bounded),
         64 * 1024,
+        true,
       );
+      const marked = result.stdout.toString("utf8").split("\n").includes(SIGNAL_SENDING_MARKER);
+      // The marker came right before kill, then the stream broke or the script was killed (137): the target was its
+      // namespace's init and took the debug container down with it (linux kernel/pid_namespace.c zap_pid_namespace).
+      if (marked && (result.broken || result.exitCode === 137 || result.exitCode === null)) {
+        return { before, after: null, targetExited: true };
+      }
+      if (result.broken) {
+        throw new PnsError(
+          "exec_failed",
+          `The connection to ${order.location.pod}/${order.location.container} closed before the signal script reached kill: nothing was sent.`,
+          { hint: "Try again: pns starts a new debug container when the old one has ended." },
+        );
+      }
       switch (result.exitCode) {
         case SignalExit.sent:
           break;
@@ -339,6 +370,10 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           throw processGone(pid);
         case SignalExit.changed:
           throw processChanged(pid);
+        case SignalExit.dropped: {
+          const reason = /^pns: dropped (\w+)$/m.exec(result.stdout.toString("utf8"))?.[1] ?? "";
+          throw signalDropped(order.signal, pid, isDropReason(reason) ? reason : "init_no_handler");
+        }
         case SignalExit.killFailed:
           throw new PnsError(
             "exec_failed",
@@ -358,6 +393,10 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
       // The signal is sent: a failure to list afterwards must not make it look unsent (and be sent again).
       const after = await listProcesses(order.location).catch(() => null);
+      // PID 1 exiting a moment after the script ended ends the debug container all the same.
+      if (after === null && pid === 1 && !(await isRunning(order.location).catch(() => true))) {
+        return { before, after: null, targetExited: true };
+      }
       return { before, after };
     },
 
@@ -450,6 +489,18 @@ export function signalRefusedHint(profile: string): string {
   return profile === "restricted"
     ? "The `restricted` profile drops CAP_KILL, so it signals only processes of the target container's uid: use `debug.profile: baseline` where Pod Security allows it (CAP_KILL is in the default set)."
     : "Signalling another uid's process needs CAP_KILL (in the runtime's default set, allowed by Pod Security baseline): check that the debug profile does not drop it. SYS_PTRACE does not help.";
+}
+
+const DROP_REASONS: readonly DropReason[] = ["init_uncatchable", "init_no_handler", "ignored", "ignored_by_default"];
+
+function isDropReason(s: string): s is DropReason {
+  return (DROP_REASONS as readonly string[]).includes(s);
+}
+
+/** A signal the kernel would drop: refused, with why and what works instead. */
+function signalDropped(signal: SignalName, pid: number, reason: DropReason): PnsError {
+  const { message, hint } = droppedMessage(signal, pid, reason);
+  return new PnsError("not_allowed", message, { hint });
 }
 
 function processGone(pid: number): PnsError {

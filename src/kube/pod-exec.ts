@@ -17,6 +17,8 @@ export interface ExecLimits {
   timeoutMs: number;
   /** Bytes of stdout kept; beyond them the stream is closed and the result marked truncated. */
   maxBytes: number;
+  /** A stream that breaks before the status resolves with what it printed (`broken`), not an error. @default false */
+  resolveOnBreak?: boolean;
 }
 
 /** What a command printed and how it ended. */
@@ -28,6 +30,8 @@ export interface ExecResult {
   stderr: string;
   /** True when stdout reached {@link ExecLimits.maxBytes}. */
   truncated: boolean;
+  /** True when the stream broke before a status (only with {@link ExecLimits.resolveOnBreak}); exitCode is then null. */
+  broken?: boolean;
 }
 
 const STDERR_MAX = 8192;
@@ -148,12 +152,24 @@ export function execInContainer(
         ws.on("close", () => {
           // The status frame precedes the close; a close without one means the stream broke.
           setImmediate(() =>
-            finish({
-              error: new PnsError(
-                "exec_failed",
-                `The connection to ${target.pod}/${target.container} closed before the command finished.`,
-              ),
-            }),
+            finish(
+              limits.resolveOnBreak
+                ? {
+                    result: {
+                      exitCode: null,
+                      stdout: stdout.bytes(),
+                      stderr: stderrText(),
+                      truncated: false,
+                      broken: true,
+                    },
+                  }
+                : {
+                    error: new PnsError(
+                      "exec_failed",
+                      `The connection to ${target.pod}/${target.container} closed before the command finished.`,
+                    ),
+                  },
+            ),
           );
         });
       })

@@ -53,4 +53,13 @@ describe("/pns signal from the command line", () => {
     expect(d.toldTo(alice.id).at(-1)).toContain("pause");
     expect(approvals().length).toBe(before);
   });
+
+  it("refuses, before anyone is asked to approve, KILL to the init of a pod's PID namespace, saying what works", async () => {
+    const before = approvals().length;
+    await d.command(alice.id, "signal db -n shop 1 KILL it hangs");
+    const told = d.toldTo(alice.id).at(-1) ?? "";
+    expect(told).toContain("PID 1 is the init of its container's PID namespace: the kernel drops SIGKILL");
+    expect(told).toContain("--copy");
+    expect(approvals().length).toBe(before);
+  });
 });

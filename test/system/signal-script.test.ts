@@ -51,7 +51,7 @@ describe("fingerprintOf against the real SIGNAL_SCRIPT", () => {
       String(fingerprint.startTicks),
       fingerprint.cmdSha256,
     ]);
-    expect(r.stdout).toBe("pns: sent\n");
+    expect(r.stdout).toBe("pns: sending\npns: sent\n");
     expect(r.status).toBe(SignalExit.sent);
   });
 
@@ -93,7 +93,7 @@ describe("SIGNAL_SCRIPT on a process whose comm holds a newline and ') '", () =>
       const fp = p ? fingerprintOf(p) : null;
       if (!fp) throw new Error(`the collector did not list PID ${odd.pid} with its odd comm`);
       const r = run(shell, SIGNAL_SCRIPT, [String(fp.pid), "CONT", String(fp.startTicks), fp.cmdSha256]);
-      expect([r.stdout, r.status]).toEqual(["pns: sent\n", SignalExit.sent]);
+      expect([r.stdout, r.status]).toEqual(["pns: sending\npns: sent\n", SignalExit.sent]);
     } finally {
       odd.kill("SIGKILL");
     }

@@ -34,6 +34,8 @@ export function row(over: Partial<ProcessRow> & Pick<ProcessRow, "pid">): Proces
     rssKb: 1024,
     threads: 1,
     main: false,
+    caughtSignals: null,
+    ignoredSignals: null,
     command: "sleep 3600",
     fingerprint: { pid: over.pid, startTicks: 4000 + over.pid, cmdSha256: sha("a") },
     ...over,

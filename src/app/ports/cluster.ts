@@ -94,6 +94,11 @@ export interface SignalOutcome {
   before: ProcessSnapshot;
   /** Null when listing after the signal failed: the signal was sent all the same. */
   after: ProcessSnapshot | null;
+  /**
+   * True when the signal was sent and its target, the init of the debug container's PID namespace, exited and took
+   * the debug container with it (the kernel kills a namespace's processes when its init dies): sent, never failed.
+   */
+  targetExited?: boolean;
 }
 
 /** A file of another container, read through `/proc/<pid>/root`. Not redacted: the caller redacts. */

@@ -5,11 +5,15 @@ import { decodeCmdline, parseCollectorOutput } from "./parse-collector.js";
 const hexOf = (args: string[]) => Buffer.from(`${args.join("\0")}\0`, "utf8").toString("hex");
 const statLine = (pid: number, comm: string, state = "S", ppid = 1, utime = 120, stime = 30, start = 4242) =>
   `${pid} (${comm}) ${state} ${ppid} ${pid} ${pid} 0 -1 4194560 412 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 ${start} 1052672 102 18446744073709551615 1 1 0`;
-const record = (pid: number, opts: { comm?: string; args?: string[]; uid?: string; cgroups?: string[] } = {}) =>
+const record = (
+  pid: number,
+  opts: { comm?: string; args?: string[]; uid?: string; cgroups?: string[]; signals?: string } = {},
+) =>
   [
     `p ${pid}`,
     `s ${statLine(pid, opts.comm ?? "sleep")}`,
     `u ${opts.uid ?? "0"} 1800 3`,
+    `q ${opts.signals ?? "0000000000004a07 0000000000001000"}`,
     ...(opts.cgroups ?? ["0::/"]).map((g) => `g ${g}`),
     `c ${hexOf(opts.args ?? ["sleep", "1000"])}`,
     "e",
@@ -34,6 +38,9 @@ describe("parseCollectorOutput", () => {
         cpuTicks: 150,
         rssKb: 1800,
         threads: 3,
+        // SigCgt 0x4a07: HUP INT QUIT USR1 USR2 TERM; SigIgn 0x1000: PIPE.
+        caughtSignals: 0x4a07,
+        ignoredSignals: 0x1000,
         cpuPercent: null,
         comm: "sleep",
         args: ["sleep", "1000"],
@@ -43,6 +50,18 @@ describe("parseCollectorOutput", () => {
         role: "app",
       },
     ]);
+  });
+
+  it("reads SigCgt/SigIgn from the q line, its low 32 bits; unknown when missing or garbled", () => {
+    const parse = (signals: string) => parseCollectorOutput(`${HEADER}\n${record(7, { signals })}\nz 1\n`).processes[0];
+    expect(parse("ffffffff80004a07 0000000000000000")).toMatchObject({
+      caughtSignals: 0x80004a07,
+      ignoredSignals: 0,
+    });
+    for (const bad of ["", " ", "0000000000004a07", "zz 00", "0000000000004a07 0x1", "00000000000000000 0"])
+      expect([bad, parse(bad)]).toMatchObject([bad, { caughtSignals: null, ignoredSignals: null }]);
+    const noQ = parseCollectorOutput(`${HEADER}\np 7\ns ${statLine(7, "x")}\nc 00\ne\nz 1\n`).processes[0];
+    expect(noQ).toMatchObject({ caughtSignals: null, ignoredSignals: null });
   });
 
   const statCases: { name: string; comm: string }[] = [

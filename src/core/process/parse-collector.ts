@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_PROCESSES, emptyListing, type ParseOptions, userName } from "./parse-options.js";
 import { parsePsOutput } from "./parse-ps.js";
+import { parseSignalMask } from "./signal-delivery.js";
 import type { ProcessInfo, ProcessListing } from "./types.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
@@ -218,6 +219,9 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
   let uidEnd = -1;
   let cgroups: string[] = [];
   let hex: string | null = null;
+  // The record's `q <SigCgt> <SigIgn>` masks; null until read.
+  let caught: number | null = null;
+  let ignored: number | null = null;
   let sawHeader = false;
   let samples: CpuSamples | null = null;
   let unreadable = 0;
@@ -276,6 +280,7 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
         statText = null;
         cgroups = [];
         hex = null;
+        caught = ignored = null;
         break;
       case 115 /* s */:
         if (pid !== null && statAt < 0 && statText === null && hasSpace) {
@@ -291,6 +296,14 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
         if (pid !== null && uidAt < 0 && hasSpace) {
           uidAt = valueAt;
           uidEnd = end;
+        }
+        break;
+      case 113 /* q */:
+        if (pid !== null && hasSpace && caught === null) {
+          const [c = "", i = ""] = text.slice(valueAt, end).split(" ");
+          caught = parseSignalMask(c);
+          ignored = caught === null ? null : parseSignalMask(i);
+          if (ignored === null) caught = null;
         }
         break;
       case 103 /* g */:
@@ -339,6 +352,8 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
             cpuTicks: stat.cpuTicks,
             rssKb,
             threads,
+            caughtSignals: caught,
+            ignoredSignals: ignored,
             cpuPercent: cpuPercentOf(samples, pid, stat.startTicks, listing.clockTicks),
             comm: stat.comm,
             args: decodeCmdline(cmdHex),

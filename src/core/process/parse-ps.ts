@@ -113,6 +113,8 @@ export function parsePsOutput(text: string, options: ParseOptions = {}): Process
       cpuTicks: seconds === null ? null : seconds * listing.clockTicks,
       rssKb: info.rss === undefined ? null : parseRss(info.rss),
       threads: null,
+      caughtSignals: null,
+      ignoredSignals: null,
       cpuPercent: null,
       comm,
       args,

@@ -15,6 +15,8 @@ describe("toRows", () => {
       startTicks: 250,
       cpuPercent: 12.5,
       threads: 4,
+      caughtSignals: 0x4a07,
+      ignoredSignals: 0x1000,
       args: ["app", "--password=x"],
     });
     const [row] = toRows(aListing([p]), redactor);
@@ -33,6 +35,8 @@ describe("toRows", () => {
       rssKb: 1024,
       threads: 4,
       main: false,
+      caughtSignals: 0x4a07,
+      ignoredSignals: 0x1000,
       command: `app --password=${MASK}`,
       fingerprint: { pid: 7, startTicks: 250, cmdSha256: cmdlineSha256(p.cmdHex) },
     });

@@ -136,6 +136,8 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
       rssKb: p.rssKb,
       threads: p.threads,
       main: isMainProcess(p, p.ppid === null || p.ppid === 0 ? undefined : findPid(sorted, p.ppid)),
+      caughtSignals: p.caughtSignals,
+      ignoredSignals: p.ignoredSignals,
       command,
       fingerprint: p.role === "app" && listing.source === "proc" ? fingerprintOf(p) : null,
     };

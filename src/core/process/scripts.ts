@@ -1,3 +1,5 @@
+import { SIGNALS } from "../signals.js";
+
 /**
  * The constant POSIX `sh` scripts pns runs inside a debug container.
  *
@@ -32,6 +34,7 @@ export const MAX_CPU_SAMPLE_SECONDS = 9;
  * s <the line of /proc/PID/stat>   when stat is one line, as it is unless comm holds a newline
  * x <lowercase hex of /proc/PID/stat>   instead of `s` when it is not
  * u <uid or empty> <VmRSS kB or empty> <Threads or empty>
+ * q <SigCgt hex> <SigIgn hex>   its signal handlers, as /proc/PID/status shows them (empty when unreadable)
  * g <line of /proc/PID/cgroup>  zero or more
  * c <lowercase hex of the first 4096 bytes of /proc/PID/cmdline, NUL-separated args>
  * e                            the record ends
@@ -85,9 +88,10 @@ for d in /proc/[0-9]*; do
     od -An -v -tx1 "$d/stat" 2>/dev/null | tr -d ' \\n'
     printf '\\n'
   fi
-  uid= rss= thr=
-  { while read -r k a _; do case $k in Uid:) uid=$a ;; VmRSS:) rss=$a ;; Threads:) thr=$a ;; esac; done < "$d/status"; } 2>/dev/null
+  uid= rss= thr= cgt= ign=
+  { while read -r k a _; do case $k in Uid:) uid=$a ;; VmRSS:) rss=$a ;; Threads:) thr=$a ;; SigCgt:) cgt=$a ;; SigIgn:) ign=$a ;; esac; done < "$d/status"; } 2>/dev/null
   printf 'u %s %s %s\\n' "$uid" "$rss" "$thr"
+  printf 'q %s %s\\n' "$cgt" "$ign"
   { while read -r l; do printf 'g %s\\n' "$l"; done < "$d/cgroup"; } 2>/dev/null
   printf 'c '
   od -An -v -tx1 -N ${CMDLINE_MAX_BYTES} "$d/cmdline" 2>/dev/null | tr -d ' \\n'
@@ -111,14 +115,23 @@ export const SignalExit = {
   changed: 4,
   killFailed: 5,
   toolMissing: 6,
+  /** The kernel would drop the signal (a namespace's init without a handler for it, an ignored signal): not sent. */
+  dropped: 7,
 } as const;
 
+/** The line SIGNAL_SCRIPT prints right before `kill`: output that has it and no end means the kill was made. */
+export const SIGNAL_SENDING_MARKER = "pns: sending";
+
 /**
- * Sends a signal only if the process is still the one that was listed.
+ * Sends a signal only if the process is still the one that was listed, and only if the kernel would deliver it.
  *
  * Arguments: `<pid> <signal name> <start ticks> <sha256 of the cmdline's hex>`, where the hex is what the collector
  * prints on its `c` line. Exits with {@link SignalExit}; prints `pns: …` lines saying what it found. Every line of
  * stat is read (a comm may hold newlines) and the fields are taken after its last `) `, which no comm can move.
+ * Before `kill` it reads SigCgt/SigIgn of /proc/PID/status and refuses (`pns: dropped <reason>`, exit
+ * {@link SignalExit.dropped}) what core's `signalDelivery` calls dropped: KILL/STOP to PID 1, a signal PID 1 has no
+ * handler for, an ignored signal, WINCH without a handler. Then it prints {@link SIGNAL_SENDING_MARKER}, so a stream
+ * cut by the target's exit (which kills a debug container joined to its namespace) still tells the kill was made.
  */
 export const SIGNAL_SCRIPT = `export LC_ALL=C
 pid=$1 sig=$2 want_start=$3 want_cmd=$4
@@ -136,6 +149,27 @@ if [ "$start" != "$want_start" ] || [ "$cmd" != "$want_cmd" ]; then
   printf 'pns: changed start=%s\\n' "$start"
   exit ${SignalExit.changed}
 fi
+n=0
+case $sig in ${Object.entries(SIGNALS)
+  .map(([name, number]) => `${name}) n=${number} ;;`)
+  .join(" ")} esac
+cgt= ign= drop=
+{ while read -r k a _; do case $k in SigCgt:) cgt=$a ;; SigIgn:) ign=$a ;; esac; done < "/proc/$pid/status"; } 2>/dev/null
+if [ "$sig" = CONT ] || [ "$n" = 0 ]; then :
+elif [ "$pid" = 1 ] && { [ "$sig" = KILL ] || [ "$sig" = STOP ]; }; then drop=init_uncatchable
+elif [ \${#cgt} = 16 ] && [ \${#ign} = 16 ]; then
+  case $cgt$ign in
+  *[!0-9a-f]*) ;;
+  *)
+    if [ $(( (0x\${cgt#????????} >> (n - 1)) & 1 )) = 1 ]; then :
+    elif [ $(( (0x\${ign#????????} >> (n - 1)) & 1 )) = 1 ]; then drop=ignored
+    elif [ "$pid" = 1 ]; then drop=init_no_handler
+    elif [ "$sig" = WINCH ]; then drop=ignored_by_default
+    fi ;;
+  esac
+fi
+[ -z "$drop" ] || { printf 'pns: dropped %s\\n' "$drop"; exit ${SignalExit.dropped}; }
+printf '%s\\n' '${SIGNAL_SENDING_MARKER}'
 kill -s "$sig" "$pid" || exit ${SignalExit.killFailed}
 printf 'pns: sent\\n'
 `;
@@ -303,7 +337,89 @@ say file "$file"
 exec head -c "$max" "$root$file"
 `;
 
-/** The argv that runs a script with its positional arguments. */
-export function scriptArgv(script: string, args: readonly string[] = []): string[] {
-  return ["sh", "-c", script, SCRIPT_NAME, ...args];
+/** Seconds a script may run in the container before its watchdog ends it, unless told otherwise. @default 60 */
+export const DEFAULT_SCRIPT_TIMEOUT_SECONDS = 60;
+
+/** Exit status of a script its watchdog ended (as timeout(1) exits). */
+export const SCRIPT_TIMED_OUT_EXIT = 124;
+
+/**
+ * Put before every script by {@link scriptArgv}: bounds it to `$1` seconds inside the container, whatever happens to
+ * the exec's client (the runtime keeps an exec running after its stream closes: containerd/cri#1256,
+ * kubernetes/kubernetes#89031). Not busybox `timeout`: it daemonizes its watcher (busybox coreutils/timeout.c
+ * `bb_daemonize_or_rexec`), which, in a debug container joined to the app's PID namespace, is re-parented to the
+ * app's PID 1 on every run; and an image may lack it.
+ *
+ * The watchdog is a child of the script's shell and waits with `wait`, so a TERM from the shell's EXIT trap ends it
+ * at once, sleep included: nothing outlives the script. When the time is up it prints `pns: timed out after N s` on
+ * stderr, TERMs the shell (which exits 124 once its current command ends), then KILLs the shell's descendants
+ * deepest first, so each dies while its parent still reaps it: no orphan is re-parented to the app. A shell stuck
+ * in a write gets KILL two seconds later, while it is still the watchdog's parent (its PID cannot have been reused).
+ */
+export const WATCHDOG_PROLOGUE = `pns_t=$1
+shift
+case $pns_t in ''|*[!0-9]*) pns_t=${DEFAULT_SCRIPT_TIMEOUT_SECONDS} ;; esac
+(
+  trap 'kill $! 2>/dev/null; wait; exit 0' TERM
+  sleep "$pns_t" &
+  wait $! || exit 0
+  trap 'exit 0' TERM
+  printf 'pns: timed out after %s s\\n' "$pns_t" >&2
+  me= pp=
+  read -r me _ < /proc/self/stat
+  kill -TERM $$ 2>/dev/null
+  level=" $$ " victims=
+  while [ -n "$level" ]; do
+    next=
+    for d in /proc/[0-9]*; do
+      p=\${d#/proc/}
+      [ "$p" = "$me" ] && continue
+      st=
+      { while IFS= read -r l; do st="$st$l "; done < "$d/stat"; } 2>/dev/null
+      [ -n "$st" ] || continue
+      set -- \${st##*) }
+      case $level in *" $2 "*) next="$next$p " ;; esac
+    done
+    victims="$next$victims"
+    level=\${next:+" $next"}
+  done
+  [ -z "$victims" ] || kill -KILL $victims 2>/dev/null
+  trap 'kill $! 2>/dev/null; wait; exit 0' TERM
+  sleep 2 &
+  wait $!
+  trap 'exit 0' TERM
+  st=
+  { while IFS= read -r l; do st="$st$l "; done < /proc/self/stat; } 2>/dev/null
+  set -- \${st##*) }
+  [ "$2" != "$$" ] || kill -KILL $$ 2>/dev/null
+) >/dev/null &
+pns_w=$!
+trap 'exit ${SCRIPT_TIMED_OUT_EXIT}' TERM
+trap 'kill -TERM $pns_w 2>/dev/null; wait $pns_w 2>/dev/null' EXIT
+`;
+
+/** Options of {@link scriptArgv}. */
+export interface ScriptOptions {
+  /** Seconds the script may run in the container. @default 60 */
+  timeoutSeconds?: number;
+}
+
+/**
+ * The argv that runs a script with its positional arguments, bounded in the container by {@link WATCHDOG_PROLOGUE}:
+ * `["sh", "-c", prologue + script, "pns", <timeout seconds>, ...args]` (the prologue shifts its own argument away).
+ */
+export function scriptArgv(script: string, args: readonly string[] = [], options: ScriptOptions = {}): string[] {
+  const seconds = options.timeoutSeconds ?? DEFAULT_SCRIPT_TIMEOUT_SECONDS;
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
+    throw new RangeError("a script's timeout must be a whole number of seconds from 1 to 3600");
+  return ["sh", "-c", WATCHDOG_PROLOGUE + script, SCRIPT_NAME, String(seconds), ...args];
+}
+
+/** The script and its own arguments from an argv made by {@link scriptArgv}; null for any other argv. */
+export function unwrapScriptArgv(
+  argv: readonly string[],
+): { script: string; args: string[]; timeoutSeconds: number } | null {
+  const [, flag, text, , seconds, ...args] = argv;
+  if (flag !== "-c" || text === undefined || !text.startsWith(WATCHDOG_PROLOGUE) || seconds === undefined) return null;
+  return { script: text.slice(WATCHDOG_PROLOGUE.length), args, timeoutSeconds: Number(seconds) };
 }

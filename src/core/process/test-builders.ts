@@ -12,6 +12,8 @@ export function aProcess(overrides: Partial<ProcessInfo> & { pid: number }): Pro
     cpuTicks: 0,
     rssKb: 1024,
     threads: 1,
+    caughtSignals: null,
+    ignoredSignals: null,
     cpuPercent: null,
     comm: "sleep",
     cmdHex: Buffer.from(`${args.join("\0")}\0`).toString("hex"),

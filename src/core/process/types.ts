@@ -16,6 +16,10 @@ export interface ProcessInfo {
   rssKb: number | null;
   /** Threads (`Threads:` of /proc/PID/status); null when unknown. */
   threads: number | null;
+  /** `SigCgt` of /proc/PID/status, signals 1–32 (bit n−1 for signal n): those it has a handler for; null when unknown. */
+  caughtSignals: number | null;
+  /** `SigIgn` of /proc/PID/status, signals 1–32: those it ignores; null when unknown. */
+  ignoredSignals: number | null;
   /**
    * CPU used over the collector's sample, in percent of one CPU (utime + stime ticks over the interval, as top shows
    * it: a busy two-thread process can reach 200); null without two samples of this very process.
@@ -110,6 +114,10 @@ export interface ProcessRow {
    * container of the pod), whose end ends the container.
    */
   main: boolean;
+  /** `SigCgt` (signals 1–32) as listed, to tell before a request whether the kernel would deliver a signal. */
+  caughtSignals: number | null;
+  /** `SigIgn` (signals 1–32) as listed. */
+  ignoredSignals: number | null;
   /** The command line: redacted, control characters escaped, capped in length. */
   command: string;
   /** Null when the process cannot be signalled safely (ps fallback, pause, pns's own). */

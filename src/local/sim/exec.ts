@@ -149,8 +149,8 @@ export class ExecServer {
     });
     const self = this.world.spawn(pod, rt, exec.command, { role: "exec" });
     self.onKilled = (sig) => onKilled(sig);
-    // A client that goes away takes its command with it (a blocked read ends).
-    ws.on("close", () => onKilled(9));
+    // A client that goes away leaves its command running, as containerd does (containerd/cri#1256,
+    // kubernetes/kubernetes#89031): only the command's own end, a kill or the pod's deletion ends it.
     const drop = this.faults.takeExecDrop();
     let result: Awaited<ReturnType<typeof runCommand>>;
     try {
@@ -211,7 +211,8 @@ export class ExecServer {
       if (data[0] === 0) x.stdin?.write(payload);
       else if (data[0] === 255 && payload[0] === 0) x.stdin?.end();
     });
-    ws.on("close", () => x.kill());
+    // A closed client leaves the process running, as containerd does (containerd/cri#1256): killing it here would
+    // re-parent its children to the namespace's init, which no node does.
     const { code, error } = await x.done;
     if (this.faults.takePodDeletion(pod.namespace, pod.name) && this.world.findPod(pod.namespace, pod.name)) {
       this.world.deletePod(pod.namespace, pod.name);

@@ -22,6 +22,7 @@ export class Faults {
   private dropAfter: number | null = null;
   private readonly pullFailures = new Set<string>();
   private readonly podDeletions: { namespace: string; pod: string }[] = [];
+  private watchCloses = 0;
 
   /** Delays every request of `route` by `ms`. */
   latency(route: string, ms: number): void {
@@ -54,6 +55,21 @@ export class Faults {
     this.podDeletions.push({ namespace, pod });
   }
 
+  /**
+   * The next `times` pod watches are closed by the server right after their first events, cleanly and without an
+   * error, as a proxy or load balancer with an idle timeout closes a long request.
+   */
+  closeWatches(times: number): void {
+    this.watchCloses = times;
+  }
+
+  /** True (consuming one) when this watch is to be closed at once. */
+  takeWatchClose(): boolean {
+    if (this.watchCloses <= 0) return false;
+    this.watchCloses -= 1;
+    return true;
+  }
+
   /** Removes every fault. */
   clear(): void {
     this.latencies.clear();
@@ -61,6 +77,7 @@ export class Faults {
     this.dropAfter = null;
     this.pullFailures.clear();
     this.podDeletions.length = 0;
+    this.watchCloses = 0;
   }
 
   /** The latency of a route in ms. */

@@ -41,6 +41,8 @@ export interface ProcessPlan {
   children: ProcessPlan[];
   /** Signals the program installs a handler for (its SigCgt); a namespace's init gets only these from inside. */
   handles?: number[];
+  /** Signals the program ignores (its SigIgn). */
+  ignores?: number[];
   /** False once the program changed its uid (setuid makes it non-dumpable: ptrace-read needs CAP_SYS_PTRACE). */
   dumpable?: boolean;
 }

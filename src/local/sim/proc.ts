@@ -55,6 +55,13 @@ export function statLine(p: SimProcess): string {
   return fields.join(" ");
 }
 
+/** A signal set as /proc/PID/status prints it: 16 hex digits, bit n−1 for signal n (fs/proc/array.c `render_sigset_t`). */
+export function signalMask(signals: readonly number[]): string {
+  let mask = 0n;
+  for (const n of signals) if (n >= 1 && n <= 64) mask |= 1n << BigInt(n - 1);
+  return mask.toString(16).padStart(16, "0");
+}
+
 /** /proc/PID/status (the lines the collector and ps read). */
 export function statusText(p: SimProcess): string {
   const lines = [
@@ -73,7 +80,7 @@ export function statusText(p: SimProcess): string {
   if (p.rssKb !== null) {
     lines.push(`VmSize:\t${String(p.rssKb * 4).padStart(8)} kB`, `VmRSS:\t${String(p.rssKb).padStart(8)} kB`);
   }
-  lines.push("Threads:\t1");
+  lines.push("Threads:\t1", `SigIgn:\t${signalMask(p.ignores ?? [])}`, `SigCgt:\t${signalMask(p.handles)}`);
   return `${lines.join("\n")}\n`;
 }
 

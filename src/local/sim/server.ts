@@ -372,6 +372,7 @@ export class ApiServer {
       if (!res.writableEnded) res.end();
     };
     if (timeout > 0) timer = setTimeout(end, timeout * 1000);
+    if (this.faults.takeWatchClose()) setImmediate(end);
     res.on("close", end);
     return { status: 200, streaming: true };
   }

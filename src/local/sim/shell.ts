@@ -1,5 +1,15 @@
 import { INSPECT_SCRIPT, PORTS_SCRIPT } from "../../core/process/debug-scripts.js";
-import { COLLECT_SCRIPT, READ_FILE_SCRIPT, SIGNAL_SCRIPT, SignalExit } from "../../core/process/scripts.js";
+import {
+  COLLECT_SCRIPT,
+  READ_FILE_SCRIPT,
+  SCRIPT_TIMED_OUT_EXIT,
+  SIGNAL_SCRIPT,
+  SIGNAL_SENDING_MARKER,
+  SignalExit,
+  unwrapScriptArgv,
+} from "../../core/process/scripts.js";
+import { signalDelivery } from "../../core/process/signal-delivery.js";
+import { SIGNALS, type SignalName } from "../../core/signals.js";
 import { CLK_TCK } from "./clock.js";
 import { emulateInspect, emulatePorts } from "./debug-scripts.js";
 import { type SimFile, userName } from "./images.js";
@@ -10,6 +20,7 @@ import {
   cmdlineSha256,
   procStat,
   procUptime,
+  signalMask,
   statLine,
   statusText,
 } from "./proc.js";
@@ -84,6 +95,8 @@ export async function runCommand(ctx: ExecContext, argv: string[]): Promise<Comm
 
 async function runArgv(ctx: ExecContext, argv: string[], o: Out, top: boolean): Promise<number> {
   const [cmd = "", ...rest] = argv;
+  const bounded = SHELLS.has(cmd) ? unwrapScriptArgv(argv) : null;
+  if (bounded) return runBounded(ctx, bounded, o);
   if (SHELLS.has(cmd) && rest[0] === "-c" && rest[1] !== undefined) {
     const script = rest[1];
     const params = rest.slice(3);
@@ -132,6 +145,25 @@ async function runArgv(ctx: ExecContext, argv: string[], o: Out, top: boolean): 
       o.error(`sh: ${cmd}: not found\n`);
       return 127;
   }
+}
+
+/** A script behind pns's watchdog prologue: ended after its timeout as the prologue ends it (exit 124). */
+async function runBounded(
+  ctx: ExecContext,
+  bounded: { script: string; args: string[]; timeoutSeconds: number },
+  o: Out,
+): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<number>((r) => {
+    timer = setTimeout(() => {
+      o.error(`pns: timed out after ${bounded.timeoutSeconds} s\n`);
+      r(SCRIPT_TIMED_OUT_EXIT);
+    }, bounded.timeoutSeconds * 1000);
+  });
+  const run = runArgv(ctx, ["sh", "-c", bounded.script, "pns", ...bounded.args], o, false);
+  const code = await Promise.race([run, timedOut]);
+  clearTimeout(timer);
+  return code;
 }
 
 /** A tiny `sh -c`: words, quotes, `;`, `&&` and `||`; enough for what people type. */
@@ -320,6 +352,7 @@ function collect(ctx: ExecContext, params: string[], o: Out): number {
   for (const p of procs) {
     o.print(`p ${p.pid}\ns ${statLine(p)}\n`);
     o.print(`u ${p.uid} ${p.rssKb ?? ""} 1\n`);
+    o.print(`q ${signalMask(p.handles)} ${signalMask(p.ignores ?? [])}\n`);
     o.print(`g ${cgroupText(ctx.pod, p, viewer(ctx))}`);
     o.print(`c ${cmdlineHex(p.args)}\ne\n`);
     n += 1;
@@ -328,7 +361,7 @@ function collect(ctx: ExecContext, params: string[], o: Out): number {
   return 0;
 }
 
-/** The signal guard: exactly what SIGNAL_SCRIPT does. */
+/** The signal guard: exactly what SIGNAL_SCRIPT does, refusals of signals the kernel would drop included. */
 function signalGuard(ctx: ExecContext, params: string[], o: Out): number {
   const [pidText = "", sig = "", wantStart = "", wantCmd = ""] = params;
   const proc = /^\d+$/.test(pidText) ? ctx.ns.procs.get(Number(pidText)) : undefined;
@@ -341,7 +374,22 @@ function signalGuard(ctx: ExecContext, params: string[], o: Out): number {
     o.print(`pns: changed start=${start}\n`);
     return SignalExit.changed;
   }
+  if (Object.hasOwn(SIGNALS, sig)) {
+    const mask = (ns: readonly number[]) => Number.parseInt(signalMask(ns).slice(-8), 16);
+    const delivery = signalDelivery(sig as SignalName, {
+      pid: proc.pid,
+      caughtSignals: mask(proc.handles),
+      ignoredSignals: mask(proc.ignores ?? []),
+    });
+    if (delivery.kind === "dropped") {
+      o.print(`pns: dropped ${delivery.reason}\n`);
+      return SignalExit.dropped;
+    }
+  }
+  o.print(`${SIGNAL_SENDING_MARKER}\n`);
   if (sendSignal(ctx, sig, proc.pid, o) !== 0) return SignalExit.killFailed;
+  // The target was the namespace's init and exited: the kernel killed this script with it.
+  if (ctx.ns.procs.get(ctx.self.pid) !== ctx.self) return 128 + 9;
   o.print("pns: sent\n");
   return SignalExit.sent;
 }

@@ -39,6 +39,8 @@ export interface SimProcess {
   cgroupId: string;
   /** Signals it has a handler for (a namespace's init gets only these, KILL and STOP never, from inside). */
   handles: number[];
+  /** Signals it ignores (its SigIgn); none when absent. */
+  ignores?: number[];
   /** False after a uid change: only CAP_SYS_PTRACE gives ptrace-read access to it. */
   dumpable: boolean;
   /** Called when a signal ends an exec'd process. */
@@ -670,6 +672,7 @@ export class World {
       role,
       cgroupId: rt.containerId ?? "",
       handles: plan.handles ?? [],
+      ...(plan.ignores ? { ignores: plan.ignores } : {}),
       dumpable: plan.dumpable ?? true,
     };
     ns.procs.set(pid, p);
