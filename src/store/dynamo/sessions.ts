@@ -1,5 +1,5 @@
 /** Debug sessions in DynamoDB: one partition per channel; gsi1 orders all sessions by expiry for cleanup. */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DebugSession, SessionStore } from "../../app/ports/stores.js";
 import { expiredBefore, newestSessionFirst, sessionExpiryKey, sessionKey } from "../keys.js";
 import { call, queryItems } from "./client.js";
@@ -14,15 +14,30 @@ export class DynamoSessionStore implements SessionStore {
   ) {}
 
   async record(session: DebugSession): Promise<void> {
-    const item = {
-      ...session,
-      pk: channelKey(session.channel),
-      sk: sessionKey(session),
+    const { createdAt, ...rest } = session;
+    const fields = {
+      ...rest,
+      lastUsedAt: session.lastUsedAt ?? createdAt,
       ttl: ttlSeconds(session.expiresAt, this.retentionDays),
       gsi1pk: SESSION_GSI_PK,
       gsi1sk: sessionExpiryKey(session),
     };
-    await call(this.table, () => this.db.send(new PutCommand({ TableName: this.table, Item: item })));
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
+    const values = Object.fromEntries(entries.map(([, v], i) => [`:f${i}`, v]));
+    // Recording the same debug container again keeps when it was first recorded: `createdAt` is its start, not its last use.
+    const sets = [...entries.map((_, i) => `#f${i} = :f${i}`), "#createdAt = if_not_exists(#createdAt, :createdAt)"];
+    await call(this.table, () =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: channelKey(session.channel), sk: sessionKey(session) },
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ExpressionAttributeNames: { ...names, "#createdAt": "createdAt" },
+          ExpressionAttributeValues: { ...values, ":createdAt": createdAt },
+        }),
+      ),
+    );
   }
 
   async list(channel: string, now: number): Promise<DebugSession[]> {
