@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { type BenchReport, formatReport } from "./report.js";
 
 /** The bench modules, in the order they run: each exports `run(): Promise<BenchReport>`. */
-const MODULES = ["process", "store", "kube", "real", "slack"] as const;
+const MODULES = ["process", "store", "kube", "janitor", "real", "slack"] as const;
 
 type Outcome = { module: string; ms: number } & ({ ok: true; report: BenchReport } | { ok: false; error: string });
 
