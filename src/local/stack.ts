@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   appPort?: number;
   /** pns's clock (not the simulator's or the fake Slack's), for tests that move time. @default Date.now */
   now?: () => number;
+  /** Runs the janitor this often (the demo: every 15 s). @default 0: only when asked */
+  janitorIntervalMs?: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.stores ? { stores: options.stores } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.janitorIntervalMs ? { janitorIntervalMs: options.janitorIntervalMs } : {}),
   });
   slack.setAppUrl(`${app.url}/slack/events`);
   return {
