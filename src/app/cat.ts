@@ -2,7 +2,7 @@ import { PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
 import { renderFileView } from "../core/views/file-view.js";
 import { podFields } from "./approval-message.js";
-import { audit } from "./audit.js";
+import { audit, commandDetail } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { listPod } from "./list-pod.js";
 import { Progress } from "./progress.js";
@@ -39,12 +39,16 @@ export async function runCat(deps: WorkerDeps, job: Extract<Job, { kind: "cat" }
     lines: shown.length,
   });
   await deps.chat.replyPrivately(origin, view);
-  await audit(deps, {
-    actor: origin.user,
-    action: "read",
-    channel: origin.channel,
-    ...podFields(listed.snapshot),
-    detail: `read ${command.path} of PID ${command.pid} (${file.bytes} bytes)`,
-    outcome: "ok",
-  });
+  await audit(
+    deps,
+    {
+      actor: origin.user,
+      action: "read",
+      channel: origin.channel,
+      ...podFields(listed.snapshot),
+      detail: commandDetail(origin.audit, `read ${command.path} of PID ${command.pid} (${file.bytes} bytes)`),
+      outcome: "ok",
+    },
+    origin.audit,
+  );
 }

@@ -1,7 +1,7 @@
 import { expire, finish } from "../core/approval/state-machine.js";
 import { applyTransition } from "./apply-transition.js";
 import { refreshApprovalMessage } from "./approval-message.js";
-import { audit } from "./audit.js";
+import { audit, auditRequest } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import type { RecordedDebugContainer } from "./ports/cluster.js";
 
@@ -45,16 +45,7 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
         report.failures++;
         deps.logger.error("could not update an expired request's message", { error, request: pending.id });
       });
-      await audit(deps, {
-        actor: "pns",
-        action: "expire",
-        channel: pending.channel,
-        cluster: pending.target.cluster,
-        namespace: pending.target.namespace,
-        pod: pending.target.pod,
-        detail: `request ${pending.id} (SIG${pending.signal} to PID ${pending.process.pid}) expired unapproved`,
-        outcome: "refused",
-      });
+      await auditRequest(deps, result.request);
     }
   });
 
@@ -68,16 +59,7 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
         deps.logger.error("could not update a lost request's message", { error, request: stuck.id });
       });
       deps.logger.error("a signal's worker stopped mid-signal", { request: stuck.id });
-      await audit(deps, {
-        actor: "pns",
-        action: "signal",
-        channel: stuck.channel,
-        cluster: stuck.target.cluster,
-        namespace: stuck.target.namespace,
-        pod: stuck.target.pod,
-        detail: `request ${stuck.id} (SIG${stuck.signal} to PID ${stuck.process.pid}): ${LOST_OUTCOME}`,
-        outcome: "failed",
-      });
+      await auditRequest(deps, result.request, LOST_OUTCOME);
     }
   });
 

@@ -1,6 +1,7 @@
 import type { Job } from "../core/jobs.js";
 import type { SessionSummary } from "../core/views/sessions-view.js";
 import { renderSessionsView } from "../core/views/sessions-view.js";
+import { audit, commandDetail } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { placementOf } from "./list-pod.js";
 import type { ClusterDebugSession } from "./ports/cluster.js";
@@ -41,6 +42,21 @@ export async function runSessions(deps: WorkerDeps, job: Extract<Job, { kind: "s
     summaries.push(summaryOf(null, l, binding.cluster, now));
   }
   await deps.chat.replyPrivately(job.origin, renderSessionsView(summaries, now));
+  const blind = summaries.filter((x) => x.blind).length;
+  await audit(
+    deps,
+    {
+      actor: job.origin.user,
+      action: "command",
+      channel: job.origin.channel,
+      cluster: binding.cluster,
+      namespace: null,
+      pod: null,
+      detail: commandDetail(job.origin.audit, `listed ${summaries.length} debug sessions (${blind} blind)`),
+      outcome: "ok",
+    },
+    job.origin.audit,
+  );
 }
 
 /** One line's facts: what pns recorded, with the cluster's word on when it started and whether it still sees. */
