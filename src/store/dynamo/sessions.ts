@@ -1,5 +1,5 @@
 /** Debug sessions in DynamoDB: one partition per channel; gsi1 orders all sessions by expiry for cleanup. */
-import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DebugSession, SessionStore } from "../../app/ports/stores.js";
 import { expiredBefore, newestSessionFirst, sessionExpiryKey, sessionKey } from "../keys.js";
 import { call, queryItems } from "./client.js";
@@ -14,30 +14,23 @@ export class DynamoSessionStore implements SessionStore {
   ) {}
 
   async record(session: DebugSession): Promise<void> {
-    const { createdAt, ...rest } = session;
-    const fields = {
-      ...rest,
-      lastUsedAt: session.lastUsedAt ?? createdAt,
+    const key = { pk: channelKey(session.channel), sk: sessionKey(session) };
+    // Recording the same debug container again keeps when it was first recorded: `createdAt` is its start, not its
+    // last use (a read and a plain put: the table's role writes with PutItem only).
+    const first = await call(this.table, () =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
+    );
+    const createdAt = typeof first.Item?.createdAt === "number" ? first.Item.createdAt : session.createdAt;
+    const item = {
+      ...session,
+      createdAt,
+      lastUsedAt: session.lastUsedAt ?? session.createdAt,
+      ...key,
       ttl: ttlSeconds(session.expiresAt, this.retentionDays),
       gsi1pk: SESSION_GSI_PK,
       gsi1sk: sessionExpiryKey(session),
     };
-    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
-    const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
-    const values = Object.fromEntries(entries.map(([, v], i) => [`:f${i}`, v]));
-    // Recording the same debug container again keeps when it was first recorded: `createdAt` is its start, not its last use.
-    const sets = [...entries.map((_, i) => `#f${i} = :f${i}`), "#createdAt = if_not_exists(#createdAt, :createdAt)"];
-    await call(this.table, () =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: channelKey(session.channel), sk: sessionKey(session) },
-          UpdateExpression: `SET ${sets.join(", ")}`,
-          ExpressionAttributeNames: { ...names, "#createdAt": "createdAt" },
-          ExpressionAttributeValues: { ...values, ":createdAt": createdAt },
-        }),
-      ),
-    );
+    await call(this.table, () => this.db.send(new PutCommand({ TableName: this.table, Item: item })));
   }
 
   async list(channel: string, now: number): Promise<DebugSession[]> {
