@@ -4,7 +4,7 @@ import { may } from "../core/policy.js";
 import { quotePath, secretShapeOf } from "../core/process/file-read.js";
 import { renderFileView } from "../core/views/file-view.js";
 import { podFields } from "./approval-message.js";
-import { audit } from "./audit.js";
+import { audit, commandDetail } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { errorMessage } from "./errors.js";
 import { listPod } from "./list-pod.js";
@@ -99,12 +99,19 @@ export async function runCat(deps: WorkerDeps, job: Extract<Job, { kind: "cat" }
   });
   await deps.chat.replyPrivately(origin, view);
   const resolved = file.path === command.path ? "" : ` (${file.path})`;
-  await audit(deps, {
-    actor: origin.user,
-    action: "read",
-    channel: origin.channel,
-    ...podFields(listed.snapshot),
-    detail: `read ${command.path}${resolved} of PID ${command.pid} (${file.bytes} bytes)${secrets ? ", secrets allowed" : ""}`,
-    outcome: "ok",
-  });
+  await audit(
+    deps,
+    {
+      actor: origin.user,
+      action: "read",
+      channel: origin.channel,
+      ...podFields(listed.snapshot),
+      detail: commandDetail(
+        origin.audit,
+        `read ${command.path}${resolved} of PID ${command.pid} (${file.bytes} bytes)${secrets ? ", secrets allowed" : ""}`,
+      ),
+      outcome: "ok",
+    },
+    origin.audit,
+  );
 }

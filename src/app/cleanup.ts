@@ -1,6 +1,6 @@
 import type { Job } from "../core/jobs.js";
 import { renderCleanupView } from "../core/views/cleanup-view.js";
-import { audit } from "./audit.js";
+import { audit, commandDetail } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { placementOf } from "./list-pod.js";
 import type { ClusterDebugSession } from "./ports/cluster.js";
@@ -28,14 +28,21 @@ export async function runCleanup(deps: WorkerDeps, job: Extract<Job, { kind: "cl
     failed: report.failed.map((f) => ({ item: item(f.session), message: f.message })),
   });
   await deps.chat.replyPrivately(origin, view);
-  await audit(deps, {
-    actor: origin.user,
-    action: "cleanup",
-    channel: origin.channel,
-    cluster: binding.cluster,
-    namespace: namespaces.join(","),
-    pod: target,
-    detail: `deleted ${report.deleted.length} debug copies; ${report.runningEphemeral.length} debug containers still running`,
-    outcome: report.failed.length > 0 ? "failed" : "ok",
-  });
+  await audit(
+    deps,
+    {
+      actor: origin.user,
+      action: "cleanup",
+      channel: origin.channel,
+      cluster: binding.cluster,
+      namespace: namespaces.join(","),
+      pod: target,
+      detail: commandDetail(
+        origin.audit,
+        `deleted ${report.deleted.length} debug copies; ${report.runningEphemeral.length} debug containers still running`,
+      ),
+      outcome: report.failed.length > 0 ? "failed" : "ok",
+    },
+    origin.audit,
+  );
 }

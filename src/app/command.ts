@@ -19,7 +19,7 @@ import { renderErrorView } from "../core/views/error-view.js";
 import { renderHelpView } from "../core/views/help-view.js";
 import { renderProgressView } from "../core/views/progress-view.js";
 import { renderReasonModal } from "../core/views/reason-modal.js";
-import { audit, listAudit } from "./audit.js";
+import { audit, commandDetail, listAudit } from "./audit.js";
 import { type AppDeps, assertConfigured } from "./deps.js";
 import { errorMessage } from "./errors.js";
 import { encodeReasonMetadata } from "./reason-metadata.js";
@@ -114,6 +114,9 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
       return ephemeral(renderProgressView([], `Already working on \`/pns ${body.text.trim()}\`; the answer follows.`));
     }
 
+    // One audit entry per command: pending now, replaced by the job's final outcome (a signal's entry is its request's).
+    const auditRef = { id: deps.newId(), at: deps.now(), command: `/pns ${body.text.trim()}` };
+    if (command.kind !== "signal") origin.audit = auditRef;
     if (command.kind === "signal") {
       const ns = namespace?.ok ? namespace.value : binding.value.defaultNamespace;
       const policy = signalPolicyFor(deps.config, ns, command.signal);
@@ -153,16 +156,22 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
     } else {
       await deps.dispatch({ kind: "cleanup", id: deps.newId(), origin, command });
     }
-    await audit(deps, {
-      actor: body.user_id,
-      action: "command",
-      channel: body.channel_id,
-      cluster: binding.value.cluster,
-      namespace: namespace?.ok ? namespace.value : null,
-      pod: null,
-      detail: `/pns ${body.text.trim()}`.slice(0, 500),
-      outcome: "ok",
-    });
+    if (command.kind !== "signal") {
+      await audit(
+        deps,
+        {
+          actor: body.user_id,
+          action: command.kind === "cleanup" ? "cleanup" : command.kind === "cat" ? "read" : "command",
+          channel: body.channel_id,
+          cluster: binding.value.cluster,
+          namespace: namespace?.ok ? namespace.value : null,
+          pod: null,
+          detail: commandDetail(auditRef, "started"),
+          outcome: "pending",
+        },
+        auditRef,
+      );
+    }
     return ephemeral(renderProgressView([], firstStep(command, namespace?.ok ? namespace.value : null)));
   } catch (err) {
     return ephemeral(

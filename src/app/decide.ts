@@ -5,7 +5,7 @@ import { may } from "../core/policy.js";
 import { renderErrorView } from "../core/views/error-view.js";
 import { applyTransition } from "./apply-transition.js";
 import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
-import { audit } from "./audit.js";
+import { audit, auditRequest } from "./audit.js";
 import { type AppDeps, assertConfigured } from "./deps.js";
 import { errorMessage } from "./errors.js";
 import { assertServed, type ClickOrigin, replyToClick } from "./request-signal.js";
@@ -84,6 +84,8 @@ async function afterDecision(deps: AppDeps, request: SignalRequest, actor: strin
     detail: `${request.state} SIG${request.signal} to PID ${request.process.pid} (request ${request.id})`,
     outcome: request.state === "approved" ? "ok" : "refused",
   });
+  // The request's own entry says where it stands now (denied, cancelled, expired; approved stays pending until sent).
+  await auditRequest(deps, request);
   // The message first: the worker's own update (sent, failed) must come after this one, never before it.
   await refreshApprovalMessage(deps, request).catch((error: unknown) =>
     deps.logger.warn("could not update the approval message", { error, request: request.id }),

@@ -11,7 +11,7 @@ import { withoutCollector } from "../core/process/without-collector.js";
 import { renderSignalResultView, type SignalResultDiff } from "../core/views/signal-result-view.js";
 import { applyTransition } from "./apply-transition.js";
 import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
-import { audit } from "./audit.js";
+import { auditRequest } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 
 /**
@@ -146,16 +146,8 @@ async function reportOutcome(
   await refreshApprovalMessage(deps, final).catch((error: unknown) =>
     deps.logger.warn("could not update the approval message", { error }),
   );
-  await audit(deps, {
-    actor: final.decidedBy ?? final.requester,
-    action: "signal",
-    channel: final.channel,
-    cluster: final.target.cluster,
-    namespace: final.target.namespace,
-    pod: final.target.pod,
-    detail: `SIG${final.signal} to PID ${final.process.pid} (${final.process.command}): ${message}`.slice(0, 1000),
-    outcome: ok ? "ok" : "failed",
-  });
+  // The request's one entry gets its final outcome (it said pending until now).
+  await auditRequest(deps, final, message);
   const view = renderSignalResultView({
     request: final,
     ok,

@@ -1,8 +1,9 @@
 import { expire, finish } from "../core/approval/state-machine.js";
 import { applyTransition } from "./apply-transition.js";
 import { refreshApprovalMessage } from "./approval-message.js";
-import { audit } from "./audit.js";
+import { audit, auditRequest } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
+import type { RecordedDebugContainer } from "./ports/cluster.js";
 
 /**
  * A request still `executing` this long after its approval lost its worker (a Lambda times out after 5 minutes).
@@ -44,16 +45,7 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
         report.failures++;
         deps.logger.error("could not update an expired request's message", { error, request: pending.id });
       });
-      await audit(deps, {
-        actor: "pns",
-        action: "expire",
-        channel: pending.channel,
-        cluster: pending.target.cluster,
-        namespace: pending.target.namespace,
-        pod: pending.target.pod,
-        detail: `request ${pending.id} (SIG${pending.signal} to PID ${pending.process.pid}) expired unapproved`,
-        outcome: "refused",
-      });
+      await auditRequest(deps, result.request);
     }
   });
 
@@ -67,16 +59,7 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
         deps.logger.error("could not update a lost request's message", { error, request: stuck.id });
       });
       deps.logger.error("a signal's worker stopped mid-signal", { request: stuck.id });
-      await audit(deps, {
-        actor: "pns",
-        action: "signal",
-        channel: stuck.channel,
-        cluster: stuck.target.cluster,
-        namespace: stuck.target.namespace,
-        pod: stuck.target.pod,
-        detail: `request ${stuck.id} (SIG${stuck.signal} to PID ${stuck.process.pid}): ${LOST_OUTCOME}`,
-        outcome: "failed",
-      });
+      await auditRequest(deps, result.request, LOST_OUTCOME);
     }
   });
 
@@ -86,9 +69,17 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
     for (const ns of binding.namespaces) set.add(ns);
     namespacesByCluster.set(binding.cluster, set);
   }
+  // Which ephemeral debug containers to report comes from pns's own records: their pods are read, the cluster's
+  // other pods never listed, so a run costs requests in proportion to pns's objects, not to the cluster.
+  let recorded = new Map<string, RecordedDebugContainer[]>();
+  await step(deps, report, "read recorded debug containers", async () => {
+    recorded = await recordedEphemeral(deps, now);
+  });
   for (const [cluster, namespaces] of namespacesByCluster) {
     try {
-      const cleanup = await deps.debuggerFor(cluster).cleanup([...namespaces]);
+      const cleanup = await deps
+        .debuggerFor(cluster)
+        .cleanup([...namespaces], { recorded: recorded.get(cluster) ?? [] });
       report.deletedCopies += cleanup.deleted.length;
       report.runningEphemeral += cleanup.runningEphemeral.length;
       report.failures += cleanup.failed.length;
@@ -123,6 +114,26 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
   });
   deps.logger.info("janitor done", { ...report });
   return report;
+}
+
+/** The ephemeral debug containers recorded in the bound channels and those expired since, by cluster, once each. */
+async function recordedEphemeral(deps: WorkerDeps, now: number): Promise<Map<string, RecordedDebugContainer[]>> {
+  const sessions = [
+    ...(await Promise.all(Object.keys(deps.config.channels).map((c) => deps.stores.sessions.list(c, now)))).flat(),
+    ...(await deps.stores.sessions.listExpired(now)),
+  ];
+  const byCluster = new Map<string, Map<string, RecordedDebugContainer>>();
+  for (const s of sessions) {
+    if (s.strategy === "copy") continue; // copies are found by their label
+    const containers = byCluster.get(s.cluster) ?? new Map<string, RecordedDebugContainer>();
+    containers.set(`${s.namespace}/${s.debugPod}/${s.debugContainer}`, {
+      namespace: s.namespace,
+      pod: s.debugPod,
+      container: s.debugContainer,
+    });
+    byCluster.set(s.cluster, containers);
+  }
+  return new Map([...byCluster].map(([cluster, containers]) => [cluster, [...containers.values()]]));
 }
 
 /** Runs one janitor step; a failure is logged at ERROR and counted, and the next step runs all the same. */

@@ -130,6 +130,7 @@ export async function listPod(
     debugContainer: attachment.container,
     strategy: attachment.strategy,
     createdAt: now,
+    lastUsedAt: now,
     expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
     createdBy: origin.user,
   });

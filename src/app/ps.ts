@@ -3,7 +3,7 @@ import { may, signalPolicyFor } from "../core/policy.js";
 import { SIGNAL_NAMES } from "../core/signals.js";
 import { renderProcessListingText, renderProcessTableView } from "../core/views/process-table-view.js";
 import { podFields } from "./approval-message.js";
-import { audit } from "./audit.js";
+import { audit, commandDetail } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { listPod, type PodListing } from "./list-pod.js";
 import { Progress } from "./progress.js";
@@ -18,14 +18,21 @@ export async function runPs(deps: WorkerDeps, job: Extract<Job, { kind: "ps" }>)
       .respond(job.origin.responseUrl, { delete_original: true })
       .catch((error: unknown) => deps.logger.debug("could not remove the progress message", { error }));
   }
-  await audit(deps, {
-    actor: job.origin.user,
-    action: "command",
-    channel: job.origin.channel,
-    ...podFields(listed.snapshot),
-    detail: `listed ${listed.rows.length} processes through ${listed.snapshot.attachment.container}`,
-    outcome: "ok",
-  });
+  await audit(
+    deps,
+    {
+      actor: job.origin.user,
+      action: "command",
+      channel: job.origin.channel,
+      ...podFields(listed.snapshot),
+      detail: commandDetail(
+        job.origin.audit,
+        `listed ${listed.rows.length} processes through ${listed.snapshot.attachment.container}`,
+      ),
+      outcome: "ok",
+    },
+    job.origin.audit,
+  );
 }
 
 /** Posts a pod's process table in the channel, with the signal controls the caller may use. */

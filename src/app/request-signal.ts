@@ -8,8 +8,8 @@ import type { SignalName } from "../core/signals.js";
 import type { MessageView } from "../core/views/block-kit.js";
 import { ActionId, BlockId } from "../core/views/ids.js";
 import { renderReasonModal } from "../core/views/reason-modal.js";
-import { approvalsChannel, approvalView, approversOf, podFields } from "./approval-message.js";
-import { audit } from "./audit.js";
+import { approvalsChannel, approvalView, approversOf } from "./approval-message.js";
+import { auditRequest } from "./audit.js";
 import { type AppDeps, assertConfigured, type WorkerDeps } from "./deps.js";
 import { errorMessage } from "./errors.js";
 import { listPod } from "./list-pod.js";
@@ -270,14 +270,7 @@ export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput):
     const written = await deps.stores.requests.transition(request.id, request, withTs);
     current = written.ok ? written.request : (written.current ?? request);
   }
-  await audit(deps, {
-    actor: input.requester,
-    action: "request",
-    channel: input.channel,
-    ...podFields(snapshot),
-    detail: `SIG${signal} to PID ${pid} (${process.command}): ${input.reason}`,
-    outcome: request.state === "approved" ? "ok" : "pending",
-  });
+  await auditRequest(deps, current);
   if (current.state === "approved") {
     await deps.dispatch({ kind: "execute", id: deps.newId(), requestId: current.id });
   }

@@ -1,7 +1,7 @@
 import { PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
 import { type Action, may } from "../core/policy.js";
-import { audit } from "./audit.js";
+import { audit, commandDetail } from "./audit.js";
 import { runCat } from "./cat.js";
 import { runCleanup } from "./cleanup.js";
 import type { WorkerDeps } from "./deps.js";
@@ -81,23 +81,27 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
     await deps.chat
       .replyPrivately(job.origin, view)
       .catch((error: unknown) => deps.logger.error("could not tell the user that a job failed", { ...context, error }));
-    await audit(deps, {
-      actor: job.origin.user,
-      action:
-        job.kind === "signal"
-          ? "request"
-          : job.kind === "cleanup"
-            ? "cleanup"
-            : job.kind === "cat" || job.kind === "inspect"
-              ? "read"
-              : "command",
-      channel: job.origin.channel,
-      cluster: null,
-      namespace: "command" in job ? job.command.namespace : null,
-      pod: null,
-      detail: `${job.kind} failed: ${view.text}`.slice(0, 500),
-      outcome: "failed",
-    });
+    await audit(
+      deps,
+      {
+        actor: job.origin.user,
+        action:
+          job.kind === "signal"
+            ? "request"
+            : job.kind === "cleanup"
+              ? "cleanup"
+              : job.kind === "cat" || job.kind === "inspect"
+                ? "read"
+                : "command",
+        channel: job.origin.channel,
+        cluster: null,
+        namespace: "command" in job ? job.command.namespace : null,
+        pod: null,
+        detail: commandDetail(job.origin.audit, `${job.kind} failed: ${view.text}`),
+        outcome: "failed",
+      },
+      job.origin.audit,
+    );
   } finally {
     // A duplicate leaves the command's claim alone: the first delivery still holds it.
     const claim = "origin" in job && !duplicate ? job.origin.claim : undefined;

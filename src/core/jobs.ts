@@ -1,3 +1,4 @@
+import type { AuditRef } from "./approval/types.js";
 import type {
   CatCommand,
   CleanupCommand,
@@ -20,6 +21,8 @@ export interface JobOrigin {
   responseUrl: string | null;
   /** The double-submission claim the command holds while its job runs; released when the job ends. */
   claim?: string;
+  /** The command's pending audit entry, which the job's final outcome replaces; absent for jobs from a button. */
+  audit?: AuditRef;
 }
 
 /**

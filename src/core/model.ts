@@ -47,8 +47,10 @@ export interface DebugSessionInfo {
   strategy: DebugStrategy;
   /** Slack user ID. */
   createdBy: string;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds: when pns first recorded the debug container (recording it again keeps this). */
   createdAt: number;
+  /** Epoch milliseconds: when pns last ran a script through it; absent in sessions recorded before it was kept. */
+  lastUsedAt?: number;
   /** Epoch milliseconds: when the debug container stops by itself. */
   expiresAt: number;
 }

@@ -12,6 +12,7 @@
  * | `SLACK_API_URL` | base URL of the Slack Web API (a local fake) | Slack's own |
  * | `PNS_WORKER_FUNCTION` | the worker Lambda that jobs are handed to; unset → in-process | unset |
  * | `PORT` | port of `npm run dev` | 3000 |
+ * | `PNS_JANITOR_INTERVAL` | seconds between janitor runs in `npm run dev` and `npm run demo` (`0`: none) | 15 |
  * | `PNS_LOG_LEVEL` | debug, info, warn or error | info |
  * | `POWERTOOLS_SERVICE_NAME` | the `service` of every log line and the dimension of the metrics | pns |
  *
@@ -30,6 +31,8 @@ export interface PnsEnv {
   slackApiUrl: string | undefined;
   workerFunction: string | undefined;
   port: number;
+  /** Milliseconds between janitor runs of the dev server and the demo; 0: none. */
+  janitorIntervalMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   service: string;
 }
@@ -39,6 +42,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
   const blank = (v: string | undefined) => (v && v.trim() !== "" ? v.trim() : undefined);
   const level = blank(env.PNS_LOG_LEVEL)?.toLowerCase();
   const port = Number(blank(env.PORT) ?? 3000);
+  const janitor = Number(blank(env.PNS_JANITOR_INTERVAL) ?? 15);
   return {
     configPath: blank(env.PNS_CONFIG) ?? "./pns.config.yaml",
     configPathGiven: blank(env.PNS_CONFIG) !== undefined,
@@ -51,6 +55,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     slackApiUrl: blank(env.SLACK_API_URL),
     workerFunction: blank(env.PNS_WORKER_FUNCTION),
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 3000,
+    janitorIntervalMs: Number.isFinite(janitor) && janitor >= 0 ? Math.round(janitor * 1000) : 15_000,
     logLevel: level === "debug" || level === "warn" || level === "error" ? level : "info",
     service: blank(env.POWERTOOLS_SERVICE_NAME) ?? "pns",
   };

@@ -1,4 +1,4 @@
-import type { V1Pod } from "@kubernetes/client-node";
+import type { V1ContainerStateTerminated, V1Pod, V1PodList } from "@kubernetes/client-node";
 import picomatch from "picomatch";
 import type {
   CleanupReport,
@@ -7,6 +7,7 @@ import type {
   ListOptions,
   PodDebugger,
   ProcessSnapshot,
+  RecordedDebugContainer,
 } from "../app/ports/cluster.js";
 import type { ClusterAccess, DebugConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
@@ -42,12 +43,12 @@ import { type Attached, attachDebugContainer, type DebugSettings } from "./debug
 import { copyDebugContainer } from "./debug-spec.js";
 import { doctorFacts } from "./doctor.js";
 import { toFileContent } from "./file-content.js";
-import { isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
+import { httpCodeOf, isNotFound, type KubeOperation, kubeCall, oneLine, statusOf, toPnsError } from "./kube-errors.js";
 import {
   COPY_OF_ANNOTATION,
-  DEBUG_CONTAINER_PREFIX,
   EXPIRES_AT_ANNOTATION,
   MANAGED_BY_LABEL,
+  MANAGED_BY_SELECTOR,
   MANAGED_BY_VALUE,
   REQUESTED_BY_ANNOTATION,
 } from "./labels.js";
@@ -72,6 +73,8 @@ export interface KubeDebuggerDeps {
   startTimeoutMs?: number;
   /** Output cap of the collector in bytes. @default 8 MiB */
   maxListingBytes?: number;
+  /** Items per page (`limit`) when listing pns's copies. @default {@link COPIES_PAGE_SIZE} */
+  listPageSize?: number;
 }
 
 /** The debugger's view of a cluster from the config: its name, access and the debug settings. */
@@ -132,6 +135,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
   const shortId = deps.shortId ?? randomShortId;
   const settleMs = deps.settleMs ?? 300;
   const maxListingBytes = deps.maxListingBytes ?? 8 * 1024 * 1024;
+  const pageSize = deps.listPageSize ?? COPIES_PAGE_SIZE;
   const settings: DebugSettings = {
     image: cluster.debug.image,
     profile: cluster.debug.profile,
@@ -437,15 +441,17 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       );
     },
 
-    async sessions(namespaces) {
+    async sessions(namespaces, recorded = []) {
       const c = await clients();
-      return listSessions(c, namespaces);
+      return listSessions(c, namespaces, recorded, pageSize);
     },
 
     async cleanup(namespaces, options = {}) {
       const c = await clients();
       const of = options.of ?? null;
-      const all = (await listSessions(c, namespaces)).filter((s) => of === null || s.pod === of || s.copyOf === of);
+      const all = (await listSessions(c, namespaces, options.recorded, pageSize)).filter(
+        (s) => (of === null || s.pod === of || s.copyOf === of) && (s.kind === "copy" || s.state === "Running"),
+      );
       const report: CleanupReport = { deleted: [], kept: [], runningEphemeral: [], failed: [] };
       for (const session of all) {
         if (session.kind === "ephemeral") {
@@ -517,64 +523,203 @@ function processChanged(pid: number): PnsError {
   );
 }
 
-/** Lists pns's copies and running ephemeral debug containers in these namespaces (names or globs). */
-async function listSessions(c: ClusterClients, namespaces: readonly string[]): Promise<ClusterDebugSession[]> {
-  const globs = namespaces.filter((n) => picomatch.scan(n).isGlob);
-  let pods: V1Pod[];
-  if (globs.length > 0) {
-    const allowed = picomatch([...namespaces]);
-    const list = await kubeCall({ verb: "list", resource: "pods", namespace: "(all namespaces)" }, () =>
-      c.core.listPodForAllNamespaces({}),
+/** Items per page when listing pns's copies: a namespace rarely holds more, and a page stays small. */
+export const COPIES_PAGE_SIZE = 100;
+
+/** Recorded pods read at once when reporting ephemeral debug containers. */
+const READ_CONCURRENCY = 8;
+
+/**
+ * pns's copies (label-selected, paginated, per namespace: across namespaces only when a glob asks) and the live state
+ * of the debug containers pns recorded attaching in these namespaces (one read per recorded pod; a deleted pod is
+ * left out). Never lists the cluster's other pods.
+ */
+async function listSessions(
+  c: ClusterClients,
+  namespaces: readonly string[],
+  recorded: readonly RecordedDebugContainer[] = [],
+  pageSize = COPIES_PAGE_SIZE,
+): Promise<ClusterDebugSession[]> {
+  const allowed = picomatch([...namespaces]);
+  const copies: V1Pod[] = [];
+  if (namespaces.some((n) => picomatch.scan(n).isGlob)) {
+    const all = await pagedList(pageSize, { verb: "list", resource: "pods", namespace: "(all namespaces)" }, (page) =>
+      c.core.listPodForAllNamespaces({ labelSelector: MANAGED_BY_SELECTOR, ...page }),
     );
-    pods = list.items.filter((p) => allowed(p.metadata?.namespace ?? ""));
+    copies.push(...all.filter((p) => allowed(p.metadata?.namespace ?? "")));
   } else {
-    const lists = await Promise.all(
-      namespaces.map((namespace) =>
-        kubeCall({ verb: "list", resource: "pods", namespace }, () => c.core.listNamespacedPod({ namespace })),
-      ),
-    );
-    pods = lists.flatMap((l) => l.items);
+    for (const namespace of new Set(namespaces)) {
+      copies.push(
+        ...(await pagedList(pageSize, { verb: "list", resource: "pods", namespace }, (page) =>
+          c.core.listNamespacedPod({ namespace, labelSelector: MANAGED_BY_SELECTOR, ...page }),
+        )),
+      );
+    }
   }
-  const sessions: ClusterDebugSession[] = [];
-  for (const pod of pods) {
-    const namespace = pod.metadata?.namespace ?? "";
-    const name = pod.metadata?.name ?? "";
-    if (pod.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) {
-      const annotations = pod.metadata.annotations ?? {};
-      const debug = copyDebugContainer(pod);
-      sessions.push({
-        kind: "copy",
-        namespace,
-        pod: name,
-        container: debug?.name ?? "",
-        image: debug?.image ?? "",
-        copyOf: annotations[COPY_OF_ANNOTATION] ?? null,
-        requestedBy: annotations[REQUESTED_BY_ANNOTATION] ?? null,
-        expiresAt: annotations[EXPIRES_AT_ANNOTATION] ?? null,
-        state: pod.status?.phase ?? "Unknown",
-      });
-      continue;
-    }
-    const statuses = new Map((pod.status?.ephemeralContainerStatuses ?? []).map((s) => [s.name, s]));
-    for (const e of pod.spec?.ephemeralContainers ?? []) {
-      if (!e.name.startsWith(DEBUG_CONTAINER_PREFIX)) continue;
-      const running = statuses.get(e.name)?.state?.running;
-      if (!running) continue;
-      const seconds = e.command?.[0] === "sleep" ? Number(e.command[1]) : Number.NaN;
-      const started = running.startedAt ? new Date(running.startedAt).getTime() : Number.NaN;
-      const expires = started + seconds * 1000;
-      sessions.push({
-        kind: "ephemeral",
-        namespace,
-        pod: name,
-        container: e.name,
-        image: e.image ?? "",
-        copyOf: null,
-        requestedBy: null,
-        expiresAt: Number.isFinite(expires) ? new Date(expires).toISOString() : null,
-        state: "Running",
-      });
-    }
+  const sessions = copies.filter((p) => p.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE).map(copySession);
+  const copyKeys = new Set(sessions.map((s) => `${s.namespace}/${s.pod}`));
+  const byPod = new Map<string, { namespace: string; pod: string; containers: Set<string> }>();
+  for (const r of recorded) {
+    const k = `${r.namespace}/${r.pod}`;
+    if (!allowed(r.namespace) || copyKeys.has(k)) continue;
+    const entry = byPod.get(k) ?? { namespace: r.namespace, pod: r.pod, containers: new Set<string>() };
+    entry.containers.add(r.container);
+    byPod.set(k, entry);
+  }
+  const pods = [...byPod.values()];
+  for (let i = 0; i < pods.length; i += READ_CONCURRENCY) {
+    const read = await Promise.all(pods.slice(i, i + READ_CONCURRENCY).map((p) => ephemeralSessions(c, p)));
+    sessions.push(...read.flat());
   }
   return sessions;
+}
+
+/** Every item of a list, page by page (`limit`/`continue`); a 410 Expired token goes on with the one it carries. */
+async function pagedList(
+  pageSize: number,
+  op: KubeOperation,
+  list: (page: { limit: number; _continue?: string }) => Promise<V1PodList>,
+): Promise<V1Pod[]> {
+  const items: V1Pod[] = [];
+  let token: string | undefined;
+  let restarts = 0;
+  do {
+    let page: V1PodList;
+    try {
+      page = await list({ limit: pageSize, ...(token ? { _continue: token } : {}) });
+    } catch (err) {
+      // The continue token outlived etcd's compaction (kube-apiserver etcd3/errors.go): the Status carries a token for
+      // the rest, read at the latest revision; a copy seen twice or changed meanwhile is judged again on the next run.
+      const next = (statusOf(err) as { metadata?: { continue?: string } } | null)?.metadata?.continue;
+      if (httpCodeOf(err) === 410 && restarts++ < 3) {
+        token = next || undefined;
+        if (!next) items.length = 0;
+        continue;
+      }
+      throw toPnsError(err, op);
+    }
+    items.push(...page.items);
+    token = page.metadata?._continue || undefined;
+  } while (token);
+  return items;
+}
+
+/** A copy as a session: its annotations say whose and until when; its debug container says if it still runs. */
+function copySession(pod: V1Pod): ClusterDebugSession {
+  const annotations = pod.metadata?.annotations ?? {};
+  const debug = copyDebugContainer(pod);
+  const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find(
+    (s) => s.name === debug?.name,
+  );
+  const phase = pod.status?.phase ?? "Unknown";
+  const finished = phase === "Succeeded" || phase === "Failed";
+  const running = status?.state?.running;
+  return {
+    kind: "copy",
+    namespace: pod.metadata?.namespace ?? "",
+    pod: pod.metadata?.name ?? "",
+    container: debug?.name ?? "",
+    image: debug?.image ?? "",
+    copyOf: annotations[COPY_OF_ANNOTATION] ?? null,
+    requestedBy: annotations[REQUESTED_BY_ANNOTATION] ?? null,
+    expiresAt: annotations[EXPIRES_AT_ANNOTATION] ?? null,
+    state: phase,
+    startedAt: isoOf(running?.startedAt),
+    blind: finished || (phase === "Running" && status && !running) ? stoppedWords(status?.state?.terminated) : null,
+    blindSince: isoOf(status?.state?.terminated?.finishedAt),
+  };
+}
+
+/** The recorded debug containers of one pod, read live: none when the pod is gone. */
+async function ephemeralSessions(
+  c: ClusterClients,
+  recorded: { namespace: string; pod: string; containers: Set<string> },
+): Promise<ClusterDebugSession[]> {
+  const { namespace, pod: name } = recorded;
+  let pod: V1Pod;
+  try {
+    pod = await c.core.readNamespacedPod({ name, namespace });
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    const e = toPnsError(err, { verb: "get", resource: "pods", namespace, name });
+    return [...recorded.containers].map((container) => ({
+      ...unknownSession(namespace, name, container),
+      blind: `pns could not read the pod: ${e.userMessage}`,
+      blindSince: null,
+    }));
+  }
+  const statuses = new Map((pod.status?.ephemeralContainerStatuses ?? []).map((s) => [s.name, s]));
+  const appStatuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const out: ClusterDebugSession[] = [];
+  for (const e of pod.spec?.ephemeralContainers ?? []) {
+    if (!recorded.containers.has(e.name)) continue;
+    const state = statuses.get(e.name)?.state;
+    const running = state?.running;
+    const seconds = e.command?.[0] === "sleep" ? Number(e.command[1]) : Number.NaN;
+    const started = running?.startedAt ? new Date(running.startedAt).getTime() : Number.NaN;
+    const expires = started + seconds * 1000;
+    let blind: string | null = null;
+    let blindSince: string | null = null;
+    if (!running) {
+      blind = state?.terminated ? stoppedWords(state.terminated) : "it has not started";
+      blindSince = isoOf(state?.terminated?.finishedAt);
+    } else if (e.targetContainerName) {
+      // A target that restarted after the debug container joined it runs in a PID namespace the debug container
+      // never saw (kubelet starts a new container; the old namespace's processes are gone).
+      const target = appStatuses.find((s) => s.name === e.targetContainerName);
+      const targetStarted = target?.state?.running?.startedAt;
+      const last = target?.lastState?.terminated;
+      if (!target?.state?.running) blind = `${e.targetContainerName} is not running`;
+      else if (targetStarted && new Date(targetStarted).getTime() > started) {
+        blind = `${e.targetContainerName} restarted${last?.reason ? ` (${last.reason})` : ""}`;
+        blindSince = isoOf(targetStarted);
+      }
+    }
+    out.push({
+      kind: "ephemeral",
+      namespace,
+      pod: name,
+      container: e.name,
+      image: e.image ?? "",
+      copyOf: null,
+      requestedBy: null,
+      expiresAt: Number.isFinite(expires) ? new Date(expires).toISOString() : null,
+      state: running ? "Running" : state?.terminated ? "Terminated" : "Waiting",
+      startedAt: isoOf(running?.startedAt),
+      blind,
+      blindSince,
+    });
+  }
+  return out;
+}
+
+function unknownSession(namespace: string, pod: string, container: string): ClusterDebugSession {
+  return {
+    kind: "ephemeral",
+    namespace,
+    pod,
+    container,
+    image: "",
+    copyOf: null,
+    requestedBy: null,
+    expiresAt: null,
+    state: "Unknown",
+    startedAt: null,
+    blind: null,
+    blindSince: null,
+  };
+}
+
+/** "the debug container stopped (Completed, exit 0)", from a terminated state. */
+function stoppedWords(t: V1ContainerStateTerminated | undefined): string {
+  if (!t) return "the debug container is not running";
+  const why = [t.reason, t.exitCode !== undefined ? `exit ${t.exitCode}` : null].filter(Boolean).join(", ");
+  return `the debug container stopped${why ? ` (${why})` : ""}`;
+}
+
+/** A client-node time (a Date, or a string from raw JSON) as ISO 8601; null when absent. */
+function isoOf(t: Date | string | undefined | null): string | null {
+  if (!t) return null;
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }

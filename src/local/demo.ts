@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { readEnv } from "../handlers/env.js";
 import type { RuntimeName } from "./sim/index.js";
 import { startLocalStack } from "./stack.js";
 
@@ -15,6 +16,8 @@ const stack = await startLocalStack({
   configPath: fileURLToPath(new URL("./demo.config.yaml", import.meta.url)),
   slack: { port: Number.isInteger(port) ? port : 3000 },
   sim: { podStartDelayMs: 800, runtime },
+  // Expiry shows locally: pending requests expire and copies go within seconds of their lifetime, not 5 minutes.
+  janitorIntervalMs: readEnv().janitorIntervalMs,
 });
 
 process.stdout.write(
@@ -36,6 +39,8 @@ process.stdout.write(
     "",
     `  Kubernetes simulator: ${stack.sim.url} (kubeconfig: ${stack.sim.kubeconfigPath}, runtime ${runtime})`,
     `  pns (Slack request URL): ${stack.app.url}/slack/events`,
+    "",
+    `  The janitor runs every ${readEnv().janitorIntervalMs / 1000} s (PNS_JANITOR_INTERVAL; 0: never).`,
     "",
     "Press Ctrl+C to stop.",
     "",

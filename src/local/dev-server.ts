@@ -46,6 +46,11 @@ export interface DevServerOptions {
    * worker process it kills, or delivers it twice).
    */
   intercept?: (job: Job) => boolean;
+  /**
+   * Runs the janitor this often, as its schedule does in AWS (every 5 minutes) but short, so expiry shows locally.
+   * @default 0: only when asked ({@link DevServer.janitor})
+   */
+  janitorIntervalMs?: number;
 }
 
 /**
@@ -109,18 +114,45 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   await new Promise<void>((resolve) => server.listen(env.port, options.host ?? "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.port;
+  const janitor = async () => runJanitor(await currentWorker());
+  const ticks = scheduleJanitor(janitor, options.janitorIntervalMs ?? 0, source.logger);
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}`,
     get worker() {
       return worker!;
     },
     idle: dispatcher.idle,
-    janitor: async () => runJanitor(await currentWorker()),
-    close: () =>
-      new Promise<void>((resolve) => {
+    janitor,
+    close: async () => {
+      await ticks.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
+  };
+}
+
+/** Runs the janitor every `intervalMs` (none when 0), one run at a time; a failed run is logged, the next one runs. */
+function scheduleJanitor(run: () => Promise<unknown>, intervalMs: number, logger: Logger): { stop(): Promise<void> } {
+  if (intervalMs <= 0) return { stop: async () => {} };
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = run()
+      .then(() => {})
+      .catch((error: unknown) => logger.error("the scheduled janitor run failed", { error }))
+      .finally(() => {
+        running = null;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    // A run in flight finishes first: closing must not cut it off from the cluster mid-way.
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
   };
 }
 
@@ -155,7 +187,7 @@ async function ensureLocalTable(table: string): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const server = await startDevServer().catch((err: unknown) => {
+  const server = await startDevServer({ janitorIntervalMs: readEnv().janitorIntervalMs }).catch((err: unknown) => {
     const error = asPnsError(err);
     process.stderr.write(`pns dev server did not start: ${error.userMessage}\n${error.hint ? `${error.hint}\n` : ""}`);
     if (error.code === "internal") process.stderr.write(`${String(error.cause)}\n`);
@@ -163,6 +195,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     process.exit(1);
   });
   process.stdout.write(`pns dev server: ${server.url}/slack/events (health: ${server.url}/healthz)\n`);
+  const every = readEnv().janitorIntervalMs;
+  process.stdout.write(
+    every > 0 ? `The janitor runs every ${every / 1000} s (PNS_JANITOR_INTERVAL).\n` : "The janitor does not run.\n",
+  );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => void server.close().then(() => process.exit(0)));
   }

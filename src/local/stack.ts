@@ -32,6 +32,8 @@ export interface LocalStackOptions {
   now?: () => number;
   /** See {@link DevServerOptions.intercept}. */
   intercept?: DevServerOptions["intercept"];
+  /** Runs the janitor this often (the demo: every 15 s). @default 0: only when asked */
+  janitorIntervalMs?: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.intercept ? { intercept: options.intercept } : {}),
+    ...(options.janitorIntervalMs ? { janitorIntervalMs: options.janitorIntervalMs } : {}),
   });
   slack.setAppUrl(`${app.url}/slack/events`);
   return {

@@ -145,7 +145,13 @@ export class EmbeddedSessionStore implements SessionStore {
       sessions = new Map();
       this.#byChannel.set(session.channel, sessions);
     }
-    sessions.set(sessionKey(session), structuredClone(session));
+    // Recording the same debug container again keeps when it was first recorded (its start), and notes the last use.
+    const first = sessions.get(sessionKey(session));
+    sessions.set(sessionKey(session), {
+      ...structuredClone(session),
+      createdAt: first?.createdAt ?? session.createdAt,
+      lastUsedAt: session.lastUsedAt ?? session.createdAt,
+    });
   }
 
   async list(channel: string, now: number): Promise<DebugSession[]> {

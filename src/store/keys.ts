@@ -47,5 +47,6 @@ export function compareKeys(a: string, b: string): number {
 
 /** Newest first by creation, then by debug container: the order of a channel's sessions in both stores. */
 export function newestSessionFirst(a: DebugSession, b: DebugSession): number {
-  return b.createdAt - a.createdAt || compareKeys(sessionKey(a), sessionKey(b));
+  const used = (s: DebugSession) => s.lastUsedAt ?? s.createdAt;
+  return used(b) - used(a) || compareKeys(sessionKey(a), sessionKey(b));
 }

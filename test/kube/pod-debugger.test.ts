@@ -628,25 +628,101 @@ describe("errors", () => {
 });
 
 describe("sessions and cleanup", () => {
-  it("lists copies and running ephemeral containers; deletes only expired copies", async () => {
+  it("lists copies and the recorded ephemeral containers; deletes only expired copies", async () => {
     const d = await debuggerFor(sim, {}, { shortId: counterIds("k") });
     const { attachment } = await attachTo(d, "ops", { kind: "daemonset", name: "agent" }, { strategy: "copy" });
-    const sessions = await d.sessions(["ops", "default"]);
+    const nginx = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+    const recorded = [{ namespace: "default", pod: "nginx", container: nginx.attachment.container }];
+    const sessions = await d.sessions(["ops", "default"], recorded);
     expect(sessions).toContainEqual(
       expect.objectContaining({ kind: "copy", namespace: "ops", pod: attachment.pod, requestedBy: "U1" }),
     );
     expect(sessions).toContainEqual(expect.objectContaining({ kind: "ephemeral", namespace: "default", pod: "nginx" }));
-    expect(await d.sessions(["o*"])).toEqual(sessions.filter((s) => s.namespace === "ops"));
+    expect(await d.sessions(["o*"], recorded)).toEqual(sessions.filter((s) => s.namespace === "ops"));
 
     const now = await d.cleanup(["ops"]);
     expect(now.deleted).toEqual([]);
     expect(now.kept.map((s) => s.pod)).toContain(attachment.pod);
 
     const later = await debuggerFor(sim, {}, { now: () => Date.now() + 2 * 3_600_000 });
-    const report = await later.cleanup(["ops", "default"]);
+    const report = await later.cleanup(["ops", "default"], { recorded });
     expect(report.deleted.map((s) => s.pod)).toEqual([attachment.pod]);
     expect(report.runningEphemeral.some((s) => s.pod === "nginx")).toBe(true);
     expect(sim.state.hasPod("ops", attachment.pod)).toBe(false);
+  });
+});
+
+describe("sessions at scale and in trouble", () => {
+  it("lists copies by pns's label, a page at a time, and reads only the recorded pods", async () => {
+    sim.state.addNamespace("many");
+    for (let i = 0; i < 12; i++) {
+      sim.state.createPod("many", {
+        metadata: { name: `app-${i}` },
+        spec: { containers: [{ name: "c", image: "busybox:1.36" }] },
+      });
+    }
+    const d = await debuggerFor(sim, {}, { shortId: counterIds("m"), listPageSize: 2 });
+    const copies: string[] = [];
+    for (const name of ["app-1", "app-2", "app-3"]) {
+      copies.push((await attachTo(d, "many", { kind: "pod", name }, { strategy: "copy" })).attachment.pod);
+    }
+    const from = sim.requests.entries.length;
+    const sessions = await d.sessions(["many"], [{ namespace: "many", pod: "app-5", container: "pns-debug-none" }]);
+    expect(sessions.map((s) => s.pod).sort()).toEqual(copies.sort());
+    const asked = sim.requests.entries.slice(from);
+    // Three copies at two a page: two list requests, each label-selected; one read of the recorded pod, no other.
+    expect(asked.map((e) => `${e.route} ${e.path}`)).toEqual([
+      "GET pods /api/v1/namespaces/many/pods",
+      "GET pods /api/v1/namespaces/many/pods",
+      "GET pods /api/v1/namespaces/many/pods/app-5",
+    ]);
+  });
+
+  it("goes on after a 410 Expired page with the token the Status carries", async () => {
+    const d = await debuggerFor(sim, {}, { listPageSize: 1 });
+    const all = (await d.sessions(["many"])).map((s) => s.pod).sort();
+    // etcd compacts right after the first page is served: the next page's token is too old.
+    const add = sim.requests.add.bind(sim.requests);
+    let compacted = false;
+    sim.requests.add = (entry) => {
+      add(entry);
+      if (!compacted && entry.route === "GET pods" && entry.path === "/api/v1/namespaces/many/pods") {
+        compacted = true;
+        sim.state.createPod("many", {
+          metadata: { name: "bump" },
+          spec: { containers: [{ name: "c", image: "busybox:1.36" }] },
+        });
+        sim.state.compact();
+      }
+    };
+    const from = sim.requests.entries.length;
+    try {
+      expect((await d.sessions(["many"])).map((s) => s.pod).sort()).toEqual(all);
+    } finally {
+      sim.requests.add = add;
+    }
+    expect(sim.requests.entries.slice(from).map((e) => e.status)).toEqual([200, 410, 200, 200]);
+  });
+
+  it("shows a debug container whose target restarted as blind, and leaves a deleted pod out", async () => {
+    const d = await debuggerFor(sim, {}, { shortId: counterIds("b") });
+    const web = await attachTo(d, "shop", { kind: "deployment", name: "web" });
+    const recorded = [
+      { namespace: "shop", pod: web.attachment.pod, container: web.attachment.container },
+      { namespace: "shop", pod: "deleted-long-ago", container: "pns-debug-gone" },
+    ];
+    const before = await d.sessions(["shop"], recorded);
+    expect(before.find((s) => s.container === web.attachment.container)).toMatchObject({
+      state: "Running",
+      blind: null,
+    });
+    expect(before.some((s) => s.pod === "deleted-long-ago")).toBe(false);
+    // Container start times have whole seconds (RFC 3339): restart in a later second than the debug container's start.
+    await new Promise((r) => setTimeout(r, 1100));
+    sim.state.restartContainer("shop", web.attachment.pod, "web");
+    const after = (await d.sessions(["shop"], recorded)).find((s) => s.container === web.attachment.container);
+    expect(after?.blind).toMatch(/^(web restarted \(Error\)|the debug container stopped)/);
+    expect(after?.blindSince).not.toBeNull();
   });
 });
 

@@ -9,6 +9,7 @@ const byArgs = (ps: ProcessInfo[], start: string) => ps.find((p) => p.args.join(
 // The task page's walkthrough through pns's PodDebugger, on every runtime: on runc and crun the kernel answers.
 describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
   let sim: Sim;
+  let soloDebug = "";
   beforeAll(async () => {
     sim = await startSim(30, { runtime });
     await waitRunning("default", "nginx", "shell");
@@ -63,6 +64,7 @@ describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
     const d = await debuggerFor(sim);
     const a = await d.attach(await d.resolveTarget("default", { kind: "pod", name: "solo" }), { requestedBy: "U1" });
     expect(a).toMatchObject({ strategy: "ephemeral", targetContainer: "app" });
+    soloDebug = a.container;
     const { listing } = await d.listProcesses(locationOf("default", a));
     const main = listing.processes.find((p) => p.role === "app");
     expect([main?.pid, main?.container, main?.args]).toEqual([1, "app", ["sleep", "3600"]]);
@@ -84,5 +86,28 @@ describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
       ["app", "app", "sleep 3600"],
     ]);
     expect(listing.processes[0]?.pid).toBe(1);
+  });
+
+  it("reports sessions from the cluster: the copy and the recorded debug container, blind once its target restarts", async () => {
+    const d = await debuggerFor(sim);
+    const recorded = [{ namespace: "default", pod: "solo", container: soloDebug }];
+    const before = await d.sessions(["default"], recorded);
+    expect(before.find((s) => s.kind === "ephemeral")).toMatchObject({ pod: "solo", state: "Running", blind: null });
+    expect(before.filter((s) => s.kind === "copy").map((s) => s.copyOf)).toEqual(["solo"]);
+    // Start times have whole seconds: the restart must come in a later second than the debug container's start.
+    await new Promise((r) => setTimeout(r, 1100));
+    sim.state.restartContainer("default", "solo", "app");
+    // The runtime reports the restart a moment later: read until the cluster shows it (or 20 s pass).
+    const end = Date.now() + 20_000;
+    let after = (await d.sessions(["default"], recorded)).find((s) => s.kind === "ephemeral");
+    while (!after?.blind && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = (await d.sessions(["default"], recorded)).find((s) => s.kind === "ephemeral");
+    }
+    // The kernel kills a joined debug container with its namespace's init; either way it no longer sees the app.
+    expect(after?.blind).toMatch(/^(app restarted|the debug container stopped|app is not running)/);
+    const cleaned = await d.cleanup(["default"], { now: true, recorded });
+    expect(cleaned.deleted.map((s) => s.copyOf)).toEqual(["solo"]);
+    expect((await d.sessions(["default"], recorded)).some((s) => s.kind === "copy")).toBe(false);
   });
 });

@@ -397,7 +397,7 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
         };
       }
 
-      it("lists live sessions of a channel newest first, replaces a recorded container, forgets removed ones", async () => {
+      it("lists live sessions of a channel last used first, keeps a recorded container's first start, forgets removed ones", async () => {
         const { stores } = await setup();
         const t = 1_790_000_000_000;
         const first = session({ debugContainer: "pns-debug-1", createdAt: t });
@@ -412,8 +412,10 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
           "nginx/pns-debug-2",
           "nginx/pns-debug-1",
         ]);
-        const renewed = { ...first, createdAt: t + 4 * MINUTE, expiresAt: t + 60 * MINUTE };
-        await stores.sessions.record(renewed);
+        const used = { ...first, createdAt: t + 4 * MINUTE, lastUsedAt: t + 4 * MINUTE, expiresAt: t + 60 * MINUTE };
+        await stores.sessions.record(used);
+        // Used again: last used first, and still started when it was first recorded.
+        const renewed = { ...used, createdAt: t };
         expect((await stores.sessions.list("C0OPS", t))[0]).toEqual(renewed);
         expect(await stores.sessions.list("C0OPS", t)).toHaveLength(3);
         // Past the others' expiry only the renewed one is live.

@@ -128,8 +128,21 @@ export interface ClusterDebugSession {
   requestedBy: string | null;
   /** ISO 8601; null when unknown. */
   expiresAt: string | null;
-  /** Still running (ephemeral), or the copy's phase. */
+  /** `Running`, `Waiting`, `Terminated` or `Unknown` (ephemeral), or the copy's phase. */
   state: string;
+  /** When the debug container started (ISO 8601); null when it is not running. */
+  startedAt: string | null;
+  /** Why the debug container no longer sees the app (it stopped, its target restarted since); null while it does. */
+  blind: string | null;
+  /** Since when it is blind (ISO 8601: when it stopped, when its target restarted); null when unknown. */
+  blindSince: string | null;
+}
+
+/** A debug container pns recorded attaching (its sessions store): its pod is read, not the cluster's pods listed. */
+export interface RecordedDebugContainer {
+  namespace: string;
+  pod: string;
+  container: string;
 }
 
 /** Which copies a cleanup deletes. */
@@ -138,6 +151,8 @@ export interface CleanupOptions {
   now?: boolean;
   /** Only the copies of this pod (and only ephemeral containers in it). @default every pod */
   of?: string | null;
+  /** The ephemeral debug containers pns recorded, whose pods are read to report those still running. @default none */
+  recorded?: readonly RecordedDebugContainer[];
 }
 
 /** What the janitor did. */
@@ -191,8 +206,11 @@ export interface PodDebugger {
   sendSignal(order: SignalOrder): Promise<SignalOutcome>;
   /** Reads the start of a file of another container, capped, with binary detection. */
   readFile(request: FileRequest): Promise<FileContent>;
-  /** pns's debug containers and copies in these namespaces (names or globs). */
-  sessions(namespaces: readonly string[]): Promise<ClusterDebugSession[]>;
+  /**
+   * pns's copies in these namespaces (names or globs), and the live state of the recorded debug containers there;
+   * a deleted pod is left out.
+   */
+  sessions(namespaces: readonly string[], recorded?: readonly RecordedDebugContainer[]): Promise<ClusterDebugSession[]>;
   /**
    * Deletes pns's expired debug copies and reports what is still running. With `now`, deletes the matching copies
    * whatever their expiry (`/pns cleanup`); `of` limits it to the copies of one pod.

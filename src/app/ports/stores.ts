@@ -60,9 +60,12 @@ export interface DebugSession extends DebugSessionInfo {
 
 /** Debug sessions by channel. */
 export interface SessionStore {
-  /** Records a session; recording the same debug container again (same channel) replaces it. */
+  /**
+   * Records a session; recording the same debug container again (same channel) replaces it but keeps its first
+   * `createdAt`, and stores `lastUsedAt` (else `createdAt`) as its last use.
+   */
   record(session: DebugSession): Promise<void>;
-  /** Live sessions of a channel (`expiresAt > now`), newest first. */
+  /** Live sessions of a channel (`expiresAt > now`), last used first. */
   list(channel: string, now: number): Promise<DebugSession[]>;
   /** Sessions of all channels with `expiresAt <= now`, oldest expiry first, for cleanup. @default limit 100 */
   listExpired(now: number, limit?: number): Promise<DebugSession[]>;

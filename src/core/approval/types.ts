@@ -64,6 +64,17 @@ export interface SignalRequest {
   version: number;
 }
 
+/**
+ * Where one command's audit entry is kept (the stores key entries by time and id), so its final outcome replaces the
+ * pending one; `command` is the `/pns …` text the entry names.
+ */
+export interface AuditRef {
+  id: string;
+  /** Epoch milliseconds: when the command arrived. */
+  at: number;
+  command?: string;
+}
+
 /** One line of the audit trail. */
 export interface AuditEntry {
   id: string;

@@ -37,6 +37,13 @@ describe("renderAuditView", () => {
     expect(allText(view)).toContain(says);
   });
 
+  it("cuts a long detail at a word boundary with an ellipsis, never mid-word", () => {
+    const detail = `${"reload the nginx workers ".repeat(40)}tail`;
+    const text = allText(renderAuditView([{ ...audit[0]!, detail }]));
+    const last = /(\S+)… \(\w+\)/.exec(text)?.[1];
+    expect(["reload", "the", "nginx", "workers"]).toContain(last);
+  });
+
   it("fits 5,000 entries and counts the rest", () => {
     const many = Array.from({ length: 5000 }, (_, i) => ({
       ...audit[0]!,

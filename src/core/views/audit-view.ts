@@ -4,7 +4,7 @@ import type { AuditEntry } from "../approval/types.js";
 import type { Block, MessageView } from "./block-kit.js";
 import { SlackLimits as L } from "./limits.js";
 import { packedBlocks } from "./sections.js";
-import { escapeTruncate, mrkdwn, plain, plural, slackDate, userMention } from "./text.js";
+import { escapeTruncate, escapeTruncateWords, mrkdwn, plain, plural, slackDate, userMention } from "./text.js";
 
 const OUTCOME_MARKS: Record<AuditEntry["outcome"], string> = {
   ok: ":white_check_mark:",
@@ -25,7 +25,7 @@ export function renderAuditView(entries: AuditEntry[]): MessageView {
     .map((e) => {
       const actor = e.actor === "pns" ? "pns" : userMention(e.actor);
       const where = [e.cluster, e.namespace, e.pod].filter((x): x is string => x !== null).join(" / ");
-      return `${OUTCOME_MARKS[e.outcome]} ${slackDate(e.at, "{date_num} {time_secs}")} ${actor} *${e.action}*${where.length > 0 ? ` on ${escapeTruncate(where, 300)}` : ""}: ${escapeTruncate(e.detail, 600)} (${e.outcome})`;
+      return `${OUTCOME_MARKS[e.outcome]} ${slackDate(e.at, "{date_num} {time_secs}")} ${actor} *${e.action}*${where.length > 0 ? ` on ${escapeTruncate(where, 300)}` : ""}: ${escapeTruncateWords(e.detail, 600)} (${e.outcome})`;
     });
   const all = packedBlocks(
     head,

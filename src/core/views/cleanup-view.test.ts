@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderCleanupView } from "./cleanup-view.js";
+import { slackDate } from "./text.js";
 import { validateView } from "./validate-view.js";
 
 const copy = {
@@ -39,6 +40,22 @@ describe("renderCleanupView", () => {
     for (const e of expected) expect(json).toContain(e);
     expect(view.text).toMatch(/^pns cleanup:/);
     expect(validateView(view)).toEqual([]);
+  });
+
+  it("prints expiry times as Slack date tokens in the reader's time zone, never as raw UTC ISO", () => {
+    const at = Date.parse(copy.expiresAt);
+    const view = renderCleanupView({
+      cluster: "prod",
+      deleted: [],
+      kept: [copy],
+      runningEphemeral: [{ ...eph, expiresAt: copy.expiresAt }],
+      failed: [],
+    });
+    const json = JSON.stringify(view.blocks);
+    expect(json).toContain(`kept debug copy *default/nginx-pns-x7k2q* until ${slackDate(at)}`);
+    expect(json).toContain(`it stops by itself ${slackDate(at)} (Kubernetes`);
+    expect(slackDate(at)).toMatch(/^<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+>$/);
+    expect(json.replace(/<!date\^[^>]*>/g, "")).not.toContain("2026-11-30T05:00:00Z");
   });
 
   it("stays within Slack's limits with thousands of items", () => {

@@ -1,7 +1,7 @@
 import type { Block, MessageView } from "./block-kit.js";
 import { SlackLimits as L } from "./limits.js";
 import { packedBlocks } from "./sections.js";
-import { escapeTruncate, plain, plural } from "./text.js";
+import { escapeTruncate, plain, plural, slackDate } from "./text.js";
 
 /** A debug container or copy named in a cleanup report. */
 export interface CleanupItem {
@@ -23,6 +23,12 @@ export interface CleanupViewInput {
   failed: { item: CleanupItem; message: string }[];
 }
 
+/** An ISO 8601 time as epoch milliseconds, shown as a Slack date in each reader's time zone; null when unreadable. */
+function dateOf(iso: string | null): number | null {
+  const t = iso === null ? Number.NaN : Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
 const name = (i: CleanupItem) => escapeTruncate(`${i.namespace}/${i.pod}`, 300);
 
 /** The report of `/pns cleanup`: copies deleted, copies kept, ephemeral containers still running, failures. */
@@ -35,12 +41,16 @@ export function renderCleanupView(input: CleanupViewInput): MessageView {
     );
   for (const f of input.failed)
     lines.push(`• :warning: could not delete *${name(f.item)}*: ${escapeTruncate(f.message, 500)}`);
-  for (const i of input.kept)
-    lines.push(`• kept debug copy *${name(i)}* until ${escapeTruncate(i.expiresAt ?? "its lifetime ends", 100)}`);
-  for (const i of input.runningEphemeral)
+  for (const i of input.kept) {
+    const until = dateOf(i.expiresAt);
+    lines.push(`• kept debug copy *${name(i)}* until ${until === null ? "its lifetime ends" : slackDate(until)}`);
+  }
+  for (const i of input.runningEphemeral) {
+    const until = dateOf(i.expiresAt);
     lines.push(
-      `• ephemeral container ${escapeTruncate(i.container, 120)} in *${name(i)}* still runs; it stops by itself${i.expiresAt ? ` at ${escapeTruncate(i.expiresAt, 100)}` : ""} (Kubernetes cannot remove ephemeral containers)`,
+      `• ephemeral container ${escapeTruncate(i.container, 120)} in *${name(i)}* still runs; it stops by itself${until === null ? "" : ` ${slackDate(until)}`} (Kubernetes cannot remove ephemeral containers)`,
     );
+  }
   if (lines.length === 0) lines.push("Nothing to clean up: pns left no debug copies or running debug containers here.");
   const all = packedBlocks(head, lines, (placed, total) => `Showing ${placed} of ${plural(total, "line")}.`);
   const text = `pns cleanup: ${plural(input.deleted.length, "copy", "copies")} deleted, ${input.failed.length} failed, ${plural(input.runningEphemeral.length, "debug container")} still running.`;

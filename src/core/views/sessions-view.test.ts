@@ -22,7 +22,12 @@ describe("renderSessionsView", () => {
     {
       name: "ephemeral",
       s: session(),
-      says: "*prod-eu / default / nginx*: ephemeral container pns-debug-x7k2; started by <@U0REQUEST>",
+      says: `*prod-eu / default / nginx*: ephemeral container pns-debug-x7k2; started ${slackDate(now - 600_000)} by <@U0REQUEST>`,
+    },
+    {
+      name: "reused",
+      s: session({ startedAt: now - 900_000, lastUsedAt: now - 60_000 }),
+      says: `started ${slackDate(now - 900_000)} by <@U0REQUEST>; last used ${slackDate(now - 60_000)}; stops`,
     },
     {
       name: "copy",
@@ -36,6 +41,29 @@ describe("renderSessionsView", () => {
     expect(validateView(view)).toEqual([]);
     expect(allText(view)).toContain(says);
     expect(view.text).toBe("1 pns debug session running.");
+  });
+
+  it("shows a blind debug container as blind, first, with since when, not as running", () => {
+    const blind = session({
+      pod: "db-0",
+      debugContainer: "pns-debug-old",
+      blind: "postgres restarted (OOMKilled)",
+      blindSince: now - 120_000,
+    });
+    const view = renderSessionsView([session(), blind], now);
+    expect(validateView(view)).toEqual([]);
+    const text = allText(view);
+    expect(text).toContain(
+      `:warning: *prod-eu / default / db-0*: ephemeral container pns-debug-old is blind: postgres restarted (OOMKilled) ${slackDate(now - 120_000)}; the next \`/pns ps\` attaches a new one.`,
+    );
+    expect(text.indexOf("db-0")).toBeLessThan(text.indexOf("/ nginx*"));
+    expect(text).not.toContain(`pns-debug-old; started`);
+    expect(view.text).toBe("2 pns debug sessions, 1 blind.");
+  });
+
+  it("prints every time as a Slack date token, never as raw ISO text", () => {
+    const text = allText(renderSessionsView([session({ lastUsedAt: now })], now));
+    expect(text.replace(/<!date\^[^>]*>/g, "")).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   it("says when there are none", () => {

@@ -4,6 +4,7 @@ import {
   cutMrkdwn,
   escapeMrkdwn,
   escapeTruncate,
+  escapeTruncateWords,
   fitLines,
   formatAge,
   formatKib,
@@ -13,6 +14,7 @@ import {
   shortFingerprint,
   slackDate,
   truncate,
+  truncateWords,
   userMention,
 } from "./text.js";
 
@@ -146,5 +148,24 @@ describe("table cell formats", () => {
     [180, "180"],
   ])("formats %j %% as %s", (p, text) => {
     expect(formatPercent(p)).toBe(text);
+  });
+});
+
+describe("truncateWords", () => {
+  it.each([
+    { name: "short text stays", text: "ps nginx", max: 20, out: "ps nginx" },
+    { name: "cut at the last space", text: "send SIGHUP to the nginx master", max: 20, out: "send SIGHUP to the…" },
+    { name: "one long word is cut on a code point", text: "a".repeat(30), max: 10, out: `${"a".repeat(9)}…` },
+    { name: "never splits a surrogate pair", text: `${"😀".repeat(10)}`, max: 7, out: "😀😀😀…" },
+  ])("$name", ({ text, max, out }) => {
+    expect(truncateWords(text, max)).toBe(out);
+    expect(truncateWords(text, max).length).toBeLessThanOrEqual(max);
+  });
+
+  it("escapes within the limit, still at a word", () => {
+    const out = escapeTruncateWords("a < b & c > d ".repeat(10), 30);
+    expect(out.length).toBeLessThanOrEqual(30);
+    expect(out).toMatch(/(?:&lt;|&amp;|&gt;|[a-d])…$/);
+    expect(out).not.toMatch(/&(?:l|lt|a|am|amp|g|gt)…$/);
   });
 });

@@ -22,6 +22,30 @@ export function truncate(text: string, max: number): string {
   return out + ELLIPSIS;
 }
 
+/**
+ * Cuts `text` to at most `max` UTF-16 units at the last whitespace that keeps at least half of it, ending in "…";
+ * a single word longer than that is cut on a code point boundary.
+ */
+export function truncateWords(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const room = max - ELLIPSIS.length;
+  let end = room;
+  while (end > 0 && !/\s/.test(text[end] ?? "")) end--;
+  if (end < room / 2) return truncate(text, max);
+  return text.slice(0, end).trimEnd() + ELLIPSIS;
+}
+
+/** {@link truncateWords}, then escaped for mrkdwn, within `max` chars once escaped. */
+export function escapeTruncateWords(text: string, max: number): string {
+  let budget = max;
+  let out = escapeMrkdwn(truncateWords(text, budget));
+  while (out.length > max && budget > 1) {
+    budget -= Math.max(1, out.length - max);
+    out = escapeMrkdwn(truncateWords(text, budget));
+  }
+  return out.length > max ? escapeTruncate(text, max) : out;
+}
+
 /** Escapes for mrkdwn and cuts to `max` chars without splitting an entity (`&amp;`) or a code point. */
 export function escapeTruncate(text: string, max: number): string {
   const escaped = escapeMrkdwn(text);

@@ -7,6 +7,8 @@ export interface RequestEntry {
   status: number;
   /** Epoch milliseconds. */
   at: number;
+  /** Size of the reply's body in bytes (0 for streams: watches, exec, follow logs). */
+  bytes: number;
 }
 
 /** Every request the simulator answered, for tests to count. */
@@ -21,6 +23,11 @@ export class RequestLog {
   /** How many requests matched `route` (all when omitted). */
   count(route?: string): number {
     return route === undefined ? this.entries.length : this.entries.filter((e) => e.route === route).length;
+  }
+
+  /** Bytes of the replies that matched `route` (all when omitted). */
+  bytes(route?: string): number {
+    return this.entries.filter((e) => route === undefined || e.route === route).reduce((n, e) => n + e.bytes, 0);
   }
 
   /** Forgets every entry. */

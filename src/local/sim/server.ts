@@ -14,6 +14,7 @@ import {
 import { checkExec, ExecServer, parseExecQuery, rejectUpgrade } from "./exec.js";
 import type { Faults } from "./faults.js";
 import { openapiAppsV1, openapiCoreV1, openapiIndex, validatePodFields } from "./openapi.js";
+import { type Keyed, paginate } from "./paginate.js";
 import { applyPatch } from "./patch.js";
 import { checkPodSecurity } from "./pod-security.js";
 import { attributesOf, authorized, forbidden, type RbacPolicy } from "./rbac.js";
@@ -89,9 +90,9 @@ export class ApiServer {
     return req.headers.authorization === `Bearer ${this.token}`;
   }
 
-  private record(req: IncomingMessage, route: string, status: number): void {
+  private record(req: IncomingMessage, route: string, status: number, bytes = 0): void {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    this.log.add({ method: req.method ?? "GET", path, route, status, at: Date.now() });
+    this.log.add({ method: req.method ?? "GET", path, route, status, at: Date.now(), bytes });
   }
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -132,6 +133,7 @@ export class ApiServer {
     const url = new URL(req.url ?? "/", "https://sim");
     let route: Route | null = null;
     let status = 500;
+    let bytes = 0;
     try {
       route = this.route(req.method ?? "GET", url);
       if (!route)
@@ -170,14 +172,14 @@ export class ApiServer {
       };
       const reply = await route.handle(ctx);
       status = reply.status;
-      if (!reply.streaming) send(res, reply.status, reply.body);
+      if (!reply.streaming) bytes = send(res, reply.status, reply.body);
     } catch (e) {
       const s =
         e instanceof StatusError ? e.status : failureStatus(500, `internal error in the simulator: ${String(e)}`);
       status = s.code;
-      send(res, s.code, s);
+      bytes = send(res, s.code, s);
     }
-    this.record(req, route?.name ?? `${req.method} unknown`, status);
+    this.record(req, route?.name ?? `${req.method} unknown`, status, bytes);
   }
 
   private route(method: string, url: URL): Route | null {
@@ -218,7 +220,15 @@ export class ApiServer {
           const items = this.world.events.filter((e) => (ns === undefined || e.metadata.namespace === ns) && fields(e));
           return {
             status: 200,
-            body: { kind: "EventList", apiVersion: "v1", metadata: { resourceVersion: this.world.currentRv() }, items },
+            body: {
+              kind: "EventList",
+              apiVersion: "v1",
+              ...this.page(
+                items.map((e) => ({ key: `${e.metadata.namespace}/${e.metadata.name}`, item: e })),
+                c,
+                !c.url.searchParams.get("fieldSelector"),
+              ),
+            },
           };
         });
       if (rest[0] === "pods" && rest.length === 1 && method === "GET")
@@ -273,12 +283,15 @@ export class ApiServer {
 
   private listNamespaces(ctx: Ctx): Reply {
     const match = labelMatcher(ctx.url.searchParams.get("labelSelector"));
-    const items = [...this.world.namespaces.values()].map((n) => this.renderNamespace(n.name)).filter(match);
-    if (ctx.table) return { status: 200, body: nameAgeTable(items, this.world.currentRv()) };
-    return {
-      status: 200,
-      body: { kind: "NamespaceList", apiVersion: "v1", metadata: { resourceVersion: this.world.currentRv() }, items },
-    };
+    const selector = ctx.url.searchParams.get("labelSelector") ?? "";
+    const all = [...this.world.namespaces.values()].map((n) => this.renderNamespace(n.name)).filter(match);
+    const { items, metadata } = this.page(
+      all.map((o) => ({ key: o.metadata.name, item: o })),
+      ctx,
+      selector === "",
+    );
+    if (ctx.table) return { status: 200, body: nameAgeTable(items, metadata.resourceVersion) };
+    return { status: 200, body: { kind: "NamespaceList", apiVersion: "v1", metadata, items } };
   }
 
   private renderNamespace(name: string): Json {
@@ -309,22 +322,31 @@ export class ApiServer {
 
   private listPods(ctx: Ctx, ns: string | null): Reply {
     if (ns !== null && !this.world.namespaces.has(ns)) {
-      return {
-        status: 200,
-        body: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: this.world.currentRv() }, items: [] },
-      };
+      return { status: 200, body: { kind: "PodList", apiVersion: "v1", ...this.page([], ctx, true) } };
     }
     const labels = labelMatcher(ctx.url.searchParams.get("labelSelector"));
     const fields = fieldMatcher(ctx.url.searchParams.get("fieldSelector"));
-    const items = this.podsIn(ns)
+    const matched = this.podsIn(ns)
       .map((p) => this.world.renderPod(p))
-      .filter((o) => labels(o) && fields(o))
-      .sort((a, b) =>
-        `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
-      );
-    const rv = this.world.currentRv();
-    if (ctx.table) return { status: 200, body: podTable(items, rv) };
-    return { status: 200, body: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: rv }, items } };
+      .filter((o) => labels(o) && fields(o));
+    // Keys below the list's prefix: `<name>` in a namespace, `<namespace>/<name>` across namespaces (etcd's layout).
+    const keyed = matched.map((o) => ({
+      key: ns === null ? `${o.metadata.namespace}/${o.metadata.name}` : String(o.metadata.name),
+      item: o,
+    }));
+    const { items, metadata } = this.page(keyed, ctx, !hasSelector(ctx));
+    if (ctx.table) return { status: 200, body: podTable(items, metadata.resourceVersion) };
+    return { status: 200, body: { kind: "PodList", apiVersion: "v1", metadata, items } };
+  }
+
+  /** One chunk of a list, as the API server pages it (`limit`, `continue`; see paginate.ts). */
+  private page<T>(all: Keyed<T>[], ctx: Ctx, unfiltered: boolean) {
+    return paginate(all, {
+      params: ctx.url.searchParams,
+      currentRv: Number(this.world.currentRv()),
+      compactedRv: this.world.compactedRv,
+      unfiltered,
+    });
   }
 
   private watchPods(ctx: Ctx, ns: string | null): Reply {
@@ -630,11 +652,15 @@ export class ApiServer {
   private listApps(ctx: Ctx, plural: string, ns: string | null): Reply {
     const labels = labelMatcher(ctx.url.searchParams.get("labelSelector"));
     const fields = fieldMatcher(ctx.url.searchParams.get("fieldSelector"));
-    const items = this.appsIn(plural, ns)
+    const matched = this.appsIn(plural, ns)
       .filter((o) => labels(o) && fields(o))
       .map((o) => structuredClone(o));
-    const rv = this.world.currentRv();
-    if (ctx.table) return { status: 200, body: nameAgeTable(items, rv) };
+    const keyed = matched.map((o) => ({
+      key: ns === null ? `${o.metadata.namespace}/${o.metadata.name}` : String(o.metadata.name),
+      item: o,
+    }));
+    const { items, metadata } = this.page(keyed, ctx, !hasSelector(ctx));
+    if (ctx.table) return { status: 200, body: nameAgeTable(items, metadata.resourceVersion) };
     const kind = `${APPS_KINDS[plural]}List`;
     if (["1", "true"].includes(ctx.url.searchParams.get("watch") ?? "")) {
       ctx.res.writeHead(200, { "Content-Type": "application/json" });
@@ -642,7 +668,7 @@ export class ApiServer {
       ctx.res.end();
       return { status: 200, streaming: true };
     }
-    return { status: 200, body: { kind, apiVersion: "apps/v1", metadata: { resourceVersion: rv }, items } };
+    return { status: 200, body: { kind, apiVersion: "apps/v1", metadata, items } };
   }
 
   private getApp(ctx: Ctx, plural: string, ns: string, name: string): Reply {
@@ -653,17 +679,25 @@ export class ApiServer {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** Sends a whole reply; returns the body's size in bytes. */
+function send(res: ServerResponse, status: number, body: unknown): number {
   if (res.headersSent) {
     res.end();
-    return;
+    return 0;
   }
   const text = typeof body === "string" ? body : JSON.stringify(body);
+  const bytes = Buffer.byteLength(text);
   res.writeHead(status, {
     "Content-Type": typeof body === "string" ? "text/plain" : "application/json",
-    "Content-Length": Buffer.byteLength(text),
+    "Content-Length": bytes,
   });
   res.end(text);
+  return bytes;
+}
+
+/** A list asked with a label or field selector: kube-apiserver then leaves `remainingItemCount` unset. */
+function hasSelector(ctx: Ctx): boolean {
+  return Boolean(ctx.url.searchParams.get("labelSelector") || ctx.url.searchParams.get("fieldSelector"));
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

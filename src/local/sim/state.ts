@@ -33,6 +33,11 @@ export class SimState {
     return this.world.renderPod(this.world.getPod(namespace, name));
   }
 
+  /** Compacts the store's history as etcd does: list continue tokens from before now answer 410 Expired. */
+  compact(): void {
+    this.world.compact();
+  }
+
   /** Every pod (of a namespace). */
   pods(namespace?: string): Json[] {
     return [...this.world.pods.values()]

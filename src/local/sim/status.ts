@@ -12,7 +12,8 @@ export interface StatusDetails {
 export interface StatusBody {
   kind: "Status";
   apiVersion: "v1";
-  metadata: Record<string, never>;
+  /** Set on a 410 Expired list: the token that reads the rest of the list. */
+  metadata: { continue?: string };
   status: "Success" | "Failure";
   message: string;
   reason: string;

@@ -261,6 +261,14 @@ export class World {
     return String(this.rv);
   }
 
+  /** Revisions below this are compacted (etcd): list continue tokens from before them answer 410 Expired. */
+  compactedRv = 0;
+
+  /** Compacts history up to now, as etcd does every few minutes for the API server. */
+  compact(): void {
+    this.compactedRv = this.rv;
+  }
+
   /** The latest resourceVersion handed out. */
   currentRv(): string {
     return String(this.rv);

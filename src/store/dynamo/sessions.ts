@@ -1,5 +1,5 @@
 /** Debug sessions in DynamoDB: one partition per channel; gsi1 orders all sessions by expiry for cleanup. */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DebugSession, SessionStore } from "../../app/ports/stores.js";
 import { expiredBefore, newestSessionFirst, sessionExpiryKey, sessionKey } from "../keys.js";
 import { call, queryItems } from "./client.js";
@@ -14,10 +14,18 @@ export class DynamoSessionStore implements SessionStore {
   ) {}
 
   async record(session: DebugSession): Promise<void> {
+    const key = { pk: channelKey(session.channel), sk: sessionKey(session) };
+    // Recording the same debug container again keeps when it was first recorded: `createdAt` is its start, not its
+    // last use (a read and a plain put: the table's role writes with PutItem only).
+    const first = await call(this.table, () =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
+    );
+    const createdAt = typeof first.Item?.createdAt === "number" ? first.Item.createdAt : session.createdAt;
     const item = {
       ...session,
-      pk: channelKey(session.channel),
-      sk: sessionKey(session),
+      createdAt,
+      lastUsedAt: session.lastUsedAt ?? session.createdAt,
+      ...key,
       ttl: ttlSeconds(session.expiresAt, this.retentionDays),
       gsi1pk: SESSION_GSI_PK,
       gsi1sk: sessionExpiryKey(session),
