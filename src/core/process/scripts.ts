@@ -334,7 +334,8 @@ perm=y why=
 check 4 "$root$file" || fail
 [ -z "$link" ] || say via "$link"
 say file "$file"
-exec head -c "$max" "$root$file"
+# Not exec: the watchdog prologue's EXIT trap must run to end the watchdog, which holds stderr open.
+head -c "$max" "$root$file"
 `;
 
 /** Seconds a script may run in the container before its watchdog ends it, unless told otherwise. @default 60 */
