@@ -116,11 +116,12 @@ describe.each(runtimes)("the PodDebugger contract on the %s runtime", (runtime) 
       await podWith("ended", { containers: [sleeper("app", 3700)] }, "app");
       const d = await debuggerFor(sim, {}, { shortId: counterIds("d") });
       const first = await attach(d, "ended");
-      const sleep = sim.state
-        .processes("default", "ended", first.attachment.container)
-        .find((p) => p.args[0] === "sleep");
-      expect(sleep).toBeDefined();
-      sim.state.kill("default", "ended", sleep?.pid ?? -1, "KILL", first.attachment.container);
+      const sleepOf = () =>
+        sim.state.processes("default", "ended", first.attachment.container).find((p) => p.args[0] === "sleep");
+      // On a real runtime the container is running a moment before runc has exec'd its command.
+      const sleep = await until("the debug container's sleep", sleepOf);
+      expect(sleep.args).toEqual(expect.arrayContaining(["sleep"]));
+      sim.state.kill("default", "ended", sleep.pid, "KILL", first.attachment.container);
       await until("the debug container to end", () => status("ended", first.attachment.container)?.state?.terminated);
       const again = await attach(d, "ended");
       expect(again.attachment.note).toBe(
