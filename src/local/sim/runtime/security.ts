@@ -1,3 +1,5 @@
+import { CAPABILITY_NAMES } from "../../../core/inspect/capabilities.js";
+
 /** How the kubelet and containerd turn a container's securityContext into the process the runtime starts. */
 
 // biome-ignore lint/suspicious/noExplicitAny: pod specs are free-form JSON, as the API server receives them
@@ -24,50 +26,8 @@ export const DEFAULT_CAPS = [
   "AUDIT_WRITE",
 ] as const;
 
-/** Every capability of this kernel generation (what `privileged` gets). */
-export const ALL_CAPS = [
-  "CHOWN",
-  "DAC_OVERRIDE",
-  "DAC_READ_SEARCH",
-  "FOWNER",
-  "FSETID",
-  "KILL",
-  "SETGID",
-  "SETUID",
-  "SETPCAP",
-  "LINUX_IMMUTABLE",
-  "NET_BIND_SERVICE",
-  "NET_BROADCAST",
-  "NET_ADMIN",
-  "NET_RAW",
-  "IPC_LOCK",
-  "IPC_OWNER",
-  "SYS_MODULE",
-  "SYS_RAWIO",
-  "SYS_CHROOT",
-  "SYS_PTRACE",
-  "SYS_PACCT",
-  "SYS_ADMIN",
-  "SYS_BOOT",
-  "SYS_NICE",
-  "SYS_RESOURCE",
-  "SYS_TIME",
-  "SYS_TTY_CONFIG",
-  "MKNOD",
-  "LEASE",
-  "AUDIT_WRITE",
-  "AUDIT_CONTROL",
-  "SETFCAP",
-  "MAC_OVERRIDE",
-  "MAC_ADMIN",
-  "SYSLOG",
-  "WAKE_ALARM",
-  "BLOCK_SUSPEND",
-  "AUDIT_READ",
-  "PERFMON",
-  "BPF",
-  "CHECKPOINT_RESTORE",
-] as const;
+/** Every capability of this kernel generation, index = bit (what `privileged` gets): core's one list. */
+export const ALL_CAPS = CAPABILITY_NAMES;
 
 /**
  * The capability set of a container: `ALL` added, `ALL` dropped, then single adds, then single drops, in containerd's
