@@ -304,6 +304,16 @@ export class RealRuntime {
       rmSync(bundle, { recursive: true, force: true });
       return this.waiting(pod, rt, "RunContainerError", e instanceof Error ? e.message : String(e));
     }
+    if (st.stopping || this.closed) {
+      // The pod was stopped while this container started (a restart racing a delete): stopPod listed the instances
+      // before this one existed, so nothing else would ever kill it.
+      started.stdio.stdout.resume();
+      started.stdio.stderr.resume();
+      await this.engine.delete(id);
+      await Promise.race([started.exited, sleep(2000)]);
+      rmSync(bundle, { recursive: true, force: true });
+      return false;
+    }
     const { stdio } = started;
     const output = new EventEmitter();
     const drained = Promise.all(
