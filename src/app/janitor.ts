@@ -2,6 +2,7 @@ import { expire, finish } from "../core/approval/state-machine.js";
 import { applyTransition } from "./apply-transition.js";
 import { refreshApprovalMessage } from "./approval-message.js";
 import { audit } from "./audit.js";
+import { cleanUpCopies } from "./cleanup.js";
 import type { WorkerDeps } from "./deps.js";
 
 /**
@@ -88,7 +89,8 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
   }
   for (const [cluster, namespaces] of namespacesByCluster) {
     try {
-      const cleanup = await deps.debuggerFor(cluster).cleanup([...namespaces]);
+      // Only copies whose pod UID pns recorded are deleted; pods merely labelled as pns's are left alone.
+      const cleanup = await cleanUpCopies(deps, cluster, [...namespaces]);
       report.deletedCopies += cleanup.deleted.length;
       report.runningEphemeral += cleanup.runningEphemeral.length;
       report.failures += cleanup.failed.length;

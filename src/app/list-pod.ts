@@ -2,10 +2,11 @@ import { describeTarget } from "../core/command/target.js";
 import type { Target } from "../core/command/types.js";
 import { PnsError } from "../core/errors.js";
 import type { JobOrigin, ListingSnapshot } from "../core/jobs.js";
-import { bindingFor, type ChannelBinding, resolveNamespace } from "../core/policy.js";
+import { bindingFor, type ChannelBinding, may, resolveNamespace } from "../core/policy.js";
 import { toRows } from "../core/process/rows.js";
 import type { ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
+import { copyLedger } from "./copy-ledger.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
 import type { PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
@@ -52,11 +53,15 @@ export async function listPod(
   await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
   const resolved = await dbg.resolveTarget(namespace, placement.target);
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
+  // Only someone who may make copies gets the ledger: without it the adapter makes none (nor as a fallback).
+  const groups = await deps.userGroups.groupsOf(origin.user);
+  const mayCopy = may(deps.config, { user: origin.user, groups }, "copy").ok;
   const attachment = await dbg.attach(resolved, {
     strategy: placement.copy ? "copy" : null,
     container: placement.container,
     requestedBy: origin.user,
     onProgress: (message) => void progress.step(message, true),
+    copies: mayCopy ? copyLedger(deps, origin, binding.cluster, namespace) : null,
   });
   const taken = await dbg.listProcesses({ namespace, pod: attachment.pod, container: attachment.container });
   const listing = withoutCollector(taken.listing);

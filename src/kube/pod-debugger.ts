@@ -24,9 +24,9 @@ import type { ProcessInfo } from "../core/process/types.js";
 import { SIGNALS } from "../core/signals.js";
 import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
 import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
-import { copyDebugContainer } from "./debug-spec.js";
+import { copyDebugContainer, isCopyName } from "./debug-spec.js";
 import { toFileContent } from "./file-content.js";
-import { isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
+import { isConflict, isNotFound, kubeCall, oneLine, toPnsError } from "./kube-errors.js";
 import {
   COPY_OF_ANNOTATION,
   DEBUG_CONTAINER_PREFIX,
@@ -129,6 +129,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     maxEphemeralContainers: cluster.debug.maxEphemeralContainers,
     resources: cluster.debug.resources,
     copySameNode: cluster.debug.copySameNode,
+    copy: cluster.debug.copy,
   };
   const clients = () =>
     deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now, deps.credentials);
@@ -339,14 +340,20 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       return listSessions(c, namespaces);
     },
 
-    async cleanup(namespaces, options = {}) {
+    async cleanup(namespaces, options) {
       const c = await clients();
       const of = options.of ?? null;
       const all = (await listSessions(c, namespaces)).filter((s) => of === null || s.pod === of || s.copyOf === of);
-      const report: CleanupReport = { deleted: [], kept: [], runningEphemeral: [], failed: [] };
+      const report: CleanupReport = { deleted: [], kept: [], runningEphemeral: [], failed: [], notOwned: [] };
       for (const session of all) {
         if (session.kind === "ephemeral") {
           report.runningEphemeral.push(session);
+          continue;
+        }
+        // A label anyone with `create pods` can set: only a copy named like pns's whose UID pns recorded is pns's.
+        const recorded = options.owned.get(`${session.namespace}/${session.pod}`);
+        if (!isCopyName(session.pod) || recorded === undefined || recorded !== session.uid) {
+          report.notOwned.push(session);
           continue;
         }
         const expires = Date.parse(session.expiresAt ?? "");
@@ -357,14 +364,16 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           continue;
         }
         try {
+          // The UID precondition: a pod made under this name since it was listed is not deleted (409 instead).
           await c.core.deleteNamespacedPod({
             name: session.pod,
             namespace: session.namespace,
-            body: { propagationPolicy: "Background" },
+            body: { propagationPolicy: "Background", preconditions: { uid: recorded } },
           });
           report.deleted.push(session);
         } catch (err) {
           if (isNotFound(err)) report.deleted.push(session);
+          else if (isConflict(err)) report.notOwned.push(session);
           else {
             const e = toPnsError(err, {
               verb: "delete",
@@ -442,6 +451,7 @@ async function listSessions(c: ClusterClients, namespaces: readonly string[]): P
         requestedBy: annotations[REQUESTED_BY_ANNOTATION] ?? null,
         expiresAt: annotations[EXPIRES_AT_ANNOTATION] ?? null,
         state: pod.status?.phase ?? "Unknown",
+        uid: pod.metadata.uid ?? null,
       });
       continue;
     }
@@ -463,6 +473,7 @@ async function listSessions(c: ClusterClients, namespaces: readonly string[]): P
         requestedBy: null,
         expiresAt: Number.isFinite(expires) ? new Date(expires).toISOString() : null,
         state: "Running",
+        uid: pod.metadata?.uid ?? null,
       });
     }
   }

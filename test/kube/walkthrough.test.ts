@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProcessInfo } from "../../src/core/process/types.js";
 import { locationOf } from "../../src/kube/pod-debugger.js";
 import { runtimes } from "../sim/runtimes.js";
-import { debuggerFor, fingerprint, type Sim, startSim } from "./harness.js";
+import { debuggerFor, fingerprint, type Sim, startSim, TestLedger } from "./harness.js";
 
 const byArgs = (ps: ProcessInfo[], start: string) => ps.find((p) => p.args.join(" ").startsWith(start));
 
@@ -70,9 +70,11 @@ describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
 
   it("makes a debug copy with a shared namespace (--copy): /pause is PID 1, the app beside pns's container", async () => {
     const d = await debuggerFor(sim);
+    const ledger = new TestLedger();
     const a = await d.attach(await d.resolveTarget("default", { kind: "pod", name: "solo" }), {
       requestedBy: "U1",
       strategy: "copy",
+      copies: ledger.of("default"),
     });
     expect(a.strategy).toBe("copy");
     const { listing } = await d.listProcesses(locationOf("default", a));

@@ -11,8 +11,8 @@ import { closest } from "../command/suggest.js";
 import { checkRedactPattern } from "../redact/redactor.js";
 import { normalizeSignal, SIGNAL_NAMES } from "../signals.js";
 import { DEBUG_PROFILE_NAMES } from "./debug-profiles.js";
-import { COPY_RISKS } from "./types.js";
 import { formatDuration, parseDuration } from "./duration.js";
+import { COPY_RISKS } from "./types.js";
 
 /** Bounds of each duration setting, in milliseconds. */
 export const DURATION_BOUNDS = {
