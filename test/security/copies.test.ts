@@ -4,6 +4,7 @@ import { runJanitor } from "../../src/app/janitor.js";
 import { runJob } from "../../src/app/run-job.js";
 import { parseCommand } from "../../src/core/command/parse-command.js";
 import type { PsCommand } from "../../src/core/command/types.js";
+import { ActionId } from "../../src/core/views/ids.js";
 import { copyNameSuffix, copyPodName } from "../../src/kube/debug-spec.js";
 import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
@@ -11,6 +12,23 @@ import type { LocalStack } from "../../src/local/stack.js";
 import { type Driver, OPS, startDemo } from "../app/helpers.js";
 
 const { alice, bob, carol } = slackUsers;
+
+/** The values the process picker of a table offers. */
+function pickerValues(blocks: unknown[]): string[] {
+  const values: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v !== null && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (o.action_id === ActionId.psProcess) {
+        const groups = (o.option_groups ?? [{ options: o.options }]) as { options?: { value: string }[] }[];
+        for (const g of groups) for (const opt of g.options ?? []) values.push(opt.value);
+      } else for (const x of Object.values(o)) walk(x);
+    }
+  };
+  walk(blocks);
+  return values;
+}
 
 /**
  * The attacks on `--copy` that worked (issue 13, findings 1 and 5), each reproduced and now refused: a ps-only user
@@ -177,6 +195,12 @@ describe("debug copies: who may make them, what they may take, and which pods ar
     expect(d.text(table)).toContain(`Processes in debug copy ${copyName} of pod gone`);
     const app = stack.sim.state.processes("ops", copyName).find((p) => p.container === "app");
     if (!app) throw new Error("no app process in the copy");
+    // The copy's own debug process is never offered for a signal: the picker holds the app's processes only.
+    const debug = stack.sim.state.processes("ops", copyName).filter((p) => p.container?.startsWith("pns-debug"));
+    expect(debug.length).toBeGreaterThan(0);
+    const offered = pickerValues(table?.blocks ?? []);
+    expect(offered).toContain(String(app.pid));
+    for (const p of debug) expect(offered).not.toContain(String(p.pid));
     const approval = await d.requestSignal(alice.id, "pod/gone -n ops --copy", app.pid, "HUP");
     expect(d.text(approval)).toContain(`debug copy ${copyName} of pod gone`);
     expect(d.text(approval)).toContain("the signal reaches the copy only, never the live pod gone");

@@ -672,7 +672,13 @@ export class World {
     };
     const sidecar = rt.init && this.containerSpec(pod, rt.name)?.restartPolicy === "Always";
     const policy = sidecar ? "Always" : pod.spec.restartPolicy;
-    const restarts = !rt.ephemeral && (policy === "Always" || (policy === "OnFailure" && code !== 0));
+    // An init container that completed is done; a failed one runs again unless the pod never restarts
+    // (pkg/kubelet/kuberuntime/kuberuntime_container.go computeInitContainerActions).
+    const restarts =
+      !rt.ephemeral &&
+      (rt.init && !sidecar
+        ? code !== 0 && policy !== "Never"
+        : policy === "Always" || (policy === "OnFailure" && code !== 0));
     if (restarts) {
       rt.lastTerminated = terminated;
       rt.restartCount += 1;
