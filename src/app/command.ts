@@ -181,7 +181,9 @@ function firstStep(command: Command, namespace: string | null): string {
     case "ps":
     case "signal":
     case "cat":
-      return `Looking for ${describeTarget(command)}${where}…`;
+      return command.copy
+        ? `Looking for ${describeTarget(command)}${where}… With --copy, pns debugs a copy of the pod: it runs a second instance of the app (its queue consumers, cron jobs and writers too) until it stops or is cleaned up, and signals to it never reach the live pod.`
+        : `Looking for ${describeTarget(command)}${where}…`;
     case "sessions":
       return "Looking for pns debug containers and copies…";
     case "cleanup":

@@ -141,9 +141,11 @@ describe("debug copies: who may make them, what they may take, and which pods ar
       "ps pod/nginx -n default --copy",
       "ps  nginx  --copy",
     ];
-    await Promise.all(
+    const acks = await Promise.all(
       variants.map((text) => d.client.send(d.client.slashCommand({ user: alice.id, channel: OPS, text }))),
     );
+    // Each acknowledgement says what a copy is before anything is made.
+    for (const ack of acks) expect(ack.body).toContain("runs a second instance of the app");
     await stack.app.idle();
     expect(copiesOf("default", "nginx")).toHaveLength(1);
   });
