@@ -3,7 +3,7 @@ import type { JobOrigin } from "../core/jobs.js";
 import type { DebugAttachment, PodRef } from "../core/model.js";
 import type { ChannelBinding } from "../core/policy.js";
 import type { WorkerDeps } from "./deps.js";
-import { type Placement, placementOf } from "./list-pod.js";
+import { attachRequest, type Placement, placementOf } from "./list-pod.js";
 import type { DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
@@ -32,12 +32,10 @@ export async function attachPod(
   await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
   const resolved = await dbg.resolveTarget(namespace, placement.target);
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
-  const attachment = await dbg.attach(resolved, {
-    strategy: placement.copy ? "copy" : null,
-    container: placement.container,
-    requestedBy: origin.user,
-    onProgress: (message) => void progress.step(message, true),
-  });
+  const attachment = await dbg.attach(
+    resolved,
+    await attachRequest(deps, origin, binding.cluster, namespace, placement, progress),
+  );
   const now = deps.now();
   await deps.stores.sessions.record({
     channel: origin.channel,

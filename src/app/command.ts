@@ -61,6 +61,14 @@ const ACTION_OF: Record<Command["kind"], Action | null> = {
   audit: "admin",
 };
 
+/** The rights a command needs: its own, and `copy` for `--copy` (a copy runs a second instance of the app). */
+export function rightsOf(command: Command): Action[] {
+  const action = ACTION_OF[command.kind];
+  const rights = action ? [action] : [];
+  if ("copy" in command && command.copy) rights.push("copy");
+  return rights;
+}
+
 /**
  * Handles `/pns …` within Slack's 3 seconds: parses, checks the channel binding and the caller's rights, answers
  * help and audit at once, and hands everything that touches Kubernetes to the worker. Never throws.
@@ -91,9 +99,8 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
     const binding = bindingFor(deps.config, body.channel_id);
     if (!binding.ok) throw new PnsError("not_allowed", binding.message);
     const groups = await deps.userGroups.groupsOf(body.user_id);
-    const action = ACTION_OF[command.kind];
-    if (action) {
-      const allowed = may(deps.config, { user: body.user_id, groups }, action);
+    for (const needed of rightsOf(command)) {
+      const allowed = may(deps.config, { user: body.user_id, groups }, needed);
       if (!allowed.ok) throw new PnsError("not_allowed", allowed.message);
     }
     if ("cluster" in command) {
@@ -192,6 +199,9 @@ function firstStep(command: Command, namespace: string | null): string {
     case "ps":
     case "signal":
     case "cat":
+      return command.copy
+        ? `Looking for ${describeTarget(command)}${where}… With --copy, pns debugs a copy of the pod: it runs a second instance of the app (its queue consumers, cron jobs and writers too) until it stops or is cleaned up, and signals to it never reach the live pod.`
+        : `Looking for ${describeTarget(command)}${where}…`;
     case "inspect":
     case "ports":
     case "doctor":

@@ -2,6 +2,7 @@ import { expire, finish } from "../core/approval/state-machine.js";
 import { applyTransition } from "./apply-transition.js";
 import { refreshApprovalMessage } from "./approval-message.js";
 import { audit, auditRequest } from "./audit.js";
+import { cleanUpCopies } from "./cleanup.js";
 import type { WorkerDeps } from "./deps.js";
 import type { RecordedDebugContainer } from "./ports/cluster.js";
 
@@ -77,9 +78,8 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
   });
   for (const [cluster, namespaces] of namespacesByCluster) {
     try {
-      const cleanup = await deps
-        .debuggerFor(cluster)
-        .cleanup([...namespaces], { recorded: recorded.get(cluster) ?? [] });
+      // Only copies whose pod UID pns recorded are deleted; pods merely labelled as pns's are left alone.
+      const cleanup = await cleanUpCopies(deps, cluster, [...namespaces], { recorded: recorded.get(cluster) ?? [] });
       report.deletedCopies += cleanup.deleted.length;
       report.runningEphemeral += cleanup.runningEphemeral.length;
       report.failures += cleanup.failed.length;

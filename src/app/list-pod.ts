@@ -3,12 +3,13 @@ import type { Target } from "../core/command/types.js";
 import { PnsError } from "../core/errors.js";
 import type { JobOrigin, ListingSnapshot } from "../core/jobs.js";
 import type { DebugAttachment } from "../core/model.js";
-import { bindingFor, type ChannelBinding, resolveNamespace } from "../core/policy.js";
+import { bindingFor, type ChannelBinding, may, resolveNamespace } from "../core/policy.js";
 import { toRows } from "../core/process/rows.js";
 import type { ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
+import { copyLedger } from "./copy-ledger.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
-import type { DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
+import type { AttachRequest, DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
 /** Where a command points: its target and placement flags. */
@@ -69,6 +70,29 @@ function outsideOf(pod: string, listing: ProcessListing): string | null {
 }
 
 /**
+ * What a command asks of the debug container: the placement's strategy and container, progress as it goes, and the
+ * copy ledger only for someone who may make copies (without it the adapter makes none, nor as a fallback).
+ */
+export async function attachRequest(
+  deps: WorkerDeps,
+  origin: JobOrigin,
+  cluster: string,
+  namespace: string,
+  placement: Placement,
+  progress: Progress,
+): Promise<AttachRequest> {
+  const groups = await deps.userGroups.groupsOf(origin.user);
+  const mayCopy = may(deps.config, { user: origin.user, groups }, "copy").ok;
+  return {
+    strategy: placement.copy ? "copy" : null,
+    container: placement.container,
+    requestedBy: origin.user,
+    onProgress: (message) => void progress.step(message, true),
+    copies: mayCopy ? copyLedger(deps, origin, cluster, namespace) : null,
+  };
+}
+
+/**
  * Finds the pod, gets a debug container that sees its processes (reusing a running one), lists them, and stores
  * the listing's snapshot (fingerprints included) under a new listing id, and the debug session under the channel.
  */
@@ -83,12 +107,7 @@ export async function listPod(
   await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
   const resolved = await dbg.resolveTarget(namespace, placement.target);
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
-  const request = {
-    strategy: placement.copy ? ("copy" as const) : null,
-    container: placement.container,
-    requestedBy: origin.user,
-    onProgress: (message: string) => void progress.step(message, true),
-  };
+  const request = await attachRequest(deps, origin, binding.cluster, namespace, placement, progress);
   let attachment = await dbg.attach(resolved, request);
   let taken = await dbg.listProcesses(locationOf(namespace, attachment));
   if (blind(attachment, taken.listing)) {

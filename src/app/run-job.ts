@@ -50,8 +50,11 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
     }
     if (job.kind !== "execute") {
       const groups = await deps.userGroups.groupsOf(job.origin.user);
-      const allowed = may(deps.config, { user: job.origin.user, groups }, RIGHT_OF[job.kind]);
-      if (!allowed.ok) throw new PnsError("not_allowed", allowed.message);
+      const copying = "command" in job && "copy" in job.command && job.command.copy;
+      for (const right of copying ? [RIGHT_OF[job.kind], "copy" as const] : [RIGHT_OF[job.kind]]) {
+        const allowed = may(deps.config, { user: job.origin.user, groups }, right);
+        if (!allowed.ok) throw new PnsError("not_allowed", allowed.message);
+      }
     }
     switch (job.kind) {
       case "ps":

@@ -26,8 +26,8 @@ export interface Actor {
   groups: readonly string[];
 }
 
-/** Things a person may be allowed to do; `signal` is requesting one, `admin` is cleanup and audit. */
-export type Action = "ps" | "cat" | "catSecrets" | "inspect" | "signal" | "approve" | "admin";
+/** Things a person may be allowed to do; `signal` is requesting one, `admin` is cleanup and audit, `copy` is `--copy`. */
+export type Action = "ps" | "cat" | "catSecrets" | "inspect" | "signal" | "approve" | "admin" | "copy";
 
 /** The rule that applies to one signal in one namespace. */
 export interface SignalDecision {
@@ -47,6 +47,7 @@ const ACTION_WORDS: Record<Action, string> = {
   signal: "request signals",
   approve: "approve signal requests",
   admin: "run admin commands (cleanup, audit)",
+  copy: "debug copies of pods (`--copy`: a second instance of the app)",
 };
 
 const ok = <T>(value: T): Decision<T> => ({ ok: true, value });

@@ -7,8 +7,8 @@ import type {
   V1SecurityContext,
 } from "@kubernetes/client-node";
 import { PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
-import type { AttachRequest } from "../app/ports/cluster.js";
-import type { DebugResources } from "../core/config/types.js";
+import type { AttachRequest, CopyLedger } from "../app/ports/cluster.js";
+import type { CopyConfig, CopyRisk, DebugResources } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { DebugAttachment } from "../core/model.js";
 import { placeCopy } from "./copy-placement.js";
@@ -17,22 +17,27 @@ import {
   buildEphemeralContainer,
   buildPodCopy,
   chooseTargetContainer,
+  copyDebugContainer,
+  copyHazards,
+  copyNameSuffix,
   copyPodName,
   debugContainerName,
   findReusableEphemeral,
   findStartingEphemeral,
   reusableCopyContainer,
+  skippedInitContainers,
 } from "./debug-spec.js";
 import {
   ephemeralUnsupported,
   httpCodeOf,
   isConflict,
+  isNotFound,
   kubeCall,
   oneLine,
   statusOf,
   toPnsError,
 } from "./kube-errors.js";
-import { COPY_OF_ANNOTATION, DEBUG_CONTAINER_PREFIX, EXPIRES_AT_ANNOTATION, MANAGED_BY_SELECTOR } from "./labels.js";
+import { COPY_OF_ANNOTATION, DEBUG_CONTAINER_PREFIX, EXPIRES_AT_ANNOTATION } from "./labels.js";
 import { podEvents } from "./pod-events.js";
 import { captureRawBody, sendRawBody } from "./raw-json.js";
 
@@ -52,6 +57,8 @@ export interface DebugSettings {
   resources: DebugResources;
   /** Keep every copy on its source's node. @default false */
   copySameNode: boolean;
+  /** What a copy may take from its source (`debug.copy`). */
+  copy: CopyConfig;
 }
 
 /** What the session code uses from outside: clients, clock and ids. */
@@ -299,7 +306,62 @@ function ephemeralPatchError(err: unknown, namespace: string, pod: string): PnsE
   return translated;
 }
 
-/** A copy of the pod that shares its process namespace, reusing a running copy of the same pod. */
+/** How long a copy another pns worker just created may go unrecorded before pns calls it not its own. */
+const RECORD_WAIT_MS = 3000;
+/** A copy younger than this may be a concurrent worker's, still being recorded. */
+const JUST_CREATED_MS = 30_000;
+
+/** The refusal for each risk a copy would take from its source, and the `debug.copy.allow` entry that permits it. */
+const HAZARD_WORDS: Record<CopyRisk, string> = {
+  hostPath: "the node's own files",
+  privileged: "privileges over the node",
+  hostNamespaces: "the node's network, processes or IPC",
+  writableVolumes: "a second writer to the app's data",
+};
+
+/** Refuses a copy whose source takes what `debug.copy.allow` does not permit, naming each part and the key. */
+function refuseHazards(source: V1Pod, settings: DebugSettings): void {
+  const refused = copyHazards(source, settings.copy.initContainers).filter(
+    (h) => !settings.copy.allow.includes(h.risk),
+  );
+  if (refused.length === 0) return;
+  const name = source.metadata?.name ?? "";
+  const risks = [...new Set(refused.map((h) => h.risk))];
+  throw new PnsError(
+    "not_allowed",
+    `pns does not copy pod ${name}: a copy would take ${risks.map((r) => HAZARD_WORDS[r]).join(", ")} (${refused
+      .map((h) => h.what)
+      .join("; ")}).`,
+    {
+      hint: `Debug the pod itself, without \`--copy\` (an ephemeral container). If a copy is what you need and the risk is understood, a pns admin adds ${risks.map((r) => `\`${r}\``).join(", ")} to \`debug.copy.allow\`.`,
+    },
+  );
+}
+
+/** The refusal for a pod named like pns's copy that pns did not record creating. */
+function notPnsCopy(name: string, namespace: string): PnsError {
+  return new PnsError(
+    "not_allowed",
+    `A pod named ${name} already exists in namespace ${namespace}, and pns did not create it: pns neither uses nor deletes it.`,
+    {
+      hint: "Ask a cluster admin who made it (`kubectl get pod -o yaml`); once it is gone, `--copy` makes pns's own copy. Debug the pod itself, without `--copy`, meanwhile.",
+    },
+  );
+}
+
+/** What a progress line and the table say of every copy: it is a second instance of the app. */
+export function secondInstanceNote(copyName: string, sourceName: string, skippedInits: string[]): string {
+  const inits =
+    skippedInits.length > 0
+      ? ` Its init containers (${skippedInits.join(", ")}) did not run again (\`debug.copy.initContainers\`).`
+      : "";
+  return `Debug copy ${copyName} runs a second instance of pod ${sourceName}'s app (its queue consumers, cron jobs and writers too) until it stops or \`/pns cleanup\` deletes it; signals to it never reach ${sourceName}.${inits}`;
+}
+
+/**
+ * A copy of the pod that shares its process namespace, under the one name of that pod's copy: a running copy of that
+ * name is reused, an ended one replaced, and a pod of that name pns did not record creating is refused, never touched.
+ */
 async function attachCopy(
   deps: SessionDeps,
   settings: DebugSettings,
@@ -309,6 +371,17 @@ async function attachCopy(
 ): Promise<Attached> {
   const namespace = source.metadata?.namespace ?? "default";
   const sourceName = source.metadata?.name ?? "";
+  const ledger = request.copies;
+  if (!ledger) {
+    throw new PnsError(
+      "not_allowed",
+      `Debugging pod ${sourceName} needs a copy of it, and you may not make copies: a copy runs a second instance of the app.`,
+      { hint: "Ask a pns admin to add you under `people.copy`, or debug the pod itself without `--copy`." },
+    );
+  }
+  refuseHazards(source, settings);
+  const copyName = copyPodName(sourceName, copyNameSuffix(source));
+  const note = secondInstanceNote(copyName, sourceName, skippedInitContainers(source, settings.copy.initContainers));
   const attachment = (pod: V1Pod, container: string, reused: boolean, expiresAt: string): Attached => ({
     attachment: {
       strategy: "copy",
@@ -319,63 +392,189 @@ async function attachCopy(
       copyOf: sourceName,
       reused,
       expiresAt,
+      note,
     },
     pod,
   });
-  const copies = await kubeCall({ verb: "list", resource: "pods", namespace }, () =>
-    deps.core.listNamespacedPod({ namespace, labelSelector: MANAGED_BY_SELECTOR }),
-  );
-  for (const copy of copies.items) {
-    if (copy.metadata?.annotations?.[COPY_OF_ANNOTATION] !== sourceName) continue;
-    const container = reusableCopyContainer(copy, settings.image, deps.now(), MIN_REMAINING_MS);
-    if (container) {
-      return attachment(copy, container, true, copy.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? "");
+  const read = () => readIfExists(deps, namespace, copyName);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await read();
+    if (existing) {
+      const uid = existing.metadata?.uid ?? "";
+      if (!(await isRecorded(deps, ledger, existing))) throw notPnsCopy(copyName, namespace);
+      if (existing.metadata?.annotations?.[COPY_OF_ANNOTATION] !== sourceName) throw notPnsCopy(copyName, namespace);
+      const expiresAt = existing.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? "";
+      const container = reusableCopyContainer(existing, settings.image, deps.now(), MIN_REMAINING_MS);
+      if (container) return attachment(existing, container, true, expiresAt);
+      const starting = startingCopyContainer(existing, settings.image, deps.now());
+      if (starting) {
+        // Another worker created it a moment ago: share it.
+        const running = await waitForContainer(deps, settings, existing, starting, "copy", request.onProgress);
+        return attachment(running, starting, true, expiresAt);
+      }
+      // pns's own copy, ended or about to: replace it.
+      request.onProgress?.(`debug copy ${copyName} has ended; replacing it…`);
+      await deleteCopy(deps, namespace, copyName, uid);
+      await ledger.forget({ name: copyName, uid });
+      await waitGone(deps, settings, namespace, copyName);
+      continue;
     }
+    const created = await createCopy(deps, settings, source, copyName, request, ledger, securityContext, note);
+    if (created === "conflict") continue;
+    return attachment(created.pod, created.container, false, created.expiresAt);
   }
+  throw new PnsError("unavailable", `Debug copy ${copyName} kept changing while pns attached to it: try again.`);
+}
+
+/**
+ * Creates the copy under its one name, records its UID before anything uses it, and waits for its debug container.
+ * "conflict" when another worker created that name first (the caller reads it and reuses it if pns's).
+ */
+async function createCopy(
+  deps: SessionDeps,
+  settings: DebugSettings,
+  source: V1Pod,
+  copyName: string,
+  request: AttachRequest,
+  ledger: CopyLedger,
+  securityContext: V1SecurityContext | undefined,
+  note: string,
+): Promise<{ pod: V1Pod; container: string; expiresAt: string } | "conflict"> {
+  const namespace = source.metadata?.namespace ?? "default";
+  const sourceName = source.metadata?.name ?? "";
+  await ledger.beforeCreate();
   // The copy is built from the source as the server sends it: fields newer than client-node's models survive.
   const raw = captureRawBody();
   await kubeCall({ verb: "get", resource: "pods", namespace, name: sourceName }, () =>
     deps.core.readNamespacedPod({ name: sourceName, namespace }, raw.options),
   );
-  const fresh = raw.json() as V1Pod;
-  const placement = await placeCopy(deps.core, fresh, settings.copySameNode);
+  const body0 = raw.json() as V1Pod;
+  refuseHazards(body0, settings);
+  const placement = await placeCopy(deps.core, body0, settings.copySameNode);
   const expiresAt = new Date(deps.now() + settings.lifetimeSeconds * 1000).toISOString();
-  const debugName = freshName(fresh, deps.shortId);
+  const debugName = freshName(body0, deps.shortId);
   let sidecar = true;
-  for (let attempt = 0; ; attempt++) {
-    const copyName = copyPodName(sourceName, deps.shortId());
-    const body = buildPodCopy(fresh, copyName, {
+  for (;;) {
+    const body = buildPodCopy(body0, copyName, {
       debug: { name: debugName, image: settings.image, lifetimeSeconds: settings.lifetimeSeconds, securityContext },
       resources: settings.resources,
       meta: { requestedBy: request.requestedBy, expiresAt },
       nodeName: placement.nodeName,
       sidecar,
+      initContainers: settings.copy.initContainers,
     });
     const where = placement.nodeName ? ` on node ${placement.nodeName} (${placement.reason})` : "";
-    request.onProgress?.(`creating debug copy ${copyName} of ${sourceName}${where}…`);
+    request.onProgress?.(`creating debug copy ${copyName} of ${sourceName}${where}… ${note}`);
     let created: V1Pod;
     try {
       created = await deps.core.createNamespacedPod({ namespace, body }, sendRawBody(body));
     } catch (err) {
-      // A name taken by chance: draw another.
-      if (isConflict(err) && attempt < 2) continue;
+      // Another worker took the name first: AlreadyExists.
+      if (isConflict(err)) return "conflict";
       throw toPnsError(err, { verb: "create", resource: "pods", namespace, name: copyName });
     }
+    const uid = created.metadata?.uid ?? "";
     if (sidecar && !keptSidecar(created, debugName)) {
       // An API server without native sidecars (before 1.29, or the SidecarContainers gate off) drops restartPolicy
       // from init containers (pkg/api/pod/util.go dropDisabledFields): the debug container would block the app.
-      await kubeCall({ verb: "delete", resource: "pods", namespace, name: copyName }, () =>
-        deps.core.deleteNamespacedPod({ name: copyName, namespace, gracePeriodSeconds: 0 }),
-      );
+      await deleteCopy(deps, namespace, copyName, uid, 0);
+      await waitGone(deps, settings, namespace, copyName);
       request.onProgress?.(
         "this cluster has no native sidecars (Kubernetes before 1.29): the debug container runs beside the app containers…",
       );
       sidecar = false;
       continue;
     }
+    try {
+      await ledger.record({ name: copyName, uid, copyOf: sourceName, expiresAt });
+    } catch (err) {
+      // Not recorded, so not pns's to keep: it goes at once.
+      await deleteCopy(deps, namespace, copyName, uid, 0).catch(() => undefined);
+      await ledger.forget({ name: copyName, uid }).catch(() => undefined);
+      throw err;
+    }
     const running = await waitForContainer(deps, settings, created, debugName, "copy", request.onProgress);
-    return attachment(running, debugName, false, expiresAt);
+    return { pod: running, container: debugName, expiresAt };
   }
+}
+
+/** True when pns recorded this pod's UID; a copy created a moment ago gets a few seconds for its worker to record it. */
+async function isRecorded(deps: SessionDeps, ledger: CopyLedger, pod: V1Pod): Promise<boolean> {
+  const name = pod.metadata?.name ?? "";
+  const uid = pod.metadata?.uid;
+  if (!uid) return false;
+  const created = Date.parse(String(pod.metadata?.creationTimestamp ?? ""));
+  const young = Number.isFinite(created) && deps.now() - created < JUST_CREATED_MS;
+  const end = Date.now() + (young ? RECORD_WAIT_MS : 0);
+  for (;;) {
+    if ((await ledger.recordedUid(name)) === uid) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The pod, or null when there is none of that name. */
+async function readIfExists(deps: SessionDeps, namespace: string, name: string): Promise<V1Pod | null> {
+  try {
+    return await deps.core.readNamespacedPod({ name, namespace });
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw toPnsError(err, { verb: "get", resource: "pods", namespace, name });
+  }
+}
+
+/**
+ * Deletes pns's copy only while it is the pod pns recorded: the UID precondition makes the server refuse (409) a pod
+ * recreated under that name since (staging/src/k8s.io/apiserver/pkg/storage/interfaces.go Preconditions.Check).
+ */
+async function deleteCopy(
+  deps: SessionDeps,
+  namespace: string,
+  name: string,
+  uid: string,
+  gracePeriodSeconds?: number,
+): Promise<void> {
+  try {
+    await deps.core.deleteNamespacedPod({
+      name,
+      namespace,
+      ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }),
+      body: { preconditions: { uid }, propagationPolicy: "Background" },
+    });
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw toPnsError(err, { verb: "delete", resource: "pods", namespace, name });
+  }
+}
+
+/** Waits until the pod of this name is gone (a replaced copy frees its name), up to the start timeout. */
+async function waitGone(deps: SessionDeps, settings: DebugSettings, namespace: string, name: string): Promise<void> {
+  const end = Date.now() + settings.startTimeoutMs;
+  while ((await readIfExists(deps, namespace, name)) !== null) {
+    if (Date.now() > end) {
+      throw new PnsError(
+        "timeout",
+        `pns's ended debug copy ${name} was still being deleted after ${seconds(settings.startTimeoutMs)} s.`,
+        {
+          hint: "Try again in a minute.",
+        },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The debug container of a copy that is still on its way up (not running, not ended), when the copy has time left. */
+function startingCopyContainer(copy: V1Pod, image: string, nowMs: number): string | null {
+  if (copy.metadata?.deletionTimestamp) return null;
+  const phase = copy.status?.phase;
+  if (phase === "Succeeded" || phase === "Failed") return null;
+  const expires = Date.parse(copy.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? "");
+  if (!Number.isNaN(expires) && expires - nowMs < MIN_REMAINING_MS) return null;
+  const debug = copyDebugContainer(copy);
+  if (!debug || debug.image !== image) return null;
+  const state = stateOf(copy, debug.name);
+  return state?.running || state?.terminated ? null : debug.name;
 }
 
 /** True when the server kept the debug container a native sidecar. */

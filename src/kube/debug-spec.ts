@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type {
   V1Affinity,
   V1Container,
@@ -8,7 +9,7 @@ import type {
   V1SecurityContext,
   V1WeightedPodAffinityTerm,
 } from "@kubernetes/client-node";
-import type { DebugResources } from "../core/config/types.js";
+import type { CopyRisk, DebugResources } from "../core/config/types.js";
 import { sameSecurityContext } from "./debug-profiles.js";
 import {
   COPY_NAME_INFIX,
@@ -47,6 +48,104 @@ function debugContainer(options: DebugContainerOptions): V1Container {
 /** `pns-debug-<id>`. */
 export function debugContainerName(shortId: string): string {
   return `${DEBUG_CONTAINER_PREFIX}-${shortId}`;
+}
+
+/**
+ * The one name of the copy of a pod: five characters from a hash of its namespace, name and UID, so every pns
+ * worker that copies this pod names the copy alike (a second create gets 409 AlreadyExists and reuses the first).
+ */
+export function copyNameSuffix(source: V1Pod): string {
+  const m = source.metadata ?? {};
+  const digest = createHash("sha256")
+    .update(`${m.namespace ?? ""}/${m.name ?? ""}/${m.uid ?? ""}`)
+    .digest();
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from(digest.subarray(0, 5), (b) => alphabet[b % alphabet.length]).join("");
+}
+
+/** True for a name pns gives its copies (`<pod>-pns-<id>`): one of the two marks, with the recorded UID, of pns's copy. */
+export function isCopyName(name: string): boolean {
+  return new RegExp(`.${COPY_NAME_INFIX}[a-z0-9]{5}$`).test(name);
+}
+
+/** One part of a pod spec that a copy would take from its source and that `debug.copy.allow` must name. */
+export interface CopyHazard {
+  risk: CopyRisk;
+  /** What in the spec, for the refusal: "hostPath volume root (/ on the node)". */
+  what: string;
+}
+
+// pkg/apis/core/types.go VolumeSource: the sources that reach storage outside the pod (a second writer to it).
+const SHARED_VOLUME_SOURCES = [
+  "persistentVolumeClaim",
+  "nfs",
+  "iscsi",
+  "rbd",
+  "cephfs",
+  "glusterfs",
+  "fc",
+  "flexVolume",
+  "azureFile",
+  "azureDisk",
+  "awsElasticBlockStore",
+  "gcePersistentDisk",
+  "cinder",
+  "portworxVolume",
+  "quobyte",
+  "storageos",
+  "vsphereVolume",
+  "photonPersistentDisk",
+  "scaleIO",
+] as const;
+
+/** The init containers a copy runs: all of them when `initContainers`, else only native sidecars (restartPolicy Always). */
+export function copiedInitContainers(source: V1Pod, initContainers: boolean): V1Container[] {
+  const all = source.spec?.initContainers ?? [];
+  return initContainers ? all : all.filter((c) => c.restartPolicy === "Always");
+}
+
+/** The source's init containers a copy leaves out (they run to completion: migrations, schema setup). */
+export function skippedInitContainers(source: V1Pod, initContainers: boolean): string[] {
+  const kept = new Set(copiedInitContainers(source, initContainers).map((c) => c.name));
+  return (source.spec?.initContainers ?? []).filter((c) => !kept.has(c.name)).map((c) => c.name);
+}
+
+/**
+ * What in the source's spec a copy must not take unless allowed: hostPath volumes, privileged containers (or
+ * SYS_ADMIN/ALL added), the host's network, PID or IPC namespace, and claims or network volumes a copied container
+ * mounts writable. `initContainers` says whether the copy runs the source's init containers (their mounts count).
+ */
+export function copyHazards(source: V1Pod, initContainers: boolean): CopyHazard[] {
+  const spec = source.spec;
+  if (!spec) return [];
+  const hazards: CopyHazard[] = [];
+  for (const key of ["hostNetwork", "hostPID", "hostIPC"] as const) {
+    if (spec[key]) hazards.push({ risk: "hostNamespaces", what: `${key}: true` });
+  }
+  const containers = [...copiedInitContainers(source, initContainers), ...spec.containers];
+  for (const c of containers) {
+    const sc = c.securityContext;
+    if (sc?.privileged) hazards.push({ risk: "privileged", what: `container ${c.name} runs privileged` });
+    const added = (sc?.capabilities?.add ?? []).filter((cap) => ["ALL", "SYS_ADMIN", "CAP_SYS_ADMIN"].includes(cap));
+    if (added.length > 0) hazards.push({ risk: "privileged", what: `container ${c.name} adds ${added.join(", ")}` });
+  }
+  for (const v of spec.volumes ?? []) {
+    if (v.hostPath) {
+      hazards.push({ risk: "hostPath", what: `hostPath volume ${v.name} (${v.hostPath.path} on the node)` });
+      continue;
+    }
+    const kind = SHARED_VOLUME_SOURCES.find((k) => v[k] !== undefined);
+    if (!kind) continue;
+    if ((v[kind] as { readOnly?: boolean }).readOnly === true) continue;
+    const writers = containers.filter((c) => (c.volumeMounts ?? []).some((m) => m.name === v.name && !m.readOnly));
+    if (writers.length === 0) continue;
+    const source = kind === "persistentVolumeClaim" ? `claim ${v.persistentVolumeClaim?.claimName}` : kind;
+    hazards.push({
+      risk: "writableVolumes",
+      what: `volume ${v.name} (${source}) mounted writable by ${writers.map((c) => c.name).join(", ")}`,
+    });
+  }
+  return hazards;
 }
 
 /** `<pod>-pns-<id>`, cut to the 63 characters a pod's hostname allows. */
@@ -98,6 +197,8 @@ export interface CopyOptions {
    * appends it to the containers, for clusters whose API server drops `restartPolicy` on init containers.
    */
   sidecar: boolean;
+  /** Run the source's init containers again (`debug.copy.initContainers`); else only its native sidecars stay. */
+  initContainers: boolean;
 }
 
 /**
@@ -223,6 +324,9 @@ export function buildPodCopy(source: V1Pod, copyName: string, options: CopyOptio
       limits: { ...options.resources.limits },
     },
   };
+  // Init containers run to completion (migrations, schema setup): run again in a copy they would act twice.
+  const inits = copiedInitContainers({ spec }, options.initContainers).map(stripProbes);
+  spec.initContainers = inits.length > 0 ? inits : undefined;
   if (options.sidecar) spec.initContainers = [{ ...debug, restartPolicy: "Always" }, ...(spec.initContainers ?? [])];
   else spec.containers.push(debug);
   const kept = Object.entries(source.metadata?.annotations ?? {}).filter(

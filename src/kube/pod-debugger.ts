@@ -40,10 +40,19 @@ import { type DropReason, dispositionsOf, droppedMessage, signalDelivery } from 
 import { SIGNALS, type SignalName } from "../core/signals.js";
 import { type ClusterClients, type ClusterCredentialSources, clusterClients } from "./clusters.js";
 import { type Attached, attachDebugContainer, type DebugSettings } from "./debug-session.js";
-import { copyDebugContainer } from "./debug-spec.js";
+import { copyDebugContainer, isCopyName } from "./debug-spec.js";
 import { doctorFacts } from "./doctor.js";
 import { toFileContent } from "./file-content.js";
-import { httpCodeOf, isNotFound, type KubeOperation, kubeCall, oneLine, statusOf, toPnsError } from "./kube-errors.js";
+import {
+  httpCodeOf,
+  isConflict,
+  isNotFound,
+  type KubeOperation,
+  kubeCall,
+  oneLine,
+  statusOf,
+  toPnsError,
+} from "./kube-errors.js";
 import {
   COPY_OF_ANNOTATION,
   EXPIRES_AT_ANNOTATION,
@@ -144,6 +153,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     maxEphemeralContainers: cluster.debug.maxEphemeralContainers,
     resources: cluster.debug.resources,
     copySameNode: cluster.debug.copySameNode,
+    copy: cluster.debug.copy,
   };
   const clients = () =>
     deps.clients ? Promise.resolve(deps.clients) : clusterClients(cluster.name, cluster.access, now, deps.credentials);
@@ -446,16 +456,22 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       return listSessions(c, namespaces, recorded, pageSize);
     },
 
-    async cleanup(namespaces, options = {}) {
+    async cleanup(namespaces, options) {
       const c = await clients();
       const of = options.of ?? null;
       const all = (await listSessions(c, namespaces, options.recorded, pageSize)).filter(
         (s) => (of === null || s.pod === of || s.copyOf === of) && (s.kind === "copy" || s.state === "Running"),
       );
-      const report: CleanupReport = { deleted: [], kept: [], runningEphemeral: [], failed: [] };
+      const report: CleanupReport = { deleted: [], kept: [], runningEphemeral: [], failed: [], notOwned: [] };
       for (const session of all) {
         if (session.kind === "ephemeral") {
           report.runningEphemeral.push(session);
+          continue;
+        }
+        // A label anyone with `create pods` can set: only a copy named like pns's whose UID pns recorded is pns's.
+        const recorded = options.owned.get(`${session.namespace}/${session.pod}`);
+        if (!isCopyName(session.pod) || recorded === undefined || recorded !== session.uid) {
+          report.notOwned.push(session);
           continue;
         }
         const expires = Date.parse(session.expiresAt ?? "");
@@ -466,14 +482,16 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           continue;
         }
         try {
+          // The UID precondition: a pod made under this name since it was listed is not deleted (409 instead).
           await c.core.deleteNamespacedPod({
             name: session.pod,
             namespace: session.namespace,
-            body: { propagationPolicy: "Background" },
+            body: { propagationPolicy: "Background", preconditions: { uid: recorded } },
           });
           report.deleted.push(session);
         } catch (err) {
           if (isNotFound(err)) report.deleted.push(session);
+          else if (isConflict(err)) report.notOwned.push(session);
           else {
             const e = toPnsError(err, {
               verb: "delete",
@@ -627,6 +645,7 @@ function copySession(pod: V1Pod): ClusterDebugSession {
     startedAt: isoOf(running?.startedAt),
     blind: finished || (phase === "Running" && status && !running) ? stoppedWords(status?.state?.terminated) : null,
     blindSince: isoOf(status?.state?.terminated?.finishedAt),
+    uid: pod.metadata?.uid ?? null,
   };
 }
 
@@ -688,6 +707,7 @@ async function ephemeralSessions(
       startedAt: isoOf(running?.startedAt),
       blind,
       blindSince,
+      uid: pod.metadata?.uid ?? null,
     });
   }
   return out;
@@ -707,6 +727,7 @@ function unknownSession(namespace: string, pod: string, container: string): Clus
     startedAt: null,
     blind: null,
     blindSince: null,
+    uid: null,
   };
 }
 

@@ -8,6 +8,8 @@ import type {
   AuditLog,
   ClaimStore,
   Clock,
+  CopyRecord,
+  CopyRef,
   DebugSession,
   ExpectedVersion,
   ListingStore,
@@ -22,7 +24,9 @@ import { checkTransition, isApproval } from "./check-transition.js";
 import {
   auditSortKey,
   compareKeys,
+  copyKey,
   newestSessionFirst,
+  oldestCopyFirst,
   requestExpiryKey,
   requestStartKey,
   sessionExpiryKey,
@@ -78,6 +82,14 @@ export class EmbeddedSignalRequestStore implements SignalRequestStore {
   async listExpirable(now: number, limit = 100): Promise<SignalRequest[]> {
     return [...this.#items.values()]
       .filter((r) => r.state === "pending" && r.expiresAt <= now)
+      .sort((a, b) => compareKeys(requestExpiryKey(a), requestExpiryKey(b)))
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async listPending(limit = 1000): Promise<SignalRequest[]> {
+    return [...this.#items.values()]
+      .filter((r) => r.state === "pending")
       .sort((a, b) => compareKeys(requestExpiryKey(a), requestExpiryKey(b)))
       .slice(0, limit)
       .map((r) => structuredClone(r));
@@ -174,6 +186,31 @@ export class EmbeddedSessionStore implements SessionStore {
     session: Pick<DebugSession, "channel" | "cluster" | "namespace" | "debugPod" | "debugContainer">,
   ): Promise<void> {
     this.#byChannel.get(session.channel)?.delete(sessionKey(session));
+  }
+
+  readonly #copies = new Map<string, Map<string, CopyRecord>>();
+
+  async recordCopy(copy: CopyRecord): Promise<void> {
+    let copies = this.#copies.get(copy.cluster);
+    if (!copies) {
+      copies = new Map();
+      this.#copies.set(copy.cluster, copies);
+    }
+    copies.set(copyKey(copy), structuredClone(copy));
+  }
+
+  async getCopy(ref: CopyRef): Promise<CopyRecord | null> {
+    const copy = this.#copies.get(ref.cluster)?.get(copyKey(ref));
+    return copy ? structuredClone(copy) : null;
+  }
+
+  async listCopies(cluster: string): Promise<CopyRecord[]> {
+    return [...(this.#copies.get(cluster)?.values() ?? [])].sort(oldestCopyFirst).map((c) => structuredClone(c));
+  }
+
+  async removeCopy(ref: CopyRef & { uid: string }): Promise<void> {
+    const copies = this.#copies.get(ref.cluster);
+    if (copies?.get(copyKey(ref))?.uid === ref.uid) copies.delete(copyKey(ref));
   }
 }
 

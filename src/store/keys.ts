@@ -1,6 +1,6 @@
 /** Sort keys shared by both stores, so that both return the same order. */
 
-import type { DebugSession } from "../app/ports/stores.js";
+import type { CopyRecord, DebugSession } from "../app/ports/stores.js";
 import type { AuditEntry } from "../core/approval/types.js";
 
 /** Epoch milliseconds as a fixed-width string, so that string order is time order. */
@@ -18,6 +18,16 @@ export function sessionKey(
   session: Pick<DebugSession, "cluster" | "namespace" | "debugPod" | "debugContainer">,
 ): string {
   return `${session.cluster}#${session.namespace}#${session.debugPod}#${session.debugContainer}`;
+}
+
+/** Names one copy within a cluster. */
+export function copyKey(copy: { namespace: string; pod: string }): string {
+  return `${copy.namespace}#${copy.pod}`;
+}
+
+/** Oldest copy first, then by name: the order of a cluster's copies in both stores. */
+export function oldestCopyFirst(a: CopyRecord, b: CopyRecord): number {
+  return a.createdAt - b.createdAt || compareKeys(copyKey(a), copyKey(b));
 }
 
 /** Orders sessions of all channels by expiry, then channel, then debug container. */

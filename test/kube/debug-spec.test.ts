@@ -5,10 +5,14 @@ import {
   buildEphemeralContainer,
   buildPodCopy,
   chooseTargetContainer,
+  copyHazards,
+  copyNameSuffix,
   copyPodName,
   DROPPED_ANNOTATIONS,
   findReusableEphemeral,
+  isCopyName,
   selectsLabels,
+  skippedInitContainers,
 } from "../../src/kube/debug-spec.js";
 import { toFileContent } from "../../src/kube/file-content.js";
 import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
@@ -143,6 +147,7 @@ describe("buildPodCopy", () => {
     meta: { requestedBy: "U123", expiresAt: "2026-11-30T05:00:00.000Z" },
     nodeName: null,
     sidecar: true,
+    initContainers: true,
   };
   const rich: V1Pod = {
     ...source,
@@ -249,6 +254,26 @@ describe("buildPodCopy", () => {
     expect(copy.spec?.activeDeadlineSeconds).toBe(3600);
   });
 
+  it("leaves out init containers that run to completion unless debug.copy.initContainers, keeps native sidecars", () => {
+    const withSidecar: V1Pod = {
+      ...rich,
+      spec: {
+        ...rich.spec!,
+        initContainers: [
+          ...(rich.spec?.initContainers ?? []),
+          { name: "proxy", image: "envoy", restartPolicy: "Always", readinessProbe: probe },
+        ],
+      },
+    };
+    const skipped = buildPodCopy(withSidecar, "c", { ...options, initContainers: false });
+    expect(skipped.spec?.initContainers?.map((c) => c.name)).toEqual(["pns-debug-q1w2e", "proxy"]);
+    expect(skipped.spec?.initContainers?.[1]?.readinessProbe).toBeUndefined();
+    expect(skippedInitContainers(withSidecar, false)).toEqual(["migrate"]);
+    expect(skippedInitContainers(withSidecar, true)).toEqual([]);
+    const legacy = buildPodCopy(source, "c", { ...options, initContainers: false, sidecar: false });
+    expect(legacy.spec?.initContainers).toBeUndefined();
+  });
+
   it("appends the debug container to the containers where the cluster has no native sidecars", () => {
     const legacy = buildPodCopy(rich, "c", { ...options, sidecar: false });
     expect(legacy.spec?.initContainers?.map((c) => c.name)).toEqual(["migrate"]);
@@ -295,6 +320,18 @@ describe("buildPodCopy", () => {
 
   it("keeps copy names within 63 characters", () => {
     expect(copyPodName("a".repeat(70), "xxxxx")).toHaveLength(63);
+  });
+
+  it("names the copy of one pod alike every time, and the copies of others (or a recreated pod) apart", () => {
+    const uid = (u: string, name = "web-7d9f-abcde"): V1Pod => ({ metadata: { ...source.metadata, name, uid: u } });
+    const one = copyNameSuffix(uid("a1"));
+    expect(one).toMatch(/^[a-z0-9]{5}$/);
+    expect(copyNameSuffix(uid("a1"))).toBe(one);
+    expect(copyNameSuffix(uid("a2"))).not.toBe(one);
+    expect(copyNameSuffix(uid("a1", "web-other"))).not.toBe(one);
+    expect(isCopyName(copyPodName("web", one))).toBe(true);
+    expect(isCopyName("web-pns-x")).toBe(false);
+    expect(isCopyName("web")).toBe(false);
   });
 });
 
@@ -406,5 +443,101 @@ describe("target helpers", () => {
       pod("new-ready", "Running", true, "2026-11-30T02:00:00Z"),
     ]);
     expect(ranked.map((p) => p.metadata?.name)).toEqual(["new-ready", "old-ready", "not-ready", "pending"]);
+  });
+});
+
+describe("copyHazards", () => {
+  const pod = (spec: Partial<NonNullable<V1Pod["spec"]>>): V1Pod => ({
+    metadata: { name: "p", namespace: "shop" },
+    spec: { containers: [{ name: "app", image: "nginx" }], ...spec },
+  });
+  const risks = (p: V1Pod, inits = false) => copyHazards(p, inits).map((h) => `${h.risk}: ${h.what}`);
+
+  it.each([
+    ["a plain pod", pod({}), []],
+    [
+      "a hostPath volume",
+      pod({ volumes: [{ name: "root", hostPath: { path: "/" } }] }),
+      ["hostPath: hostPath volume root (/ on the node)"],
+    ],
+    [
+      "a privileged container",
+      pod({ containers: [{ name: "app", image: "x", securityContext: { privileged: true } }] }),
+      ["privileged: container app runs privileged"],
+    ],
+    [
+      "SYS_ADMIN added",
+      pod({
+        containers: [
+          { name: "app", image: "x", securityContext: { capabilities: { add: ["NET_ADMIN", "SYS_ADMIN"] } } },
+        ],
+      }),
+      ["privileged: container app adds SYS_ADMIN"],
+    ],
+    [
+      "the host's namespaces",
+      pod({ hostNetwork: true, hostPID: true, hostIPC: true }),
+      ["hostNamespaces: hostNetwork: true", "hostNamespaces: hostPID: true", "hostNamespaces: hostIPC: true"],
+    ],
+    [
+      "a claim mounted writable",
+      pod({
+        volumes: [{ name: "data", persistentVolumeClaim: { claimName: "pgdata" } }],
+        containers: [{ name: "db", image: "x", volumeMounts: [{ name: "data", mountPath: "/var/lib/postgresql" }] }],
+      }),
+      ["writableVolumes: volume data (claim pgdata) mounted writable by db"],
+    ],
+    [
+      "an NFS volume mounted writable",
+      pod({
+        volumes: [{ name: "share", nfs: { server: "nfs", path: "/x" } }],
+        containers: [{ name: "app", image: "x", volumeMounts: [{ name: "share", mountPath: "/s" }] }],
+      }),
+      ["writableVolumes: volume share (nfs) mounted writable by app"],
+    ],
+    [
+      "a claim mounted read-only, a read-only claim, an unmounted claim, an emptyDir",
+      pod({
+        volumes: [
+          { name: "a", persistentVolumeClaim: { claimName: "a" } },
+          { name: "b", persistentVolumeClaim: { claimName: "b", readOnly: true } },
+          { name: "c", persistentVolumeClaim: { claimName: "c" } },
+          { name: "tmp", emptyDir: {} },
+        ],
+        containers: [
+          {
+            name: "app",
+            image: "x",
+            volumeMounts: [
+              { name: "a", mountPath: "/a", readOnly: true },
+              { name: "b", mountPath: "/b" },
+              { name: "tmp", mountPath: "/tmp" },
+            ],
+          },
+        ],
+      }),
+      [],
+    ],
+  ] as const)("%s", (_name, p, expected) => {
+    expect(risks(p)).toEqual(expected);
+  });
+
+  it("counts an init container's writable mount and privilege only when init containers run in the copy", () => {
+    const p = pod({
+      volumes: [{ name: "data", persistentVolumeClaim: { claimName: "pgdata" } }],
+      initContainers: [
+        {
+          name: "migrate",
+          image: "x",
+          securityContext: { privileged: true },
+          volumeMounts: [{ name: "data", mountPath: "/d" }],
+        },
+      ],
+    });
+    expect(risks(p, false)).toEqual([]);
+    expect(risks(p, true)).toEqual([
+      "privileged: container migrate runs privileged",
+      "writableVolumes: volume data (claim pgdata) mounted writable by migrate",
+    ]);
   });
 });

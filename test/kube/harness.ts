@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PodDebugger } from "../../src/app/ports/cluster.js";
+import type { CopyLedger, OwnedCopies, PodDebugger } from "../../src/app/ports/cluster.js";
 import { DEFAULT_DEBUG } from "../../src/core/config/defaults.js";
 import type { DebugConfig } from "../../src/core/config/types.js";
 import type { Fingerprint, ProcessInfo } from "../../src/core/process/types.js";
@@ -55,4 +55,24 @@ export function requestsSince(sim: Sim, from: number, route?: string, status?: n
   return sim.requests.entries
     .slice(from)
     .filter((e) => (route === undefined || e.route === route) && (status === undefined || e.status === status)).length;
+}
+
+/** The copies a test recorded creating, like pns's sessions store: `<namespace>/<pod>` → pod UID. */
+export class TestLedger {
+  readonly uids = new Map<string, string>();
+  /** The ledger of one namespace's copies, as the app gives one to `attach`. */
+  of(namespace: string): CopyLedger {
+    return {
+      recordedUid: async (name) => this.uids.get(`${namespace}/${name}`) ?? null,
+      beforeCreate: async () => undefined,
+      record: async (copy) => void this.uids.set(`${namespace}/${copy.name}`, copy.uid),
+      forget: async (copy) => {
+        if (this.uids.get(`${namespace}/${copy.name}`) === copy.uid) this.uids.delete(`${namespace}/${copy.name}`);
+      },
+    };
+  }
+  /** What cleanup may delete. */
+  owned(): OwnedCopies {
+    return new Map(this.uids);
+  }
 }

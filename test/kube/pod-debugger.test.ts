@@ -6,14 +6,25 @@ import type { DebugConfig } from "../../src/core/config/types.js";
 import { PnsError } from "../../src/core/errors.js";
 import type { ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
+import { copyNameSuffix, copyPodName } from "../../src/kube/debug-spec.js";
 import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
 import { createKubeDebugger, locationOf } from "../../src/kube/pod-debugger.js";
-import { counterIds, debuggerFor, fingerprint, requestsSince, type Sim, startSim, testDebugConfig } from "./harness.js";
+import {
+  counterIds,
+  debuggerFor,
+  fingerprint,
+  requestsSince,
+  type Sim,
+  startSim,
+  TestLedger,
+  testDebugConfig,
+} from "./harness.js";
 
 // The emulated runtime only: these tests use the seed scenario's shop images (postgres, node, envoy) and the
 // emulated-only state.spawn and state.recyclePid. test/kube/contract.test.ts runs the PodDebugger contract on every
 // runtime with the images the real one has.
 let sim: Sim;
+const ledger = new TestLedger();
 beforeAll(async () => {
   process.stdout.write(
     "test/kube/pod-debugger.test.ts runs on the emulated runtime only (shop images, spawn and recyclePid); test/kube/contract.test.ts runs the contract on every runtime\n",
@@ -30,7 +41,12 @@ beforeEach(() => {
 async function attachTo(d: PodDebugger, namespace: string, target: Target, extra: Record<string, unknown> = {}) {
   const resolved = await d.resolveTarget(namespace, target);
   const progress: string[] = [];
-  const attachment = await d.attach(resolved, { requestedBy: "U1", onProgress: (m) => progress.push(m), ...extra });
+  const attachment = await d.attach(resolved, {
+    requestedBy: "U1",
+    onProgress: (m) => progress.push(m),
+    copies: ledger.of(namespace),
+    ...extra,
+  });
   return { resolved, attachment, progress, location: locationOf(namespace, attachment) };
 }
 
@@ -119,7 +135,9 @@ describe("strategies", () => {
       { strategy: "copy" },
     );
     expect(attachment).toMatchObject({ strategy: "copy", copyOf: resolved.pod.name, reused: false });
-    expect(attachment.pod).toBe(`${resolved.pod.name}-pns-c0002`);
+    // The one name of this pod's copy: the same from any worker.
+    expect(attachment.pod).toBe(copyPodName(resolved.pod.name, copyNameSuffix(resolved.object as V1Pod)));
+    expect(attachment.note).toContain("runs a second instance");
     const copy = sim.state.pod("shop", attachment.pod) as V1Pod;
     expect(copy.metadata?.labels).toEqual({ [MANAGED_BY_LABEL]: "pns" });
     expect(copy.metadata?.annotations).toMatchObject({
@@ -640,12 +658,12 @@ describe("sessions and cleanup", () => {
     expect(sessions).toContainEqual(expect.objectContaining({ kind: "ephemeral", namespace: "default", pod: "nginx" }));
     expect(await d.sessions(["o*"], recorded)).toEqual(sessions.filter((s) => s.namespace === "ops"));
 
-    const now = await d.cleanup(["ops"]);
+    const now = await d.cleanup(["ops"], { owned: ledger.owned() });
     expect(now.deleted).toEqual([]);
     expect(now.kept.map((s) => s.pod)).toContain(attachment.pod);
 
     const later = await debuggerFor(sim, {}, { now: () => Date.now() + 2 * 3_600_000 });
-    const report = await later.cleanup(["ops", "default"], { recorded });
+    const report = await later.cleanup(["ops", "default"], { recorded, owned: ledger.owned() });
     expect(report.deleted.map((s) => s.pod)).toEqual([attachment.pod]);
     expect(report.runningEphemeral.some((s) => s.pod === "nginx")).toBe(true);
     expect(sim.state.hasPod("ops", attachment.pod)).toBe(false);
@@ -723,6 +741,163 @@ describe("sessions at scale and in trouble", () => {
     const after = (await d.sessions(["shop"], recorded)).find((s) => s.container === web.attachment.container);
     expect(after?.blind).toMatch(/^(web restarted \(Error\)|the debug container stopped)/);
     expect(after?.blindSince).not.toBeNull();
+  });
+});
+
+describe("copies are pns's by the pod UID it recorded, not by their labels", () => {
+  /** A pod in `ns` that shares nothing, so a copy is the only way to see all its containers. */
+  function solo(ns: string, name: string, spec: Record<string, unknown> = {}) {
+    sim.state.createPod(
+      ns,
+      {
+        metadata: { name, labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 0,
+          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+          ...spec,
+        },
+      },
+      { immediate: true },
+    );
+  }
+  /** A pod anyone with `create pods` can make: labelled and annotated exactly like pns's copy. */
+  function lookalike(ns: string, name: string, copyOf: string) {
+    sim.state.createPod(ns, {
+      metadata: {
+        name,
+        labels: { [MANAGED_BY_LABEL]: "pns" },
+        annotations: { "pns.dev/copy-of": copyOf, "pns.dev/expires-at": "2000-01-01T00:00:00.000Z" },
+      },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        initContainers: [
+          { name: "pns-debug-evil", image: "busybox:1.36", command: ["sleep", "3600"], restartPolicy: "Always" },
+        ],
+        containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+      },
+    });
+  }
+
+  it("refuses a pod an attacker made under the copy's name, and never touches it", async () => {
+    solo("ops", "victim");
+    const d = await debuggerFor(sim);
+    const resolved = await d.resolveTarget("ops", { kind: "pod", name: "victim" });
+    const name = copyPodName("victim", copyNameSuffix(resolved.object as V1Pod));
+    lookalike("ops", name, "victim");
+    const uid = sim.state.pod("ops", name).metadata.uid;
+    const err = await failure(d.attach(resolved, { requestedBy: "U1", strategy: "copy", copies: ledger.of("ops") }));
+    expect(err.code).toBe("not_allowed");
+    expect(err.userMessage).toContain(`A pod named ${name} already exists in namespace ops, and pns did not create it`);
+    expect(sim.state.pod("ops", name).metadata.uid).toBe(uid);
+  });
+
+  it("cleanup deletes only the copies whose UID pns recorded; a look-alike is reported as not pns's", async () => {
+    lookalike("ops", "fake-pns-abcde", "agent");
+    const d = await debuggerFor(sim);
+    const report = await d.cleanup(["ops"], { now: true, owned: ledger.owned() });
+    expect(report.notOwned.map((s) => s.pod)).toContain("fake-pns-abcde");
+    expect(report.deleted.map((s) => s.pod)).not.toContain("fake-pns-abcde");
+    expect(sim.state.hasPod("ops", "fake-pns-abcde")).toBe(true);
+    // A recorded name with another UID (the pod was replaced under that name) is not pns's either.
+    const wrong = new Map([["ops/fake-pns-abcde", "00000000-0000-4000-8000-000000000000"]]);
+    expect((await d.cleanup(["ops"], { now: true, owned: wrong })).notOwned.map((s) => s.pod)).toContain(
+      "fake-pns-abcde",
+    );
+    expect(sim.state.hasPod("ops", "fake-pns-abcde")).toBe(true);
+    sim.state.deletePod("ops", "fake-pns-abcde");
+  });
+
+  it("the API server refuses a delete whose UID precondition does not match (409), as pns's deletes rely on", async () => {
+    solo("ops", "precondition");
+    const clients = await buildClusterClients({ kind: "kubeconfig", path: sim.kubeconfigPath, context: null });
+    const err = await clients.core
+      .deleteNamespacedPod({ name: "precondition", namespace: "ops", body: { preconditions: { uid: "not-its-uid" } } })
+      .then(
+        () => null,
+        (e: unknown) => e as { code?: number; body?: string },
+      );
+    expect(err?.code).toBe(409);
+    expect(String(err?.body)).toContain("Precondition failed: UID in precondition: not-its-uid");
+    expect(sim.state.hasPod("ops", "precondition")).toBe(true);
+  });
+
+  it("eight workers copying one pod at once make one copy, all on it", async () => {
+    solo("ops", "crowd");
+    const attaches = Array.from({ length: 8 }, async () => {
+      const d = await debuggerFor(sim);
+      return (await attachTo(d, "ops", { kind: "pod", name: "crowd" }, { strategy: "copy" })).attachment;
+    });
+    const all = await Promise.all(attaches);
+    expect(new Set(all.map((a) => a.pod)).size).toBe(1);
+    expect(all.filter((a) => !a.reused)).toHaveLength(1);
+    expect(sim.state.pods("ops").filter((p) => String(p.metadata.name).startsWith("crowd-pns-"))).toHaveLength(1);
+  });
+
+  it("replaces its own ended copy under the same name, with a new recorded UID", async () => {
+    solo("ops", "ending");
+    const first = await attachTo(await debuggerFor(sim), "ops", { kind: "pod", name: "ending" }, { strategy: "copy" });
+    const key = `ops/${first.attachment.pod}`;
+    const before = ledger.uids.get(key);
+    // Two hours on, the copy has reached its lifetime: pns deletes it (its recorded UID) and makes it again.
+    const later = await debuggerFor(sim, {}, { now: () => Date.now() + 2 * 3_600_000 });
+    const again = await attachTo(later, "ops", { kind: "pod", name: "ending" }, { strategy: "copy" });
+    expect(again.attachment).toMatchObject({ pod: first.attachment.pod, reused: false });
+    expect(ledger.uids.get(key)).not.toBe(before);
+    expect(sim.state.pod("ops", first.attachment.pod).metadata.uid).toBe(ledger.uids.get(key));
+  });
+
+  it("makes no copy for someone who may not (no ledger), not even as the auto fallback", async () => {
+    solo("ops", "nocopy");
+    const d = await debuggerFor(sim);
+    const resolved = await d.resolveTarget("ops", { kind: "pod", name: "nocopy" });
+    const err = await failure(d.attach(resolved, { requestedBy: "U1", strategy: "copy" }));
+    expect(err.userMessage).toContain("you may not make copies");
+    expect(err.hint).toContain("people.copy");
+    sim.faults.failNext("PATCH pods/ephemeralcontainers", 404, {
+      message: "the server could not find the requested resource",
+    });
+    const fallback = await failure(d.attach(resolved, { requestedBy: "U1" }));
+    expect(fallback.userMessage).toContain("you may not make copies");
+    expect(sim.state.pods("ops").some((p) => String(p.metadata.name).startsWith("nocopy-pns-"))).toBe(false);
+  });
+
+  it.each([
+    ["hostPath", { volumes: [{ name: "root", hostPath: { path: "/" } }] }, "hostPath volume root (/ on the node)"],
+    [
+      "privileged",
+      { containers: [{ name: "app", image: "busybox:1.36", securityContext: { privileged: true } }] },
+      "container app runs privileged",
+    ],
+    ["hostNamespaces", { hostPID: true }, "hostPID: true"],
+  ] as const)("refuses to copy a pod with %s unless debug.copy.allow names it", async (risk, spec, what) => {
+    const name = `risky-${risk.toLowerCase()}`;
+    solo("ops", name, spec);
+    const d = await debuggerFor(sim);
+    const resolved = await d.resolveTarget("ops", { kind: "pod", name });
+    const err = await failure(d.attach(resolved, { requestedBy: "U1", strategy: "copy", copies: ledger.of("ops") }));
+    expect(err.code).toBe("not_allowed");
+    expect(err.userMessage).toContain(what);
+    expect(err.hint).toContain(`\`${risk}\` to \`debug.copy.allow\``);
+    expect(sim.state.pods("ops").some((p) => String(p.metadata.name).startsWith(`${name}-pns-`))).toBe(false);
+    const allowed = await debuggerFor(sim, { copy: { ...testDebugConfig.copy, allow: [risk] } });
+    const a = await allowed.attach(await allowed.resolveTarget("ops", { kind: "pod", name }), {
+      requestedBy: "U1",
+      strategy: "copy",
+      copies: ledger.of("ops"),
+    });
+    expect(a.strategy).toBe("copy");
+  });
+
+  it("does not run the source's init containers again unless debug.copy.initContainers, and says so", async () => {
+    solo("ops", "migrating", {
+      initContainers: [{ name: "migrate", image: "busybox:1.36", command: ["true"] }],
+    });
+    const d = await debuggerFor(sim);
+    const { attachment } = await attachTo(d, "ops", { kind: "pod", name: "migrating" }, { strategy: "copy" });
+    expect(sim.state.pod("ops", attachment.pod).spec.initContainers.map((c: { name: string }) => c.name)).toEqual([
+      attachment.container,
+    ]);
+    expect(attachment.note).toContain("Its init containers (migrate) did not run again (`debug.copy.initContainers`)");
   });
 });
 

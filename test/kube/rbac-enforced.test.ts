@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PnsError } from "../../src/core/errors.js";
 import { locationOf } from "../../src/kube/pod-debugger.js";
 import { loadRbac, type RbacPolicy } from "../../src/local/sim/index.js";
-import { counterIds, debuggerFor, fingerprint, type Sim, startSim } from "./harness.js";
+import { counterIds, debuggerFor, fingerprint, type Sim, startSim, TestLedger } from "./harness.js";
 
 const MANIFEST = "infra/rbac.yaml";
 
@@ -30,6 +30,7 @@ describe("pns under infra/rbac.yaml", () => {
     const copy = await d.attach(await d.resolveTarget("shop", { kind: "deployment", name: "billing" }), {
       requestedBy: "U1",
       strategy: "copy",
+      copies: new TestLedger().of("shop"),
     });
     expect(copy.strategy).toBe("copy");
     const forbidden = sim.requests.entries.filter((e) => e.status === 403).map((e) => e.route);

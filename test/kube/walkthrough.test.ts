@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProcessInfo } from "../../src/core/process/types.js";
 import { locationOf } from "../../src/kube/pod-debugger.js";
 import { runtimes } from "../sim/runtimes.js";
-import { debuggerFor, fingerprint, type Sim, startSim } from "./harness.js";
+import { debuggerFor, fingerprint, type Sim, startSim, TestLedger } from "./harness.js";
 
 const byArgs = (ps: ProcessInfo[], start: string) => ps.find((p) => p.args.join(" ").startsWith(start));
 
@@ -10,6 +10,7 @@ const byArgs = (ps: ProcessInfo[], start: string) => ps.find((p) => p.args.join(
 describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
   let sim: Sim;
   let soloDebug = "";
+  const soloLedger = new TestLedger();
   beforeAll(async () => {
     sim = await startSim(30, { runtime });
     await waitRunning("default", "nginx", "shell");
@@ -75,6 +76,7 @@ describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
     const a = await d.attach(await d.resolveTarget("default", { kind: "pod", name: "solo" }), {
       requestedBy: "U1",
       strategy: "copy",
+      copies: soloLedger.of("default"),
     });
     expect(a.strategy).toBe("copy");
     const { listing } = await d.listProcesses(locationOf("default", a));
@@ -106,8 +108,47 @@ describe.each(runtimes)("pns's kube adapter on the %s runtime", (runtime) => {
     }
     // The kernel kills a joined debug container with its namespace's init; either way it no longer sees the app.
     expect(after?.blind).toMatch(/^(app restarted|the debug container stopped|app is not running)/);
-    const cleaned = await d.cleanup(["default"], { now: true, recorded });
+    const cleaned = await d.cleanup(["default"], { now: true, recorded, owned: soloLedger.owned() });
     expect(cleaned.deleted.map((s) => s.copyOf)).toEqual(["solo"]);
     expect((await d.sessions(["default"], recorded)).some((s) => s.kind === "copy")).toBe(false);
+  });
+
+  it("reuses its copy by name and recorded UID, runs no init container again, and cleanup spares a look-alike", async () => {
+    sim.state.createPod("default", {
+      metadata: { name: "migrator" },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        initContainers: [{ name: "migrate", image: "busybox:1.36", command: ["sh", "-c", "echo migrated"] }],
+        containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+      },
+    });
+    await waitRunning("default", "migrator", "app");
+    const ledger = new TestLedger();
+    const request = { requestedBy: "U1", strategy: "copy" as const, copies: ledger.of("default") };
+    const first = await (await debuggerFor(sim)).attach(
+      await (await debuggerFor(sim)).resolveTarget("default", { kind: "pod", name: "migrator" }),
+      request,
+    );
+    const copy = sim.state.pod("default", first.pod);
+    expect(copy.spec.initContainers.map((c: { name: string }) => c.name)).toEqual([first.container]);
+    expect(ledger.uids.get(`default/${first.pod}`)).toBe(copy.metadata.uid);
+    // Another worker (another debugger, no shared state) finds the same copy under the same name.
+    const other = await debuggerFor(sim);
+    const again = await other.attach(await other.resolveTarget("default", { kind: "pod", name: "migrator" }), request);
+    expect(again).toMatchObject({ pod: first.pod, reused: true });
+
+    sim.state.createPod("default", {
+      metadata: { name: "migrator-pns-fake1", labels: { "app.kubernetes.io/managed-by": "pns" } },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+      },
+    });
+    const report = await other.cleanup(["default"], { now: true, of: "migrator", owned: ledger.owned() });
+    expect(report.deleted.map((s) => s.pod)).toEqual([first.pod]);
+    expect(sim.state.hasPod("default", first.pod)).toBe(false);
+    const all = await other.cleanup(["default"], { now: true, owned: ledger.owned() });
+    expect(all.notOwned.map((s) => s.pod)).toContain("migrator-pns-fake1");
+    expect(sim.state.hasPod("default", "migrator-pns-fake1")).toBe(true);
   });
 });

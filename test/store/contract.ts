@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { applyTransition } from "../../src/app/apply-transition.js";
-import type { Clock, DebugSession, Stores } from "../../src/app/ports/stores.js";
+import type { Clock, CopyRecord, DebugSession, Stores } from "../../src/app/ports/stores.js";
 import { decide, expire, finish, startExecution } from "../../src/core/approval/state-machine.js";
 import type { AuditEntry, SignalRequest } from "../../src/core/approval/types.js";
 import { PnsError } from "../../src/core/errors.js";
@@ -194,6 +194,9 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
         if (!janitor.ok) throw new Error(janitor.message);
         await stores.requests.transition(late1.id, late1, janitor.request);
         expect((await stores.requests.listExpirable(t0)).map((r) => r.id)).toEqual(["r-late-2", "r-exact"]);
+        // Every pending request, expired or not (cleanup marks those of a deleted copy), oldest expiry first.
+        expect((await stores.requests.listPending()).map((r) => r.id)).toEqual(["r-late-2", "r-exact", "r-open"]);
+        expect((await stores.requests.listPending(1)).map((r) => r.id)).toEqual(["r-late-2"]);
       });
 
       it("lists requests stuck in executing, approved before a time, oldest first; finished ones leave the list", async () => {
@@ -439,6 +442,57 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
         expect(names(await stores.sessions.listExpired(t + 2))).toEqual(["a", "b", "c"]);
         expect(names(await stores.sessions.listExpired(t + 2, 2))).toEqual(["a", "b"]);
         expect(await stores.sessions.listExpired(t)).toEqual([]);
+      });
+    });
+
+    describe("debug copies", () => {
+      function copy(overrides: Partial<CopyRecord>): CopyRecord {
+        return {
+          cluster: "dev",
+          namespace: "shop",
+          pod: "web-pns-abcde",
+          uid: "11111111-1111-4111-8111-111111111111",
+          copyOf: "web",
+          channel: "C0OPS",
+          createdBy: "U0ALICE",
+          createdAt: 1_790_000_000_000,
+          expiresAt: 1_790_000_000_000 + 60 * MINUTE,
+          ...overrides,
+        };
+      }
+
+      it("records a copy with its pod UID, lists a cluster's copies oldest first, replaces a copy of the same name", async () => {
+        const { stores } = await setup();
+        const t = 1_790_000_000_000;
+        const web = copy({ createdAt: t + MINUTE });
+        const db = copy({ namespace: "data", pod: "db-0-pns-fghij", copyOf: "db-0", createdAt: t });
+        const other = copy({ cluster: "prod" });
+        for (const c of [web, db, other]) await stores.sessions.recordCopy(c);
+        expect(await stores.sessions.getCopy({ cluster: "dev", namespace: "shop", pod: "web-pns-abcde" })).toEqual(web);
+        expect(await stores.sessions.getCopy({ cluster: "dev", namespace: "data", pod: "web-pns-abcde" })).toBeNull();
+        expect((await stores.sessions.listCopies("dev")).map((c) => c.pod)).toEqual([
+          "db-0-pns-fghij",
+          "web-pns-abcde",
+        ]);
+        expect(await stores.sessions.listCopies("prod")).toEqual([other]);
+        expect(await stores.sessions.listCopies("none")).toEqual([]);
+
+        const renewed = { ...web, uid: "22222222-2222-4222-8222-222222222222", createdAt: t + 2 * MINUTE };
+        await stores.sessions.recordCopy(renewed);
+        expect(await stores.sessions.getCopy(web)).toEqual(renewed);
+        expect(await stores.sessions.listCopies("dev")).toHaveLength(2);
+      });
+
+      it("forgets a copy only with the UID it recorded: a newer copy of the same name stays", async () => {
+        const { stores } = await setup();
+        const web = copy({});
+        await stores.sessions.recordCopy(web);
+        await stores.sessions.removeCopy({ ...web, uid: "99999999-9999-4999-8999-999999999999" });
+        expect(await stores.sessions.getCopy(web)).toEqual(web);
+        await stores.sessions.removeCopy(web);
+        await stores.sessions.removeCopy(web);
+        expect(await stores.sessions.getCopy(web)).toBeNull();
+        expect(await stores.sessions.listCopies("dev")).toEqual([]);
       });
     });
 

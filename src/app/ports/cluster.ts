@@ -45,6 +45,29 @@ export interface AttachRequest {
   avoid?: string | null;
   /** Called with short progress lines ("pulling image public.ecr.aws/docker/library/busybox:1.36…"). */
   onProgress?: (message: string) => void;
+  /**
+   * What pns recorded of its copies, given only when the user may make copies (`people.copy`): without it, pns
+   * makes no copy (not for `--copy`, not as the `auto` fallback). @default none
+   */
+  copies?: CopyLedger | null;
+}
+
+/**
+ * The copies pns recorded creating (in its sessions store), so the adapter reuses and deletes only pods pns made: a
+ * pod is pns's copy when its name and UID are recorded, never because of its labels.
+ */
+export interface CopyLedger {
+  /** The UID recorded for the copy of this name in the target's namespace, or null. */
+  recordedUid(name: string): Promise<string | null>;
+  /** Called right before a new copy is created: throws PnsError to refuse it (the channel's cap). */
+  beforeCreate(): Promise<void>;
+  /**
+   * Records a copy the server just created, before anything uses it; throws PnsError to refuse it after all (a
+   * concurrent command took the channel's last copy): the adapter then deletes it.
+   */
+  record(copy: { name: string; uid: string; copyOf: string; expiresAt: string }): Promise<void>;
+  /** Forgets a copy pns deleted itself. */
+  forget(copy: { name: string; uid: string }): Promise<void>;
 }
 
 /** What a read of a file looks like once capped and checked for binary content. */
@@ -136,6 +159,8 @@ export interface ClusterDebugSession {
   blind: string | null;
   /** Since when it is blind (ISO 8601: when it stopped, when its target restarted); null when unknown. */
   blindSince: string | null;
+  /** The pod's `metadata.uid`; null when the server sent none. */
+  uid: string | null;
 }
 
 /** A debug container pns recorded attaching (its sessions store): its pod is read, not the cluster's pods listed. */
@@ -145,8 +170,13 @@ export interface RecordedDebugContainer {
   container: string;
 }
 
+/** The copies pns recorded creating: `<namespace>/<pod>` → the pod UID recorded. */
+export type OwnedCopies = ReadonlyMap<string, string>;
+
 /** Which copies a cleanup deletes. */
 export interface CleanupOptions {
+  /** Only these may be deleted: a pod labelled as pns's copy whose name and UID are not here is reported, never deleted. */
+  owned: OwnedCopies;
   /** Delete matching copies now, not only expired ones. @default false */
   now?: boolean;
   /** Only the copies of this pod (and only ephemeral containers in it). @default every pod */
@@ -157,7 +187,7 @@ export interface CleanupOptions {
 
 /** What the janitor did. */
 export interface CleanupReport {
-  /** Expired copies deleted. */
+  /** Copies deleted (expired ones, or all asked for with `now`). */
   deleted: ClusterDebugSession[];
   /** Copies not yet expired. */
   kept: ClusterDebugSession[];
@@ -165,6 +195,8 @@ export interface CleanupReport {
   runningEphemeral: ClusterDebugSession[];
   /** Copies that could not be deleted, with the reason. */
   failed: { session: ClusterDebugSession; message: string }[];
+  /** Pods labelled as pns's copies that pns did not record creating: left alone. */
+  notOwned: ClusterDebugSession[];
 }
 
 /** What `/pns ports` reads: the pod's sockets and their holders, its declared ports, the Services selecting it. */
@@ -215,7 +247,7 @@ export interface PodDebugger {
    * Deletes pns's expired debug copies and reports what is still running. With `now`, deletes the matching copies
    * whatever their expiry (`/pns cleanup`); `of` limits it to the copies of one pod.
    */
-  cleanup(namespaces: readonly string[], options?: CleanupOptions): Promise<CleanupReport>;
+  cleanup(namespaces: readonly string[], options: CleanupOptions): Promise<CleanupReport>;
   /** True when the debug container still runs (its pod exists and the container's state is running). */
   isRunning(location: DebugLocation): Promise<boolean>;
 }

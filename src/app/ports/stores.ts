@@ -35,6 +35,8 @@ export interface SignalRequestStore {
    * Oldest first, for the janitor. @default limit 100
    */
   listStuck(approvedBefore: number, limit?: number): Promise<SignalRequest[]>;
+  /** Every pending request, expired or not, oldest expiry first (cleanup marks those of a deleted copy). @default limit 1000 */
+  listPending(limit?: number): Promise<SignalRequest[]>;
 }
 
 /** The audit trail. */
@@ -58,7 +60,33 @@ export interface DebugSession extends DebugSessionInfo {
   channel: string;
 }
 
-/** Debug sessions by channel. */
+/**
+ * A debug copy pns created, with the UID the API server gave it. A label or a name anyone with `create pods` can
+ * copy; the UID no one can: pns reuses and deletes only a pod whose name and UID it recorded here.
+ */
+export interface CopyRecord {
+  cluster: string;
+  namespace: string;
+  /** The copy's pod name. */
+  pod: string;
+  /** The copy's `metadata.uid`, as the create call returned it. */
+  uid: string;
+  /** The source pod. */
+  copyOf: string;
+  /** The channel whose command created it (the per-channel cap counts these). */
+  channel: string;
+  /** Slack user ID. */
+  createdBy: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds: when the copy stops by itself (the record outlives it until the copy is deleted). */
+  expiresAt: number;
+}
+
+/** Names one copy in a cluster. */
+export type CopyRef = Pick<CopyRecord, "cluster" | "namespace" | "pod">;
+
+/** Debug sessions by channel, and the copies pns created. */
 export interface SessionStore {
   /**
    * Records a session; recording the same debug container again (same channel) replaces it but keeps its first
@@ -73,6 +101,14 @@ export interface SessionStore {
   remove(
     session: Pick<DebugSession, "channel" | "cluster" | "namespace" | "debugPod" | "debugContainer">,
   ): Promise<void>;
+  /** Records a copy pns just created; recording the same copy name again replaces it. */
+  recordCopy(copy: CopyRecord): Promise<void>;
+  /** The recorded copy of this name, or null. */
+  getCopy(ref: CopyRef): Promise<CopyRecord | null>;
+  /** The copies recorded in a cluster, oldest first (a handful: pns's own objects, never the cluster's pods). */
+  listCopies(cluster: string): Promise<CopyRecord[]>;
+  /** Forgets a copy, only if its record still has this UID (a newer copy of the same name stays); no-op when absent. */
+  removeCopy(ref: CopyRef & { uid: string }): Promise<void>;
 }
 
 /** What each process table showed, so a later click acts on the process the user saw. */

@@ -7,7 +7,8 @@
  *                 ▼                                          │
  *  ┌────────┐ deny ┌─────────┐ cancel ┌───────────┐          │
  *  │ denied │◀─────│ pending │───────▶│ cancelled │          │
- *  └────────┘      └─────────┘        └───────────┘          │
+ *  └────────┘      └─────────┘  pns:  └───────────┘          │
+ *                   │       │  target gone                   │
  *                   │       │                                │
  *   approve, while  │       │ expire, or any click           │
  *   now < expiresAt │       │ at now ≥ expiresAt             │
@@ -197,6 +198,20 @@ export function expire(request: SignalRequest, now: number): Transition {
     return refuse("invalid_state", `This request is still open until ${slackTime(request.expiresAt)}.`);
   }
   return { ok: true, request: next(request, { state: "expired", decidedBy: PNS_ACTOR, decidedAt: request.expiresAt }) };
+}
+
+/**
+ * Closes a pending request whose target is gone (its debug copy was deleted): `cancelled` by `pns`, with `outcome`
+ * saying why, so its message shows "target gone" and nothing can be approved any more.
+ */
+export function targetGone(request: SignalRequest, now: number, outcome: string): Transition {
+  if (request.state !== "pending") return refuseDecided(request);
+  return { ok: true, request: next(request, { state: "cancelled", decidedBy: PNS_ACTOR, decidedAt: now, outcome }) };
+}
+
+/** True for a request pns closed because its target went away ({@link targetGone}). */
+export function isTargetGone(request: Pick<SignalRequest, "state" | "decidedBy">): boolean {
+  return request.state === "cancelled" && request.decidedBy === PNS_ACTOR;
 }
 
 /** Records the ts of the approval message once it is posted; the state stays as it is. */

@@ -23,6 +23,7 @@ export const DEFAULT_DEBUG: DebugConfig = {
   maxEphemeralContainers: 5,
   copySameNode: false,
   resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "250m", memory: "64Mi" } },
+  copy: { allow: [], initContainers: false, maxPerChannel: 3 },
 };
 
 /** Everyone may. */
@@ -72,9 +73,10 @@ export function defaultConfig(env: ConfigEnv = {}): PnsConfig {
       signal: everyone(),
       approve: everyone(),
       admin: everyone(),
+      copy: everyone(),
     },
     signals: [{ ...DEFAULT_SIGNAL_POLICY, allowed: [...SIGNAL_NAMES], approvers: { users: [], groups: [] } }],
-    debug: { ...DEFAULT_DEBUG },
+    debug: { ...DEFAULT_DEBUG, copy: { ...DEFAULT_DEBUG.copy, allow: [] } },
     redaction: { patterns: [] },
     slack: { team: null, enterprise: null, allowExternalUsers: false },
   };

@@ -179,6 +179,33 @@ signals:
     });
   });
 
+  it("reads what a copy may take, whether its init containers run, and the per-channel cap", () => {
+    expect(
+      parseConfig(
+        "debug:\n  copy:\n    allow: [hostPath, writableVolumes, hostPath]\n    initContainers: true\n    maxPerChannel: 5\n",
+      ),
+    ).toMatchObject({
+      ok: true,
+      config: { debug: { copy: { allow: ["hostPath", "writableVolumes"], initContainers: true, maxPerChannel: 5 } } },
+    });
+    expect(parseConfig("")).toMatchObject({
+      ok: true,
+      config: { debug: { copy: { allow: [], initContainers: false, maxPerChannel: 3 } } },
+    });
+  });
+
+  it("lets only the admins make copies unless people.copy says otherwise", () => {
+    const admins = parseConfig("people:\n  ps: '*'\n  admin: [U0ALICE1, S0SRE001]\n");
+    expect(admins).toMatchObject({
+      ok: true,
+      config: { people: { copy: { everyone: false, users: ["U0ALICE1"], groups: ["S0SRE001"] } } },
+    });
+    expect(parseConfig("people:\n  admin: [U0ALICE1]\n  copy: [U0BOB001]\n")).toMatchObject({
+      ok: true,
+      config: { people: { copy: { everyone: false, users: ["U0BOB001"], groups: [] } } },
+    });
+  });
+
   it("defaults to 5 ephemeral containers, other nodes allowed, and small requests and limits", () => {
     expect(parseConfig("")).toMatchObject({
       ok: true,
@@ -391,6 +418,16 @@ const refused: { name: string; yaml: string; errors: string[] }[] = [
       "debug.resources.requests.cpu: expected a quantity like 100m (cpu) or 64Mi (memory) (line 5)",
       'debug.resources.requests.gpu: unknown key, did you mean "cpu"? (line 5)',
       "debug.resources.limits.memory: expected a quantity like 100m or 64Mi, got a list (line 6)",
+    ],
+  },
+  {
+    name: "bad debug.copy settings",
+    yaml: "debug:\n  copy:\n    allow: [hostpath, everything]\n    initContainers: yes please\n    maxPerChannel: 0\n",
+    errors: [
+      'debug.copy.allow[0]: "hostpath" is not something a copy may be allowed (did you mean hostPath?); use hostPath, privileged, hostNamespaces, writableVolumes (line 3)',
+      'debug.copy.allow[1]: "everything" is not something a copy may be allowed; use hostPath, privileged, hostNamespaces, writableVolumes (line 3)',
+      "debug.copy.initContainers: expected true or false (line 4)",
+      "debug.copy.maxPerChannel: must be at least 1 (line 5)",
     ],
   },
   {

@@ -16,7 +16,15 @@ import {
 import { parseDuration } from "./duration.js";
 import { globProblem, isGlob, namespaceMatches } from "./namespace-glob.js";
 import { type ConfigFile, configFileSchema, describe } from "./schema.js";
-import type { Audience, ChannelConfig, ClusterAccess, ConfigEnv, ParseConfigResult, PnsConfig } from "./types.js";
+import type {
+  Audience,
+  ChannelConfig,
+  ClusterAccess,
+  ConfigEnv,
+  CopyRisk,
+  ParseConfigResult,
+  PnsConfig,
+} from "./types.js";
 
 /** Largest configuration text accepted. */
 export const MAX_CONFIG_LENGTH = 1_000_000;
@@ -227,6 +235,8 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
       signal: audienceOf(file.people?.signal),
       approve: audienceOf(file.people?.approve),
       admin: audienceOf(file.people?.admin),
+      // Copies run a second instance of the app: unless named, only admins may make them.
+      copy: file.people?.copy === undefined ? audienceOf(file.people?.admin) : audienceOf(file.people.copy),
     },
     signals,
     debug: {
@@ -243,6 +253,11 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
       resources: {
         requests: { ...DEFAULT_DEBUG.resources.requests, ...d.resources?.requests },
         limits: { ...DEFAULT_DEBUG.resources.limits, ...d.resources?.limits },
+      },
+      copy: {
+        allow: [...new Set((d.copy?.allow ?? []) as CopyRisk[])],
+        initContainers: d.copy?.initContainers ?? DEFAULT_DEBUG.copy.initContainers,
+        maxPerChannel: d.copy?.maxPerChannel ?? DEFAULT_DEBUG.copy.maxPerChannel,
       },
     },
     redaction: { patterns: file.redaction?.patterns ?? [] },

@@ -12,6 +12,7 @@ import { checkRedactPattern } from "../redact/redactor.js";
 import { normalizeSignal, SIGNAL_NAMES } from "../signals.js";
 import { DEBUG_PROFILE_NAMES } from "./debug-profiles.js";
 import { formatDuration, parseDuration } from "./duration.js";
+import { COPY_RISKS } from "./types.js";
 
 /** Bounds of each duration setting, in milliseconds. */
 export const DURATION_BOUNDS = {
@@ -98,6 +99,15 @@ const quantity = z
     (q) => /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.test(q),
     "expected a quantity like 100m (cpu) or 64Mi (memory)",
   );
+
+const copyRisk = z.string().superRefine((s, ctx) => {
+  if ((COPY_RISKS as readonly string[]).includes(s)) return;
+  const near = closest(s, COPY_RISKS);
+  ctx.addIssue({
+    code: "custom",
+    message: `"${clip(s, 40)}" is not something a copy may be allowed${near ? ` (did you mean ${near}?)` : ""}; use ${COPY_RISKS.join(", ")}`,
+  });
+});
 
 const cpuMemory = strict({ cpu: quantity.optional(), memory: quantity.optional() });
 
@@ -226,6 +236,7 @@ export const configFileSchema = strict({
     signal: audience.optional(),
     approve: audience.optional(),
     admin: audience.optional(),
+    copy: audience.optional(),
   }).optional(),
   signals: z.array(signalPolicy).optional(),
   debug: strict({
@@ -243,6 +254,11 @@ export const configFileSchema = strict({
     maxEphemeralContainers: int(1, 100).optional(),
     copySameNode: z.boolean({ error: "expected true or false" }).optional(),
     resources: strict({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
+    copy: strict({
+      allow: z.array(copyRisk).optional(),
+      initContainers: z.boolean({ error: "expected true or false" }).optional(),
+      maxPerChannel: int(1, 100).optional(),
+    }).optional(),
   }).optional(),
   redaction: strict({ patterns: z.array(regexSource).optional() }).optional(),
   slack: strict({

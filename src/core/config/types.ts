@@ -62,6 +62,8 @@ export interface People {
   approve: Audience;
   /** May run `cleanup` and `audit`. */
   admin: Audience;
+  /** May debug a copy of a pod (`--copy`): a second instance of the app. @default the `admin` audience */
+  copy: Audience;
 }
 
 /** The rule for signals in some namespaces; the first policy whose glob matches the namespace applies. */
@@ -110,7 +112,29 @@ export interface DebugConfig {
    * containers may not set any). @default requests cpu 10m, memory 16Mi; limits cpu 250m, memory 64Mi
    */
   resources: DebugResources;
+  /** What a debug copy may take from its source pod, and how many copies one channel keeps. */
+  copy: CopyConfig;
 }
+
+/** Which risky parts of a pod spec a copy may keep, and the cap on a channel's copies. */
+export interface CopyConfig {
+  /** Parts of the source's spec that are refused unless listed (see {@link COPY_RISKS}). @default [] */
+  allow: CopyRisk[];
+  /** Run the source's init containers again in the copy (migrations run twice). @default false */
+  initContainers: boolean;
+  /** Most live copies one channel may keep. @default 3 */
+  maxPerChannel: number;
+}
+
+/**
+ * The parts of a pod spec pns refuses to copy unless `debug.copy.allow` names them: `hostPath` volumes (the node's
+ * files), `privileged` containers, `hostNamespaces` (hostNetwork, hostPID, hostIPC), `writableVolumes` (claims and
+ * network volumes mounted writable: a second writer to the app's data).
+ */
+export const COPY_RISKS = ["hostPath", "privileged", "hostNamespaces", "writableVolumes"] as const;
+
+/** One of {@link COPY_RISKS}. */
+export type CopyRisk = (typeof COPY_RISKS)[number];
 
 /** Requests and limits as Kubernetes quantities. */
 export interface DebugResources {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allText, now, request } from "../../../test/views/fixtures.js";
+import { targetGone } from "../approval/state-machine.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
 import { renderApprovalRequestView, requestSeverity } from "./approval-request-view.js";
 import { ActionId, decodeRequestBlockId, decodeRequestValue } from "./ids.js";
@@ -148,11 +149,28 @@ describe("renderApprovalRequestView", () => {
     );
   });
 
-  it("mentions the debug copy when the signal goes through one", () => {
+  it("says the process is in a debug copy, and that the signal never reaches the live pod", () => {
     const view = renderApprovalRequestView(
       request({ target: { ...request().target, debugPod: "nginx-pns-x7k2" } }),
       opts,
     );
-    expect(allText(view)).toContain("signalled from debug copy nginx-pns-x7k2");
+    const text = allText(view);
+    expect(text).toContain("*Pod*\nprod-eu / default / debug copy nginx-pns-x7k2 of pod nginx");
+    expect(text).toContain("the signal reaches the copy only, never the live pod nginx");
+    expect(text).toContain("(a debug copy; not the live pod nginx)");
+    expect(view.text).toContain("default/nginx-pns-x7k2 (debug copy of pod nginx)");
+  });
+
+  it("shows a request whose copy was deleted as target gone, with why", () => {
+    const gone = targetGone(
+      request({ target: { ...request().target, debugPod: "nginx-pns-x7k2" } }),
+      0,
+      "Target gone: x",
+    );
+    if (!gone.ok) throw new Error(gone.message);
+    const view = renderApprovalRequestView(gone.request, opts);
+    expect(allText(view)).toContain("Signal request: target gone");
+    expect(allText(view)).toContain(":ghost: *Target gone.*\nTarget gone: x");
+    expect(JSON.stringify(view.blocks)).not.toContain("pns.signal.approve");
   });
 });

@@ -4,6 +4,7 @@
  */
 
 import { describeApprovers } from "../approval/approvers.js";
+import { isTargetGone } from "../approval/state-machine.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
 import { type SignalSeverity, signalSeverity } from "../process/severity.js";
 import { SIGNAL_HINTS } from "../signals.js";
@@ -67,12 +68,16 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
   const t = r.target;
   const signal = `SIG${r.signal}`;
   const severity = requestSeverity(r);
-  const blocks: Block[] = [{ type: "header", text: plain(STATE_TITLES[r.state], L.header) }];
+  const gone = isTargetGone(r);
+  const title = gone ? "Signal request: target gone" : STATE_TITLES[r.state];
+  const blocks: Block[] = [{ type: "header", text: plain(title, L.header) }];
   const fields: SectionBlock["fields"] = [
     mrkdwn(`*Requested by*\n${userMention(r.requester)} ${slackDate(r.createdAt, "{time}")}`),
     mrkdwn(`*Signal*\n*${signal}*: ${escapeTruncate(SIGNAL_HINTS[r.signal], 200)}`),
     mrkdwn(
-      `*Pod*\n${escapeTruncate(`${t.cluster} / ${t.namespace} / ${t.pod}`, 600)}${t.debugPod === t.pod ? "" : `\n(signalled from debug copy ${escapeTruncate(t.debugPod, 300)})`}`,
+      isCopy(r)
+        ? `*Pod*\n${escapeTruncate(`${t.cluster} / ${t.namespace} / ${copyName(r)}`, 600)}`
+        : `*Pod*\n${escapeTruncate(`${t.cluster} / ${t.namespace} / ${t.pod}`, 600)}`,
     ),
     mrkdwn(
       `*Container*\n${escapeTruncate(r.process.container ?? "unknown", 300)} (user ${escapeTruncate(r.process.user, 100)})`,
@@ -81,6 +86,7 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
     mrkdwn(`*Fingerprint*\nPID ${r.fingerprint.pid} · ${escapeTruncate(shortFingerprint(r.fingerprint), 200)}`),
   ];
   blocks.push({ type: "section", fields });
+  if (isCopy(r)) blocks.push({ type: "section", text: mrkdwn(copyLine(r)) });
   blocks.push({ type: "section", text: mrkdwn(severityLine(severity)) });
   blocks.push({
     type: "section",
@@ -131,13 +137,31 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
   };
   blocks.push(context);
 
-  const text = `${STATE_TITLES[r.state]}: ${signal} to PID ${r.process.pid} (${escapeTruncate(r.process.command, 200)}) in ${escapeTruncate(`${t.namespace}/${t.pod}`, 300)}, requested by ${userMention(r.requester)}.`;
+  const text = `${title}: ${signal} to PID ${r.process.pid} (${escapeTruncate(r.process.command, 200)}) in ${escapeTruncate(isCopy(r) ? `${t.namespace}/${t.debugPod} (debug copy of pod ${t.pod})` : `${t.namespace}/${t.pod}`, 300)}, requested by ${userMention(r.requester)}.`;
   return { text, blocks };
+}
+
+/** True when the request's process lives in a debug copy, not in the pod it was copied from. */
+export function isCopy(r: SignalRequest): boolean {
+  return r.target.debugPod !== r.target.pod;
+}
+
+/** "debug copy nginx-pns-ab12 of pod nginx": what a request to a copy's process targets, in every view. */
+export function copyName(r: SignalRequest): string {
+  return `debug copy ${r.target.debugPod} of pod ${r.target.pod}`;
+}
+
+/** The line every view of a copy's request carries: the signal reaches the copy, never the live pod. */
+export function copyLine(r: SignalRequest): string {
+  return `:busts_in_silhouette: *This process runs in ${escapeTruncate(copyName(r), 400)}*: the signal reaches the copy only, never the live pod ${escapeTruncate(r.target.pod, 300)}.`;
 }
 
 /** The confirm dialog's text: the consequence first (it is what the approver decides on), then the target. */
 function confirmText(r: SignalRequest, severity: SignalSeverity): string {
-  const target = `PID ${r.process.pid} (${truncate(r.process.command, 80)}) in ${r.target.namespace}/${r.target.pod}`;
+  const where = isCopy(r)
+    ? `${r.target.namespace}/${r.target.debugPod} (a debug copy; not the live pod ${r.target.pod})`
+    : `${r.target.namespace}/${r.target.pod}`;
+  const target = `PID ${r.process.pid} (${truncate(r.process.command, 80)}) in ${where}`;
   const rest = ` To ${target}, only if it is still the same process.`;
   return truncate(severity.consequence, L.confirmText - Math.min(rest.length, 150)) + truncate(rest, 150);
 }
@@ -178,6 +202,7 @@ function statusLine(r: SignalRequest, o: ApprovalViewOptions): string {
     case "denied":
       return `:no_entry: *Denied* by ${decision(r)}. Nothing was sent.`;
     case "cancelled":
+      if (isTargetGone(r)) return `:ghost: *Target gone.*${outcome}`;
       return `:heavy_minus_sign: *Cancelled* by ${decision(r)}. Nothing was sent.`;
     case "expired":
       return `:alarm_clock: *Expired* ${slackDate(r.expiresAt)} without a decision. Nothing was sent.`;

@@ -21,6 +21,8 @@ export interface CleanupViewInput {
   kept: CleanupItem[];
   runningEphemeral: CleanupItem[];
   failed: { item: CleanupItem; message: string }[];
+  /** Pods labelled as pns's copies that pns did not create (no recorded UID): left alone. @default [] */
+  notOwned?: CleanupItem[];
 }
 
 /** An ISO 8601 time as epoch milliseconds, shown as a Slack date in each reader's time zone; null when unreadable. */
@@ -51,6 +53,10 @@ export function renderCleanupView(input: CleanupViewInput): MessageView {
       `• ephemeral container ${escapeTruncate(i.container, 120)} in *${name(i)}* still runs; it stops by itself${until === null ? "" : ` ${slackDate(until)}`} (Kubernetes cannot remove ephemeral containers)`,
     );
   }
+  for (const i of input.notOwned ?? [])
+    lines.push(
+      `• :no_entry_sign: *${name(i)}* is labelled as a pns copy but is not pns's (pns did not record creating it): left alone; ask a cluster admin who made it`,
+    );
   if (lines.length === 0) lines.push("Nothing to clean up: pns left no debug copies or running debug containers here.");
   const all = packedBlocks(head, lines, (placed, total) => `Showing ${placed} of ${plural(total, "line")}.`);
   const text = `pns cleanup: ${plural(input.deleted.length, "copy", "copies")} deleted, ${input.failed.length} failed, ${plural(input.runningEphemeral.length, "debug container")} still running.`;

@@ -154,12 +154,24 @@ export function renderProcessTableView(input: ProcessTableInput): ProcessTableVi
   const total = Math.max(input.totalProcesses, rows.length);
   const where = `${pod.namespace}/${pod.pod} in ${pod.cluster}`;
   const blocks: Block[] = [
-    { type: "header", text: plain(`Processes in ${pod.pod}`, L.header) },
+    {
+      type: "header",
+      text: plain(
+        attachment.strategy === "copy"
+          ? `Processes in debug copy ${attachment.pod} of pod ${pod.pod}`
+          : `Processes in ${pod.pod}`,
+        L.header,
+      ),
+    },
     {
       type: "context",
       elements: [
         mrkdwn(
-          `*Cluster* ${escapeTruncate(pod.cluster, 300)} · *Namespace* ${escapeTruncate(pod.namespace, 300)} · *Pod* ${escapeTruncate(pod.pod, 300)}`,
+          `*Cluster* ${escapeTruncate(pod.cluster, 300)} · *Namespace* ${escapeTruncate(pod.namespace, 300)} · ${
+            attachment.strategy === "copy"
+              ? `*Debug copy* ${escapeTruncate(attachment.pod, 300)} of *pod* ${escapeTruncate(pod.pod, 300)} (signals reach the copy only, never the live pod)`
+              : `*Pod* ${escapeTruncate(pod.pod, 300)}`
+          }`,
         ),
         ...(input.requestedBy !== undefined || input.takenAt !== undefined
           ? [mrkdwn(requestedLine(input.requestedBy, input.takenAt))]
@@ -207,7 +219,8 @@ export function renderProcessTableView(input: ProcessTableInput): ProcessTableVi
   const ordered: Block[] = [...blocks, summaryBlock, ...tail];
   if (table !== null) ordered.push(table);
 
-  const text = `Processes of pod ${escapeTruncate(where, 1000)}: ${rows.length === 0 ? "none listed" : `showing ${shown} of ${total}`}${unreadable > 0 ? `, ${unreadable} could not be read` : ""}.`;
+  const of = attachment.strategy === "copy" ? `debug copy ${attachment.pod} of pod ${where}` : `pod ${where}`;
+  const text = `Processes of ${escapeTruncate(of, 1000)}: ${rows.length === 0 ? "none listed" : `showing ${shown} of ${total}`}${unreadable > 0 ? `, ${unreadable} could not be read` : ""}.`;
   return { text: truncate(text, 3000), blocks: ordered, shown };
 }
 

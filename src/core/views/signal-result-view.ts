@@ -7,6 +7,7 @@ import type { SignalRequest } from "../approval/types.js";
 import type { PodSummary } from "../process/pod-summary.js";
 import { signalEffects } from "../process/signal-effect.js";
 import type { ProcessRow } from "../process/types.js";
+import { copyLine, copyName, isCopy } from "./approval-request-view.js";
 import type { Block, MessageView } from "./block-kit.js";
 import { BLOCKS_JSON_RESERVE, SlackLimits as L } from "./limits.js";
 import { containerLabel } from "./process-labels.js";
@@ -42,8 +43,12 @@ export function renderSignalResultView(input: SignalResultInput): MessageView {
   const { request: r, ok } = input;
   const signal = `SIG${r.signal}`;
   const target = `PID ${r.process.pid} ${codeSpan(r.process.command, 300)}`;
-  const head = ok ? `:white_check_mark: *${signal} sent* to ${target}.` : `:x: *${signal} not sent* to ${target}.`;
+  const where = isCopy(r) ? ` in ${escapeTruncate(copyName(r), 400)}` : "";
+  const head = ok
+    ? `:white_check_mark: *${signal} sent* to ${target}${where}.`
+    : `:x: *${signal} not sent* to ${target}${where}.`;
   const blocks: Block[] = [{ type: "section", text: mrkdwn(`${head}\n${escapeTruncate(input.message, 2000)}`) }];
+  if (isCopy(r)) blocks.push({ type: "context", elements: [mrkdwn(copyLine(r))] });
 
   if (input.diff !== undefined || input.podAfter !== undefined) {
     const effects = ok
@@ -79,7 +84,7 @@ export function renderSignalResultView(input: SignalResultInput): MessageView {
     blocks.push({ type: "context", elements: [mrkdwn(note)] });
   }
 
-  const text = `${signal} ${ok ? "sent" : "not sent"} to PID ${r.process.pid} in ${escapeTruncate(`${r.target.namespace}/${r.target.pod}`, 300)}: ${escapeTruncate(input.message, 500)}`;
+  const text = `${signal} ${ok ? "sent" : "not sent"} to PID ${r.process.pid} in ${escapeTruncate(isCopy(r) ? `${r.target.namespace}/${r.target.debugPod} (debug copy of pod ${r.target.pod}, not the live pod)` : `${r.target.namespace}/${r.target.pod}`, 300)}: ${escapeTruncate(input.message, 500)}`;
   return { text, blocks };
 }
 

@@ -459,6 +459,19 @@ export class ApiServer {
 
   private deletePod(ctx: Ctx, ns: string, name: string): Reply {
     const pod = this.world.getPod(ns, name);
+    // staging/src/k8s.io/apiserver/pkg/storage/interfaces.go Preconditions.Check: a UID that does not match is a 409
+    // (the registry turns the storage's InvalidObjError into a Conflict).
+    const uid = ctx.body?.preconditions?.uid;
+    if (typeof uid === "string" && uid !== pod.uid) {
+      throw new StatusError(
+        failureStatus(
+          409,
+          `Operation cannot be fulfilled on pods "${name}": Precondition failed: UID in precondition: ${uid}, UID in object meta: ${pod.uid}`,
+          "Conflict",
+          { name, kind: "pods" },
+        ),
+      );
+    }
     const raw = ctx.url.searchParams.get("gracePeriodSeconds") ?? ctx.body?.gracePeriodSeconds;
     const grace =
       raw !== undefined && raw !== null && raw !== "" ? Number(raw) : pod.spec.terminationGracePeriodSeconds;

@@ -835,13 +835,14 @@ export class World {
       containerID: `containerd://${rt.containerId}`,
     };
     const sidecar = rt.init && this.containerSpec(pod, rt.name)?.restartPolicy === "Always";
-    // An init container is restarted only when it failed (kubernetes pkg/kubelet/kuberuntime computeInitContainerActions).
-    const policy = sidecar
-      ? "Always"
-      : rt.init && pod.spec.restartPolicy !== "Never"
-        ? "OnFailure"
-        : pod.spec.restartPolicy;
-    const restarts = !rt.ephemeral && (policy === "Always" || (policy === "OnFailure" && code !== 0));
+    const policy = sidecar ? "Always" : pod.spec.restartPolicy;
+    // An init container that completed is done; a failed one runs again unless the pod never restarts
+    // (pkg/kubelet/kuberuntime/kuberuntime_container.go computeInitContainerActions).
+    const restarts =
+      !rt.ephemeral &&
+      (rt.init && !sidecar
+        ? code !== 0 && policy !== "Never"
+        : policy === "Always" || (policy === "OnFailure" && code !== 0));
     if (restarts) {
       rt.lastTerminated = terminated;
       rt.restartCount += 1;

@@ -70,6 +70,20 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
     return found.filter((r) => r.state === "pending");
   }
 
+  async listPending(limit = 1000): Promise<SignalRequest[]> {
+    const found = await queryItems<SignalRequest>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: INDEX_NAME,
+        KeyConditionExpression: "gsi1pk = :pending",
+        ExpressionAttributeValues: { ":pending": PENDING_GSI_PK },
+      },
+      limit,
+    );
+    return found.filter((r) => r.state === "pending");
+  }
+
   async listStuck(approvedBefore: number, limit = 100): Promise<SignalRequest[]> {
     const found = await queryItems<SignalRequest>(
       this.db,

@@ -1,9 +1,12 @@
-/** Debug sessions in DynamoDB: one partition per channel; gsi1 orders all sessions by expiry for cleanup. */
+/**
+ * Debug sessions in DynamoDB: one partition per channel; gsi1 orders all sessions by expiry for cleanup. The copies
+ * pns created: one partition per cluster, each item holding the copy's pod UID.
+ */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { DebugSession, SessionStore } from "../../app/ports/stores.js";
-import { expiredBefore, newestSessionFirst, sessionExpiryKey, sessionKey } from "../keys.js";
-import { call, queryItems } from "./client.js";
-import { INDEX_NAME, SESSION_GSI_PK, ttlSeconds } from "./table.js";
+import type { CopyRecord, CopyRef, DebugSession, SessionStore } from "../../app/ports/stores.js";
+import { copyKey, expiredBefore, newestSessionFirst, oldestCopyFirst, sessionExpiryKey, sessionKey } from "../keys.js";
+import { call, isConditionFailed, queryItems } from "./client.js";
+import { INDEX_NAME, SESSION_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
 
 /** Sessions as items `pk = session#<channel>`, `sk = <cluster>#<namespace>#<debugPod>#<debugContainer>`. */
 export class DynamoSessionStore implements SessionStore {
@@ -67,6 +70,63 @@ export class DynamoSessionStore implements SessionStore {
       ),
     );
   }
+
+  async recordCopy(copy: CopyRecord): Promise<void> {
+    // Kept past the copy's expiry: the janitor deletes the copy after it, and needs the record to know it is pns's.
+    const item = {
+      ...copy,
+      pk: clusterKey(copy.cluster),
+      sk: copyKey(copy),
+      ttl: ttlSeconds(copy.expiresAt, this.retentionDays),
+    };
+    await call(this.table, () => this.db.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  async getCopy(ref: CopyRef): Promise<CopyRecord | null> {
+    const out = await call(this.table, () =>
+      this.db.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: clusterKey(ref.cluster), sk: copyKey(ref) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item ? stripKeys<CopyRecord>(out.Item) : null;
+  }
+
+  async listCopies(cluster: string): Promise<CopyRecord[]> {
+    const found = await queryItems<CopyRecord>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": clusterKey(cluster) },
+      ConsistentRead: true,
+    });
+    return found.sort(oldestCopyFirst);
+  }
+
+  async removeCopy(ref: CopyRef & { uid: string }): Promise<void> {
+    try {
+      await call(this.table, () =>
+        this.db.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: { pk: clusterKey(ref.cluster), sk: copyKey(ref) },
+            ConditionExpression: "attribute_not_exists(pk) OR #uid = :uid",
+            ExpressionAttributeNames: { "#uid": "uid" },
+            ExpressionAttributeValues: { ":uid": ref.uid },
+          }),
+        ),
+      );
+    } catch (err) {
+      // A newer copy of that name holds the record now: it stays.
+      if (!isConditionFailed(err)) throw err;
+    }
+  }
+}
+
+function clusterKey(cluster: string): string {
+  return `copy#${cluster}`;
 }
 
 function channelKey(channel: string): string {

@@ -10,6 +10,7 @@
  *   audit entry     audit#*                <at>#<id>                    audit#<channel>   <at>#<id>
  *   claim           claim#<key>            claim                        –                 –
  *   debug session   session#<channel>      <cluster>#<ns>#<pod>#<ctr>   session           <expiresAt>#<channel>#…
+ *   debug copy      copy#<cluster>         <ns>#<pod>                   –                 –
  *
  * Times in keys are epoch milliseconds padded to 15 digits, so string order is time order.
  * `gsi1` answers "pending requests past expiry", "audit of one channel" and "expired sessions".
