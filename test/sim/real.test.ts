@@ -211,10 +211,18 @@ describe.each(realRuntimes)("nothing left behind by the %s runtime", (runtime) =
     });
     await eventually(() => (out.includes("runtime:") ? true : undefined), 20_000);
     const runs = () => readdirSync("/run/pns-sim").filter((d) => d.startsWith("run-"));
+    const ownerOf = (r: string) => {
+      try {
+        return (JSON.parse(readFileSync(`/run/pns-sim/${r}/owner.json`, "utf8")) as { pid?: number }).pid;
+      } catch {
+        return undefined;
+      }
+    };
+    // The child's own run (its owner.json names its PID): other test files' simulators run beside it.
     const crashed = await eventually(() => {
       for (const r of runs()) {
         try {
-          if (readdirSync(`/run/pns-sim/${r}/bundles`).length > 0) return r;
+          if (ownerOf(r) === child.pid && readdirSync(`/run/pns-sim/${r}/bundles`).length > 0) return r;
         } catch {}
       }
       return undefined;
@@ -224,10 +232,12 @@ describe.each(realRuntimes)("nothing left behind by the %s runtime", (runtime) =
     expect(runs()).toContain(crashed);
     await OciEngine.sweep();
     expect(runs()).not.toContain(crashed);
+    const before = new Set(runs());
     const fx = await startFixture({ runtime, scenario: "empty" });
-    const mine = runs();
+    // This process's new run (other test files' simulators come and go beside it).
+    const mine = runs().filter((r) => !before.has(r) && ownerOf(r) === process.pid);
+    expect(mine).toHaveLength(1);
     await fx.close();
-    expect(runs().filter((r) => mine.includes(r) && !runs().includes(r))).toEqual([]);
-    expect(runs().length).toBeLessThan(mine.length);
+    expect(runs().filter((r) => mine.includes(r))).toEqual([]);
   });
 });

@@ -356,13 +356,14 @@ export const SCRIPT_TIMED_OUT_EXIT = 124;
  * stderr, TERMs the shell (which exits 124 once its current command ends), then KILLs the shell's descendants
  * deepest first, so each dies while its parent still reaps it: no orphan is re-parented to the app. A shell stuck
  * in a write gets KILL two seconds later, while it is still the watchdog's parent (its PID cannot have been reused).
+ * Its `sleep` holds none of the exec's streams: were it ever left behind, it could not keep the exec open.
  */
 export const WATCHDOG_PROLOGUE = `pns_t=$1
 shift
 case $pns_t in ''|*[!0-9]*) pns_t=${DEFAULT_SCRIPT_TIMEOUT_SECONDS} ;; esac
 (
   trap 'kill $! 2>/dev/null; wait; exit 0' TERM
-  sleep "$pns_t" &
+  sleep "$pns_t" </dev/null >/dev/null 2>&1 &
   wait $! || exit 0
   trap 'exit 0' TERM
   printf 'pns: timed out after %s s\\n' "$pns_t" >&2
