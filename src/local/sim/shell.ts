@@ -312,6 +312,9 @@ function collect(ctx: ExecContext, params: string[], o: Out): number {
       for (const p of procs) o.print(`k ${p.pid} ${p.utime} ${p.stime} ${p.startTicks}\n`);
     }
   }
+  // The runtime markers: what `grep -F -o` finds in each maps the debug container may read (ptrace-read, as
+  // /proc/PID/maps needs: linux fs/proc/task_mmu.c proc_maps_open → proc_mem_open(PTRACE_MODE_READ)).
+  for (const p of procs) if (p.markers && mayTrace(ctx, p)) for (const m of p.markers) o.print(`r ${p.pid} ${m}\n`);
   let n = 0;
   for (const p of procs) {
     o.print(`p ${p.pid}\ns ${statLine(p)}\n`);

@@ -43,6 +43,8 @@ export interface SimProcess {
   dumpable: boolean;
   /** Called when a signal ends an exec'd process. */
   onKilled?: (signal: number) => void;
+  /** The collector's runtime markers in its maps and binary (`ProcessPlan.markers`). */
+  markers?: string[];
 }
 
 /** A PID namespace: PIDs are allocated upward, skipping those in use. */
@@ -606,6 +608,7 @@ export class World {
       cgroupId: rt.containerId ?? "",
       handles: plan.handles ?? [],
       dumpable: plan.dumpable ?? true,
+      ...(plan.markers?.length ? { markers: plan.markers } : {}),
     };
     ns.procs.set(pid, p);
     for (const child of plan.children) this.spawnPlan(ns, rt, child, pid, "child", pids, start);
