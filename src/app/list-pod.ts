@@ -77,6 +77,7 @@ export async function listPod(
       role: r.role,
       fingerprint: r.fingerprint,
       main: r.main,
+      ...(r.runtime ? { runtime: r.runtime } : {}),
     })),
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);

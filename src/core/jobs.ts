@@ -1,5 +1,6 @@
 import type { CatCommand, CleanupCommand, PsCommand, SignalCommand } from "./command/types.js";
 import type { DebugAttachment, PodRef } from "./model.js";
+import type { RuntimeKind } from "./process/runtime.js";
 import type { Fingerprint, ProcessRole } from "./process/types.js";
 
 /** Who asked, where, and where to answer: carried by every job from the Slack handler to the worker. */
@@ -37,6 +38,8 @@ export interface SnapshotProcess {
   fingerprint: Fingerprint | null;
   /** True for its container's main process (`ProcessRow.main`); absent in listings stored before it was known. */
   main?: boolean;
+  /** The runtime it runs on (`ProcessRow.runtime`); absent when unknown. */
+  runtime?: RuntimeKind;
 }
 
 /**
