@@ -36,6 +36,7 @@ import {
   REQUESTED_BY_ANNOTATION,
 } from "./labels.js";
 import { type ExecResult, execInContainer } from "./pod-exec.js";
+import { readContainerLogs } from "./pod-logs.js";
 import { resolveTarget } from "./target.js";
 
 /** What a PodDebugger uses besides the cluster: clock, ids, and how long to let a signal settle. */
@@ -298,10 +299,16 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
             new PnsError("exec_failed", `The signal script failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`)
           );
       }
+      const at = /^pns: at (\d{9,11})$/m.exec(result.stdout.toString("utf8"))?.[1];
+      const sentAt = at === undefined ? null : new Date(Number(at) * 1000).toISOString();
       if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
       // The signal is sent: a failure to list afterwards must not make it look unsent (and be sent again).
       const after = await listProcesses(order.location).catch(() => null);
-      return { before, after };
+      return { before, after, sentAt };
+    },
+
+    async readLogs(request) {
+      return readContainerLogs(await clients(), request);
     },
 
     async readFile(request) {

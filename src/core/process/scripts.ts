@@ -151,6 +151,8 @@ export const SignalExit = {
  * Arguments: `<pid> <signal name> <start ticks> <sha256 of the cmdline's hex>`, where the hex is what the collector
  * prints on its `c` line. Exits with {@link SignalExit}; prints `pns: …` lines saying what it found. Every line of
  * stat is read (a comm may hold newlines) and the fields are taken after its last `) `, which no comm can move.
+ * Right before `kill` it prints `pns: at <epoch s>`: the node's clock, which stamps the container's logs, so the
+ * evidence's log window starts there (`date +%s`: busybox's date has no `%N`).
  */
 export const SIGNAL_SCRIPT = `export LC_ALL=C
 pid=$1 sig=$2 want_start=$3 want_cmd=$4
@@ -168,6 +170,7 @@ if [ "$start" != "$want_start" ] || [ "$cmd" != "$want_cmd" ]; then
   printf 'pns: changed start=%s\\n' "$start"
   exit ${SignalExit.changed}
 fi
+printf 'pns: at %s\\n' "$(date +%s 2>/dev/null)"
 kill -s "$sig" "$pid" || exit ${SignalExit.killFailed}
 printf 'pns: sent\\n'
 `;

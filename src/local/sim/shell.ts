@@ -340,6 +340,8 @@ function signalGuard(ctx: ExecContext, params: string[], o: Out): number {
     o.print(`pns: changed start=${start}\n`);
     return SignalExit.changed;
   }
+  // The node's clock, as the script's `date +%s` prints it: the container logs are stamped by the same clock.
+  o.print(`pns: at ${Math.floor(Date.now() / 1000)}\n`);
   if (sendSignal(ctx, sig, proc.pid, o) !== 0) return SignalExit.killFailed;
   o.print("pns: sent\n");
   return SignalExit.sent;
