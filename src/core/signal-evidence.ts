@@ -61,7 +61,7 @@ export function parseLogLines(text: string): LogLine[] {
 
 // Words that mark a line as an error in the usual log formats (nginx's levels, Java's exceptions, Go's panics).
 const ERROR_LINE =
-  /\b(?:error|errors|fatal|panic|exception|emerg|alert|crit|critical|severe|failed)\b|\[(?:error|emerg|alert|crit)\]/i;
+  /\b(?:error|errors|fatal|panic|exception|emerg|alert|crit|critical|severe|failed)\b|\[(?:error|emerg|alert|crit)\]|[a-z](?:Exception|Error)\b/i;
 
 /** The lines that look like errors. */
 export function errorLines(lines: readonly LogLine[]): LogLine[] {
@@ -83,7 +83,10 @@ export function extractDump(lines: readonly LogLine[]): LogDump | null {
     if (end < 0) end = lines.length - 1;
     // The heap summary after the refs line is part of the dump: "Heap" and its indented lines.
     let stop = end + 1;
-    if (lines[stop]?.text === "Heap") {
+    let blank = stop;
+    while (lines[blank]?.text === "") blank++;
+    if (lines[blank]?.text === "Heap") {
+      stop = blank;
       stop++;
       while (stop < lines.length && /^\s/.test(lines[stop]!.text)) stop++;
     }
