@@ -41,6 +41,8 @@ export interface AppDeps {
 export interface WorkerDeps extends AppDeps {
   /** The debugger of a configured cluster (one per cluster, reused across invocations). */
   debuggerFor(cluster: string): PodDebugger;
+  /** Waits between reads of a signal's evidence (the container's log). @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** How long a process table can be acted on ("Request signal…"). @default 1 hour */

@@ -13,6 +13,7 @@ import { applyTransition } from "./apply-transition.js";
 import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
 import { auditRequest } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
+import { captureSignalEvidence } from "./signal-evidence.js";
 
 /**
  * Sends the signal from the debug container the listing came from. If that container has ended since (its lifetime
@@ -84,11 +85,13 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
   let message: string;
   let diff: SignalResultDiff | undefined;
   let after: ProcessRow[] | undefined;
+  let sentAt: string | null = null;
   const what = `SIG${request.signal} to PID ${request.process.pid}`;
   try {
     stillAllowed(deps, request);
     const out = await sendGuarded(deps, request);
     ok = true;
+    sentAt = out.sentAt ?? null;
     const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
     diff = result.diff;
     after = result.after;
@@ -120,6 +123,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
   const finished = await applyTransition(deps.stores.requests, request.id, (r) => finish(r, ok, message));
   const final: SignalRequest = finished.ok ? finished.request : (finished.current ?? request);
   await reportOutcome(deps, final, ok, diff, after);
+  if (ok) await captureSignalEvidence(deps, final, sentAt);
 }
 
 /**

@@ -137,6 +137,7 @@ export async function listPod(
       main: r.main,
       caughtSignals: r.caughtSignals,
       ignoredSignals: r.ignoredSignals,
+      ...(r.runtime ? { runtime: r.runtime } : {}),
     })),
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);

@@ -67,6 +67,7 @@ export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<
           signal,
           pod: snapshot.pod,
           main: process.main,
+          runtime: process.runtime ?? null,
         },
         privateMetadata: encodeReasonMetadata(
           { kind: "listing", user: pick.user, listingId, pid, signal, channel },
@@ -250,7 +251,14 @@ export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput):
       requester: input.requester,
       channel: input.channel,
       target: { ...snapshot.pod, debugPod: snapshot.attachment.pod, debugContainer: snapshot.attachment.container },
-      process: { pid, command: process.command, container: process.container, user: process.user, main: process.main },
+      process: {
+        pid,
+        command: process.command,
+        container: process.container,
+        user: process.user,
+        main: process.main,
+        ...(process.runtime ? { runtime: process.runtime } : {}),
+      },
       fingerprint: process.fingerprint,
       signal,
       // Shown on the approval message and stored: a pasted token in a reason must not travel further.

@@ -9,6 +9,7 @@ import type {
   SignalCommand,
 } from "./command/types.js";
 import type { DebugAttachment, PodRef } from "./model.js";
+import type { RuntimeKind } from "./process/runtime.js";
 import type { Fingerprint, ProcessRole } from "./process/types.js";
 
 /** Who asked, where, and where to answer: carried by every job from the Slack handler to the worker. */
@@ -54,6 +55,8 @@ export interface SnapshotProcess {
   /** Its SigCgt and SigIgn as listed (`ProcessRow`); absent in listings stored before they were read. */
   caughtSignals?: number | null;
   ignoredSignals?: number | null;
+  /** The runtime it runs on (`ProcessRow.runtime`); absent when unknown. */
+  runtime?: RuntimeKind;
 }
 
 /**

@@ -62,6 +62,7 @@ import {
   REQUESTED_BY_ANNOTATION,
 } from "./labels.js";
 import { type ExecResult, execInContainer } from "./pod-exec.js";
+import { readContainerLogs } from "./pod-logs.js";
 import { declaredPorts, podServices } from "./ports.js";
 import { secretMountPaths } from "./secret-mounts.js";
 import { resolveTarget } from "./target.js";
@@ -404,14 +405,20 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
             new PnsError("exec_failed", `The signal script failed (exit ${result.exitCode}): ${oneLine(result.stderr)}`)
           );
       }
+      const at = /^pns: at (\d{9,11})$/m.exec(result.stdout.toString("utf8"))?.[1];
+      const sentAt = at === undefined ? null : new Date(Number(at) * 1000).toISOString();
       if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
       // The signal is sent: a failure to list afterwards must not make it look unsent (and be sent again).
       const after = await listProcesses(order.location).catch(() => null);
       // PID 1 exiting a moment after the script ended ends the debug container all the same.
       if (after === null && pid === 1 && !(await isRunning(order.location).catch(() => true))) {
-        return { before, after: null, targetExited: true };
+        return { before, after: null, targetExited: true, sentAt };
       }
-      return { before, after };
+      return { before, after, sentAt };
+    },
+
+    async readLogs(request) {
+      return readContainerLogs(await clients(), request);
     },
 
     async readFile(request) {

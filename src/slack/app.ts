@@ -10,6 +10,7 @@ import {
   ActionId,
   BlockId,
   CallbackId,
+  decodeIntentValue,
   decodeListingBlockId,
   decodePidValue,
   decodeRequestBlockId,
@@ -136,6 +137,21 @@ export async function createSlackHandler(
       listingId,
       pid: decodePidValue(text(picked?.[ActionId.psProcess]?.selected_option?.value)),
       signal: decodeSignalValue(text(picked?.[ActionId.psSignal]?.selected_option?.value)),
+    });
+  });
+
+  // "Thread dump: PID 7" and the like: the same request as picking that process and signal.
+  app.action(new RegExp(`^${ActionId.psIntentPrefix.replaceAll(".", "\\.")}\\d+$`), async ({ ack, body }) => {
+    await ack();
+    const click = body as unknown as BlockActionBody;
+    const action = click.actions[0];
+    const intent = decodeIntentValue(text(action?.value));
+    await requestFromTable(deps, {
+      ...clickOrigin(click),
+      triggerId: text(click.trigger_id) ?? "",
+      listingId: action ? decodeListingBlockId(action.block_id) : null,
+      pid: intent?.pid ?? null,
+      signal: intent?.signal ?? null,
     });
   });
 

@@ -156,6 +156,7 @@ describe("the Kubernetes calls pns makes", () => {
         "listPodForAllNamespaces: core pods list (cluster)",
         "new Exec: core pods/exec create",
         "new Exec: core pods/exec get",
+        "new Log: core pods/log get",
         "patchNamespacedPodEphemeralcontainers: core pods/ephemeralcontainers patch",
         "readNamespacedDaemonSet: apps daemonsets get",
         "readNamespacedDeployment: apps deployments get",

@@ -30,7 +30,7 @@ beforeAll(() => {
   // A PATH of busybox applets only, as in a busybox debug image.
   busyboxBin = join(dir, "bin");
   mkdirSync(busyboxBin);
-  for (const applet of ["od", "tr", "head", "kill", "sha256sum", "ps", "sleep"])
+  for (const applet of ["od", "tr", "head", "kill", "sha256sum", "ps", "sleep", "grep"])
     symlinkSync("/usr/bin/busybox", join(busyboxBin, applet));
 });
 

@@ -114,6 +114,8 @@ export interface SignalOrder {
 
 /** The process table just before the signal and a moment after it (the caller diffs them). */
 export interface SignalOutcome {
+  /** The node's time right before `kill` (ISO 8601, whole seconds), as the signal script printed it; null if not. */
+  sentAt?: string | null;
   before: ProcessSnapshot;
   /** Null when listing after the signal failed: the signal was sent all the same. */
   after: ProcessSnapshot | null;
@@ -220,6 +222,42 @@ export interface DoctorRequest {
   copy: boolean;
 }
 
+/** Which container's log to read, from when, and how much. */
+export interface LogRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** ISO 8601: lines the runtime stamped at or after this time. */
+  since: string;
+  /** Most bytes read per container instance. */
+  limitBytes: number;
+}
+
+/** How a container instance ended. */
+export interface ContainerTermination {
+  exitCode: number | null;
+  reason: string | null;
+  /** ISO 8601; null when unknown. */
+  finishedAt: string | null;
+}
+
+/** A container's log since a time, and whether it restarted meanwhile. */
+export interface LogCapture {
+  /** The current instance's lines since `since`, each `<RFC 3339 timestamp> <text>` (`timestamps=true`). */
+  current: string;
+  /** The previous instance's lines since `since` when the container restarted since then (`previous=true`), else null. */
+  previous: string | null;
+  /** True when a read stopped at `limitBytes`. */
+  truncated: boolean;
+  restartCount: number;
+  /** True when the container's current instance started after `since` (it restarted). */
+  restarted: boolean;
+  /** The last termination the kubelet recorded (`lastState.terminated`); null when none. */
+  lastTermination: ContainerTermination | null;
+  /** Total bytes read. */
+  bytes: number;
+}
+
 /** Everything pns does to a cluster, for one cluster. */
 export interface PodDebugger {
   /** Finds the pod a target names (kubectl-like), and the other candidates. */
@@ -250,4 +288,9 @@ export interface PodDebugger {
   cleanup(namespaces: readonly string[], options: CleanupOptions): Promise<CleanupReport>;
   /** True when the debug container still runs (its pod exists and the container's state is running). */
   isRunning(location: DebugLocation): Promise<boolean>;
+  /**
+   * Reads a container's log since a time (`pods/log` with sinceTime, timestamps and limitBytes), and the previous
+   * instance's too when the container restarted since then (`previous=true`). Throws PnsError when it cannot.
+   */
+  readLogs(request: LogRequest): Promise<LogCapture>;
 }

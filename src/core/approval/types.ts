@@ -1,5 +1,6 @@
 import type { PodRef } from "../model.js";
 import type { RestartPolicy } from "../process/pod-summary.js";
+import type { RuntimeKind } from "../process/runtime.js";
 import type { Fingerprint } from "../process/types.js";
 import type { SignalName } from "../signals.js";
 
@@ -46,6 +47,8 @@ export interface SignalRequest {
     user: string;
     /** True for its container's main process (`ProcessRow.main`); absent when unknown (older requests). */
     main?: boolean;
+    /** The runtime it runs on (`ProcessRow.runtime`); absent when unknown. */
+    runtime?: RuntimeKind;
   };
   fingerprint: Fingerprint;
   signal: SignalName;

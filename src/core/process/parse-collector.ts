@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_PROCESSES, emptyListing, type ParseOptions, userName } from "./parse-options.js";
 import { parsePsOutput } from "./parse-ps.js";
+import { isRuntimeMarker } from "./runtime.js";
 import { parseSignalMask } from "./signal-delivery.js";
 import type { ProcessInfo, ProcessListing } from "./types.js";
 
@@ -197,6 +198,18 @@ function cpuPercentOf(s: CpuSamples | null, pid: number, startTicks: number | nu
   return d < 0 ? null : (d / clockTicks / s.seconds) * 100;
 }
 
+/** Records an `r <pid> <marker>` line (a runtime marker) in `hints`; unknown markers and repeats are dropped. */
+function runtimeHint(value: string, hints: Map<number, string[]>): void {
+  const space = value.indexOf(" ");
+  if (space < 0) return;
+  const pid = toInt(value.slice(0, space));
+  const marker = value.slice(space + 1);
+  if (pid === null || !isRuntimeMarker(marker)) return;
+  const list = hints.get(pid);
+  if (list === undefined) hints.set(pid, [marker]);
+  else if (list.length < 16 && !list.includes(marker)) list.push(marker);
+}
+
 /** Shortest interval between the two samples that gives a meaningful %CPU (uptime has 10 ms steps). */
 const MIN_SAMPLE_SECONDS = 0.2;
 
@@ -224,6 +237,7 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
   let ignored: number | null = null;
   let sawHeader = false;
   let samples: CpuSamples | null = null;
+  const hints = new Map<number, string[]>();
   let unreadable = 0;
   let pos = 0;
   const len = text.length;
@@ -271,6 +285,9 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
           samples = read.samples;
           pos = read.next;
         }
+        break;
+      case 114 /* r */:
+        if (hasSpace && sawHeader && !open) runtimeHint(text.slice(valueAt, end), hints);
         break;
       case 112 /* p */:
         if (open) unreadable++;
@@ -397,6 +414,11 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
     processes.length = max;
     listing.complete = false;
   }
+  if (hints.size > 0)
+    for (const p of processes) {
+      const h = hints.get(p.pid);
+      if (h !== undefined) p.runtimeHints = h;
+    }
   const seconds = (samples as CpuSamples | null)?.seconds ?? null;
   if (seconds !== null) listing.cpuSampleSeconds = Math.round(seconds * 100) / 100;
   listing.unreadable = unreadable;

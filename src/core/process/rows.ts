@@ -1,5 +1,6 @@
 import type { Redactor } from "../redact/redactor.js";
 import { fingerprintOf } from "./fingerprint.js";
+import { detectRuntime, type RuntimeKind } from "./runtime.js";
 import type { ProcessInfo, ProcessListing, ProcessRow } from "./types.js";
 
 /** Characters of a command shown before it is cut with `…`. @default 300 */
@@ -140,9 +141,17 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
       ignoredSignals: p.ignoredSignals,
       command,
       fingerprint: p.role === "app" && listing.source === "proc" ? fingerprintOf(p) : null,
+      runtime: runtimeOf(p),
     };
   }
   return rows;
+}
+
+/** The runtime of an app process; undefined when unknown (every row keeps one shape for the engine). */
+function runtimeOf(p: ProcessInfo): RuntimeKind | undefined {
+  if (p.role !== "app") return undefined;
+  const kind = detectRuntime(p).kind;
+  return kind === "unknown" ? undefined : kind;
 }
 
 /** The process with `pid` in a listing sorted by PID (binary search: no index to build for 10,000 rows). */

@@ -30,7 +30,7 @@ export interface SignalSeverity {
 }
 
 /** What happens to the container once its main process ends, by restart policy. */
-function afterMainEnds(target: SignalTarget, exitIsFailure: boolean): string {
+export function afterMainEnds(target: SignalTarget, exitIsFailure: boolean): string {
   const c = target.container === null ? "the container" : `container ${target.container}`;
   switch (target.restartPolicy) {
     case "Always":

@@ -1,3 +1,5 @@
+import type { RuntimeKind } from "./runtime.js";
+
 /** What pns knows about one process of a pod's PID namespace. */
 export interface ProcessInfo {
   pid: number;
@@ -37,6 +39,8 @@ export interface ProcessInfo {
   container: string | null;
   /** What the process is to pns. */
   role: ProcessRole;
+  /** Runtime markers the collector found for it (`libjvm.so`, `go-buildid`, …: `RUNTIME_MARKERS`); absent when none. */
+  runtimeHints?: string[];
 }
 
 /** `pause`: the pod sandbox (PID 1 `/pause` in a shared namespace); `debug`: pns's own debug container or script. */
@@ -122,4 +126,6 @@ export interface ProcessRow {
   command: string;
   /** Null when the process cannot be signalled safely (ps fallback, pause, pns's own). */
   fingerprint: Fingerprint | null;
+  /** The runtime it runs on (`detectRuntime`); absent when unknown or in listings stored before it was detected. */
+  runtime?: RuntimeKind;
 }

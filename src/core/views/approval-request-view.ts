@@ -6,8 +6,9 @@
 import { describeApprovers } from "../approval/approvers.js";
 import { isTargetGone } from "../approval/state-machine.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
-import { type SignalSeverity, signalSeverity } from "../process/severity.js";
-import { SIGNAL_HINTS } from "../signals.js";
+import { RUNTIME_LABELS } from "../process/runtime.js";
+import type { SignalSeverity } from "../process/severity.js";
+import { runtimeSignalSeverity, signalHint } from "../signal-catalogue.js";
 import type { Block, ContextBlock, MessageView, SectionBlock } from "./block-kit.js";
 import { ActionId, encodeRequestBlockId, encodeRequestValue } from "./ids.js";
 import { SlackLimits as L } from "./limits.js";
@@ -38,11 +39,12 @@ const RISK_LABELS: Record<SignalSeverity["level"], string> = {
 
 /** The risk of a request's signal for its process, from what the request recorded about it. */
 export function requestSeverity(r: SignalRequest): SignalSeverity {
-  return signalSeverity(r.signal, {
+  return runtimeSignalSeverity(r.signal, {
     pid: r.process.pid,
     main: r.process.main ?? null,
     container: r.process.container,
     restartPolicy: r.target.restartPolicy ?? null,
+    runtime: r.process.runtime ?? null,
   });
 }
 
@@ -73,7 +75,7 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
   const blocks: Block[] = [{ type: "header", text: plain(title, L.header) }];
   const fields: SectionBlock["fields"] = [
     mrkdwn(`*Requested by*\n${userMention(r.requester)} ${slackDate(r.createdAt, "{time}")}`),
-    mrkdwn(`*Signal*\n*${signal}*: ${escapeTruncate(SIGNAL_HINTS[r.signal], 200)}`),
+    mrkdwn(`*Signal*\n*${signal}*: ${escapeTruncate(signalHint(r.signal, r.process.runtime), 200)}`),
     mrkdwn(
       isCopy(r)
         ? `*Pod*\n${escapeTruncate(`${t.cluster} / ${t.namespace} / ${copyName(r)}`, 600)}`
@@ -82,7 +84,9 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
     mrkdwn(
       `*Container*\n${escapeTruncate(r.process.container ?? "unknown", 300)} (user ${escapeTruncate(r.process.user, 100)})`,
     ),
-    mrkdwn(`*Process*\nPID ${r.process.pid} ${codeSpan(r.process.command, 1500)}`),
+    mrkdwn(
+      `*Process*\nPID ${r.process.pid} ${codeSpan(r.process.command, 1500)}${r.process.runtime ? ` (${RUNTIME_LABELS[r.process.runtime]})` : ""}`,
+    ),
     mrkdwn(`*Fingerprint*\nPID ${r.fingerprint.pid} · ${escapeTruncate(shortFingerprint(r.fingerprint), 200)}`),
   ];
   blocks.push({ type: "section", fields });

@@ -13,6 +13,8 @@ export const ActionId = {
   psSignal: "pns.ps.signal",
   /** The "Request signal…" button of a process table. */
   psRequest: "pns.ps.request",
+  /** Prefix of a process table's intent buttons ("Thread dump: PID 7"): `pns.ps.intent.<n>`, unique per block. */
+  psIntentPrefix: "pns.ps.intent.",
   signalApprove: "pns.signal.approve",
   signalDeny: "pns.signal.deny",
   signalCancel: "pns.signal.cancel",
@@ -100,6 +102,19 @@ export function decodePidValue(value: string | undefined): number | null {
 /** The value of a signal option: the signal's name (`HUP`). */
 export function encodeSignalValue(signal: SignalName): string {
   return signal;
+}
+
+/** The value of an intent button: the signal and the PID (`QUIT:7`). */
+export function encodeIntentValue(signal: SignalName, pid: number): string {
+  return `${encodeSignalValue(signal)}:${encodePidValue(pid)}`;
+}
+
+/** The signal and PID of an intent button's value, or null. */
+export function decodeIntentValue(value: string | undefined): { signal: SignalName; pid: number } | null {
+  const m = value === undefined ? null : /^([A-Z0-9]{1,8}):(\d{1,10})$/.exec(value);
+  const signal = m ? decodeSignalValue(m[1]) : null;
+  const pid = m ? decodePidValue(m[2]) : null;
+  return signal === null || pid === null ? null : { signal, pid };
 }
 
 /** The signal of a signal option's value, or null when it is not on the allowlist. */

@@ -11,12 +11,15 @@
 import type { DebugAttachment, PodRef } from "../model.js";
 import type { ContainerSummary, PodSummary } from "../process/pod-summary.js";
 import { escapeControl } from "../process/rows.js";
+import type { RuntimeKind } from "../process/runtime.js";
 import { processTree, type TreeEntry } from "../process/tree.js";
 import type { ProcessRow } from "../process/types.js";
-import { SIGNAL_HINTS, type SignalName } from "../signals.js";
+import { intentsFor, signalOptionDescription } from "../signal-catalogue.js";
+import type { SignalName } from "../signals.js";
 import type {
   ActionsBlock,
   Block,
+  ButtonElement,
   ContextBlock,
   MessageView,
   RawTextCell,
@@ -24,7 +27,14 @@ import type {
   SelectOptionGroup,
   StaticSelectElement,
 } from "./block-kit.js";
-import { ActionId, BlockId, encodeListingBlockId, encodePidValue, encodeSignalValue } from "./ids.js";
+import {
+  ActionId,
+  BlockId,
+  encodeIntentValue,
+  encodeListingBlockId,
+  encodePidValue,
+  encodeSignalValue,
+} from "./ids.js";
 import { BLOCKS_JSON_RESERVE, SlackLimits as L } from "./limits.js";
 import { containerLabel, describeAttachment, isSignallable } from "./process-labels.js";
 import {
@@ -289,7 +299,7 @@ function renderControls(input: ProcessTableInput): Block[] {
       (s): SelectOption => ({
         text: plain(`SIG${s}`, L.optionText),
         value: encodeSignalValue(s),
-        description: plain(SIGNAL_HINTS[s], L.optionDescription),
+        description: plain(signalOptionDescription(s, runtimesOf(input.rows)), L.optionDescription),
       }),
     ),
   };
@@ -317,6 +327,7 @@ function renderControls(input: ProcessTableInput): Block[] {
       },
     ],
   };
+  actions.elements.push(...intentButtons(input));
   const out: Block[] = [actions];
   if (picker.left > 0) {
     out.push({
@@ -329,6 +340,25 @@ function renderControls(input: ProcessTableInput): Block[] {
     });
   }
   return out;
+}
+
+/** The runtimes of the rows, each once, in the order they first appear. */
+function runtimesOf(rows: readonly ProcessRow[]): RuntimeKind[] {
+  return [...new Set(rows.flatMap((r) => (r.runtime ? [r.runtime] : [])))];
+}
+
+/**
+ * "Thread dump: PID 7", "Reload config: PID 8": the intents that apply to the rows, each a button that opens the same
+ * reason modal as picking the process and the signal (value `QUIT:7`, read with the block's listing id).
+ */
+function intentButtons(input: ProcessTableInput): ButtonElement[] {
+  const rows = input.rows.map((r) => ({ pid: r.pid, runtime: r.runtime, signallable: isSignallable(r) }));
+  return intentsFor(rows, input.signals).map((o, i) => ({
+    type: "button",
+    action_id: `${ActionId.psIntentPrefix}${i}`,
+    text: plain(`${o.label}: PID ${o.pid}`, L.buttonText),
+    value: encodeIntentValue(o.signal, o.pid),
+  }));
 }
 
 /** The grouped process picker, fitted to its JSON budget; null when no row can be signalled. */

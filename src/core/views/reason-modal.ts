@@ -2,8 +2,9 @@
 
 import type { PodRef } from "../model.js";
 import type { RestartPolicy } from "../process/pod-summary.js";
-import { signalSeverity } from "../process/severity.js";
-import { SIGNAL_HINTS, type SignalName } from "../signals.js";
+import type { RuntimeKind } from "../process/runtime.js";
+import { runtimeSignalSeverity, signalHint } from "../signal-catalogue.js";
+import type { SignalName } from "../signals.js";
 import { severityLine } from "./approval-request-view.js";
 import type { ModalView } from "./block-kit.js";
 import { ActionId, BlockId, CallbackId } from "./ids.js";
@@ -26,6 +27,8 @@ export interface ReasonModalInput {
     main?: boolean;
     /** The pod's restart policy; absent when unknown. */
     restartPolicy?: RestartPolicy | null;
+    /** The runtime the process runs on; absent when unknown. */
+    runtime?: RuntimeKind | null;
   };
   /** What the submission handler needs back (listing id, pid, signal, channel…), ≤ 3000 chars. */
   privateMetadata: string;
@@ -36,14 +39,15 @@ export function renderReasonModal(input: ReasonModalInput): ModalView {
   if (input.privateMetadata.length > L.privateMetadata)
     throw new RangeError(`private_metadata is ${input.privateMetadata.length} chars (max ${L.privateMetadata})`);
   const d = input.requestDraft;
-  const severity = signalSeverity(d.signal, {
+  const severity = runtimeSignalSeverity(d.signal, {
     pid: d.pid,
     main: d.main ?? null,
     container: d.container,
     restartPolicy: d.restartPolicy ?? null,
+    runtime: d.runtime ?? null,
   });
   const summary = [
-    `*SIG${d.signal}* (${escapeTruncate(SIGNAL_HINTS[d.signal], 200)})`,
+    `*SIG${d.signal}* (${escapeTruncate(signalHint(d.signal, d.runtime), 200)})`,
     `to PID ${d.pid} ${codeSpan(d.command, 1000)}`,
     `in container ${escapeTruncate(d.container ?? "unknown", 200)} of ${escapeTruncate(`${d.pod.cluster} / ${d.pod.namespace} / ${d.pod.pod}`, 600)}`,
   ].join("\n");

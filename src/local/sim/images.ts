@@ -45,6 +45,22 @@ export interface ProcessPlan {
   ignores?: number[];
   /** False once the program changed its uid (setuid makes it non-dumpable: ptrace-read needs CAP_SYS_PTRACE). */
   dumpable?: boolean;
+  /** The collector's runtime markers its /proc/PID/maps and binary hold (`libjvm.so`, `c000000000-`, `go-buildid`). */
+  markers?: string[];
+}
+
+/** Programs of the seed scenario's images that are Go binaries (their maps show the Go heap, their binary the note). */
+const GO_PROGRAMS = new Set(["/agent", "/app/api"]);
+
+/** What the collector would find in the maps and the binary of a program started as `args`. */
+export function markersOf(args: readonly string[]): string[] {
+  const program = args[0] ?? "";
+  const base = program.split("/").pop() ?? program;
+  if (base === "java") return ["libjvm.so"];
+  // The official python images build CPython with --enable-shared: libpython is mapped.
+  if (/^python\d*(?:\.\d+)?$/.test(base)) return ["libpython"];
+  if (GO_PROGRAMS.has(program)) return ["c000000000-", "go-buildid"];
+  return [];
 }
 
 /** nginx's signal handlers (nginx src/os/unix/ngx_process.c `signals`): HUP, INT, QUIT, USR1, USR2, ALRM, TERM, CHLD, WINCH, IO. */
@@ -125,7 +141,7 @@ function file(content: string, mode = 0o644, uid = 0): SimFile {
 /** The plan of a literal argv (command + args of a pod spec). */
 export function planOf(args: string[], uid: number, rssKb = 2048): ProcessPlan {
   const comm = commOf(args[0] ?? "");
-  return { args, comm, uid, rssKb, children: [], handles: handlesOf(comm) };
+  return { args, comm, uid, rssKb, children: [], handles: handlesOf(comm), markers: markersOf(args) };
 }
 
 /** What a program catches: sleep and the like nothing, shells INT and CHLD, servers the usual shutdown signals. */

@@ -348,6 +348,9 @@ function collect(ctx: ExecContext, params: string[], o: Out): number {
       for (const p of procs) o.print(`k ${p.pid} ${p.utime} ${p.stime} ${p.startTicks}\n`);
     }
   }
+  // The runtime markers: what `grep -F -o` finds in each maps the debug container may read (ptrace-read, as
+  // /proc/PID/maps needs: linux fs/proc/task_mmu.c proc_maps_open → proc_mem_open(PTRACE_MODE_READ)).
+  for (const p of procs) if (p.markers && mayTrace(ctx, p)) for (const m of p.markers) o.print(`r ${p.pid} ${m}\n`);
   let n = 0;
   for (const p of procs) {
     o.print(`p ${p.pid}\ns ${statLine(p)}\n`);
@@ -386,6 +389,8 @@ function signalGuard(ctx: ExecContext, params: string[], o: Out): number {
       return SignalExit.dropped;
     }
   }
+  // The node's clock, as the script's `date +%s` prints it: the container logs are stamped by the same clock.
+  o.print(`pns: at ${Math.floor(Date.now() / 1000)}\n`);
   o.print(`${SIGNAL_SENDING_MARKER}\n`);
   if (sendSignal(ctx, sig, proc.pid, o) !== 0) return SignalExit.killFailed;
   // The target was the namespace's init and exited: the kernel killed this script with it.

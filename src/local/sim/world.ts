@@ -47,6 +47,8 @@ export interface SimProcess {
   onKilled?: (signal: number) => void;
   /** The whole cgroup path of a process outside the pod (the node's, another pod's); unset: from `cgroupId`. */
   cgroupPath?: string;
+  /** The collector's runtime markers in its maps and binary (`ProcessPlan.markers`). */
+  markers?: string[];
 }
 
 /** A PID namespace: PIDs are allocated upward, skipping those in use. */
@@ -682,6 +684,7 @@ export class World {
       handles: plan.handles ?? [],
       ...(plan.ignores ? { ignores: plan.ignores } : {}),
       dumpable: plan.dumpable ?? true,
+      ...(plan.markers?.length ? { markers: plan.markers } : {}),
     };
     ns.procs.set(pid, p);
     for (const child of plan.children) this.spawnPlan(ns, rt, child, pid, "child", pids, start);
@@ -999,6 +1002,10 @@ export class World {
       if (target.state === "T") target.state = "S";
       return;
     }
+    if (sig === 3 && target.markers?.includes("libjvm.so") && !this.jvmFlags(target).includes("-Xrs")) {
+      this.threadDump(pod, target);
+      return;
+    }
     const isMaster = target.args[0]?.startsWith("nginx: master") === true;
     const isWorker = target.args[0]?.startsWith("nginx: worker") === true;
     if (isMaster && (sig === 1 || sig === 10 || sig === 12)) {
@@ -1063,6 +1070,59 @@ export class World {
     ns.procs.delete(p.pid);
     p.onKilled?.(sig);
     for (const child of [...ns.procs.values()]) if (child.ppid === p.pid && p.pid !== 0) this.killTree(ns, child, sig);
+  }
+
+  private jvmFlags(p: SimProcess): string[] {
+    return p.args.filter((a) => a.startsWith("-X"));
+  }
+
+  /**
+   * A JVM's answer to SIGQUIT: a thread dump on its stdout, and it goes on (HotSpot's signal dispatcher thread runs
+   * the dump; the format of jdk's `Threads::print_on`, JDK 17).
+   */
+  private threadDump(pod: SimPod, jvm: SimProcess): void {
+    const rt = jvm.container ? pod.containers.get(jvm.container) : undefined;
+    const log = rt?.logs.at(-1);
+    if (!log) return;
+    const now = new Date().toISOString().replace("T", " ").slice(0, 19);
+    const thread = (name: string, id: number, state: string, frames: string[]) =>
+      [
+        `"${name}" #${id} prio=5 os_prio=0 cpu=12.34ms elapsed=600.00s tid=0x00007f${(id * 4096).toString(16).padStart(10, "0")} nid=${jvm.pid + id} waiting on condition  [0x00007f0000000000]`,
+        `   java.lang.Thread.State: ${state}`,
+        ...frames.map((f) => `\tat ${f}`),
+        "",
+      ].join("\n");
+    log.write(
+      "stdout",
+      [
+        now,
+        "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6-Debian-1deb12u1 mixed mode, sharing):",
+        "",
+        "Threads class SMR info:",
+        "_java_thread_list=0x00007f0000001000, length=3, elements={",
+        "0x00007f0000002000, 0x00007f0000003000, 0x00007f0000004000",
+        "}",
+        "",
+        thread("main", 1, "TIMED_WAITING (sleeping)", [
+          "java.lang.Thread.sleep(java.base@17.0.15/Native Method)",
+          "com.shop.billing.Main.main(Main.java:42)",
+        ]),
+        thread("http-nio-8080-exec-1", 31, "WAITING (parking)", [
+          "jdk.internal.misc.Unsafe.park(java.base@17.0.15/Native Method)",
+          "java.util.concurrent.locks.LockSupport.park(java.base@17.0.15/LockSupport.java:341)",
+        ]),
+        thread("Signal Dispatcher", 4, "RUNNABLE", []),
+        '"VM Thread" os_prio=0 cpu=3.21ms elapsed=600.00s tid=0x00007f0000005000 nid=9 runnable',
+        "",
+        "JNI global refs: 17, weak refs: 0",
+        "",
+        "Heap",
+        " garbage-first heap   total 262144K, used 51200K [0x00000000f0000000, 0x0000000100000000)",
+        "  region size 1024K, 12 young (12288K), 2 survivors (2048K)",
+        " Metaspace       used 30000K, committed 30336K, reserved 1114112K",
+        "",
+      ].join("\n"),
+    );
   }
 
   private reloadNginx(pod: SimPod, ns: PidNamespace, master: SimProcess): void {
