@@ -6,6 +6,7 @@ import { audit } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { listPod } from "./list-pod.js";
 import { Progress } from "./progress.js";
+import { readWithLeastPrivilege } from "./read-file.js";
 
 /** `/pns cat`: reads a file of the process's container through /proc/PID/root, redacted, for the asker only. */
 export async function runCat(deps: WorkerDeps, job: Extract<Job, { kind: "cat" }>): Promise<void> {
@@ -18,12 +19,13 @@ export async function runCat(deps: WorkerDeps, job: Extract<Job, { kind: "cat" }
       hint: `Run \`/pns ps ${listed.snapshot.pod.pod}\` to see its processes.`,
     });
   }
-  const { attachment } = listed.snapshot;
-  const file = await listed.debugger.readFile({
-    location: { namespace: listed.snapshot.pod.namespace, pod: attachment.pod, container: attachment.container },
-    pid: command.pid,
-    path: command.path,
-  });
+  const { file } = await readWithLeastPrivilege(
+    deps,
+    origin,
+    listed,
+    { pid: command.pid, path: command.path, container: command.container },
+    progress,
+  );
   const maxLines = command.lines ?? deps.config.debug.maxFileLines;
   const all = file.text === null ? [] : deps.redactor.text(file.text).split("\n");
   const shown = all.slice(0, maxLines);

@@ -7,6 +7,7 @@ import type {
   PodDebugger,
   ProcessSnapshot,
 } from "../app/ports/cluster.js";
+import { ReadDenied } from "../app/ports/cluster.js";
 import type { ClusterAccess, DebugConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { DebugAttachment } from "../core/model.js";
@@ -216,16 +217,23 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     async attach(target, request) {
       const c = await clients();
       const strategyChoice = request.strategy ?? (cluster.debug.strategy === "copy" ? "copy" : null);
-      const flightKey = [target.namespace, target.pod.name, strategyChoice ?? "auto", request.container ?? ""].join(
-        "/",
-      );
+      const profile = request.profile ?? settings.profile;
+      const flightKey = [
+        target.namespace,
+        target.pod.name,
+        strategyChoice ?? "auto",
+        request.container ?? "",
+        profile,
+      ].join("/");
       const inFlight = attaching.get(flightKey);
       // Another `ps` of this pod in this process is attaching: share its debug container.
       if (inFlight) return { ...(await inFlight).attachment, reused: true };
       const sessionDeps = { kc: c.kc, core: c.core, now, shortId };
+      // Least privilege per action: a read that needs SYS_PTRACE asks for its own profile; the rest use debug.profile.
+      const actionSettings = profile === settings.profile ? settings : { ...settings, profile };
       const run = async () => {
         try {
-          return await attachDebugContainer(sessionDeps, settings, target.object as V1Pod, {
+          return await attachDebugContainer(sessionDeps, actionSettings, target.object as V1Pod, {
             ...request,
             strategy: strategyChoice,
           });
@@ -238,7 +246,10 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
             err.code === "ephemeral_unsupported";
           if (!fallback) throw err;
           request.onProgress?.(`${err.userMessage} Debugging a copy of ${target.pod.name} instead…`);
-          return attachDebugContainer(sessionDeps, settings, target.object as V1Pod, { ...request, strategy: "copy" });
+          return attachDebugContainer(sessionDeps, actionSettings, target.object as V1Pod, {
+            ...request,
+            strategy: "copy",
+          });
         }
       };
       const promise = run().finally(() => attaching.delete(flightKey));
@@ -324,6 +335,7 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           throw new PnsError("invalid_command", `${where} is a directory: name a file.`);
         case ReadFileExit.unreadable:
           throw new PnsError("forbidden", `pns may not read ${where}: permission denied.`, {
+            cause: new ReadDenied(oneLine(result.stderr) || "permission denied"),
             hint: "Reading another uid's files through /proc/PID/root needs SYS_PTRACE (the `general` debug profile, where Pod Security allows it) or the same uid (the `restricted` profile runs as the target container's uid).",
           });
         default:

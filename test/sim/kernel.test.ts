@@ -266,14 +266,17 @@ describe.each(runtimes)("pods on the %s runtime behave as on a node", (runtime) 
     it("needs ptrace-read access for another uid's /proc/PID/root (SYS_PTRACE), not for a same-uid subset", async () => {
       const read = (from: string, pid: number, path: string) =>
         exec("shared", from, scriptArgv(READ_FILE_SCRIPT, [String(pid), path, "100"]));
+      // Without ptrace access the kernel refuses to follow /proc/PID/root (EACCES): permission denied, not missing.
       const denied = await read("dflt", pidOf("app"), "/etc/app.conf");
-      expect([exitCodeOf(denied.status), denied.stderr]).toEqual([ReadFileExit.missing, "pns: no such file\n"]);
+      expect([exitCodeOf(denied.status), denied.stderr]).toEqual([ReadFileExit.unreadable, "pns: permission denied\n"]);
       const traced = await read("trace", pidOf("app"), "/etc/app.conf");
       expect([exitCodeOf(traced.status), traced.stdout]).toEqual([0, "from app\n"]);
       const sameUid = await read("dflt", pidOf("root"), "/etc/app.conf");
       expect([exitCodeOf(sameUid.status), sameUid.stdout]).toEqual([0, "from root\n"]);
       const fewerCaps = await read("bare", pidOf("root"), "/etc/app.conf");
-      expect(exitCodeOf(fewerCaps.status)).toBe(ReadFileExit.missing);
+      expect(exitCodeOf(fewerCaps.status)).toBe(ReadFileExit.unreadable);
+      const gone = await read("trace", 99_999, "/etc/app.conf");
+      expect([exitCodeOf(gone.status), gone.stderr]).toEqual([ReadFileExit.missing, "pns: no such process\n"]);
     });
 
     it("resolves an absolute symlink under /proc/PID/root against the reader's root, a relative one in the target's", async () => {

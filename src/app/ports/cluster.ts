@@ -3,6 +3,7 @@
  * adapter (`src/kube/`) implements it with client-node; tests run it against the simulator.
  */
 import type { Target } from "../../core/command/types.js";
+import type { DebugProfile } from "../../core/config/debug-profiles.js";
 import type { DebugAttachment, DebugStrategy } from "../../core/model.js";
 import type { Fingerprint, ProcessListing } from "../../core/process/types.js";
 import type { SignalName } from "../../core/signals.js";
@@ -37,6 +38,8 @@ export interface AttachRequest {
   container?: string | null;
   /** Slack user ID written on copies. */
   requestedBy: string;
+  /** The debug profile of a new debug container, when not `debug.profile` (a read that needs SYS_PTRACE). */
+  profile?: DebugProfile | null;
   /** Called with short progress lines ("pulling image public.ecr.aws/docker/library/busybox:1.36…"). */
   onProgress?: (message: string) => void;
 }
@@ -84,6 +87,14 @@ export interface SignalOutcome {
   before: ProcessSnapshot;
   /** Null when listing after the signal failed: the signal was sent all the same. */
   after: ProcessSnapshot | null;
+}
+
+/**
+ * The cause of readFile's PnsError `forbidden` when the kernel refused the debug container the file (EACCES): a debug
+ * container of a more privileged profile (SYS_PTRACE) may read it, unlike a refusal by the cluster (RBAC).
+ */
+export class ReadDenied extends Error {
+  override readonly name = "ReadDenied";
 }
 
 /** A file of another container, read through `/proc/<pid>/root`. Not redacted: the caller redacts. */

@@ -151,9 +151,13 @@ export const ReadFileExit = {
 /**
  * Prints the first bytes of a file of another container through `/proc/<pid>/root`.
  *
- * Arguments: `<pid> <absolute path> <max bytes>`. Exits with {@link ReadFileExit}.
+ * Arguments: `<pid> <absolute path> <max bytes>`. Exits with {@link ReadFileExit}. Following `/proc/<pid>/root`
+ * without ptrace access to the process fails with EACCES (linux fs/proc/base.c `proc_pid_get_link` →
+ * `proc_fd_access_allowed`), which `[ -e ]` cannot tell from a missing file: the root is checked first.
  */
 export const READ_FILE_SCRIPT = `f="/proc/$1/root$2"
+[ -d "/proc/$1" ] || { printf 'pns: no such process\\n' >&2; exit ${ReadFileExit.missing}; }
+[ -e "/proc/$1/root/" ] || { printf 'pns: permission denied\\n' >&2; exit ${ReadFileExit.unreadable}; }
 [ -e "$f" ] || { printf 'pns: no such file\\n' >&2; exit ${ReadFileExit.missing}; }
 [ -d "$f" ] && { printf 'pns: is a directory\\n' >&2; exit ${ReadFileExit.directory}; }
 [ -r "$f" ] || { printf 'pns: permission denied\\n' >&2; exit ${ReadFileExit.unreadable}; }

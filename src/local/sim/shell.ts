@@ -345,6 +345,15 @@ function signalGuard(ctx: ExecContext, params: string[], o: Out): number {
 /** The file reader: exactly what READ_FILE_SCRIPT does. */
 async function readFile(ctx: ExecContext, params: string[], o: Out): Promise<number> {
   const [pid = "", path = "", max = ""] = params;
+  if (resolve(ctx, `/proc/${pid}`).kind !== "dir") {
+    o.error("pns: no such process\n");
+    return ReadFileExit.missing;
+  }
+  // The root itself: without ptrace access the kernel refuses to follow it (EACCES), whatever the path.
+  if (resolve(ctx, `/proc/${pid}/root/`).kind === "denied") {
+    o.error("pns: permission denied\n");
+    return ReadFileExit.unreadable;
+  }
   const r = resolve(ctx, `/proc/${pid}/root${path}`);
   if (r.kind === "missing" || r.kind === "denied") {
     o.error("pns: no such file\n");
