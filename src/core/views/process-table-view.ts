@@ -24,14 +24,7 @@ import type {
   SelectOptionGroup,
   StaticSelectElement,
 } from "./block-kit.js";
-import {
-  ActionId,
-  BlockId,
-  encodeListingBlockId,
-  encodePidValue,
-  encodeShareValue,
-  encodeSignalValue,
-} from "./ids.js";
+import { ActionId, BlockId, encodeListingBlockId, encodePidValue, encodeShareValue, encodeSignalValue } from "./ids.js";
 import { BLOCKS_JSON_RESERVE, SlackLimits as L } from "./limits.js";
 import { containerLabel, describeAttachment, isSignallable } from "./process-labels.js";
 import {
