@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import type { Logger } from "../../src/core/log.js";
 import { ActionId } from "../../src/core/views/ids.js";
 import { slackClient } from "../../src/local/fake-slack/client.js";
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
@@ -93,8 +94,15 @@ export function driver(stack: LocalStack) {
 /** The driver's type. */
 export type Driver = ReturnType<typeof driver>;
 
-/** Starts the local stack with the demo's configuration, and a driver for it. */
+/** A logger that keeps its lines for a test to read and prints none: an expected error is no noise in `npm test`. */
+export function memoryLogger(): Logger & { lines: { level: string; message: string }[] } {
+  const lines: { level: string; message: string }[] = [];
+  const at = (level: string) => (message: string) => void lines.push({ level, message });
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** Starts the local stack with the demo's configuration (its logs kept, not printed), and a driver for it. */
 export async function startDemo(options: LocalStackOptions = {}): Promise<{ stack: LocalStack; d: Driver }> {
-  const stack = await startLocalStack({ configPath: DEMO_CONFIG, ...options });
+  const stack = await startLocalStack({ configPath: DEMO_CONFIG, logger: memoryLogger(), ...options });
   return { stack, d: driver(stack) };
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ActionId } from "../../src/core/views/ids.js";
+import { ActionId, BlockId } from "../../src/core/views/ids.js";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
 import type { LocalStack } from "../../src/local/stack.js";
@@ -31,7 +31,7 @@ describe("quiet by default: a process table only its asker sees, and Share in ch
     expect(posted).toHaveLength(1);
     const strip = (m: FakeMessage) =>
       ((m.blocks ?? []) as { block_id?: string }[])
-        .filter((b) => b.block_id !== "pns.ps.share")
+        .filter((b) => b.block_id !== BlockId.psShare)
         .map(({ block_id: _, ...b }) => b);
     expect(strip(posted[0]!)).toEqual(strip(mine));
     expect(d.text(posted[0])).not.toContain("Share in channel");

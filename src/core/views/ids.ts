@@ -32,7 +32,7 @@ export const BlockId = {
   reason: "pns.reason",
   psTable: "pns.ps.table",
   /** The block of the "Share in channel" button. */
-  psShare: "pns.ps.share",
+  psShare: "pns.ps.share.actions",
 } as const;
 
 /** callback_ids of modals. */
