@@ -9,5 +9,7 @@ export default defineConfig({
     include: ["test/offline/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // No AWS SDK notice about Node 20 (this machine's Node; Lambda runs nodejs22.x), as in `npm test`.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });

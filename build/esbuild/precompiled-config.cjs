@@ -7,8 +7,9 @@
  *
  * - Only src/handlers/config-file.ts's import of parse-config is replaced; tests, the dev server and the sources keep
  *   reading YAML.
- * - The bundle still reads the file at run time (no file: the built-in default, as before) and uses the build-time
- *   result only for the very same text (SHA-256); any other text is refused with a message saying to package again.
+ * - The bundle still reads the file at run time (no file: pns is not configured and refuses every command) and uses
+ *   the build-time result only for the very same text (SHA-256); any other text is refused with a message saying to
+ *   package again.
  * - An invalid pns.config.yaml fails the build with the parser's messages, instead of a Lambda refusing every command.
  * - KUBECONFIG is read at run time as before: the build parses with a placeholder in its place, which the bundle
  *   replaces with `defaultKubeconfigPath` of the running Lambda's environment; the build checks that this gives what

@@ -9,6 +9,7 @@ import type { WorkerDeps } from "./deps.js";
 import { errorMessage } from "./errors.js";
 import { listPod } from "./list-pod.js";
 import { Progress } from "./progress.js";
+import { readWithLeastPrivilege } from "./read-file.js";
 
 const SECRETS_HINT = "People under `people.catSecrets` in the pns configuration may read secrets (still redacted).";
 
@@ -54,16 +55,21 @@ export async function runCat(deps: WorkerDeps, job: Extract<Job, { kind: "cat" }
   }
   const groups = await deps.userGroups.groupsOf(origin.user);
   const secrets = may(deps.config, { user: origin.user, groups }, "catSecrets").ok;
-  const { attachment } = listed.snapshot;
-  let file: Awaited<ReturnType<typeof listed.debugger.readFile>>;
+  let file: Awaited<ReturnType<typeof readWithLeastPrivilege>>["file"];
   try {
-    file = await listed.debugger.readFile({
-      location: { namespace: pod.namespace, pod: attachment.pod, container: attachment.container },
-      pid: command.pid,
-      path: command.path,
-      container: process.container,
-      secrets: secrets ? "allow" : "refuse",
-    });
+    ({ file } = await readWithLeastPrivilege(
+      deps,
+      origin,
+      listed,
+      {
+        pid: command.pid,
+        path: command.path,
+        container: process.container,
+        secrets: secrets ? "allow" : "refuse",
+        attachContainer: command.container,
+      },
+      progress,
+    ));
   } catch (err) {
     // A secret path refused in the container: nothing was read.
     if (err instanceof PnsError && err.code === "not_allowed") return refuse(err, "a secret path");

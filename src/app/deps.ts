@@ -1,3 +1,4 @@
+import { NOT_CONFIGURED } from "../core/config/defaults.js";
 import type { PnsConfig } from "../core/config/types.js";
 import { PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
@@ -48,10 +49,16 @@ export interface WorkerDeps extends AppDeps {
 /** How long a process table can be acted on ("Request signal…"). @default 1 hour */
 export const LISTING_TTL_MS = 60 * 60_000;
 
-/** Throws a PnsError that says the configuration is broken, when it is. */
+/** Throws a PnsError that says there is no configuration, or that it is broken, when so. */
 export function assertConfigured(deps: Pick<AppDeps, "configProblem">): void {
   if (!deps.configProblem) return;
   const lines = deps.configProblem.split("\n");
+  if (deps.configProblem.startsWith(NOT_CONFIGURED)) {
+    // No configuration at all: the first line says so, the rest is what whoever runs pns does about it.
+    throw new PnsError("invalid_config", lines[0]!, {
+      hint: `Whoever runs pns must configure it: ${lines.slice(1).join(" ")}`,
+    });
+  }
   throw new PnsError("invalid_config", "pns cannot act: its configuration is invalid.", {
     hint: `Whoever runs pns must fix it: ${lines.slice(0, 6).join(" ")}${lines.length > 6 ? " …" : ""}`,
   });

@@ -1,19 +1,27 @@
-import type { Job } from "../core/jobs.js";
+import type { Job, JobOrigin, SharedTable } from "../core/jobs.js";
 import { may, signalPolicyFor } from "../core/policy.js";
 import { SIGNAL_NAMES } from "../core/signals.js";
 import { renderProcessListingText, renderProcessTableView } from "../core/views/process-table-view.js";
 import { podFields } from "./approval-message.js";
 import { audit, commandDetail } from "./audit.js";
-import type { WorkerDeps } from "./deps.js";
+import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
 import { listPod, type PodListing } from "./list-pod.js";
 import { Progress } from "./progress.js";
 
-/** `/pns ps`: lists the pod's processes and posts the table, with the full listing as a file when it is long. */
+/** Most characters of a full listing kept for sharing (the snapshot must stay well under a DynamoDB item's 400 KB). */
+export const MAX_SHARED_LISTING_CHARS = 200_000;
+
+/**
+ * `/pns ps`: lists the pod's processes and answers with the table, with the full listing as a file when it is long.
+ * Quiet by default (`output.ps: ephemeral`): the table goes only to whoever asked, with a "Share in channel" button;
+ * `output.ps: public` posts it in the channel.
+ */
 export async function runPs(deps: WorkerDeps, job: Extract<Job, { kind: "ps" }>): Promise<void> {
   const progress = new Progress(deps, job.origin.responseUrl);
   const listed = await listPod(deps, job.origin, job.command, progress);
-  await postProcessTable(deps, job.origin, listed);
-  if (job.origin.responseUrl) {
+  const where = await postProcessTable(deps, job.origin, listed);
+  // A private table replaced the progress message; a public one leaves it to remove.
+  if (where === "channel" && job.origin.responseUrl) {
     await deps.chat
       .respond(job.origin.responseUrl, { delete_original: true })
       .catch((error: unknown) => deps.logger.debug("could not remove the progress message", { error }));
@@ -27,7 +35,7 @@ export async function runPs(deps: WorkerDeps, job: Extract<Job, { kind: "ps" }>)
       ...podFields(listed.snapshot),
       detail: commandDetail(
         job.origin.audit,
-        `listed ${listed.rows.length} processes through ${listed.snapshot.attachment.container}`,
+        `listed ${listed.rows.length} processes through ${listed.snapshot.attachment.container}${where === "asker" ? " (shown to the asker only)" : ""}`,
       ),
       outcome: "ok",
     },
@@ -35,13 +43,17 @@ export async function runPs(deps: WorkerDeps, job: Extract<Job, { kind: "ps" }>)
   );
 }
 
-/** Posts a pod's process table in the channel, with the signal controls the caller may use. */
+/**
+ * Answers with a pod's process table, with the signal controls the caller may use: in the channel
+ * (`output.ps: public`), or only to the caller with a "Share in channel" button, the public table kept with the
+ * listing for that button. Returns where it went.
+ */
 export async function postProcessTable(
   deps: WorkerDeps,
-  origin: { user: string; channel: string },
+  origin: Pick<JobOrigin, "user" | "channel"> & { responseUrl?: string | null },
   listed: PodListing,
   note?: string,
-): Promise<string | undefined> {
+): Promise<"channel" | "asker"> {
   const { snapshot, rows, resolved } = listed;
   const groups = await deps.userGroups.groupsOf(origin.user);
   const maySignal = may(deps.config, { user: origin.user, groups }, "signal");
@@ -56,7 +68,7 @@ export async function postProcessTable(
       : undefined,
     listed.listing.complete ? undefined : "The listing was cut short: some processes may be missing.",
   ].filter((n): n is string => n !== undefined);
-  const view = renderProcessTableView({
+  const input = {
     pod: snapshot.pod,
     attachment: snapshot.attachment,
     rows,
@@ -69,18 +81,44 @@ export async function postProcessTable(
     cpuSampleSeconds: listed.listing.cpuSampleSeconds,
     ...(maySignal.ok ? {} : { noSignalsReason: maySignal.message }),
     ...(notes.length > 0 ? { note: notes.join(" ") } : {}),
-  });
+  };
+  const view = renderProcessTableView(input);
+  const file =
+    view.shown < rows.length
+      ? {
+          filename: `${snapshot.pod.pod}-processes.txt`,
+          title: `All ${rows.length} processes of ${snapshot.pod.pod}`,
+          content: renderProcessListingText(rows),
+        }
+      : null;
+
+  if (deps.config.output.ps === "ephemeral") {
+    const shared: SharedTable = { view: { text: view.text, blocks: view.blocks }, file: file && capped(file) };
+    await deps.stores.listings.put({ ...snapshot, shared }, LISTING_TTL_MS);
+    const whenShared = file ? "Only you see this table: the full listing is attached as a file when you share it." : "";
+    const mine = renderProcessTableView({
+      ...input,
+      share: true,
+      ...(whenShared ? { note: [input.note, whenShared].filter(Boolean).join(" ") } : {}),
+    });
+    await deps.chat.replyPrivately(
+      { user: origin.user, channel: origin.channel, responseUrl: origin.responseUrl ?? null },
+      { text: mine.text, blocks: mine.blocks },
+    );
+    return "asker";
+  }
   const ts = await deps.chat.post(origin.channel, view);
-  if (view.shown < rows.length) {
+  if (file) {
     await deps.chat
-      .upload({
-        channel: origin.channel,
-        threadTs: ts ?? null,
-        filename: `${snapshot.pod.pod}-processes.txt`,
-        title: `All ${rows.length} processes of ${snapshot.pod.pod}`,
-        content: renderProcessListingText(rows),
-      })
+      .upload({ channel: origin.channel, threadTs: ts ?? null, ...file })
       .catch((error: unknown) => deps.logger.warn("could not upload the full listing", { error }));
   }
-  return ts;
+  return "channel";
+}
+
+/** The full listing as kept for sharing: cut at {@link MAX_SHARED_LISTING_CHARS}, saying so. */
+function capped(file: NonNullable<SharedTable["file"]>): NonNullable<SharedTable["file"]> {
+  if (file.content.length <= MAX_SHARED_LISTING_CHARS) return file;
+  const cut = file.content.slice(0, file.content.lastIndexOf("\n", MAX_SHARED_LISTING_CHARS) + 1);
+  return { ...file, content: `${cut}… (cut at ${MAX_SHARED_LISTING_CHARS.toLocaleString("en-US")} characters)\n` };
 }

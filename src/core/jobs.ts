@@ -11,6 +11,7 @@ import type {
 import type { DebugAttachment, PodRef } from "./model.js";
 import type { RuntimeKind } from "./process/runtime.js";
 import type { Fingerprint, ProcessRole } from "./process/types.js";
+import type { MessageView } from "./views/block-kit.js";
 
 /** Who asked, where, and where to answer: carried by every job from the Slack handler to the worker. */
 export interface JobOrigin {
@@ -72,4 +73,12 @@ export interface ListingSnapshot {
   pod: PodRef;
   attachment: DebugAttachment;
   processes: SnapshotProcess[];
+  /** The table as it would be posted in the channel, kept while only its asker sees it ("Share in channel"). */
+  shared?: SharedTable;
+}
+
+/** A process table ready to post in its channel: the message, and the full listing when the message is cut. */
+export interface SharedTable {
+  view: MessageView;
+  file: { filename: string; title: string; content: string } | null;
 }

@@ -60,6 +60,16 @@ describe("bindingFor", () => {
     });
   });
 
+  it("binds no channel without a channels entry", () => {
+    for (const c of [defaultConfig(), configOf("people: {ps: '*'}\n")]) {
+      expect(bindingFor(c, "C0ANY")).toEqual({
+        ok: false,
+        message: expect.stringContaining("pns is not set up for this channel (C0ANY)"),
+      });
+      expect(bindingFor(c, "D0DIRECT").ok).toBe(false);
+    }
+  });
+
   it.each(["C0OTHER", "constructor", "__proto__", "toString"])(
     'refuses channel %s when there is no "*" entry',
     (id) => {
@@ -70,7 +80,8 @@ describe("bindingFor", () => {
   );
 
   it('uses the "*" entry for any other channel', () => {
-    expect(bindingFor(defaultConfig(), "C0ANY")).toMatchObject({
+    const open = configOf('channels:\n  "*": {namespaces: ["*"]}\n');
+    expect(bindingFor(open, "C0ANY")).toMatchObject({
       ok: true,
       value: {
         channel: "C0ANY",
@@ -153,9 +164,20 @@ describe("may", () => {
     });
   });
 
-  it("lets everyone do everything without a config file", () => {
+  it("lets nobody do anything that the configuration leaves out", () => {
     for (const action of ["ps", "cat", "signal", "approve", "admin"] as const) {
-      expect(may(defaultConfig(), { user: "U0ANY", groups: [] }, action).ok).toBe(true);
+      expect(may(defaultConfig(), { user: "U0ANY", groups: [] }, action)).toEqual({
+        ok: false,
+        message: expect.stringContaining(`ask an admin to add you under people.${action}`),
+      });
+      expect(may(configOf("people: {}\n"), { user: "U0ANY", groups: ["S0ANY"] }, action).ok).toBe(false);
+    }
+  });
+
+  it('lets everyone do what an audience of "*" grants', () => {
+    const open = configOf('people: {ps: "*", cat: "*", signal: "*", approve: "*", admin: "*"}\n');
+    for (const action of ["ps", "cat", "signal", "approve", "admin"] as const) {
+      expect(may(open, { user: "U0ANY", groups: [] }, action).ok).toBe(true);
     }
   });
 

@@ -19,8 +19,7 @@ export interface ConfigSource {
  * The configuration from the bundle's (or PNS_CONFIG's) file, read once; or, when PNS_CONFIG_PARAMETER names an SSM
  * parameter, from that parameter, read again after its cache age (src/aws/config-parameter.ts) and parsed with the
  * same schema. A new text that is not a valid configuration is logged at ERROR and the last good one stays in force;
- * with none yet, every command is refused with the problem (never the bundle's file or the permissive built-in
- * default in its place). A failed read keeps what is in force for {@link CONFIG_RETRY_MS}, so an unreachable SSM does
+ * with none yet, every command is refused with the problem (never the bundle's file in its place). A failed read keeps what is in force for {@link CONFIG_RETRY_MS}, so an unreachable SSM does
  * not slow every request on Slack's 3-second path.
  */
 export function createConfigSource(

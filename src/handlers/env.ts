@@ -3,9 +3,9 @@
  *
  * | variable | meaning | default |
  * | --- | --- | --- |
- * | `PNS_CONFIG` | path of the YAML configuration | `./pns.config.yaml`; when absent, the built-in default |
+ * | `PNS_CONFIG` | path of the YAML configuration | `./pns.config.yaml`; when absent, pns is not configured and refuses every command |
  * | `PNS_CONFIG_PARAMETER` | SSM parameter (name or ARN) holding the configuration instead, re-read every 60 s | unset |
- * | `KUBECONFIG` | kubeconfig of the default cluster when there is no config file | client-node's default |
+ * | `KUBECONFIG` | kubeconfig of the default cluster when the configuration names no clusters | client-node's default |
  * | `PNS_TABLE` | DynamoDB table; unset → the embedded in-process store | unset |
  * | `PNS_SLACK_SECRET_ARN` | Secrets Manager secret with `signingSecret` and `botToken` | unset |
  * | `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN` | credentials for local runs, instead of the secret | unset |

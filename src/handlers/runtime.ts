@@ -5,7 +5,7 @@ import type { Stores } from "../app/ports/stores.js";
 import { type AwsClientProfile, awsClientConfig } from "../aws/client-config.js";
 import { createJsonLogger } from "../aws/logger.js";
 import { loadSlackCredentials, type SlackCredentials } from "../aws/slack-credentials.js";
-import { defaultConfig } from "../core/config/defaults.js";
+import { defaultConfig, NOT_CONFIGURED } from "../core/config/defaults.js";
 import type { Job } from "../core/jobs.js";
 import type { Logger } from "../core/log.js";
 import type { Metrics } from "../core/metrics.js";
@@ -172,10 +172,18 @@ function build(
   },
 ): Runtime {
   const { logger, stores, slack, credentials, loaded, options } = parts;
-  if (!loaded.ok) logger.error("configuration invalid; pns will refuse every command", { problem: loaded.problem });
-  else logger.info("configuration in force", { source: loaded.source });
-  // With a broken configuration nothing is allowed: every command answers with the problem instead.
-  const config = loaded.ok ? loaded.config : { ...defaultConfig({}), channels: {} };
+  if (!loaded.ok) {
+    const missing = loaded.problem.startsWith(NOT_CONFIGURED);
+    logger.error(
+      missing
+        ? "pns is not configured; it will refuse every command"
+        : "configuration invalid; pns will refuse every command",
+      { problem: loaded.problem },
+    );
+  } else logger.info("configuration in force", { source: loaded.source });
+  // Without a usable configuration nothing is allowed (the default binds no channel and grants nobody anything):
+  // every command answers with the problem instead.
+  const config = loaded.ok ? loaded.config : defaultConfig({});
   const groups = new Set<string>();
   for (const audience of Object.values(config.people)) for (const g of audience.groups) groups.add(g);
   for (const policy of config.signals) for (const g of policy.approvers.groups) groups.add(g);

@@ -247,16 +247,23 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
     async attach(target, request) {
       const c = await clients();
       const strategyChoice = request.strategy ?? (cluster.debug.strategy === "copy" ? "copy" : null);
-      const flightKey = [target.namespace, target.pod.name, strategyChoice ?? "auto", request.container ?? ""].join(
-        "/",
-      );
+      const profile = request.profile ?? settings.profile;
+      const flightKey = [
+        target.namespace,
+        target.pod.name,
+        strategyChoice ?? "auto",
+        request.container ?? "",
+        profile,
+      ].join("/");
       const inFlight = attaching.get(flightKey);
       // Another `ps` of this pod in this process is attaching: share its debug container.
       if (inFlight && !request.avoid) return { ...(await inFlight).attachment, reused: true };
       const sessionDeps = { kc: c.kc, core: c.core, now, shortId };
+      // Least privilege per action: a read that needs SYS_PTRACE asks for its own profile; the rest use debug.profile.
+      const actionSettings = profile === settings.profile ? settings : { ...settings, profile };
       const run = async () => {
         try {
-          return await attachDebugContainer(sessionDeps, settings, target.object as V1Pod, {
+          return await attachDebugContainer(sessionDeps, actionSettings, target.object as V1Pod, {
             ...request,
             strategy: strategyChoice,
           });
@@ -269,7 +276,10 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
             err.code === "ephemeral_unsupported";
           if (!fallback) throw err;
           request.onProgress?.(`${err.userMessage} Debugging a copy of ${target.pod.name} instead…`);
-          return attachDebugContainer(sessionDeps, settings, target.object as V1Pod, { ...request, strategy: "copy" });
+          return attachDebugContainer(sessionDeps, actionSettings, target.object as V1Pod, {
+            ...request,
+            strategy: "copy",
+          });
         }
       };
       const promise = run().finally(() => attaching.delete(flightKey));

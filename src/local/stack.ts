@@ -1,12 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Stores } from "../app/ports/stores.js";
 import type { Logger } from "../core/log.js";
 import { readEnv } from "../handlers/env.js";
 import { type DevServer, type DevServerOptions, startDevServer } from "./dev-server.js";
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from "./fake-slack/server.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "./sim/index.js";
+
+/** The demo's configuration: the fake Slack's #ops on the simulator's cluster. */
+export const DEMO_CONFIG_PATH = fileURLToPath(new URL("./demo.config.yaml", import.meta.url));
 
 /** pns running locally against the simulator and the fake Slack: what the demo shows and the flow tests drive. */
 export interface LocalStack {
@@ -20,7 +24,7 @@ export interface LocalStack {
 export interface LocalStackOptions {
   sim?: SimulatorOptions;
   slack?: FakeSlackOptions;
-  /** The pns configuration file; none means the built-in default. */
+  /** The pns configuration file. @default the demo's, src/local/demo.config.yaml (#ops on the simulator) */
   configPath?: string;
   /** A DynamoDB table (with AWS_ENDPOINT_URL_DYNAMODB pointing at a local endpoint); none means the embedded store. */
   table?: string;
@@ -53,7 +57,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SLACK_SIGNING_SECRET: slack.signingSecret,
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_API_URL: slack.apiUrl,
-    PNS_CONFIG: options.configPath,
+    // An explicit local configuration: without one pns refuses every command, locally as on Lambda.
+    PNS_CONFIG: options.configPath ?? DEMO_CONFIG_PATH,
     PNS_TABLE: options.table,
     PORT: String(options.appPort ?? 0),
     PNS_LOG_LEVEL: process.env.PNS_LOG_LEVEL ?? "warn",

@@ -3,6 +3,7 @@ import { handleSlashCommand } from "../app/command.js";
 import { decide } from "../app/decide.js";
 import type { AppDeps } from "../app/deps.js";
 import { type ClickOrigin, requestFromTable, submitReason } from "../app/request-signal.js";
+import { shareTable } from "../app/share.js";
 import type { DecisionAction } from "../core/approval/state-machine.js";
 import type { Logger } from "../core/log.js";
 import type { SlackIdentity } from "../core/policy.js";
@@ -15,6 +16,7 @@ import {
   decodePidValue,
   decodeRequestBlockId,
   decodeRequestValue,
+  decodeShareValue,
   decodeSignalValue,
 } from "../core/views/ids.js";
 import { renderProgressView } from "../core/views/progress-view.js";
@@ -153,6 +155,12 @@ export async function createSlackHandler(
       pid: intent?.pid ?? null,
       signal: intent?.signal ?? null,
     });
+  });
+
+  app.action(ActionId.psShare, async ({ ack, body }) => {
+    await ack();
+    const click = body as unknown as BlockActionBody;
+    await shareTable(deps, { ...clickOrigin(click), listingId: decodeShareValue(text(click.actions[0]?.value)) });
   });
 
   for (const id of [ActionId.signalApprove, ActionId.signalDeny, ActionId.signalCancel]) {

@@ -50,7 +50,7 @@ describe("clear answers to bad input, end to end", () => {
   it("redacts a password in a command line before it reaches Slack", async () => {
     await d.command(alice.id, "ps db -n shop");
     const all = d
-      .messages()
+      .seenBy(alice.id)
       .map((m) => d.text(m))
       .join("\n");
     expect(all).toContain("postgres");

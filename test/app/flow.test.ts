@@ -29,19 +29,23 @@ describe("the whole flow: /pns ps nginx → SIGHUP to the nginx master → appro
   let table: FakeMessage;
   let approval: FakeMessage;
 
-  it("lists the pod's processes, each labelled with its container", async () => {
+  it("lists the pod's processes, each labelled with its container, only to Alice (quiet by default)", async () => {
     const res = await command(alice.id, "ps nginx");
     expect(res.status).toBe(200);
-    const posted = messages().filter((m) => blocksText(m).includes("Processes in nginx"));
-    expect(posted).toHaveLength(1);
-    table = posted[0]!;
+    const isTable = (m: FakeMessage) => blocksText(m).includes("Processes in nginx");
+    expect(messages().filter(isTable)).toEqual([]);
+    expect(stack.slack.workspace.ephemeralsFor(OPS, bob.id).filter(isTable)).toEqual([]);
+    const mine = stack.slack.workspace.ephemeralsFor(OPS, alice.id).filter(isTable);
+    expect(mine).toHaveLength(1);
+    table = mine[0]!;
     const text = blocksText(table);
     for (const expected of ["/pause", "nginx: master process nginx -g daemon off;", "nginx: worker process", "shell"]) {
       expect(text).toContain(expected);
     }
+    expect(text).toContain('"Share in channel"');
   });
 
-  it("asks for a reason, then posts an approval request with Approve, Deny and Cancel", async () => {
+  it("asks for a reason from the private table, then posts the approval request publicly: Approve, Deny, Cancel", async () => {
     await client.send(
       client.blockAction({ user: alice.id, channel: OPS, message: table, actionId: ActionId.psProcess, value: "8" }),
     );

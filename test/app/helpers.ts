@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import type { Logger } from "../../src/core/log.js";
 import { ActionId } from "../../src/core/views/ids.js";
 import { slackClient } from "../../src/local/fake-slack/client.js";
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
@@ -18,6 +19,8 @@ export function driver(stack: LocalStack) {
     client,
     text,
     messages: () => ws.channelMessages(OPS),
+    /** What `user` sees in #ops: the channel's messages, then those only they were shown. */
+    seenBy: (user: string): FakeMessage[] => [...ws.channelMessages(OPS), ...ws.ephemeralsFor(OPS, user)],
     /** What only `user` was told (ephemeral messages), newest last. */
     toldTo: (user: string) => ws.ephemeralsFor(OPS, user).map((m) => text(m)),
     async command(user: string, commandText: string) {
@@ -26,14 +29,27 @@ export function driver(stack: LocalStack) {
       return res;
     },
     /** Lists `target`, picks `pid` and `signal`, gives a reason: returns the approval message. */
+    /**
+     * Runs `ps target` and returns its process table: the one only `user` sees (`output.ps: ephemeral`, the default),
+     * else the one posted in the channel (`output.ps: public`).
+     */
+    async table(user: string, target: string): Promise<FakeMessage> {
+      const posted = ws.channelMessages(OPS).length;
+      const told = ws.ephemeralsFor(OPS, user).map((m) => m.ts);
+      await this.command(user, `ps ${target}`);
+      const isTable = (m: FakeMessage) => text(m).includes("Processes in");
+      const table =
+        ws.ephemeralsFor(OPS, user).find((m) => !told.includes(m.ts) && isTable(m)) ??
+        ws
+          .channelMessages(OPS)
+          .slice(posted)
+          .find((m) => isTable(m));
+      if (!table) throw new Error(`no process table for ${target}: ${JSON.stringify(this.toldTo(user).slice(-1))}`);
+      return table;
+    },
     async requestSignal(user: string, target: string, pid: number, signal: string, reason = "testing") {
       const before = ws.channelMessages(OPS).length;
-      await this.command(user, `ps ${target}`);
-      const table = ws
-        .channelMessages(OPS)
-        .slice(before)
-        .find((m) => text(m).includes("Processes in"));
-      if (!table) throw new Error(`no process table for ${target}: ${JSON.stringify(this.toldTo(user).slice(-1))}`);
+      const table = await this.table(user, target);
       for (const [actionId, value] of [
         [ActionId.psProcess, String(pid)],
         [ActionId.psSignal, signal],
@@ -78,8 +94,15 @@ export function driver(stack: LocalStack) {
 /** The driver's type. */
 export type Driver = ReturnType<typeof driver>;
 
-/** Starts the local stack with the demo's configuration, and a driver for it. */
+/** A logger that keeps its lines for a test to read and prints none: an expected error is no noise in `npm test`. */
+export function memoryLogger(): Logger & { lines: { level: string; message: string }[] } {
+  const lines: { level: string; message: string }[] = [];
+  const at = (level: string) => (message: string) => void lines.push({ level, message });
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** Starts the local stack with the demo's configuration (its logs kept, not printed), and a driver for it. */
 export async function startDemo(options: LocalStackOptions = {}): Promise<{ stack: LocalStack; d: Driver }> {
-  const stack = await startLocalStack({ configPath: DEMO_CONFIG, ...options });
+  const stack = await startLocalStack({ configPath: DEMO_CONFIG, logger: memoryLogger(), ...options });
   return { stack, d: driver(stack) };
 }

@@ -15,7 +15,7 @@ describe("debug copies: /pns ps --copy, /pns sessions, /pns cleanup", () => {
 
   it("debugs a copy of a pod that shares its process namespace, labelled as pns's", async () => {
     await d.command(alice.id, "ps deploy/web -n shop --copy");
-    const table = d.messages().find((m) => d.text(m).includes("debug copy"));
+    const table = d.seenBy(alice.id).find((m) => d.text(m).includes("debug copy"));
     expect(table).toBeDefined();
     expect(copies()).toHaveLength(1);
     const copy = copies()[0]!;

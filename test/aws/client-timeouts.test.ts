@@ -90,13 +90,22 @@ describe("the AWS SDK clients of the acknowledgement path, against a server that
 });
 
 describe("the Web API client of the acknowledgement path", () => {
+  // The client's own lines (a failed request) go through pns's logger, kept here rather than printed.
+  const warnings: string[] = [];
+  const logger = {
+    debug() {},
+    info() {},
+    warn: (m: string) => warnings.push(m),
+    error: (m: string) => warnings.push(m),
+  };
   const ack = (url: string) =>
-    new WebClient("xoxb-test", webClientOptions(readEnv({ SLACK_API_URL: `${url}/api/` }), "ack"));
+    new WebClient("xoxb-test", webClientOptions(readEnv({ SLACK_API_URL: `${url}/api/` }), "ack", logger));
 
   it("gives up after one retry when Slack does not answer", async () => {
     const before = silent.requests.length;
     await expect(ack(silent.url).auth.test()).rejects.toMatchObject({ code: "slack_webapi_request_error" });
     expect(silent.requests.length - before).toBe(2);
+    expect(warnings.some((w) => w.startsWith("web-api: ") && w.includes("http request failed"))).toBe(true);
   });
 
   it("fails a rate-limited call at once, without waiting out Retry-After", async () => {

@@ -35,10 +35,13 @@ async function type(text: string) {
 const messages = () => page.getByTestId("message");
 
 describe("the demo in a browser", () => {
-  it("Alice lists nginx's processes: the table shows /pause, the master, the worker and sh by container", async () => {
+  it("Alice lists nginx's processes: only she sees the table (/pause, the master, the worker and sh by container)", async () => {
     await type("/pns ps nginx");
     const table = messages().filter({ hasText: "Processes in nginx" });
     await expect.poll(() => table.count(), { timeout: 20_000 }).toBe(1);
+    expect(await table.getAttribute("data-ephemeral")).toBe("true");
+    expect(await table.getByTestId("ephemeral-label").textContent()).toBe("Only visible to you");
+    expect(await table.getByTestId("button-pns.ps.share").count()).toBe(1);
     const text = await table.innerText();
     for (const s of ["/pause", "nginx: master process nginx -g daemon off;", "nginx: worker process", "sh"]) {
       expect(text).toContain(s);
@@ -60,8 +63,23 @@ describe("the demo in a browser", () => {
     await page.screenshot({ path: `${shots}demo-2-request.png`, fullPage: true });
   });
 
+  it("Alice shares the table: it is posted in the channel for everyone, and her private copy goes", async () => {
+    const table = messages().filter({ hasText: "Processes in nginx" });
+    await table.getByTestId("button-pns.ps.share").click();
+    const shared = page
+      .locator("[data-testid=message][data-ephemeral=false]")
+      .filter({ hasText: "Processes in nginx" });
+    await expect.poll(() => shared.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => table.count()).toBe(1);
+    expect(await shared.getByTestId("button-pns.ps.share").count()).toBe(0);
+    await page.screenshot({ path: `${shots}demo-2b-shared.png`, fullPage: true });
+  });
+
   it("Bob approves: the signal is sent and the thread shows the worker's new PID", async () => {
     await page.getByTestId("user-switcher").selectOption("U0BOB");
+    // Bob sees the shared table and the approval request, never Alice's private messages.
+    await expect.poll(() => page.locator("[data-testid=message][data-ephemeral=true]").count()).toBe(0);
+    expect(await messages().filter({ hasText: "Processes in nginx" }).count()).toBe(1);
     const request = messages().filter({ hasText: "Signal request" });
     await request.getByTestId("button-pns.signal.approve").click();
     await page.getByTestId("confirm-ok").click();

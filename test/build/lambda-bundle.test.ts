@@ -124,10 +124,14 @@ describe("precompiled-config", () => {
     expect(loaded).toEqual({ ok: false, problem: expect.stringMatching(/differs: package pns again/) });
   });
 
-  it("without a file at build time keeps the built-in default and refuses a file that appears later", async () => {
+  it("without a file at build time refuses to act (pns is not configured) and refuses a file that appears later", async () => {
     const { module } = await bundleConfigFile("config-none", join(dir, "absent.yaml"));
     const env = readEnv({ PNS_CONFIG: undefined });
     const defaults = { ...env, configPath: join(dir, "still-absent.yaml") };
+    expect(await module.loadConfig(defaults)).toEqual({
+      ok: false,
+      problem: expect.stringMatching(/^pns is not configured: there is no .*still-absent\.yaml/),
+    });
     expect(await module.loadConfig(defaults)).toEqual(await loadConfigFromSource(defaults));
     expect(await module.loadConfig(readEnv({ PNS_CONFIG: example }))).toEqual({
       ok: false,

@@ -3,7 +3,7 @@
  * sets it: the Slack secret in a local Secrets Manager, the worker behind a local Lambda endpoint that records the
  * async invokes, the fake Slack. What they write to stdout is read back: JSON log lines and CloudWatch EMF lines.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -31,6 +31,8 @@ channels:
   C0OPS:
     cluster: nowhere
     namespaces: [default]
+people:
+  ps: "*"
 `;
 
 beforeAll(async () => {
@@ -72,11 +74,16 @@ beforeAll(async () => {
     // This test reads the functions' info lines (the suite's default is errors only).
     PNS_LOG_LEVEL: "info",
   });
-  const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    stdout.push(String(chunk));
-    return write(chunk as never, ...(rest as []));
-  });
+  // The functions' lines (INFO on stdout, WARN and ERROR on stderr) are read here, not printed: `npm test` shows
+  // only what a person needs.
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      stdout.push(String(chunk));
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      done?.();
+      return true;
+    });
+  }
 });
 afterAll(async () => {
   vi.restoreAllMocks();
@@ -90,7 +97,7 @@ afterAll(async () => {
 const context = (fn: string, awsRequestId: string) =>
   ({ functionName: fn, awsRequestId, invokedFunctionArn: `arn:aws:lambda:eu-west-1:1:function:${fn}` }) as Context;
 
-/** The JSON objects written to stdout since the last call. */
+/** The JSON objects written to stdout and stderr since the last call. */
 function written(): Record<string, unknown>[] {
   const out = stdout
     .join("")
@@ -185,6 +192,43 @@ describe("the slack and worker functions", () => {
     const healthy = { statusCode: 200, ok: true, config: join(dir, "pns.config.yaml") };
     expect(await slack.handler({ healthcheck: true }, context("pns-prod-slack", "h1"))).toEqual(healthy);
     expect(await worker.handler({ healthcheck: true }, context("pns-prod-worker", "h2"))).toEqual(healthy);
+  });
+
+  it("refuse every command when the bundle has no configuration: one clear log line, a clear reply, no 5xx", async () => {
+    const empty = join(dir, "empty");
+    await mkdir(empty, { recursive: true });
+    const cwd = process.cwd();
+    delete process.env.PNS_CONFIG;
+    // No pns.config.yaml next to the function (the bundle's working directory) and no PNS_CONFIG_PARAMETER.
+    process.chdir(empty);
+    vi.resetModules();
+    try {
+      const slack = await import("../../src/handlers/slack.js");
+      written();
+      const before = invokes.length;
+      const res = await slack.handler(signedSlash("ps nginx", "apigw-req-9"), context("pns-prod-slack", "r9"));
+      expect(res.statusCode).toBe(200);
+      const reply = JSON.parse(String((res as { body?: string }).body)) as { text?: string; blocks?: unknown[] };
+      expect(JSON.stringify(reply)).toContain("pns is not configured: there is no ./pns.config.yaml");
+      expect(JSON.stringify(reply)).toContain("Whoever runs pns must configure it");
+      expect(invokes).toHaveLength(before);
+      const logs = written().filter((l) => !("_aws" in l));
+      expect(logs.filter((l) => l.level === "ERROR")).toEqual([
+        expect.objectContaining({
+          message: "pns is not configured; it will refuse every command",
+          problem: expect.stringMatching(/^pns is not configured: /),
+        }),
+      ]);
+      const health = await slack.handler({ healthcheck: true }, context("pns-prod-slack", "h9"));
+      expect(health).toMatchObject({
+        statusCode: 503,
+        ok: false,
+        problem: expect.stringMatching(/^pns is not configured/),
+      });
+    } finally {
+      process.chdir(cwd);
+      process.env.PNS_CONFIG = join(dir, "pns.config.yaml");
+    }
   });
 
   it("report an invalid configuration as unhealthy to a smoke invoke, with every problem", async () => {

@@ -157,7 +157,8 @@ describe("strategies", () => {
     expect(byArgs(listing.processes, "envoy")?.container).toBe("envoy");
     expect(listing.processes[0]).toMatchObject({ pid: 1, role: "pause" });
     // pns's own sleep in the sidecar is pns's, not the app's.
-    expect(byArgs(listing.processes, "sleep 3600")).toMatchObject({ role: "debug", container: attachment.container });
+    const sleep = `sleep ${testDebugConfig.containerLifetimeMs / 1000}`;
+    expect(byArgs(listing.processes, sleep)).toMatchObject({ role: "debug", container: attachment.container });
 
     const again = await attachTo(d, "shop", { kind: "pod", name: resolved.pod.name }, { strategy: "copy" });
     expect(again.attachment).toMatchObject({ reused: true, pod: attachment.pod });
@@ -317,7 +318,7 @@ describe("ephemeral containers are forever", () => {
     expect([first.container, second.container, third.container]).toContain(fourth.container);
     expect(requestsSince(sim, from, "PATCH pods/ephemeralcontainers")).toBe(0);
     // Another profile (another securityContext) cannot reuse them: refused, nothing added.
-    const err = await failure(attachWith({ profile: "baseline" }));
+    const err = await failure(attachWith({ profile: "general" }));
     expect([err.code, err.userMessage]).toEqual([
       "not_allowed",
       "Pod capped already carries 3 pns debug containers (the limit is 3), and ephemeral containers can never be removed.",
@@ -528,7 +529,9 @@ describe("errors", () => {
   });
 
   it("reports Pod Security admission refusing the general profile", async () => {
-    const err = await failure(attachTo(await debuggerFor(sim), "locked", { kind: "pod", name: "api" }));
+    const err = await failure(
+      attachTo(await debuggerFor(sim, { profile: "general" }), "locked", { kind: "pod", name: "api" }),
+    );
     expect(err.code).toBe("pod_security");
     expect(err.userMessage).toContain("locked");
   });

@@ -176,15 +176,14 @@ const metricLines = (metric: string) =>
 describe("the packaged bundles under serverless-offline", () => {
   let table: FakeMessage;
 
-  it("answers a signed /pns ps nginx through the HTTP route; the worker, invoked through the Lambda endpoint, posts the table", async () => {
-    const before = messages().length;
+  it("answers a signed /pns ps nginx through the HTTP route; the worker, invoked through the Lambda endpoint, shows Alice the table", async () => {
     const res = await client().send(client().slashCommand({ user: alice.id, channel: OPS, text: "ps nginx" }));
     expect(res.status).toBe(200);
+    // Quiet by default: the table replaces Alice's progress message, only she sees it.
     table = await waitFor("the process table", () =>
-      messages()
-        .slice(before)
-        .find((m) => text(m).includes("Processes in")),
+      slack.workspace.ephemeralsFor(OPS, alice.id).find((m) => text(m).includes("Processes in")),
     );
+    expect(messages().some((m) => text(m).includes("Processes in"))).toBe(false);
     expect(text(table)).toContain("nginx: master process");
     // No HTTP route leads to the worker: the slack function's InvokeCommand reached it through the Lambda endpoint.
     await waitFor("the worker to finish", () => invocations("worker") >= 1);

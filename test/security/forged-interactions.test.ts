@@ -37,11 +37,7 @@ describe("forged interactions and jobs", () => {
 
   /** Opens Alice's reason modal for SIGHUP to the nginx master and returns it. */
   async function alicesModal(): Promise<FakeView> {
-    await d.command(alice.id, "ps nginx");
-    const table = d
-      .messages()
-      .filter((m) => d.text(m).includes("Processes in"))
-      .at(-1)!;
+    const table = await d.table(alice.id, "nginx");
     for (const [actionId, value] of [
       [ActionId.psProcess, "8"],
       [ActionId.psSignal, "HUP"],

@@ -3,6 +3,7 @@
  * adapter (`src/kube/`) implements it with client-node; tests run it against the simulator.
  */
 import type { Target } from "../../core/command/types.js";
+import type { DebugProfile } from "../../core/config/debug-profiles.js";
 import type { DoctorFacts } from "../../core/doctor/diagnose.js";
 import type { InspectOutput } from "../../core/inspect/parse-inspect.js";
 import type { DebugAttachment, DebugStrategy } from "../../core/model.js";
@@ -43,6 +44,8 @@ export interface AttachRequest {
   requestedBy: string;
   /** A debug container not to reuse (it was found blind): pns adds another and says why. */
   avoid?: string | null;
+  /** The debug profile of a new debug container, when not `debug.profile` (a read that needs SYS_PTRACE). */
+  profile?: DebugProfile | null;
   /** Called with short progress lines ("pulling image public.ecr.aws/docker/library/busybox:1.36…"). */
   onProgress?: (message: string) => void;
   /**

@@ -1,5 +1,5 @@
 import { SIGNAL_NAMES } from "../signals.js";
-import type { Audience, ConfigEnv, DebugConfig, PnsConfig, SignalPolicy } from "./types.js";
+import type { Audience, ConfigEnv, DebugConfig, OutputConfig, PnsConfig, SignalPolicy } from "./types.js";
 
 /** How long a signal request waits for approval when the policy does not say. @default 15 minutes */
 export const DEFAULT_APPROVAL_TTL_MS = 15 * 60_000;
@@ -10,11 +10,19 @@ export const DEFAULT_CLUSTER_NAME = "default";
 /** Namespace used when neither a command nor the channel names one. */
 export const DEFAULT_NAMESPACE = "default";
 
-/** Debug settings when the config does not say. */
+/** How long a debug container or pod copy lives when the config does not say. @default 15 minutes */
+export const DEFAULT_CONTAINER_LIFETIME_MS = 15 * 60_000;
+
+/**
+ * Debug settings when the config does not say: the least privilege that serves each action. Listing and signals
+ * need no extra capability (`baseline`: CAP_KILL is in the runtime's default set); only a read that the baseline
+ * container is refused retries with `general` (SYS_PTRACE), where Pod Security allows it.
+ */
 export const DEFAULT_DEBUG: DebugConfig = {
   image: "public.ecr.aws/docker/library/busybox:1.36",
-  profile: "general",
-  containerLifetimeMs: 60 * 60_000,
+  profile: "baseline",
+  readProfile: "general",
+  containerLifetimeMs: DEFAULT_CONTAINER_LIFETIME_MS,
   strategy: "auto",
   maxProcesses: 2000,
   maxFileBytes: 64 * 1024,
@@ -30,6 +38,17 @@ export const DEFAULT_DEBUG: DebugConfig = {
 export function everyone(): Audience {
   return { everyone: true, users: [], groups: [] };
 }
+
+/** Nobody may: what an omitted `people.*` entry means. */
+export function nobody(): Audience {
+  return { everyone: false, users: [], groups: [] };
+}
+
+/** Where answers go when the config does not say: a process table only to whoever asked. */
+export const DEFAULT_OUTPUT: OutputConfig = { ps: "ephemeral" };
+
+/** The first words of the problem pns answers every command with when it has no configuration at all. */
+export const NOT_CONFIGURED = "pns is not configured";
 
 /** The signal policy when none is configured: every signal, approved by someone other than the requester. */
 export const DEFAULT_SIGNAL_POLICY: SignalPolicy = {
@@ -48,36 +67,31 @@ export function defaultKubeconfigPath(env: ConfigEnv): string | null {
 }
 
 /**
- * The configuration without a file, for running locally: cluster `default` from KUBECONFIG's current context, every
- * channel and namespace (default namespace `default`), everyone may do everything, and every signal needs approval
- * by someone other than the requester within 15 minutes.
+ * What an empty configuration file means, and what every omitted key falls back to. It serves nobody: cluster
+ * `default` from KUBECONFIG's current context, no channel bound (no `"*"` entry), nobody in any `people.*` audience,
+ * and every signal would need approval by someone other than the requester within 15 minutes. pns never runs on it
+ * without a file: a run without any configuration refuses every command (src/handlers/config-file.ts).
  */
 export function defaultConfig(env: ConfigEnv = {}): PnsConfig {
   return {
     clusters: { [DEFAULT_CLUSTER_NAME]: { kind: "kubeconfig", path: defaultKubeconfigPath(env), context: null } },
     defaultCluster: DEFAULT_CLUSTER_NAME,
-    channels: {
-      "*": {
-        cluster: DEFAULT_CLUSTER_NAME,
-        namespaces: ["*"],
-        defaultNamespace: DEFAULT_NAMESPACE,
-        approvalsChannel: null,
-      },
-    },
+    channels: {},
     // Fresh objects each time: a caller that changes its config must not change the defaults.
     people: {
-      ps: everyone(),
-      cat: everyone(),
-      inspect: everyone(),
-      catSecrets: { everyone: false, users: [], groups: [] },
-      signal: everyone(),
-      approve: everyone(),
-      admin: everyone(),
-      copy: everyone(),
+      ps: nobody(),
+      cat: nobody(),
+      inspect: nobody(),
+      catSecrets: nobody(),
+      signal: nobody(),
+      approve: nobody(),
+      admin: nobody(),
+      copy: nobody(),
     },
     signals: [{ ...DEFAULT_SIGNAL_POLICY, allowed: [...SIGNAL_NAMES], approvers: { users: [], groups: [] } }],
     debug: { ...DEFAULT_DEBUG, copy: { ...DEFAULT_DEBUG.copy, allow: [] } },
     redaction: { patterns: [] },
     slack: { team: null, enterprise: null, allowExternalUsers: false },
+    output: { ...DEFAULT_OUTPUT },
   };
 }

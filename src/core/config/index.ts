@@ -5,7 +5,9 @@ export {
   DEFAULT_CLUSTER_NAME,
   DEFAULT_DEBUG,
   DEFAULT_NAMESPACE,
+  DEFAULT_OUTPUT,
   defaultConfig,
+  NOT_CONFIGURED,
 } from "./defaults.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export { namespaceMatches } from "./namespace-glob.js";

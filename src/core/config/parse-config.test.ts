@@ -40,18 +40,45 @@ describe("parseConfig", () => {
         channels: {
           C0123: { cluster: "prod", namespaces: ["shop"], defaultNamespace: "shop", approvalsChannel: null },
         },
-        people: { ps: { everyone: true }, admin: { everyone: true } },
         signals: [{ namespaces: ["*"], allowed: SIGNAL_NAMES, approval: "required", approvalTtlMs: 900_000 }],
         debug: {
           image: "public.ecr.aws/docker/library/busybox:1.36",
-          profile: "general",
+          profile: "baseline",
+          readProfile: "general",
+          containerLifetimeMs: 900_000,
           strategy: "auto",
           maxFileBytes: 65536,
           execTimeoutMs: 20_000,
         },
         redaction: { patterns: [] },
+        output: { ps: "ephemeral" },
       },
     });
+  });
+
+  it('fails closed: an omitted people entry is nobody, and omitted channels bind none (no "*")', () => {
+    const result = parseConfig(minimal);
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    const nobody = { everyone: false, users: [], groups: [] };
+    expect(result.config.people).toEqual({ ps: nobody, cat: nobody, signal: nobody, approve: nobody, admin: nobody });
+    expect(parseConfig("people: {ps: '*'}\n")).toMatchObject({
+      ok: true,
+      config: { channels: {}, people: { ps: { everyone: true }, cat: nobody, admin: nobody } },
+    });
+    expect(Object.keys(defaultConfig().channels)).toEqual([]);
+  });
+
+  it.each([
+    ["ephemeral", "output: {ps: ephemeral}\n", "ephemeral"],
+    ["public", "output: {ps: public}\n", "public"],
+  ])("reads output.ps %s", (_, yaml, ps) => {
+    expect(parseConfig(yaml)).toMatchObject({ ok: true, config: { output: { ps } } });
+  });
+
+  it("refuses an unknown output mode, naming the choices", () => {
+    expect(errorsOf("output: {ps: loud}\n")).toEqual([
+      'output.ps: expected one of ephemeral, public, got "loud" (line 1)',
+    ]);
   });
 
   it.each([
@@ -235,7 +262,7 @@ const refused: { name: string; yaml: string; errors: string[] }[] = [
     name: "an unknown top-level key far from all",
     yaml: "frobnicate: 1\n",
     errors: [
-      "frobnicate: unknown key; expected one of: clusters, defaultCluster, channels, people, signals, debug, redaction, slack (line 1)",
+      "frobnicate: unknown key; expected one of: clusters, defaultCluster, channels, people, signals, debug, redaction, slack, output (line 1)",
     ],
   },
   {

@@ -9,9 +9,10 @@ import {
   DEFAULT_CLUSTER_NAME,
   DEFAULT_DEBUG,
   DEFAULT_NAMESPACE,
+  DEFAULT_OUTPUT,
   defaultConfig,
   defaultKubeconfigPath,
-  everyone,
+  nobody,
 } from "./defaults.js";
 import { parseDuration } from "./duration.js";
 import { globProblem, isGlob, namespaceMatches } from "./namespace-glob.js";
@@ -108,8 +109,9 @@ function issueMessages(issues: z.core.$ZodIssue[], where: (path: Path, key?: str
   return out;
 }
 
+/** An audience as written; an omitted one is nobody (fail closed: a forgotten key grants nothing). */
 function audienceOf(entries: string[] | undefined): Audience {
-  if (entries === undefined) return everyone();
+  if (entries === undefined) return nobody();
   return {
     everyone: entries.includes("*"),
     users: [...new Set(entries.filter(isSlackUserId))],
@@ -197,7 +199,8 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
       };
     }
   } else {
-    channels = { "*": { ...base.channels["*"]!, cluster: defaultCluster } };
+    // No channels: none is bound, so every command is refused with "pns is not set up for this channel".
+    channels = { ...base.channels };
   }
 
   const signals = file.signals
@@ -242,6 +245,7 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
     debug: {
       image: d.image ?? DEFAULT_DEBUG.image,
       profile: (d.profile as DebugProfile | undefined) ?? DEFAULT_DEBUG.profile,
+      readProfile: (d.readProfile as DebugProfile | undefined) ?? DEFAULT_DEBUG.readProfile,
       containerLifetimeMs: ms(d.containerLifetime, DEFAULT_DEBUG.containerLifetimeMs),
       strategy: d.strategy ?? DEFAULT_DEBUG.strategy,
       maxProcesses: d.maxProcesses ?? DEFAULT_DEBUG.maxProcesses,
@@ -266,12 +270,13 @@ function resolve(file: ConfigFile, env: ConfigEnv, problems: Problem[]): PnsConf
       enterprise: file.slack?.enterprise ?? null,
       allowExternalUsers: file.slack?.allowExternalUsers ?? false,
     },
+    output: { ps: file.output?.ps ?? DEFAULT_OUTPUT.ps },
   };
 }
 
 /**
  * Parses and validates the text of `pns.config.yaml`. Never throws: every problem is listed at once, each naming its
- * path (`clusters.prod.eks.region: required (line 4)`); an empty file gives the defaults of {@link defaultConfig}.
+ * path (`clusters.prod.eks.region: required (line 4)`); an empty file gives {@link defaultConfig}, which serves nobody.
  */
 export function parseConfig(yamlText: string, env: ConfigEnv = {}): ParseConfigResult {
   if (yamlText.length > MAX_CONFIG_LENGTH) {

@@ -245,6 +245,7 @@ export const configFileSchema = strict({
       .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}$/, "expected a container image like busybox:1.36")
       .optional(),
     profile: z.enum(DEBUG_PROFILE_NAMES as [string, ...string[]]).optional(),
+    readProfile: z.enum(DEBUG_PROFILE_NAMES as [string, ...string[]]).optional(),
     containerLifetime: duration(DURATION_BOUNDS.containerLifetime).optional(),
     strategy: z.enum(["auto", "ephemeral", "copy"]).optional(),
     maxProcesses: int(1, 100_000).optional(),
@@ -272,6 +273,7 @@ export const configFileSchema = strict({
       .optional(),
     allowExternalUsers: z.boolean().optional(),
   }).optional(),
+  output: strict({ ps: z.enum(["ephemeral", "public"]).optional() }).optional(),
 });
 
 /** `pns.config.yaml` as written, validated for shape. */

@@ -37,7 +37,7 @@ export interface ChannelConfig {
   approvalsChannel: string | null;
 }
 
-/** Who may do something: everyone, or these Slack users and user groups. */
+/** Who may do something: everyone, or these Slack users and user groups; an omitted entry is nobody. */
 export interface Audience {
   everyone: boolean;
   /** Slack user IDs (`U…`/`W…`). */
@@ -86,9 +86,14 @@ export type StrategyChoice = "auto" | "ephemeral" | "copy";
 export interface DebugConfig {
   /** Needs `sh`, `od`, `tr`, `head`, `sha256sum` and `sleep` (busybox has them). @default "public.ecr.aws/docker/library/busybox:1.36" */
   image: string;
-  /** @default "general" */
+  /** The profile of the debug container that lists processes and sends signals. @default "baseline" */
   profile: DebugProfile;
-  /** How long a debug container or pod copy lives. @default 3600000 (1 hour) */
+  /**
+   * The profile a read (`/pns cat`) retries with when the listing's debug container may not read the file (another
+   * uid's files need SYS_PTRACE); the same as `profile` means no retry. @default "general"
+   */
+  readProfile: DebugProfile;
+  /** How long a debug container or pod copy lives. @default 900000 (15 minutes) */
   containerLifetimeMs: number;
   /** @default "auto" */
   strategy: StrategyChoice;
@@ -158,12 +163,18 @@ export interface SlackConfig {
   allowExternalUsers: boolean;
 }
 
+/** Where pns's answers go. */
+export interface OutputConfig {
+  /** `ephemeral`: a process table only to whoever asked, with a "Share in channel" button; `public`: in the channel. @default "ephemeral" */
+  ps: "ephemeral" | "public";
+}
+
 /** The whole pns configuration, validated and with defaults filled in. */
 export interface PnsConfig {
   clusters: Record<string, ClusterAccess>;
   /** Names a key of `clusters`. */
   defaultCluster: string;
-  /** Channel ID → what it may reach; the `"*"` entry applies to any other channel. */
+  /** Channel ID → what it may reach; the `"*"` entry, when configured, applies to any other channel. */
   channels: Record<string, ChannelConfig>;
   people: People;
   /** Empty: every signal is refused. */
@@ -171,6 +182,7 @@ export interface PnsConfig {
   debug: DebugConfig;
   redaction: RedactionConfig;
   slack: SlackConfig;
+  output: OutputConfig;
 }
 
 /** The result of reading a configuration: the config, or every problem found. */

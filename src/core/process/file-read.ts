@@ -142,6 +142,15 @@ export function quotePath(s: string): string {
   return `\`${s.replace(/`/g, "'")}\``;
 }
 
+/**
+ * The cause of a read's PnsError `forbidden` when the kernel refused the debug container itself (no ptrace-read access
+ * to the process, or its uid may not search or read on the way): a debug container of a more privileged profile
+ * (SYS_PTRACE, or the target's uid) may read it, unlike a refusal of the process's own rights or of the cluster (RBAC).
+ */
+export class ReadDenied extends Error {
+  override readonly name = "ReadDenied";
+}
+
 /** The error for a READ_FILE_SCRIPT exit other than ok, or null when the exit is not one of the script's own. */
 export function readFileError(exit: number, report: ReadFileReport, where: ReadFileWhere): PnsError | null {
   const { pid, path } = where;
@@ -221,6 +230,7 @@ export function readFileError(exit: number, report: ReadFileReport, where: ReadF
           ? `pns's debug container may not look into the files of PID ${pid} (/proc/${pid}/root).`
           : `pns's debug container may not read ${quotePath(at)} in the files of PID ${pid}.`,
         {
+          cause: new ReadDenied(at),
           hint: "Reading another uid's files through /proc/PID/root needs SYS_PTRACE (the `general` debug profile, where Pod Security allows it) or the same uid (the `restricted` profile runs as the target container's uid).",
         },
       );

@@ -20,6 +20,8 @@ export const ActionId = {
   signalCancel: "pns.signal.cancel",
   /** The reason text field of the reason modal. */
   reasonInput: "pns.reason.input",
+  /** The "Share in channel" button of a process table shown only to whoever asked; its value is the listing id. */
+  psShare: "pns.ps.share",
 } as const;
 
 /** block_ids (fixed ones; the process-table actions block carries its listing id, see `encodeListingBlockId`). */
@@ -31,6 +33,8 @@ export const BlockId = {
   /** The input block of the reason modal. */
   reason: "pns.reason",
   psTable: "pns.ps.table",
+  /** The block of the "Share in channel" button. */
+  psShare: "pns.ps.share.actions",
 } as const;
 
 /** callback_ids of modals. */
@@ -120,4 +124,14 @@ export function decodeIntentValue(value: string | undefined): { signal: SignalNa
 /** The signal of a signal option's value, or null when it is not on the allowlist. */
 export function decodeSignalValue(value: string | undefined): SignalName | null {
   return value === undefined ? null : normalizeSignal(value);
+}
+
+/** The value of the "Share in channel" button: the listing id. */
+export function encodeShareValue(listingId: string): string {
+  return requireToken("listing id", listingId);
+}
+
+/** The listing id in a "Share in channel" value, or null when it is malformed. */
+export function decodeShareValue(value: string | undefined): string | null {
+  return value !== undefined && isValidToken(value) ? value : null;
 }

@@ -33,6 +33,7 @@ import {
   encodeIntentValue,
   encodeListingBlockId,
   encodePidValue,
+  encodeShareValue,
   encodeSignalValue,
 } from "./ids.js";
 import { BLOCKS_JSON_RESERVE, SlackLimits as L } from "./limits.js";
@@ -79,6 +80,8 @@ export interface ProcessTableInput {
   unreadable?: number;
   /** Seconds between the collector's CPU samples (the %CPU column's interval); null or absent when none. */
   cpuSampleSeconds?: number | null;
+  /** Shown only to whoever asked: a "Share in channel" button posts the same table in the channel. @default false */
+  share?: boolean;
 }
 
 /** Most characters of a command shown in one table cell. */
@@ -198,7 +201,7 @@ export function renderProcessTableView(input: ProcessTableInput): ProcessTableVi
   }
 
   const controls = renderControls(input);
-  const tail: Block[] = [...controls];
+  const tail: Block[] = [...controls, ...(input.share ? [renderShare(input.listingId)] : [])];
   const budget = L.blocksJson - BLOCKS_JSON_RESERVE - jsonSize(blocks) - jsonSize(tail);
   const layout = input.layout ?? "table";
   const entries = tableEntries(rows, input.summary);
@@ -359,6 +362,22 @@ function intentButtons(input: ProcessTableInput): ButtonElement[] {
     text: plain(`${o.label}: PID ${o.pid}`, L.buttonText),
     value: encodeIntentValue(o.signal, o.pid),
   }));
+}
+
+/** The "Share in channel" button of a table only its asker sees. */
+function renderShare(listingId: string): ActionsBlock {
+  return {
+    type: "actions",
+    block_id: BlockId.psShare,
+    elements: [
+      {
+        type: "button",
+        action_id: ActionId.psShare,
+        text: plain("Share in channel", L.buttonText),
+        value: encodeShareValue(listingId),
+      },
+    ],
+  };
 }
 
 /** The grouped process picker, fitted to its JSON budget; null when no row can be signalled. */
