@@ -7,6 +7,7 @@ import { toRows } from "../core/process/rows.js";
 import type { ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
+import { rememberLatest } from "./freshness.js";
 import type { PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
@@ -77,9 +78,11 @@ export async function listPod(
       role: r.role,
       fingerprint: r.fingerprint,
       main: r.main,
+      startedAt: r.startedAt,
     })),
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);
+  await rememberLatest(deps, snapshot);
   await deps.stores.sessions.record({
     channel: origin.channel,
     cluster: binding.cluster,

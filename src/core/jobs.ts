@@ -48,6 +48,8 @@ export interface SnapshotProcess {
   fingerprint: Fingerprint | null;
   /** True for its container's main process (`ProcessRow.main`); absent in listings stored before it was known. */
   main?: boolean;
+  /** Start time, ISO 8601 UTC (`ProcessRow.startedAt`); null when unknown, absent in older listings. */
+  startedAt?: string | null;
 }
 
 /**
@@ -58,7 +60,7 @@ export interface ListingSnapshot {
   id: string;
   channel: string;
   createdBy: string;
-  /** Epoch milliseconds. */
+  /** When the listing was taken (epoch milliseconds): a table older than its pod's latest listing is checked. */
   createdAt: number;
   pod: PodRef;
   attachment: DebugAttachment;

@@ -5,7 +5,8 @@ import type { SignalName } from "../signals.js";
 
 /**
  * States of a signal request. Transitions happen only through conditional writes (see the state machine).
- * `pending` → `approved` → `executing` → `done` | `failed`; `pending` → `denied` | `cancelled` | `expired`.
+ * `pending` → `approved` → `executing` → `done` | `failed`; `pending` → `denied` | `cancelled` | `expired` | `gone`
+ * (`gone`: the process exited while the request waited).
  */
 export type RequestState =
   | "pending"
@@ -15,7 +16,8 @@ export type RequestState =
   | "failed"
   | "denied"
   | "cancelled"
-  | "expired";
+  | "expired"
+  | "gone";
 
 /** `required`: someone other than the requester approves; `self`: the requester may approve; `none`: no approval. */
 export type ApprovalMode = "required" | "self" | "none";
@@ -58,10 +60,24 @@ export interface SignalRequest {
   expiresAt: number;
   decidedBy: string | null;
   decidedAt: number | null;
-  /** Set when the signal ran (done/failed): what happened, for the result message. */
+  /** Why it was denied, as the denier typed it (redacted); absent or null when none was given. */
+  denialReason?: string | null;
+  /** Others who asked for the same signal to the same process while it was pending (merged duplicates). */
+  supporters?: Supporter[];
+  /** Set when the signal ran (done/failed) or the target went away (gone): what happened, for the message. */
   outcome: string | null;
   /** Increases with every write; conditional writes check it. */
   version: number;
+}
+
+/** Someone who asked for the same signal to the same process while the request was pending. */
+export interface Supporter {
+  /** Slack user ID. */
+  user: string;
+  /** Their reason (redacted). */
+  reason: string;
+  /** Epoch milliseconds. */
+  at: number;
 }
 
 /** One line of the audit trail. */
