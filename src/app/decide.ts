@@ -2,7 +2,7 @@ import { type DecisionAction, decide as decideRequest, type Transition } from ".
 import type { SignalRequest } from "../core/approval/types.js";
 import { PnsError } from "../core/errors.js";
 import { may, type SlackIdentity } from "../core/policy.js";
-import { DENIAL_REASON_MAX_LENGTH, renderDecisionModal } from "../core/views/decision-modal.js";
+import { DENIAL_REASON_MAX_LENGTH, renderDecisionModal, renderDenialNote } from "../core/views/decision-modal.js";
 import { renderErrorView } from "../core/views/error-view.js";
 import { BlockId, CallbackId } from "../core/views/ids.js";
 import { applyTransition } from "./apply-transition.js";
@@ -219,5 +219,11 @@ async function afterDecision(deps: AppDeps, request: SignalRequest, actor: strin
   );
   if (request.state === "approved") {
     await deps.dispatch({ kind: "execute", id: deps.newId(), requestId: request.id });
+  }
+  if (request.state === "denied" && request.messageTs) {
+    // The requester is told in the thread (mentioned), with the denier's reason when one was given.
+    await deps.chat
+      .post(approvalsChannel(deps, request.channel), renderDenialNote(request), request.messageTs)
+      .catch((error: unknown) => deps.logger.warn("could not tell the requester about the denial", { error }));
   }
 }

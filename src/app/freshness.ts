@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { markGone } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
 import type { ListingSnapshot, SnapshotProcess } from "../core/jobs.js";
-import type { Fingerprint } from "../core/process/types.js";
+import type { Fingerprint, ProcessRow } from "../core/process/types.js";
 import { type CurrentProcess, goneOutcome, renderTargetGoneNote } from "../core/views/stale-pick-view.js";
 import { applyTransition } from "./apply-transition.js";
 import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
@@ -39,6 +39,37 @@ export async function rememberLatest(deps: AppDeps, snapshot: ListingSnapshot): 
   await markGoneRequests(deps, { ...snapshot, id }).catch((error: unknown) =>
     deps.logger.warn("could not check pending requests against a new listing", { error }),
   );
+}
+
+/**
+ * After a signal: the processes listed right after it become the pod's latest listing (its pending requests whose
+ * process exited are marked gone at once). Skipped when pns has no listing of that PID namespace to build on.
+ */
+export async function rememberAfterSignal(deps: AppDeps, request: SignalRequest, after: ProcessRow[]): Promise<void> {
+  const t = request.target;
+  if (t.targetContainer === undefined) return;
+  const key = {
+    channel: request.channel,
+    pod: { cluster: t.cluster, namespace: t.namespace, pod: t.pod },
+    attachment: { pod: t.debugPod, targetContainer: t.targetContainer },
+  };
+  const previous = await deps.stores.listings.get(latestListingId(key));
+  if (!previous) return;
+  await rememberLatest(deps, {
+    ...previous,
+    createdBy: request.decidedBy ?? request.requester,
+    createdAt: deps.now(),
+    processes: after.map((r) => ({
+      pid: r.pid,
+      command: r.command,
+      container: r.container,
+      user: r.user,
+      role: r.role,
+      fingerprint: r.fingerprint,
+      main: r.main,
+      startedAt: r.startedAt,
+    })),
+  });
 }
 
 /** The latest listing of the pod `snapshot` shows, when it is newer than `since`; else null. */

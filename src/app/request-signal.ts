@@ -276,7 +276,12 @@ export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput):
     {
       requester: input.requester,
       channel: input.channel,
-      target: { ...snapshot.pod, debugPod: snapshot.attachment.pod, debugContainer: snapshot.attachment.container },
+      target: {
+        ...snapshot.pod,
+        debugPod: snapshot.attachment.pod,
+        debugContainer: snapshot.attachment.container,
+        targetContainer: snapshot.attachment.targetContainer,
+      },
       process: { pid, command: process.command, container: process.container, user: process.user, main: process.main },
       fingerprint: process.fingerprint,
       signal,

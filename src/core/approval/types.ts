@@ -37,6 +37,8 @@ export interface SignalRequest {
     debugContainer: string;
     /** The pod holding the debug container (differs from `pod` for a copy). */
     debugPod: string;
+    /** The container whose PID namespace the debug container joined (targeted ephemeral); null: the pod's whole. */
+    targetContainer?: string | null;
     /** The pod's restart policy when it was listed, for the signal's consequence; absent when unknown. */
     restartPolicy?: RestartPolicy | null;
   };

@@ -2,7 +2,7 @@
 
 import type { SignalRequest } from "../approval/types.js";
 import { confirmText, requestSeverity, severityLine } from "./approval-request-view.js";
-import type { ModalView } from "./block-kit.js";
+import type { MessageView, ModalView } from "./block-kit.js";
 import { ActionId, BlockId, CallbackId } from "./ids.js";
 import { SlackLimits as L } from "./limits.js";
 import { codeSpan, escapeTruncate, mrkdwn, plain, userMention } from "./text.js";
@@ -55,5 +55,22 @@ export function renderDecisionModal(
     close: plain("Back", L.modalButton),
     private_metadata: privateMetadata,
     blocks,
+  };
+}
+
+/** The note in a denied request's thread: the requester mentioned, who denied it and why. */
+export function renderDenialNote(request: SignalRequest): MessageView {
+  const who = request.decidedBy === null ? "someone" : userMention(request.decidedBy);
+  const why = request.denialReason ? `: ${escapeTruncate(request.denialReason, 1000)}` : " (no reason given).";
+  return {
+    text: `SIG${request.signal} to PID ${request.process.pid} was denied; nothing was sent.`,
+    blocks: [
+      {
+        type: "section",
+        text: mrkdwn(
+          `${userMention(request.requester)} your SIG${request.signal} to PID ${request.process.pid} was denied by ${who}${why}`,
+        ),
+      },
+    ],
   };
 }
