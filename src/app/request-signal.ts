@@ -9,7 +9,7 @@ import type { MessageView } from "../core/views/block-kit.js";
 import { renderErrorView } from "../core/views/error-view.js";
 import { ActionId, BlockId } from "../core/views/ids.js";
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, renderReasonModal } from "../core/views/reason-modal.js";
-import { renderStalePickView } from "../core/views/stale-pick-view.js";
+import { renderGiveReasonView, renderStalePickView } from "../core/views/stale-pick-view.js";
 import { escapeTruncate, mrkdwn } from "../core/views/text.js";
 import { applyTransition } from "./apply-transition.js";
 import { approvalsChannel, approvalView, approversOf, podFields, refreshApprovalMessage } from "./approval-message.js";
@@ -226,6 +226,31 @@ export async function runSignal(deps: WorkerDeps, job: Extract<Job, { kind: "sig
   const progress = new Progress(deps, origin.responseUrl);
   const listed = await listPod(deps, origin, command, progress);
   const groups = await deps.userGroups.groupsOf(origin.user);
+  if (job.reason === null) {
+    // Every check first, on the fresh listing; the reason is asked for only for a process pns may signal.
+    const process = checkRequestable(deps, {
+      snapshot: listed.snapshot,
+      pid: command.pid,
+      signal: command.signal,
+      requester: origin.user,
+      requesterGroups: groups,
+      channel: origin.channel,
+    });
+    const view = renderGiveReasonView({
+      pid: process.pid,
+      command: process.command,
+      container: process.container,
+      signal: command.signal,
+      pod: listed.snapshot.pod,
+      listingId: listed.snapshot.id,
+    });
+    if (origin.responseUrl) {
+      await deps.chat.respond(origin.responseUrl, { response_type: "ephemeral", replace_original: true, ...view });
+    } else {
+      await deps.chat.replyPrivately({ user: origin.user, channel: origin.channel, responseUrl: null }, view);
+    }
+    return;
+  }
   const request = await openSignalRequest(deps, {
     snapshot: listed.snapshot,
     pid: command.pid,

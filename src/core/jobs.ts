@@ -28,7 +28,8 @@ export interface JobOrigin {
  */
 export type Job =
   | { kind: "ps"; id: string; origin: JobOrigin; command: PsCommand }
-  | { kind: "signal"; id: string; origin: JobOrigin; command: SignalCommand; reason: string }
+  /** `reason` null: a typed `/pns signal` without one; the worker checks the PID first, then asks for it. */
+  | { kind: "signal"; id: string; origin: JobOrigin; command: SignalCommand; reason: string | null }
   | { kind: "execute"; id: string; requestId: string }
   | { kind: "cat"; id: string; origin: JobOrigin; command: CatCommand }
   | { kind: "inspect"; id: string; origin: JobOrigin; command: InspectCommand }

@@ -3,6 +3,7 @@
  * command runs now, with a button to request for it ("the nginx worker you picked is now PID 20…").
  */
 
+import type { PodRef } from "../model.js";
 import type { SignalName } from "../signals.js";
 import type { Block, ButtonElement, MessageView } from "./block-kit.js";
 import { ActionId, encodeFreshPickValue } from "./ids.js";
@@ -105,5 +106,41 @@ export function renderTargetGoneNote(input: TargetGoneInput): MessageView {
   return {
     text: `PID ${input.was.pid} exited before the request was approved; nothing was sent.`,
     blocks: [{ type: "section", text: mrkdwn(text) }, ...requestButtons(input.signal, input.listingId, input.current)],
+  };
+}
+
+/** Input of {@link renderGiveReasonView}. */
+export interface GiveReasonInput {
+  pid: number;
+  command: string;
+  container: string | null;
+  signal: SignalName;
+  pod: PodRef;
+  listingId: string;
+}
+
+/** A typed `/pns signal` without a reason, checked against a fresh listing: what it targets, and a button for the reason. */
+export function renderGiveReasonView(input: GiveReasonInput): MessageView {
+  const where = `${input.pod.namespace}/${input.pod.pod}`;
+  const text =
+    `SIG${input.signal} to PID ${input.pid} ${codeSpan(input.command, 300)} in container ` +
+    `${codeSpan(input.container ?? "unknown", 100)} of ${codeSpan(where, 300)}: say why, and the request is posted for approval.`;
+  return {
+    text: `SIG${input.signal} to PID ${input.pid}: give a reason to request it.`,
+    blocks: [
+      { type: "section", text: mrkdwn(text) },
+      {
+        type: "actions",
+        elements: [
+          {
+            type: "button",
+            action_id: `${ActionId.requestFresh}.${input.pid}`,
+            text: plain("Give a reason…", L.buttonText),
+            style: "primary",
+            value: encodeFreshPickValue(input.listingId, input.pid, input.signal),
+          },
+        ],
+      },
+    ],
   };
 }
