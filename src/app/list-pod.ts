@@ -8,6 +8,7 @@ import { toRows } from "../core/process/rows.js";
 import type { ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
+import { rememberLatest } from "./freshness.js";
 import type { DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
@@ -118,9 +119,11 @@ export async function listPod(
       main: r.main,
       caughtSignals: r.caughtSignals,
       ignoredSignals: r.ignoredSignals,
+      startedAt: r.startedAt,
     })),
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);
+  await rememberLatest(deps, snapshot);
   await deps.stores.sessions.record({
     channel: origin.channel,
     cluster: binding.cluster,

@@ -31,7 +31,8 @@ export interface JobOrigin {
  */
 export type Job =
   | { kind: "ps"; id: string; origin: JobOrigin; command: PsCommand }
-  | { kind: "signal"; id: string; origin: JobOrigin; command: SignalCommand; reason: string }
+  /** `reason` null: a typed `/pns signal` without one; the worker checks the PID first, then asks for it. */
+  | { kind: "signal"; id: string; origin: JobOrigin; command: SignalCommand; reason: string | null }
   | { kind: "execute"; id: string; requestId: string }
   | { kind: "cat"; id: string; origin: JobOrigin; command: CatCommand }
   | { kind: "inspect"; id: string; origin: JobOrigin; command: InspectCommand }
@@ -54,6 +55,8 @@ export interface SnapshotProcess {
   /** Its SigCgt and SigIgn as listed (`ProcessRow`); absent in listings stored before they were read. */
   caughtSignals?: number | null;
   ignoredSignals?: number | null;
+  /** Start time, ISO 8601 UTC (`ProcessRow.startedAt`); null when unknown, absent in older listings. */
+  startedAt?: string | null;
 }
 
 /**
@@ -64,7 +67,7 @@ export interface ListingSnapshot {
   id: string;
   channel: string;
   createdBy: string;
-  /** Epoch milliseconds. */
+  /** When the listing was taken (epoch milliseconds): a table older than its pod's latest listing is checked. */
   createdAt: number;
   pod: PodRef;
   attachment: DebugAttachment;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { allText, now, request } from "../../../test/views/fixtures.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
 import { renderApprovalRequestView, requestSeverity } from "./approval-request-view.js";
+import { renderDecisionModal } from "./decision-modal.js";
 import { ActionId, decodeRequestBlockId, decodeRequestValue } from "./ids.js";
 import { slackDate } from "./text.js";
 import { validateView } from "./validate-view.js";
@@ -24,8 +25,8 @@ describe("renderApprovalRequestView", () => {
       [ActionId.signalCancel, "Cancel", undefined],
     ]);
     for (const b of buttons) expect(b.type === "button" && decodeRequestValue(b.value)).toBe("req-01");
-    expect(buttons[0]?.confirm?.title.text).toBe("Send SIGHUP to PID 8?");
-    expect(buttons[0]?.confirm?.style).toBe("primary");
+    // No Slack confirm: pns checks the click first, then confirms in its own modal (renderDecisionModal).
+    expect(buttons.map((b) => b.confirm)).toEqual([undefined, undefined, undefined]);
 
     const text = allText(view);
     expect(text).toContain("<@U0REQUEST>");
@@ -129,11 +130,14 @@ describe("renderApprovalRequestView", () => {
     expect(validateView(view)).toEqual([]);
     const actions = view.blocks.find((b) => b.type === "actions");
     const approve = actions?.type === "actions" ? actions.elements[0] : undefined;
-    expect(approve?.type === "button" && [approve.style, approve.confirm?.style]).toEqual([style, style]);
+    expect(approve?.type === "button" && approve.style).toEqual(style);
     expect(allText(view)).toContain(says);
-    // The confirm dialog leads with the consequence.
+    // The confirmation (pns's modal, opened after the checks) leads with the risk and its consequence.
+    const modal = renderDecisionModal(request(over), "approve", "meta");
+    expect(validateView(modal)).toEqual([]);
     const consequence = requestSeverity(request(over)).consequence;
-    expect(approve?.confirm?.text.text.slice(0, 40)).toBe(consequence.slice(0, 40));
+    expect(allText(modal)).toContain(consequence.slice(0, 40));
+    expect(modal.submit?.text).toBe(`Approve SIG${request(over).signal}`);
   });
 
   it("shows an outcome's dates as dates and no mention or link from it", () => {

@@ -59,6 +59,7 @@ const STATE_TITLES: Record<RequestState, string> = {
   denied: "Signal request: denied",
   cancelled: "Signal request: cancelled",
   expired: "Signal request: expired",
+  gone: "Signal request: target gone",
 };
 
 /** The approval message of `request` in its current state. */
@@ -86,6 +87,15 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
     type: "section",
     text: mrkdwn(`*Reason*\n${quote(escapeTruncate(r.reason.length > 0 ? r.reason : "(none given)", 2800))}`),
   });
+  const supporters = r.supporters ?? [];
+  if (supporters.length > 0) {
+    // Merged duplicates: one card, everyone who asked named on it, each with their reason.
+    const lines = supporters
+      .slice(0, 10)
+      .map((s) => `${userMention(s.user)} ${slackDate(s.at, "{time}")}: ${escapeTruncate(s.reason, 200)}`);
+    const more = supporters.length > 10 ? `\n…and ${supporters.length - 10} more` : "";
+    blocks.push({ type: "section", text: mrkdwn(`*Also asked for by*\n${lines.join("\n")}${more}`) });
+  }
 
   const status = statusLine(r, options);
   blocks.push({ type: "section", text: mrkdwn(status) });
@@ -100,14 +110,9 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
           action_id: ActionId.signalApprove,
           text: plain("Approve", L.buttonText),
           style: severity.style,
+          // No Slack confirm here: pns checks the click first (the requester is told at once she can't approve),
+          // then asks an approver to confirm in a modal (renderDecisionModal): one confirmation, after the checks.
           value: encodeRequestValue(r.id),
-          confirm: {
-            title: plain(`Send ${signal} to PID ${r.process.pid}?`, L.confirmTitle),
-            text: plain(confirmText(r, severity), L.confirmText),
-            confirm: plain(`Approve ${signal}`, L.confirmButton),
-            deny: plain("Back", L.confirmButton),
-            style: severity.style,
-          },
         },
         {
           type: "button",
@@ -135,8 +140,8 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
   return { text, blocks };
 }
 
-/** The confirm dialog's text: the consequence first (it is what the approver decides on), then the target. */
-function confirmText(r: SignalRequest, severity: SignalSeverity): string {
+/** The confirmation's text: the consequence first (it is what the approver decides on), then the target. */
+export function confirmText(r: SignalRequest, severity: SignalSeverity): string {
   const target = `PID ${r.process.pid} (${truncate(r.process.command, 80)}) in ${r.target.namespace}/${r.target.pod}`;
   const rest = ` To ${target}, only if it is still the same process.`;
   return truncate(severity.consequence, L.confirmText - Math.min(rest.length, 150)) + truncate(rest, 150);
@@ -175,8 +180,12 @@ function statusLine(r: SignalRequest, o: ApprovalViewOptions): string {
       return `:white_check_mark: *Sent* ${signal} to PID ${r.process.pid}. Approved by ${decision(r)}.${outcome}`;
     case "failed":
       return `:x: *Failed* to send ${signal} to PID ${r.process.pid}. Approved by ${decision(r)}.${outcome}`;
-    case "denied":
-      return `:no_entry: *Denied* by ${decision(r)}. Nothing was sent.`;
+    case "denied": {
+      const why = r.denialReason ? `\n*Why:* ${escapeTruncate(r.denialReason, 1000)}` : "";
+      return `:no_entry: *Denied* by ${decision(r)}. Nothing was sent.${why}`;
+    }
+    case "gone":
+      return `:ghost: *Target gone*: PID ${r.process.pid} is no longer the process that was requested, so nothing was sent.${outcome}`;
     case "cancelled":
       return `:heavy_minus_sign: *Cancelled* by ${decision(r)}. Nothing was sent.`;
     case "expired":

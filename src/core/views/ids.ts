@@ -18,6 +18,10 @@ export const ActionId = {
   signalCancel: "pns.signal.cancel",
   /** The reason text field of the reason modal. */
   reasonInput: "pns.reason.input",
+  /** The optional reason field of the Deny modal. */
+  denyReasonInput: "pns.deny.input",
+  /** "Request for PID 20" when a picked process has changed since its table: value `<listingId> <pid> <signal>`. */
+  requestFresh: "pns.request.fresh",
 } as const;
 
 /** block_ids (fixed ones; the process-table actions block carries its listing id, see `encodeListingBlockId`). */
@@ -28,12 +32,16 @@ export const BlockId = {
   signalActionsPrefix: "pns.signal:",
   /** The input block of the reason modal. */
   reason: "pns.reason",
+  /** The input block of the Deny modal. */
+  denyReason: "pns.deny",
   psTable: "pns.ps.table",
 } as const;
 
 /** callback_ids of modals. */
 export const CallbackId = {
   reasonModal: "pns.reason.modal",
+  /** The confirmation of Approve, and Deny with its optional reason. */
+  decisionModal: "pns.decision.modal",
 } as const;
 
 /** Longest value pns encodes into an id or value. */
@@ -105,4 +113,20 @@ export function encodeSignalValue(signal: SignalName): string {
 /** The signal of a signal option's value, or null when it is not on the allowlist. */
 export function decodeSignalValue(value: string | undefined): SignalName | null {
   return value === undefined ? null : normalizeSignal(value);
+}
+
+/** The value of a "Request for PID …" button: the listing, the PID and the signal (≤ 75 chars). */
+export function encodeFreshPickValue(listingId: string, pid: number, signal: SignalName): string {
+  return `${requireToken("listing id", listingId)} ${encodePidValue(pid)} ${encodeSignalValue(signal)}`;
+}
+
+/** The listing, PID and signal of a "Request for PID …" button, or null when malformed. */
+export function decodeFreshPickValue(
+  value: string | undefined,
+): { listingId: string; pid: number; signal: SignalName } | null {
+  const [listingId, pid, signal, ...rest] = (value ?? "").split(" ");
+  if (rest.length > 0 || listingId === undefined || !isValidToken(listingId)) return null;
+  const p = decodePidValue(pid);
+  const s = decodeSignalValue(signal);
+  return p !== null && s !== null ? { listingId, pid: p, signal: s } : null;
 }
