@@ -40,6 +40,7 @@ const REQUEST_OUTCOME: Record<RequestState, { outcome: AuditEntry["outcome"]; wo
   denied: { outcome: "refused", words: "denied" },
   cancelled: { outcome: "refused", words: "cancelled" },
   expired: { outcome: "refused", words: "expired unapproved" },
+  gone: { outcome: "refused", words: "closed unsent: its process is gone" },
 };
 
 /**

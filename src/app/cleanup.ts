@@ -1,4 +1,4 @@
-import { targetGone } from "../core/approval/state-machine.js";
+import { markGone } from "../core/approval/state-machine.js";
 import { namespaceMatches } from "../core/config/namespace-glob.js";
 import type { Job } from "../core/jobs.js";
 import { renderCleanupView } from "../core/views/cleanup-view.js";
@@ -71,9 +71,9 @@ async function markTargetGone(deps: WorkerDeps, copy: CopyRecord, by: string | n
       r.target.debugPod === copy.pod &&
       r.target.debugPod !== r.target.pod,
   );
-  const why = `Target gone: debug copy ${copy.pod} of pod ${copy.copyOf} was deleted${by ? ` by <@${by}> (/pns cleanup)` : " by pns after it expired"}, and its processes with it. Nothing was sent; the live pod ${copy.copyOf} was never a target of this request.`;
+  const why = `Debug copy ${copy.pod} of pod ${copy.copyOf} was deleted${by ? ` by <@${by}> (/pns cleanup)` : " by pns after it expired"}, and its processes with it; the live pod ${copy.copyOf} was never a target of this request.`;
   for (const request of pending) {
-    const result = await applyTransition(deps.stores.requests, request.id, (r) => targetGone(r, deps.now(), why));
+    const result = await applyTransition(deps.stores.requests, request.id, (r) => markGone(r, deps.now(), why));
     if (!result.ok) continue;
     await refreshApprovalMessage(deps, result.request).catch((error: unknown) =>
       deps.logger.warn("could not update a request whose copy was deleted", { error, request: request.id }),

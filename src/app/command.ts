@@ -18,11 +18,9 @@ import type { MessageView } from "../core/views/block-kit.js";
 import { renderErrorView } from "../core/views/error-view.js";
 import { renderHelpView } from "../core/views/help-view.js";
 import { renderProgressView } from "../core/views/progress-view.js";
-import { renderReasonModal } from "../core/views/reason-modal.js";
 import { audit, commandDetail, listAudit } from "./audit.js";
 import { type AppDeps, assertConfigured } from "./deps.js";
 import { errorMessage } from "./errors.js";
-import { encodeReasonMetadata } from "./reason-metadata.js";
 
 /** The fields of a slash command pns reads (Slack's own names, as the adapter decodes them). */
 export interface SlashCommand {
@@ -128,25 +126,7 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
       const ns = namespace?.ok ? namespace.value : binding.value.defaultNamespace;
       const policy = signalPolicyFor(deps.config, ns, command.signal);
       if (!policy.ok) throw new PnsError("not_allowed", policy.message);
-      if (command.reason === null) {
-        await deps.chat.openModal(
-          body.trigger_id,
-          renderReasonModal({
-            requestDraft: {
-              pid: command.pid,
-              command: "(read when the request is made)",
-              container: null,
-              signal: command.signal,
-              pod: { cluster: binding.value.cluster, namespace: ns, pod: describeTarget(command) },
-            },
-            privateMetadata: encodeReasonMetadata(
-              { kind: "command", user: body.user_id, command, origin },
-              deps.metadataKey,
-            ),
-          }),
-        );
-        return undefined;
-      }
+      // Without a reason the worker lists the pod first and checks the PID, then asks for the reason (runSignal).
       await deps.dispatch({ kind: "signal", id: deps.newId(), origin, command, reason: command.reason });
     } else if (command.kind === "ps") {
       await deps.dispatch({ kind: "ps", id: deps.newId(), origin, command });

@@ -13,6 +13,7 @@ import { applyTransition } from "./apply-transition.js";
 import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
 import { auditRequest } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
+import { rememberAfterSignal } from "./freshness.js";
 import { captureSignalEvidence } from "./signal-evidence.js";
 
 /**
@@ -123,6 +124,11 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
   const finished = await applyTransition(deps.stores.requests, request.id, (r) => finish(r, ok, message));
   const final: SignalRequest = finished.ok ? finished.request : (finished.current ?? request);
   await reportOutcome(deps, final, ok, diff, after);
+  if (after) {
+    await rememberAfterSignal(deps, final, after).catch((error: unknown) =>
+      deps.logger.warn("could not record the listing taken after the signal", { error }),
+    );
+  }
   if (ok) await captureSignalEvidence(deps, final, sentAt);
 }
 

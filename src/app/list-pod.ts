@@ -9,6 +9,7 @@ import type { ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
 import { copyLedger } from "./copy-ledger.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
+import { rememberLatest } from "./freshness.js";
 import type { AttachRequest, DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
@@ -138,9 +139,11 @@ export async function listPod(
       caughtSignals: r.caughtSignals,
       ignoredSignals: r.ignoredSignals,
       ...(r.runtime ? { runtime: r.runtime } : {}),
+      startedAt: r.startedAt,
     })),
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);
+  await rememberLatest(deps, snapshot);
   await deps.stores.sessions.record({
     channel: origin.channel,
     cluster: binding.cluster,

@@ -10,7 +10,18 @@ import { normalizeSignal, type SignalName } from "../core/signals.js";
  */
 export type ReasonMetadata =
   | { kind: "listing"; user: string; listingId: string; pid: number; signal: SignalName; channel: string }
-  | { kind: "command"; user: string; command: SignalCommand; origin: JobOrigin };
+  | { kind: "command"; user: string; command: SignalCommand; origin: JobOrigin }
+  | DecisionMetadata;
+
+/** What the Approve / Deny modal carries: the request and the approval message the click came from. */
+export interface DecisionMetadata {
+  kind: "decision";
+  user: string;
+  action: "approve" | "deny";
+  requestId: string;
+  channel: string;
+  messageTs: string;
+}
 
 /** Separates the JSON from its MAC; `~` never needs escaping in JSON text. */
 const SEAL = "~";
@@ -61,6 +72,18 @@ export function decodeReasonMetadata(text: string | undefined, key: Uint8Array):
       return null;
     }
     return { kind: "command", user: m.user, command, origin };
+  }
+  if (m.kind === "decision") {
+    const { action, requestId, channel, messageTs } = m;
+    if (
+      (action !== "approve" && action !== "deny") ||
+      typeof requestId !== "string" ||
+      typeof channel !== "string" ||
+      typeof messageTs !== "string"
+    ) {
+      return null;
+    }
+    return { kind: "decision", user: m.user, action, requestId, channel, messageTs };
   }
   return null;
 }

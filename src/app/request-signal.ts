@@ -1,17 +1,23 @@
-import { attachMessage, createSignalRequest } from "../core/approval/state-machine.js";
+import { attachMessage, createSignalRequest, support } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
 import { PnsError } from "../core/errors.js";
-import type { Job, ListingSnapshot } from "../core/jobs.js";
+import type { Job, ListingSnapshot, SnapshotProcess } from "../core/jobs.js";
 import { checkIdentity, may, type SlackIdentity, signalPolicyFor } from "../core/policy.js";
 import { undeliverable } from "../core/process/signal-delivery.js";
+import type { Fingerprint } from "../core/process/types.js";
 import type { SignalName } from "../core/signals.js";
 import type { MessageView } from "../core/views/block-kit.js";
+import { renderErrorView } from "../core/views/error-view.js";
 import { ActionId, BlockId } from "../core/views/ids.js";
-import { renderReasonModal } from "../core/views/reason-modal.js";
-import { approvalsChannel, approvalView, approversOf } from "./approval-message.js";
-import { auditRequest } from "./audit.js";
+import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, renderReasonModal } from "../core/views/reason-modal.js";
+import { renderGiveReasonView, renderStalePickView } from "../core/views/stale-pick-view.js";
+import { escapeTruncate, mrkdwn } from "../core/views/text.js";
+import { applyTransition } from "./apply-transition.js";
+import { approvalsChannel, approvalView, approversOf, podFields, refreshApprovalMessage } from "./approval-message.js";
+import { audit, auditRequest } from "./audit.js";
 import { type AppDeps, assertConfigured, type WorkerDeps } from "./deps.js";
 import { errorMessage } from "./errors.js";
+import { newerListing, PENDING_HORIZON_MS, sameCommandNow, stillListed } from "./freshness.js";
 import { listPod } from "./list-pod.js";
 import { Progress } from "./progress.js";
 import { decodeReasonMetadata, encodeReasonMetadata } from "./reason-metadata.js";
@@ -50,12 +56,21 @@ export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<
         hint: "Run `/pns ps` again and pick the process from the new table.",
       });
     }
-    const process = snapshot.processes.find((p) => p.pid === pid);
-    if (!process?.fingerprint) throw new PnsError("not_allowed", `PID ${pid} cannot be signalled from this table.`);
-    // Before anyone is asked to approve it: the kernel would drop this signal (a namespace's init, an ignored one).
-    const dropped = undeliverable(signal, process);
-    if (dropped) throw dropped;
     const channel = pick.channel ?? snapshot.channel;
+    // Every check a submission would make, before the reason is asked for: a wrong pick never costs a typed reason.
+    const process = checkRequestable(deps, {
+      snapshot,
+      pid,
+      signal,
+      requester: pick.user,
+      requesterGroups: await deps.userGroups.groupsOf(pick.user),
+      channel,
+    });
+    const stale = await staleAnswer(deps, snapshot, process, signal);
+    if (stale) {
+      await replyToClick(deps, pick, stale);
+      return;
+    }
     await deps.chat.openModal(
       pick.triggerId,
       renderReasonModal({
@@ -78,6 +93,28 @@ export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<
   } catch (err) {
     await replyToClick(deps, pick, errorMessage(err, deps.logger, deps.newId, { action: ActionId.psRequest }));
   }
+}
+
+/**
+ * The current state, when pns has listed the pod since `snapshot` and the picked process is not in that listing:
+ * where the same command runs now, with buttons to request for it. Null when the pick is still current.
+ */
+async function staleAnswer(
+  deps: AppDeps,
+  snapshot: ListingSnapshot,
+  process: SnapshotProcess & { fingerprint: Fingerprint },
+  signal: SignalName,
+): Promise<MessageView | null> {
+  const latest = await newerListing(deps, snapshot, snapshot.createdAt);
+  if (!latest || stillListed(latest, process.fingerprint)) return null;
+  return renderStalePickView({
+    was: { pid: process.pid, command: process.command, container: process.container },
+    signal,
+    takenAt: snapshot.createdAt,
+    latestAt: latest.createdAt,
+    listingId: latest.id,
+    current: sameCommandNow(latest, process),
+  });
 }
 
 /** Who clicked a button, where, and the click's `response_url`: where a private answer goes. */
@@ -127,13 +164,20 @@ export type SubmissionReply = { response_action: "errors"; errors: Record<string
  */
 export async function submitReason(deps: AppDeps, submission: ReasonSubmission): Promise<SubmissionReply> {
   const reason = submission.reason.trim();
-  if (reason.length === 0)
-    return { response_action: "errors", errors: { [BlockId.reason]: "Say why the signal is needed." } };
-  if (reason.length > 500)
-    return { response_action: "errors", errors: { [BlockId.reason]: "Keep the reason under 500 characters." } };
+  // The modal's min_length and max_length are the client's; a forged or older client's submission is held to them here.
+  if (reason.length < REASON_MIN_LENGTH)
+    return {
+      response_action: "errors",
+      errors: { [BlockId.reason]: `Say why the signal is needed (at least ${REASON_MIN_LENGTH} characters).` },
+    };
+  if (reason.length > REASON_MAX_LENGTH)
+    return {
+      response_action: "errors",
+      errors: { [BlockId.reason]: `Keep the reason under ${REASON_MAX_LENGTH} characters.` },
+    };
   const meta = decodeReasonMetadata(submission.privateMetadata, deps.metadataKey);
   const user = submission.user;
-  if (!meta || meta.user !== user) {
+  if (!meta || meta.kind === "decision" || meta.user !== user) {
     deps.logger.warn("reason modal without pns metadata", { user });
     return {
       response_action: "errors",
@@ -168,7 +212,9 @@ export async function submitReason(deps: AppDeps, submission: ReasonSubmission):
       channel,
     });
   } catch (err) {
-    const view = errorMessage(err, deps.logger, deps.newId, { callback: "reason" });
+    const answer =
+      err instanceof StalePick ? err.view : errorMessage(err, deps.logger, deps.newId, { callback: "reason" });
+    const view = withReason(answer, reason);
     await deps.chat
       .replyPrivately({ user, channel, responseUrl: null }, view)
       .catch((error: unknown) => deps.logger.warn("could not tell the user about a refused request", { error }));
@@ -182,6 +228,31 @@ export async function runSignal(deps: WorkerDeps, job: Extract<Job, { kind: "sig
   const progress = new Progress(deps, origin.responseUrl);
   const listed = await listPod(deps, origin, command, progress);
   const groups = await deps.userGroups.groupsOf(origin.user);
+  if (job.reason === null) {
+    // Every check first, on the fresh listing; the reason is asked for only for a process pns may signal.
+    const process = checkRequestable(deps, {
+      snapshot: listed.snapshot,
+      pid: command.pid,
+      signal: command.signal,
+      requester: origin.user,
+      requesterGroups: groups,
+      channel: origin.channel,
+    });
+    const view = renderGiveReasonView({
+      pid: process.pid,
+      command: process.command,
+      container: process.container,
+      signal: command.signal,
+      pod: listed.snapshot.pod,
+      listingId: listed.snapshot.id,
+    });
+    if (origin.responseUrl) {
+      await deps.chat.respond(origin.responseUrl, { response_type: "ephemeral", replace_original: true, ...view });
+    } else {
+      await deps.chat.replyPrivately({ user: origin.user, channel: origin.channel, responseUrl: null }, view);
+    }
+    return;
+  }
   const request = await openSignalRequest(deps, {
     snapshot: listed.snapshot,
     pid: command.pid,
@@ -221,36 +292,23 @@ export interface OpenRequestInput {
  */
 export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput): Promise<SignalRequest> {
   const { snapshot, pid, signal } = input;
-  const actor = { user: input.requester, groups: input.requesterGroups };
-  const allowed = may(deps.config, actor, "signal");
-  if (!allowed.ok) throw new PnsError("not_allowed", allowed.message);
-  if (snapshot.channel !== input.channel) {
-    throw new PnsError("not_allowed", "This process table belongs to another channel: run `/pns ps` here first.");
-  }
+  const process = checkRequestable(deps, input);
   const policy = signalPolicyFor(deps.config, snapshot.pod.namespace, signal);
   if (!policy.ok) throw new PnsError("not_allowed", policy.message);
-  const process = snapshot.processes.find((p) => p.pid === pid);
-  if (!process) {
-    throw new PnsError("process_gone", `PID ${pid} was not in the process table of ${snapshot.pod.pod}.`, {
-      hint: `Run \`/pns ps ${snapshot.pod.pod} -n ${snapshot.pod.namespace}\` and pick a process from the table.`,
-    });
-  }
-  if (!process.fingerprint || process.role !== "app") {
-    const what =
-      process.role === "pause"
-        ? "the pod's pause process"
-        : process.role === "debug"
-          ? "pns's own process"
-          : "a process pns cannot identify for certain";
-    throw new PnsError("not_allowed", `PID ${pid} is ${what}; pns does not signal it.`);
-  }
-  const dropped = undeliverable(signal, process);
-  if (dropped) throw dropped;
+  const stale = await staleAnswer(deps, snapshot, process, signal);
+  if (stale) throw new StalePick(stale);
+  const merged = await supportExisting(deps, input, process.fingerprint);
+  if (merged) return merged;
   const request = createSignalRequest(
     {
       requester: input.requester,
       channel: input.channel,
-      target: { ...snapshot.pod, debugPod: snapshot.attachment.pod, debugContainer: snapshot.attachment.container },
+      target: {
+        ...snapshot.pod,
+        debugPod: snapshot.attachment.pod,
+        debugContainer: snapshot.attachment.container,
+        targetContainer: snapshot.attachment.targetContainer,
+      },
       process: {
         pid,
         command: process.command,
@@ -283,4 +341,115 @@ export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput):
     await deps.dispatch({ kind: "execute", id: deps.newId(), requestId: current.id });
   }
   return current;
+}
+
+/**
+ * Everything checked before a request is made (and before its reason is asked for): the requester's rights, the
+ * table's channel, the signal policy, and that the PID is a process pns may signal. Returns the listed process.
+ */
+export function checkRequestable(
+  deps: AppDeps,
+  input: Omit<OpenRequestInput, "reason">,
+): SnapshotProcess & { fingerprint: Fingerprint } {
+  const { snapshot, pid, signal } = input;
+  const actor = { user: input.requester, groups: input.requesterGroups };
+  const allowed = may(deps.config, actor, "signal");
+  if (!allowed.ok) throw new PnsError("not_allowed", allowed.message);
+  if (snapshot.channel !== input.channel) {
+    throw new PnsError("not_allowed", "This process table belongs to another channel: run `/pns ps` here first.");
+  }
+  const policy = signalPolicyFor(deps.config, snapshot.pod.namespace, signal);
+  if (!policy.ok) throw new PnsError("not_allowed", policy.message);
+  const process = snapshot.processes.find((p) => p.pid === pid);
+  if (!process) {
+    throw new PnsError("process_gone", `PID ${pid} was not in the process table of ${snapshot.pod.pod}.`, {
+      hint: `Run \`/pns ps ${snapshot.pod.pod} -n ${snapshot.pod.namespace}\` and pick a process from the table.`,
+    });
+  }
+  if (!process.fingerprint || process.role !== "app") {
+    const what =
+      process.role === "pause"
+        ? "the pod's pause process"
+        : process.role === "debug"
+          ? "pns's own process"
+          : "a process pns cannot identify for certain";
+    throw new PnsError("not_allowed", `PID ${pid} is ${what}; pns does not signal it.`);
+  }
+  // Before anyone is asked to approve it: the kernel would drop this signal (a namespace's init, an ignored one).
+  const dropped = undeliverable(signal, process);
+  if (dropped) throw dropped;
+  return { ...process, fingerprint: process.fingerprint };
+}
+
+/** A pick that a newer listing shows is gone: its answer is the current state, not an error. */
+export class StalePick extends Error {
+  constructor(readonly view: MessageView) {
+    super("the picked process is gone since its table was taken");
+  }
+}
+
+/**
+ * A pending request for the same signal to the same process (fingerprint) already exists: the requester is added to
+ * it as a supporter (one conditional write) and told so, instead of a second card. Null when there is none.
+ */
+async function supportExisting(
+  deps: AppDeps,
+  input: OpenRequestInput,
+  fingerprint: Fingerprint,
+): Promise<SignalRequest | null> {
+  const now = deps.now();
+  const pending = await deps.stores.requests.listExpirable(now + PENDING_HORIZON_MS);
+  const { pod, attachment } = input.snapshot;
+  const same = pending.find(
+    (r) =>
+      r.signal === input.signal &&
+      r.channel === input.channel &&
+      r.target.cluster === pod.cluster &&
+      r.target.namespace === pod.namespace &&
+      r.target.debugPod === attachment.pod &&
+      r.fingerprint.pid === fingerprint.pid &&
+      r.fingerprint.startTicks === fingerprint.startTicks &&
+      r.fingerprint.cmdSha256 === fingerprint.cmdSha256,
+  );
+  if (!same) return null;
+  const reason = deps.redactor.text(input.reason);
+  const result = await applyTransition(deps.stores.requests, same.id, (r) =>
+    support(r, { user: input.requester, reason, now }),
+  );
+  if (!result.ok) {
+    // Decided or expired meanwhile: a new request is the right answer then; already asked: say so.
+    if (result.code === "already_supported") throw new PnsError("not_allowed", result.message);
+    return null;
+  }
+  await refreshApprovalMessage(deps, result.request).catch((error: unknown) =>
+    deps.logger.warn("could not update the approval message", { error, request: same.id }),
+  );
+  await audit(deps, {
+    actor: input.requester,
+    action: "request",
+    channel: input.channel,
+    ...podFields(input.snapshot),
+    detail: `supports request ${same.id}, SIG${input.signal} to PID ${input.pid}: ${reason}`,
+    outcome: "pending",
+  });
+  await deps.chat
+    .replyPrivately(
+      { user: input.requester, channel: input.channel, responseUrl: null },
+      renderErrorView({
+        mrkdwn: `<@${same.requester}> already asked for SIG${same.signal} to PID ${same.process.pid}: you are added to that request as a supporter, with your reason. No second request was made.`,
+      }),
+    )
+    .catch((error: unknown) => deps.logger.warn("could not tell a supporter", { error }));
+  return result.request;
+}
+
+/** An error answer to a submitted modal, with the typed reason quoted back so it is never lost. */
+function withReason(view: MessageView, reason: string): MessageView {
+  return {
+    text: view.text,
+    blocks: [
+      ...view.blocks,
+      { type: "context", elements: [mrkdwn(`Your reason, to paste again: ${escapeTruncate(reason, 1000)}`)] },
+    ],
+  };
 }

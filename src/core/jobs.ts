@@ -33,7 +33,8 @@ export interface JobOrigin {
  */
 export type Job =
   | { kind: "ps"; id: string; origin: JobOrigin; command: PsCommand }
-  | { kind: "signal"; id: string; origin: JobOrigin; command: SignalCommand; reason: string }
+  /** `reason` null: a typed `/pns signal` without one; the worker checks the PID first, then asks for it. */
+  | { kind: "signal"; id: string; origin: JobOrigin; command: SignalCommand; reason: string | null }
   | { kind: "execute"; id: string; requestId: string }
   | { kind: "cat"; id: string; origin: JobOrigin; command: CatCommand }
   | { kind: "inspect"; id: string; origin: JobOrigin; command: InspectCommand }
@@ -58,6 +59,8 @@ export interface SnapshotProcess {
   ignoredSignals?: number | null;
   /** The runtime it runs on (`ProcessRow.runtime`); absent when unknown. */
   runtime?: RuntimeKind;
+  /** Start time, ISO 8601 UTC (`ProcessRow.startedAt`); null when unknown, absent in older listings. */
+  startedAt?: string | null;
 }
 
 /**
@@ -68,7 +71,7 @@ export interface ListingSnapshot {
   id: string;
   channel: string;
   createdBy: string;
-  /** Epoch milliseconds. */
+  /** When the listing was taken (epoch milliseconds): a table older than its pod's latest listing is checked. */
   createdAt: number;
   pod: PodRef;
   attachment: DebugAttachment;

@@ -1,6 +1,6 @@
 import { App, AwsLambdaReceiver, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import { handleSlashCommand } from "../app/command.js";
-import { decide } from "../app/decide.js";
+import { decide, submitDecision } from "../app/decide.js";
 import type { AppDeps } from "../app/deps.js";
 import { type ClickOrigin, requestFromTable, submitReason } from "../app/request-signal.js";
 import { shareTable } from "../app/share.js";
@@ -11,6 +11,7 @@ import {
   ActionId,
   BlockId,
   CallbackId,
+  decodeFreshPickValue,
   decodeIntentValue,
   decodeListingBlockId,
   decodePidValue,
@@ -175,9 +176,35 @@ export async function createSlackHandler(
         actionId: action?.action_id,
         messageTs: text(click.container?.message_ts) ?? null,
         blockRequestId: action ? decodeRequestBlockId(action.block_id) : null,
+        triggerId: text(click.trigger_id) ?? null,
       });
     });
   }
+
+  // "Request for PID 20" (a pick that changed since its table) and "Give a reason…" (a typed /pns signal).
+  app.action(new RegExp(`^${ActionId.requestFresh.replaceAll(".", "\\.")}(\\.\\d+)?$`), async ({ ack, body }) => {
+    await ack();
+    const click = body as unknown as BlockActionBody;
+    const pick = decodeFreshPickValue(text(click.actions[0]?.value));
+    await requestFromTable(deps, {
+      ...clickOrigin(click),
+      triggerId: text(click.trigger_id) ?? "",
+      listingId: pick?.listingId ?? null,
+      pid: pick?.pid ?? null,
+      signal: pick?.signal ?? null,
+    });
+  });
+
+  app.view(CallbackId.decisionModal, async ({ ack, body }) => {
+    const submission = body as unknown as ViewSubmissionBody;
+    await ack(
+      await submitDecision(deps, {
+        ...senderOf(submission),
+        reason: text(submission.view.state.values[BlockId.denyReason]?.[ActionId.denyReasonInput]?.value) ?? "",
+        privateMetadata: text(submission.view.private_metadata),
+      }),
+    );
+  });
 
   app.view(CallbackId.reasonModal, async ({ ack, body }) => {
     const submission = body as unknown as ViewSubmissionBody;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ActionId, BlockId } from "../../src/core/views/ids.js";
+import { ActionId, BlockId, CallbackId } from "../../src/core/views/ids.js";
 import { slackClient, slackUsers } from "../../src/local/fake-slack/client.js";
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
 import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
@@ -82,6 +82,8 @@ describe("the whole flow: /pns ps nginx → SIGHUP to the nginx master → appro
     );
     expect(res.status).toBe(200);
     await stack.app.idle();
+    // Told at once: no confirmation was opened for her first.
+    expect(stack.slack.workspace.openViewOf(alice.id)?.callback_id).not.toBe(CallbackId.decisionModal);
     const told = stack.slack.workspace
       .ephemeralsFor(OPS, alice.id)
       .map((m) => m.text ?? "")
@@ -101,6 +103,15 @@ describe("the whole flow: /pns ps nginx → SIGHUP to the nginx master → appro
           client.blockAction({ user: u.id, channel: OPS, message: approval, actionId: ActionId.signalApprove }),
         ),
       ),
+    );
+    await stack.app.idle();
+    // Each approver's click opened pns's confirmation; all of them are submitted at once: one signal is sent.
+    const confirmations = [...stack.slack.workspace.views.values()].filter(
+      (v) => v.callback_id === CallbackId.decisionModal,
+    );
+    expect(confirmations.map((v) => v.user).sort()).toEqual([bob.id, bob.id, carol.id]);
+    await Promise.all(
+      confirmations.map((view) => client.send(client.viewSubmission({ user: view.user, view, values: {} }))),
     );
     await stack.app.idle();
     const workerAfter = stack.sim.state

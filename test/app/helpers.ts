@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../../src/core/log.js";
-import { ActionId } from "../../src/core/views/ids.js";
+import { ActionId, CallbackId } from "../../src/core/views/ids.js";
 import { slackClient } from "../../src/local/fake-slack/client.js";
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../src/local/stack.js";
@@ -69,14 +69,30 @@ export function driver(stack: LocalStack) {
       // As a client that still shows the buttons: later clicks come from this copy, whatever the message is now.
       return structuredClone(approval);
     },
-    /** Clicks Approve, Deny or Cancel on an approval message. */
-    async decide(user: string, approval: FakeMessage, action: "approve" | "deny" | "cancel") {
+    /**
+     * Clicks Approve, Deny or Cancel on an approval message; when pns asks to confirm (its Approve / Deny modal),
+     * submits it, with `denyReason` for Deny. Returns the click's response.
+     */
+    async decide(user: string, approval: FakeMessage, action: "approve" | "deny" | "cancel", denyReason = "") {
       const actionId = { approve: ActionId.signalApprove, deny: ActionId.signalDeny, cancel: ActionId.signalCancel }[
         action
       ];
+      const before = ws.openViewOf(user)?.id;
       const res = await client.send(client.blockAction({ user, channel: OPS, message: approval, actionId }));
       await stack.app.idle();
+      const modal = this.decisionModalOf(user, before);
+      if (modal) {
+        await client.send(
+          client.viewSubmission({ user, view: modal, values: { [ActionId.denyReasonInput]: denyReason } }),
+        );
+        await stack.app.idle();
+      }
       return res;
+    },
+    /** The Approve / Deny modal pns opened for `user` since the view `before`, if any. */
+    decisionModalOf(user: string, before?: string) {
+      const modal = ws.openViewOf(user);
+      return modal && modal.id !== before && modal.callback_id === CallbackId.decisionModal ? modal : undefined;
     },
     /** The approval message as it is now. */
     current: (approval: FakeMessage) => text(ws.message(OPS, approval.ts)),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActionId } from "../../src/core/views/ids.js";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
 import type { LocalStack } from "../../src/local/stack.js";
-import { type Driver, startDemo } from "./helpers.js";
+import { type Driver, OPS, startDemo } from "./helpers.js";
 
 const { alice, bob } = slackUsers;
 
@@ -27,17 +27,33 @@ describe("/pns signal from the command line", () => {
     expect(d.current(request!)).toContain("sent");
   });
 
-  it("without a reason: asks for one in a modal, then posts the request", async () => {
+  it("without a reason: checks the PID on a fresh listing first, then asks for the reason, then posts the request", async () => {
     const before = approvals().length;
     await d.command(alice.id, "signal nginx 8 1");
+    // No modal before the check: the answer names the listed process, and its button asks for the reason.
+    expect(stack.slack.workspace.openViewOf(alice.id)).toBeUndefined();
+    const answer = stack.slack.workspace.ephemeralsFor(OPS, alice.id).at(-1)!;
+    expect(d.text(answer)).toContain("SIGHUP to PID 8");
+    expect(d.text(answer)).toContain("nginx: master process");
+    await d.client.send(
+      d.client.blockAction({ user: alice.id, channel: OPS, message: answer, actionId: `${ActionId.requestFresh}.8` }),
+    );
+    await stack.app.idle();
     const modal = stack.slack.workspace.openViewOf(alice.id);
-    expect(modal).toBeDefined();
+    expect(JSON.stringify(modal?.blocks)).toContain("in container nginx");
     await d.client.send(
       d.client.viewSubmission({ user: alice.id, view: modal!, values: { [ActionId.reasonInput]: "typed later" } }),
     );
     await stack.app.idle();
     expect(approvals().length).toBe(before + 1);
     expect(d.text(approvals().at(-1))).toContain("typed later");
+  });
+
+  it("without a reason, a wrong PID is reported before any reason is asked for", async () => {
+    const viewBefore = stack.slack.workspace.openViewOf(alice.id)?.id;
+    await d.command(alice.id, "signal nginx 4243 HUP");
+    expect(stack.slack.workspace.openViewOf(alice.id)?.id).toBe(viewBefore);
+    expect(d.toldTo(alice.id).at(-1)).toContain("4243");
   });
 
   it("refuses a PID that is not in the pod, saying how to find the right one", async () => {

@@ -49,12 +49,11 @@ describe("the demo in a browser", () => {
     await page.screenshot({ path: `${shots}demo-1-table.png`, fullPage: true });
   });
 
-  it("Alice asks for SIGHUP to the master: confirm, reason, and an approval request appears", async () => {
+  it("Alice asks for SIGHUP to the master: a reason (no confirm first), and an approval request appears", async () => {
     const table = messages().filter({ hasText: "Processes in nginx" });
     await table.getByTestId("select-pns.ps.process").selectOption("8");
     await table.getByTestId("select-pns.ps.signal").selectOption("HUP");
     await table.getByTestId("button-pns.ps.request").click();
-    await page.getByTestId("confirm-ok").click();
     await page.getByTestId("modal").waitFor();
     await page.getByTestId("input-pns.reason.input").fill("reload after certificate rotation");
     await page.getByTestId("modal-submit").click();
@@ -82,7 +81,10 @@ describe("the demo in a browser", () => {
     expect(await messages().filter({ hasText: "Processes in nginx" }).count()).toBe(1);
     const request = messages().filter({ hasText: "Signal request" });
     await request.getByTestId("button-pns.signal.approve").click();
-    await page.getByTestId("confirm-ok").click();
+    // pns's own confirmation, opened only after its checks (Alice would have been told at once she can't).
+    await page.getByTestId("modal").waitFor();
+    expect(await page.getByTestId("modal").innerText()).toContain("Approve SIGHUP");
+    await page.getByTestId("modal-submit").click();
     await expect.poll(() => page.getByTestId("thread").innerText(), { timeout: 15_000 }).toMatch(/14 → \d+/);
     const worker = stack.sim.state
       .processes("default", "nginx")
@@ -91,6 +93,26 @@ describe("the demo in a browser", () => {
     await expect.poll(() => request.first().innerText()).toContain("sent");
     expect(await request.getByTestId("button-pns.signal.approve").count()).toBe(0);
     await page.screenshot({ path: `${shots}demo-3-result.png`, fullPage: true });
+  });
+
+  it("Alice picks the old worker 14 from the same, now outdated, table: told its new PID, with a button for it", async () => {
+    await page.getByTestId("user-switcher").selectOption("U0ALICE");
+    const worker = stack.sim.state
+      .processes("default", "nginx")
+      .find((p) => p.args.join(" ") === "nginx: worker process");
+    const table = messages().filter({ hasText: "Processes in nginx" });
+    await table.getByTestId("select-pns.ps.process").selectOption("14");
+    await table.getByTestId("select-pns.ps.signal").selectOption("HUP");
+    await table.getByTestId("button-pns.ps.request").click();
+    const told = messages().filter({ hasText: "The process you picked, PID 14" });
+    await expect.poll(() => told.count(), { timeout: 10_000 }).toBe(1);
+    expect(await told.innerText()).toContain(`it is now PID ${worker?.pid}`);
+    expect(await page.getByTestId("modal").count()).toBe(0);
+    await page.screenshot({ path: `${shots}demo-3b-stale-pick.png`, fullPage: true });
+    await told.getByTestId(`button-pns.request.fresh.${worker?.pid}`).click();
+    await page.getByTestId("modal").waitFor();
+    expect(await page.getByTestId("modal").innerText()).toContain(`to PID ${worker?.pid}`);
+    await page.getByTestId("modal-close").click();
   });
 
   it("reads nginx.conf of the nginx container through /proc/8/root", async () => {

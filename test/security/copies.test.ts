@@ -209,7 +209,7 @@ describe("debug copies: who may make them, what they may take, and which pods ar
 
     await d.command(bob.id, "cleanup -n ops");
     expect(d.current(approval)).toContain("target gone");
-    expect(d.current(approval)).toContain(`Target gone: debug copy ${copyName} of pod gone was deleted by`);
+    expect(d.current(approval)).toContain(`Debug copy ${copyName} of pod gone was deleted by`);
     const thread = stack.slack.workspace.replies(OPS, approval.ts);
     expect(thread.map((m) => d.text(m)).join("\n")).toContain("Nothing was sent");
     const refused = await d.decide(bob.id, approval, "approve");

@@ -47,7 +47,13 @@ export const EXECUTE_WITHIN_MS = 5 * 60_000;
  * Why a transition was refused. `invalid_state`: the request is not in a state this transition starts from;
  * `not_found`: there is no such request (used by callers that load it first).
  */
-export type RefusalCode = "not_allowed" | "already_decided" | "expired" | "invalid_state" | "not_found";
+export type RefusalCode =
+  | "not_allowed"
+  | "already_decided"
+  | "already_supported"
+  | "expired"
+  | "invalid_state"
+  | "not_found";
 
 /** A refused transition: what happened, for the clicking user, and a write the caller should still make. */
 export interface Refusal {
@@ -77,19 +83,31 @@ export interface DecisionInput {
   userGroups: readonly string[];
   /** Epoch milliseconds. */
   now: number;
+  /** A denial's optional reason (redacted by the caller); ignored for approve and cancel. */
+  reason?: string;
 }
 
 /** What the requester fills in; the rest of a {@link SignalRequest} is set by {@link createSignalRequest}. */
 export type SignalRequestInput = Omit<
   SignalRequest,
-  "id" | "state" | "createdAt" | "expiresAt" | "decidedBy" | "decidedAt" | "outcome" | "version" | "messageTs"
+  | "id"
+  | "state"
+  | "createdAt"
+  | "expiresAt"
+  | "decidedBy"
+  | "decidedAt"
+  | "outcome"
+  | "version"
+  | "messageTs"
+  | "supporters"
+  | "denialReason"
 > & { messageTs?: string | null };
 
 /** The actor recorded when pns itself decides (expiry). */
 export const PNS_ACTOR = "pns";
 
 /** States from which nothing else happens. */
-export const FINAL_STATES: readonly RequestState[] = ["done", "failed", "denied", "cancelled", "expired"];
+export const FINAL_STATES: readonly RequestState[] = ["done", "failed", "denied", "cancelled", "expired", "gone"];
 
 /** Builds a new request: `pending`, or `approved` by the requester right away when approval is `none`. */
 export function createSignalRequest(
@@ -106,6 +124,7 @@ export function createSignalRequest(
     expiresAt: options.now + options.ttlMs,
     decidedBy: auto ? input.requester : null,
     decidedAt: auto ? options.now : null,
+    supporters: [],
     outcome: null,
     version: 1,
   };
@@ -113,17 +132,10 @@ export function createSignalRequest(
 
 /** Decides a click on approve, deny or cancel: the next request, or a refusal for the clicking user. */
 export function decide(request: SignalRequest, input: DecisionInput): Transition {
-  if (request.state !== "pending") return refuseDecided(request);
-  if (input.now >= request.expiresAt) {
-    const expired = next(request, { state: "expired", decidedBy: PNS_ACTOR, decidedAt: request.expiresAt });
-    return refuse(
-      "expired",
-      `This request expired at ${slackTime(request.expiresAt)} before anyone approved it, so nothing was sent. ` +
-        `${mention(request.requester)} can send a new request.`,
-      expired,
-    );
-  }
+  const open = stillOpen(request, input.now);
+  if (open) return open;
   const isRequester = input.user === request.requester;
+  const isSupporter = isSupporterOf(request, input.user);
   const isApprover = mayApprove(request, input.user, input.userGroups);
   switch (input.action) {
     case "approve":
@@ -134,6 +146,13 @@ export function decide(request: SignalRequest, input: DecisionInput): Transition
           input.action === "approve"
             ? `You can't approve your own request. It can be approved by ${describeApprovers(request)}: ask them in this channel.`
             : "You can't deny your own request. To withdraw it, press *Cancel*.",
+        );
+      }
+      if (isSupporter && request.approval !== "self") {
+        // A supporter asked for the same signal: four eyes means someone who did not ask decides.
+        return refuse(
+          "not_allowed",
+          `You asked for this signal too, so you can't ${input.action} it. It can be decided by ${describeApprovers(request)}.`,
         );
       }
       if (!isApprover) {
@@ -148,6 +167,7 @@ export function decide(request: SignalRequest, input: DecisionInput): Transition
           state: input.action === "approve" ? "approved" : "denied",
           decidedBy: input.user,
           decidedAt: input.now,
+          ...(input.action === "deny" && input.reason?.trim() ? { denialReason: input.reason.trim() } : {}),
         }),
       };
     case "cancel":
@@ -159,6 +179,38 @@ export function decide(request: SignalRequest, input: DecisionInput): Transition
       }
       return { ok: true, request: next(request, { state: "cancelled", decidedBy: input.user, decidedAt: input.now }) };
   }
+}
+
+/**
+ * A duplicate request (the same signal to the same process) merged into this pending one: `user` is added as a
+ * supporter, with their reason. Refused when the request is no longer pending, or when `user` already asked.
+ */
+export function support(request: SignalRequest, input: { user: string; reason: string; now: number }): Transition {
+  const open = stillOpen(request, input.now);
+  if (open) return open;
+  if (input.user === request.requester || isSupporterOf(request, input.user)) {
+    return refuse(
+      "already_supported",
+      `You already asked for SIG${request.signal} to PID ${request.process.pid}: that request is still waiting for approval.`,
+    );
+  }
+  const supporters = [...(request.supporters ?? []), { user: input.user, reason: input.reason, at: input.now }];
+  return { ok: true, request: next(request, { supporters }) };
+}
+
+/**
+ * Marks a pending request `gone` ("target gone"): its process is no longer running (a later listing lacks its
+ * fingerprint, or its debug copy was deleted), so it can never be sent. `outcome` says what pns saw instead (shown on
+ * the message).
+ */
+export function markGone(request: SignalRequest, now: number, outcome: string): Transition {
+  if (request.state !== "pending") return refuseDecided(request);
+  return { ok: true, request: next(request, { state: "gone", decidedBy: PNS_ACTOR, decidedAt: now, outcome }) };
+}
+
+/** True when `user` is among the request's supporters. */
+export function isSupporterOf(request: SignalRequest, user: string): boolean {
+  return (request.supporters ?? []).some((s) => s.user === user);
 }
 
 /** Moves an approved request to `executing`, just before the signal is sent; refused from any other state. */
@@ -200,20 +252,6 @@ export function expire(request: SignalRequest, now: number): Transition {
   return { ok: true, request: next(request, { state: "expired", decidedBy: PNS_ACTOR, decidedAt: request.expiresAt }) };
 }
 
-/**
- * Closes a pending request whose target is gone (its debug copy was deleted): `cancelled` by `pns`, with `outcome`
- * saying why, so its message shows "target gone" and nothing can be approved any more.
- */
-export function targetGone(request: SignalRequest, now: number, outcome: string): Transition {
-  if (request.state !== "pending") return refuseDecided(request);
-  return { ok: true, request: next(request, { state: "cancelled", decidedBy: PNS_ACTOR, decidedAt: now, outcome }) };
-}
-
-/** True for a request pns closed because its target went away ({@link targetGone}). */
-export function isTargetGone(request: Pick<SignalRequest, "state" | "decidedBy">): boolean {
-  return request.state === "cancelled" && request.decidedBy === PNS_ACTOR;
-}
-
 /** Records the ts of the approval message once it is posted; the state stays as it is. */
 export function attachMessage(request: SignalRequest, messageTs: string): SignalRequest {
   return next(request, { messageTs });
@@ -230,6 +268,19 @@ export function mayApprove(request: SignalRequest, user: string, userGroups: rea
 /** True when nothing else can happen to the request. */
 export function isFinal(state: RequestState): boolean {
   return FINAL_STATES.includes(state);
+}
+
+/** Null while the request is pending and not past its expiry; otherwise the refusal (an expiry is persisted). */
+function stillOpen(request: SignalRequest, now: number): Refusal | null {
+  if (request.state !== "pending") return refuseDecided(request);
+  if (now < request.expiresAt) return null;
+  const expired = next(request, { state: "expired", decidedBy: PNS_ACTOR, decidedAt: request.expiresAt });
+  return refuse(
+    "expired",
+    `This request expired at ${slackTime(request.expiresAt)} before anyone approved it, so nothing was sent. ` +
+      `${mention(request.requester)} can send a new request.`,
+    expired,
+  );
 }
 
 function next(request: SignalRequest, changes: Partial<SignalRequest>): SignalRequest {
@@ -253,6 +304,7 @@ function refuseDecided(request: SignalRequest): Refusal {
     denied: `This request was already denied by ${by}${at}. Nothing was sent.`,
     cancelled: `This request was already cancelled by ${by}${at}. Nothing was sent.`,
     expired: `This request expired${at} before anyone approved it, so nothing was sent. Send a new request if it is still needed.`,
+    gone: `This request can no longer be sent: its process is gone.${request.outcome ? ` ${request.outcome}` : ""} Nothing was sent.`,
   };
   return refuse(request.state === "expired" ? "expired" : "already_decided", messages[request.state]);
 }

@@ -6,7 +6,8 @@ import type { SignalName } from "../signals.js";
 
 /**
  * States of a signal request. Transitions happen only through conditional writes (see the state machine).
- * `pending` → `approved` → `executing` → `done` | `failed`; `pending` → `denied` | `cancelled` | `expired`.
+ * `pending` → `approved` → `executing` → `done` | `failed`; `pending` → `denied` | `cancelled` | `expired` | `gone`
+ * (`gone`: the process exited while the request waited).
  */
 export type RequestState =
   | "pending"
@@ -16,7 +17,8 @@ export type RequestState =
   | "failed"
   | "denied"
   | "cancelled"
-  | "expired";
+  | "expired"
+  | "gone";
 
 /** `required`: someone other than the requester approves; `self`: the requester may approve; `none`: no approval. */
 export type ApprovalMode = "required" | "self" | "none";
@@ -36,6 +38,8 @@ export interface SignalRequest {
     debugContainer: string;
     /** The pod holding the debug container (differs from `pod` for a copy). */
     debugPod: string;
+    /** The container whose PID namespace the debug container joined (targeted ephemeral); null: the pod's whole. */
+    targetContainer?: string | null;
     /** The pod's restart policy when it was listed, for the signal's consequence; absent when unknown. */
     restartPolicy?: RestartPolicy | null;
   };
@@ -61,7 +65,11 @@ export interface SignalRequest {
   expiresAt: number;
   decidedBy: string | null;
   decidedAt: number | null;
-  /** Set when the signal ran (done/failed): what happened, for the result message. */
+  /** Why it was denied, as the denier typed it (redacted); absent or null when none was given. */
+  denialReason?: string | null;
+  /** Others who asked for the same signal to the same process while it was pending (merged duplicates). */
+  supporters?: Supporter[];
+  /** Set when the signal ran (done/failed) or the target went away (gone): what happened, for the message. */
   outcome: string | null;
   /** Increases with every write; conditional writes check it. */
   version: number;
@@ -76,6 +84,16 @@ export interface AuditRef {
   /** Epoch milliseconds: when the command arrived. */
   at: number;
   command?: string;
+}
+
+/** Someone who asked for the same signal to the same process while the request was pending. */
+export interface Supporter {
+  /** Slack user ID. */
+  user: string;
+  /** Their reason (redacted). */
+  reason: string;
+  /** Epoch milliseconds. */
+  at: number;
 }
 
 /** One line of the audit trail. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { allText, now, request } from "../../../test/views/fixtures.js";
-import { targetGone } from "../approval/state-machine.js";
+import { markGone } from "../approval/state-machine.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
 import { renderApprovalRequestView, requestSeverity } from "./approval-request-view.js";
+import { renderDecisionModal } from "./decision-modal.js";
 import { ActionId, decodeRequestBlockId, decodeRequestValue } from "./ids.js";
 import { slackDate } from "./text.js";
 import { validateView } from "./validate-view.js";
@@ -25,8 +26,8 @@ describe("renderApprovalRequestView", () => {
       [ActionId.signalCancel, "Cancel", undefined],
     ]);
     for (const b of buttons) expect(b.type === "button" && decodeRequestValue(b.value)).toBe("req-01");
-    expect(buttons[0]?.confirm?.title.text).toBe("Send SIGHUP to PID 8?");
-    expect(buttons[0]?.confirm?.style).toBe("primary");
+    // No Slack confirm: pns checks the click first, then confirms in its own modal (renderDecisionModal).
+    expect(buttons.map((b) => b.confirm)).toEqual([undefined, undefined, undefined]);
 
     const text = allText(view);
     expect(text).toContain("<@U0REQUEST>");
@@ -130,11 +131,14 @@ describe("renderApprovalRequestView", () => {
     expect(validateView(view)).toEqual([]);
     const actions = view.blocks.find((b) => b.type === "actions");
     const approve = actions?.type === "actions" ? actions.elements[0] : undefined;
-    expect(approve?.type === "button" && [approve.style, approve.confirm?.style]).toEqual([style, style]);
+    expect(approve?.type === "button" && approve.style).toEqual(style);
     expect(allText(view)).toContain(says);
-    // The confirm dialog leads with the consequence.
+    // The confirmation (pns's modal, opened after the checks) leads with the risk and its consequence.
+    const modal = renderDecisionModal(request(over), "approve", "meta");
+    expect(validateView(modal)).toEqual([]);
     const consequence = requestSeverity(request(over)).consequence;
-    expect(approve?.confirm?.text.text.slice(0, 40)).toBe(consequence.slice(0, 40));
+    expect(allText(modal)).toContain(consequence.slice(0, 40));
+    expect(modal.submit?.text).toBe(`Approve SIG${request(over).signal}`);
   });
 
   it("shows an outcome's dates as dates and no mention or link from it", () => {
@@ -157,20 +161,27 @@ describe("renderApprovalRequestView", () => {
     const text = allText(view);
     expect(text).toContain("*Pod*\nprod-eu / default / debug copy nginx-pns-x7k2 of pod nginx");
     expect(text).toContain("the signal reaches the copy only, never the live pod nginx");
-    expect(text).toContain("(a debug copy; not the live pod nginx)");
     expect(view.text).toContain("default/nginx-pns-x7k2 (debug copy of pod nginx)");
+    // The approver's Approve modal says it too, before the decision.
+    const modal = JSON.stringify(
+      renderDecisionModal(request({ target: { ...request().target, debugPod: "nginx-pns-x7k2" } }), "approve", "{}"),
+    );
+    expect(modal).toContain("(a debug copy; not the live pod nginx)");
+    expect(modal).toContain("default/debug copy nginx-pns-x7k2 of pod nginx");
   });
 
   it("shows a request whose copy was deleted as target gone, with why", () => {
-    const gone = targetGone(
+    const gone = markGone(
       request({ target: { ...request().target, debugPod: "nginx-pns-x7k2" } }),
       0,
-      "Target gone: x",
+      "Debug copy nginx-pns-x7k2 of pod nginx was deleted.",
     );
     if (!gone.ok) throw new Error(gone.message);
     const view = renderApprovalRequestView(gone.request, opts);
     expect(allText(view)).toContain("Signal request: target gone");
-    expect(allText(view)).toContain(":ghost: *Target gone.*\nTarget gone: x");
+    expect(allText(view)).toContain(
+      ":ghost: *Target gone*: PID 8 is no longer the process that was requested, so nothing was sent.\nDebug copy nginx-pns-x7k2 of pod nginx was deleted.",
+    );
     expect(JSON.stringify(view.blocks)).not.toContain("pns.signal.approve");
   });
 });

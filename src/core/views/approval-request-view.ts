@@ -4,7 +4,6 @@
  */
 
 import { describeApprovers } from "../approval/approvers.js";
-import { isTargetGone } from "../approval/state-machine.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
 import { RUNTIME_LABELS } from "../process/runtime.js";
 import type { SignalSeverity } from "../process/severity.js";
@@ -62,6 +61,7 @@ const STATE_TITLES: Record<RequestState, string> = {
   denied: "Signal request: denied",
   cancelled: "Signal request: cancelled",
   expired: "Signal request: expired",
+  gone: "Signal request: target gone",
 };
 
 /** The approval message of `request` in its current state. */
@@ -70,8 +70,7 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
   const t = r.target;
   const signal = `SIG${r.signal}`;
   const severity = requestSeverity(r);
-  const gone = isTargetGone(r);
-  const title = gone ? "Signal request: target gone" : STATE_TITLES[r.state];
+  const title = STATE_TITLES[r.state];
   const blocks: Block[] = [{ type: "header", text: plain(title, L.header) }];
   const fields: SectionBlock["fields"] = [
     mrkdwn(`*Requested by*\n${userMention(r.requester)} ${slackDate(r.createdAt, "{time}")}`),
@@ -96,6 +95,15 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
     type: "section",
     text: mrkdwn(`*Reason*\n${quote(escapeTruncate(r.reason.length > 0 ? r.reason : "(none given)", 2800))}`),
   });
+  const supporters = r.supporters ?? [];
+  if (supporters.length > 0) {
+    // Merged duplicates: one card, everyone who asked named on it, each with their reason.
+    const lines = supporters
+      .slice(0, 10)
+      .map((s) => `${userMention(s.user)} ${slackDate(s.at, "{time}")}: ${escapeTruncate(s.reason, 200)}`);
+    const more = supporters.length > 10 ? `\n…and ${supporters.length - 10} more` : "";
+    blocks.push({ type: "section", text: mrkdwn(`*Also asked for by*\n${lines.join("\n")}${more}`) });
+  }
 
   const status = statusLine(r, options);
   blocks.push({ type: "section", text: mrkdwn(status) });
@@ -110,14 +118,9 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
           action_id: ActionId.signalApprove,
           text: plain("Approve", L.buttonText),
           style: severity.style,
+          // No Slack confirm here: pns checks the click first (the requester is told at once she can't approve),
+          // then asks an approver to confirm in a modal (renderDecisionModal): one confirmation, after the checks.
           value: encodeRequestValue(r.id),
-          confirm: {
-            title: plain(`Send ${signal} to PID ${r.process.pid}?`, L.confirmTitle),
-            text: plain(confirmText(r, severity), L.confirmText),
-            confirm: plain(`Approve ${signal}`, L.confirmButton),
-            deny: plain("Back", L.confirmButton),
-            style: severity.style,
-          },
         },
         {
           type: "button",
@@ -160,8 +163,8 @@ export function copyLine(r: SignalRequest): string {
   return `:busts_in_silhouette: *This process runs in ${escapeTruncate(copyName(r), 400)}*: the signal reaches the copy only, never the live pod ${escapeTruncate(r.target.pod, 300)}.`;
 }
 
-/** The confirm dialog's text: the consequence first (it is what the approver decides on), then the target. */
-function confirmText(r: SignalRequest, severity: SignalSeverity): string {
+/** The confirmation's text: the consequence first (it is what the approver decides on), then the target. */
+export function confirmText(r: SignalRequest, severity: SignalSeverity): string {
   const where = isCopy(r)
     ? `${r.target.namespace}/${r.target.debugPod} (a debug copy; not the live pod ${r.target.pod})`
     : `${r.target.namespace}/${r.target.pod}`;
@@ -203,10 +206,13 @@ function statusLine(r: SignalRequest, o: ApprovalViewOptions): string {
       return `:white_check_mark: *Sent* ${signal} to PID ${r.process.pid}. Approved by ${decision(r)}.${outcome}`;
     case "failed":
       return `:x: *Failed* to send ${signal} to PID ${r.process.pid}. Approved by ${decision(r)}.${outcome}`;
-    case "denied":
-      return `:no_entry: *Denied* by ${decision(r)}. Nothing was sent.`;
+    case "denied": {
+      const why = r.denialReason ? `\n*Why:* ${escapeTruncate(r.denialReason, 1000)}` : "";
+      return `:no_entry: *Denied* by ${decision(r)}. Nothing was sent.${why}`;
+    }
+    case "gone":
+      return `:ghost: *Target gone*: PID ${r.process.pid} is no longer the process that was requested, so nothing was sent.${outcome}`;
     case "cancelled":
-      if (isTargetGone(r)) return `:ghost: *Target gone.*${outcome}`;
       return `:heavy_minus_sign: *Cancelled* by ${decision(r)}. Nothing was sent.`;
     case "expired":
       return `:alarm_clock: *Expired* ${slackDate(r.expiresAt)} without a decision. Nothing was sent.`;

@@ -22,6 +22,10 @@ export const ActionId = {
   reasonInput: "pns.reason.input",
   /** The "Share in channel" button of a process table shown only to whoever asked; its value is the listing id. */
   psShare: "pns.ps.share",
+  /** The optional reason field of the Deny modal. */
+  denyReasonInput: "pns.deny.input",
+  /** "Request for PID 20" when a picked process has changed since its table: value `<listingId> <pid> <signal>`. */
+  requestFresh: "pns.request.fresh",
 } as const;
 
 /** block_ids (fixed ones; the process-table actions block carries its listing id, see `encodeListingBlockId`). */
@@ -32,6 +36,8 @@ export const BlockId = {
   signalActionsPrefix: "pns.signal:",
   /** The input block of the reason modal. */
   reason: "pns.reason",
+  /** The input block of the Deny modal. */
+  denyReason: "pns.deny",
   psTable: "pns.ps.table",
   /** The block of the "Share in channel" button. */
   psShare: "pns.ps.share.actions",
@@ -40,6 +46,8 @@ export const BlockId = {
 /** callback_ids of modals. */
 export const CallbackId = {
   reasonModal: "pns.reason.modal",
+  /** The confirmation of Approve, and Deny with its optional reason. */
+  decisionModal: "pns.decision.modal",
 } as const;
 
 /** Longest value pns encodes into an id or value. */
@@ -134,4 +142,20 @@ export function encodeShareValue(listingId: string): string {
 /** The listing id in a "Share in channel" value, or null when it is malformed. */
 export function decodeShareValue(value: string | undefined): string | null {
   return value !== undefined && isValidToken(value) ? value : null;
+}
+
+/** The value of a "Request for PID …" button: the listing, the PID and the signal (≤ 75 chars). */
+export function encodeFreshPickValue(listingId: string, pid: number, signal: SignalName): string {
+  return `${requireToken("listing id", listingId)} ${encodePidValue(pid)} ${encodeSignalValue(signal)}`;
+}
+
+/** The listing, PID and signal of a "Request for PID …" button, or null when malformed. */
+export function decodeFreshPickValue(
+  value: string | undefined,
+): { listingId: string; pid: number; signal: SignalName } | null {
+  const [listingId, pid, signal, ...rest] = (value ?? "").split(" ");
+  if (rest.length > 0 || listingId === undefined || !isValidToken(listingId)) return null;
+  const p = decodePidValue(pid);
+  const s = decodeSignalValue(signal);
+  return p !== null && s !== null ? { listingId, pid: p, signal: s } : null;
 }

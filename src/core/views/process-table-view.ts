@@ -317,16 +317,8 @@ function renderControls(input: ProcessTableInput): Block[] {
         action_id: ActionId.psRequest,
         text: plain("Request signal…", L.buttonText),
         style: "primary",
+        // No confirm dialog: pns checks the pick first, and the reason modal that follows is the one confirmation.
         value: input.listingId,
-        confirm: {
-          title: plain("Request a signal?", L.confirmTitle),
-          text: plain(
-            "pns will ask for your reason, then post the request for approval. Nothing is sent before it is approved, and only to the exact process listed here.",
-            L.confirmText,
-          ),
-          confirm: plain("Continue", L.confirmButton),
-          deny: plain("Back", L.confirmButton),
-        },
       },
     ],
   };

@@ -11,6 +11,9 @@ import { ActionId, BlockId, CallbackId } from "./ids.js";
 import { SlackLimits as L } from "./limits.js";
 import { codeSpan, escapeTruncate, mrkdwn, plain } from "./text.js";
 
+/** Shortest reason pns accepts (the modal's `min_length`, checked on submission too). */
+export const REASON_MIN_LENGTH = 3;
+
 /** Longest reason pns accepts. */
 export const REASON_MAX_LENGTH = 500;
 
@@ -69,7 +72,7 @@ export function renderReasonModal(input: ReasonModalInput): ModalView {
           type: "plain_text_input",
           action_id: ActionId.reasonInput,
           multiline: true,
-          min_length: 3,
+          min_length: REASON_MIN_LENGTH,
           max_length: REASON_MAX_LENGTH,
           placeholder: plain("e.g. reload nginx after the config change in INC-123", L.placeholder),
         },

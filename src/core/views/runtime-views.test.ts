@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { allText, attachment, now, pod, request, row } from "../../../test/views/fixtures.js";
 import { renderApprovalRequestView } from "./approval-request-view.js";
 import type { ActionsBlock, StaticSelectElement } from "./block-kit.js";
+import { renderDecisionModal } from "./decision-modal.js";
 import { ActionId, decodeIntentValue, decodeListingBlockId } from "./ids.js";
 import { renderProcessTableView } from "./process-table-view.js";
 import { renderReasonModal } from "./reason-modal.js";
@@ -66,7 +67,7 @@ describe("the approval card and the reason modal know the runtime", () => {
     expect(approve?.type === "button" && approve.style).toBe("primary");
   });
 
-  it("a Go QUIT is fatal: danger buttons and confirm, the consequence in words", () => {
+  it("a Go QUIT is fatal: a danger button, the consequence in words in the Approve modal", () => {
     const r = request({
       signal: "QUIT",
       process: { pid: 1, command: "/agent", container: "agent", user: "root", main: true, runtime: "go" },
@@ -75,9 +76,10 @@ describe("the approval card and the reason modal know the runtime", () => {
     const view = renderApprovalRequestView(r, { now });
     const approve = view.blocks.flatMap((b) => (b.type === "actions" ? b.elements : []))[0];
     expect(approve?.type === "button" && approve.style).toBe("danger");
-    expect(approve?.confirm?.style).toBe("danger");
-    expect(approve?.confirm?.text.text).toMatch(
-      /^SIGQUIT to the Go program dumps every goroutine's stack .* exits \(status 2\)/,
+    // The consequence, first, in the Approve modal pns opens (Slack's confirm dialogs are gone: one confirmation).
+    const decision = renderDecisionModal(r, "approve", "{}");
+    expect(JSON.stringify(decision)).toMatch(
+      /SIGQUIT to the Go program dumps every goroutine's stack .* exits \(status 2\)/,
     );
     const modal = renderReasonModal({
       requestDraft: {
