@@ -4,7 +4,7 @@ import type { DebugAttachment, PodRef } from "../core/model.js";
 import type { ChannelBinding } from "../core/policy.js";
 import type { WorkerDeps } from "./deps.js";
 import { attachRequest, type Placement, placementOf } from "./list-pod.js";
-import type { DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
+import type { AttachRequest, DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
 /** A pod with a running pns debug container, ready for a script. */
@@ -26,6 +26,8 @@ export async function attachPod(
   origin: JobOrigin,
   placement: Placement,
   progress: Progress,
+  /** The debug profile when not `debug.profile` (inspect reads environ and fds: ptrace access). @default null */
+  profile: AttachRequest["profile"] = null,
 ): Promise<AttachedPod> {
   const { binding, namespace } = placementOf(deps, origin, placement.namespace);
   const dbg = deps.debuggerFor(binding.cluster);
@@ -34,7 +36,7 @@ export async function attachPod(
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
   const attachment = await dbg.attach(
     resolved,
-    await attachRequest(deps, origin, binding.cluster, namespace, placement, progress),
+    await attachRequest(deps, origin, binding.cluster, namespace, placement, progress, profile),
   );
   const now = deps.now();
   await deps.stores.sessions.record({

@@ -82,7 +82,7 @@ async function markTargetGone(deps: WorkerDeps, copy: CopyRecord, by: string | n
       await deps.chat
         .post(
           approvalsChannel(deps, result.request.channel),
-          renderSignalResultView({ request: result.request, ok: false, message: why }),
+          renderSignalResultView({ request: result.request, ok: false, message: `${why} Nothing was sent.` }),
           result.request.messageTs,
         )
         .catch((error: unknown) => deps.logger.warn("could not post target gone", { error, request: request.id }));

@@ -17,7 +17,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 export async function runInspect(deps: WorkerDeps, job: Extract<Job, { kind: "inspect" }>): Promise<void> {
   const { origin, command } = job;
   const progress = new Progress(deps, origin.responseUrl);
-  const at = await attachPod(deps, origin, command, progress);
+  // A process's environment, fds, cwd and exe need ptrace access to it (linux fs/proc/base.c proc_mem_open,
+  // proc_fd_access_allowed): the read profile, as a refused `cat` retries with.
+  const at = await attachPod(deps, origin, command, progress, deps.config.debug.readProfile);
   const [taken, output] = await Promise.all([
     at.debugger.listProcesses(at.location, { cpuSampleSeconds: 0 }),
     at.debugger.inspectProcess(at.location, command.pid),

@@ -81,6 +81,7 @@ export async function attachRequest(
   namespace: string,
   placement: Placement,
   progress: Progress,
+  profile: AttachRequest["profile"] = null,
 ): Promise<AttachRequest> {
   const groups = await deps.userGroups.groupsOf(origin.user);
   const mayCopy = may(deps.config, { user: origin.user, groups }, "copy").ok;
@@ -90,6 +91,7 @@ export async function attachRequest(
     requestedBy: origin.user,
     onProgress: (message) => void progress.step(message, true),
     copies: mayCopy ? copyLedger(deps, origin, cluster, namespace) : null,
+    ...(profile ? { profile } : {}),
   };
 }
 

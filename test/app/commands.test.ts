@@ -90,6 +90,7 @@ describe.each(runtimes)("ports, inspect and doctor on the %s runtime", (runtime)
     expect(told).toContain("*Rights*");
     expect(told).toContain("*Admission (dry run)*");
     expect(told).toContain("*Exec*");
-    expect(told).toMatch(/carries 1 of at most 5 pns debug containers/);
+    // ports (the `baseline` profile) and inspect (the read profile, ptrace access) each added one.
+    expect(told).toMatch(/carries 2 of at most 5 pns debug containers/);
   }, 30_000);
 });

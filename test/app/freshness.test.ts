@@ -16,7 +16,6 @@ describe("freshness and flow", () => {
   afterAll(async () => stack?.close());
 
   const ws = () => stack.slack.workspace;
-  const tables = () => d.messages().filter((m) => d.text(m).includes("Processes in"));
   const cards = () => d.messages().filter((m) => d.text(m).includes("Signal request"));
   const thread = (m: FakeMessage) =>
     ws()
@@ -40,7 +39,7 @@ describe("freshness and flow", () => {
   it("a reason shorter than min_length is refused by pns too, on the field, and nothing is requested", async () => {
     await d.command(alice.id, "ps nginx");
     const before = cards().length;
-    await pick(alice.id, tables().at(-1)!, 8, "HUP");
+    await pick(alice.id, d.latestTable(alice.id)!, 8, "HUP");
     const modal = ws().openViewOf(alice.id)!;
     const res = await d.client.send(
       d.client.viewSubmission({ user: alice.id, view: modal, values: { [ActionId.reasonInput]: " ab " } }),
@@ -108,7 +107,7 @@ describe("freshness and flow", () => {
   it("a pending request whose process exits is marked target gone; a pick from the older table gets the new PID", async () => {
     const [worker] = d.workerPids();
     const forWorker = await d.requestSignal(alice.id, "nginx", worker!, "HUP", "worker stuck");
-    const staleTable = tables().at(-1)!;
+    const staleTable = d.latestTable(alice.id)!;
     const forMaster = await d.requestSignal(alice.id, "nginx", 8, "HUP", "reload");
     await d.decide(bob.id, forMaster, "approve");
     const [now] = d.workerPids();

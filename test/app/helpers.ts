@@ -47,6 +47,12 @@ export function driver(stack: LocalStack) {
       if (!table) throw new Error(`no process table for ${target}: ${JSON.stringify(this.toldTo(user).slice(-1))}`);
       return table;
     },
+    /** The newest process table `user` can see: told only to them (the default) or posted in the channel. */
+    latestTable(user: string): FakeMessage | undefined {
+      const isTable = (m: FakeMessage) => text(m).includes("Processes in");
+      const all = [...ws.ephemeralsFor(OPS, user), ...ws.channelMessages(OPS)].filter(isTable);
+      return all.sort((a, b) => Number(a.ts) - Number(b.ts)).at(-1);
+    },
     async requestSignal(user: string, target: string, pid: number, signal: string, reason = "testing") {
       const before = ws.channelMessages(OPS).length;
       const table = await this.table(user, target);

@@ -38,7 +38,7 @@ function threadFiles(s: LocalStack): Map<string, string> {
 /** The table of `target`, then its "intent" button clicked by Alice, a reason given, and Bob's approval. */
 async function intentApproved(d: Driver, s: LocalStack, target: string, label: RegExp) {
   await d.command("U0ALICE", `ps ${target}`);
-  const table = d.messages().findLast((m) => d.text(m).includes("Processes in"));
+  const table = d.latestTable("U0ALICE");
   if (!table) throw new Error(`no table: ${JSON.stringify(d.toldTo("U0ALICE").slice(-1))}`);
   const actions = (table.blocks as { type: string; elements?: { action_id: string; text?: { text: string } }[] }[])
     .filter((b) => b.type === "actions")

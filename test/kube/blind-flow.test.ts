@@ -36,14 +36,7 @@ describe.each(runtimes)("what /pns tells after a restart and in a hostPID pod, o
 
   /** The text of the process table a command posted. */
   async function table(commandText: string): Promise<string> {
-    const before = d.messages().length;
-    await d.command(alice.id, commandText);
-    const posted = d
-      .messages()
-      .slice(before)
-      .find((m) => d.text(m).includes("Processes in"));
-    if (!posted) throw new Error(`no table: ${JSON.stringify(d.toldTo(alice.id).slice(-1))}`);
-    return d.text(posted);
+    return d.text(await d.table(alice.id, commandText.replace(/^ps /, "")));
   }
 
   it("ps after the target restarted: a new debug container, and the table says the target restarted", async () => {

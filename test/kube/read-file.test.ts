@@ -67,7 +67,8 @@ describe.each(runtimes)("reading files as the process sees them on the %s runtim
     await waitRunning("files", "app");
     await waitRunning("files", "root");
     await waitRunning("nginx", "nginx");
-    d = await debuggerFor(sim);
+    // The script reads uid 1000's files: that needs ptrace access, the `general` profile (pns's retry for reads).
+    d = await debuggerFor(sim, { profile: "general" });
     const attach = async (name: string) => {
       const a = await d.attach(await d.resolveTarget("default", { kind: "pod", name }), { requestedBy: "U1" });
       return locationOf("default", a);

@@ -125,9 +125,9 @@ describe("debug copies: who may make them, what they may take, and which pods ar
     await d.command(alice.id, "ps pod/migrating -n ops --copy");
     const [copy] = copiesOf("ops", "migrating");
     expect(copy?.spec.initContainers.map((c: { name: string }) => c.name)).not.toContain("migrate");
-    const table = d.messages().at(-1);
-    expect(d.text(table)).toContain("runs a second instance of pod migrating");
-    expect(d.text(table)).toContain("Its init containers (migrate) did not run again");
+    const table = d.latestTable(alice.id);
+    expect(table && d.text(table)).toContain("runs a second instance of pod migrating");
+    expect(table && d.text(table)).toContain("Its init containers (migrate) did not run again");
   });
 
   it("eight parallel variants of one --copy command make one copy", async () => {
@@ -185,7 +185,8 @@ describe("debug copies: who may make them, what they may take, and which pods ar
     expect(copiesOf("ops", "cap-d")).toHaveLength(0);
     // Reusing a copy the channel has is no new copy.
     await d.command(alice.id, "ps pod/cap-a -n ops --copy");
-    expect(d.messages().at(-1) && d.text(d.messages().at(-1))).toContain("debug copy");
+    const reused = d.latestTable(alice.id);
+    expect(reused && d.text(reused)).toContain("debug copy");
   });
 
   it("says what a copy is everywhere, and cleanup marks a pending request on it target gone", async () => {
@@ -193,8 +194,8 @@ describe("debug copies: who may make them, what they may take, and which pods ar
     await d.command(alice.id, "ps pod/gone -n ops --copy");
     const [copy] = copiesOf("ops", "gone");
     const copyName = String(copy?.metadata.name);
-    const table = d.messages().at(-1);
-    expect(d.text(table)).toContain(`Processes in debug copy ${copyName} of pod gone`);
+    const table = d.latestTable(alice.id);
+    expect(table && d.text(table)).toContain(`Processes in debug copy ${copyName} of pod gone`);
     const app = stack.sim.state.processes("ops", copyName).find((p) => p.container === "app");
     if (!app) throw new Error("no app process in the copy");
     // The copy's own debug process is never offered for a signal: the picker holds the app's processes only.

@@ -84,7 +84,10 @@ describe.each(runtimes)("pns's scripts in a debug container on the %s runtime", 
       expect([sig, exitCodeOf(r.status), r.stdout]).toEqual([sig, SignalExit.dropped, `pns: dropped ${reason}\n`]);
     }
     const cont = await send("CONT");
-    expect([exitCodeOf(cont.status), cont.stdout]).toEqual([SignalExit.sent, "pns: sending\npns: sent\n"]);
+    expect([exitCodeOf(cont.status), cont.stdout]).toEqual([
+      SignalExit.sent,
+      expect.stringMatching(/^pns: at \d{10}\npns: sending\npns: sent\n$/),
+    ]);
     expect(fx.sim.state.processes("default", "solo", "app").find((p) => p.pid === 1)?.state).toBe("S");
   });
 

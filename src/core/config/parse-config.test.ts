@@ -60,7 +60,16 @@ describe("parseConfig", () => {
     const result = parseConfig(minimal);
     if (!result.ok) throw new Error(result.errors.join("\n"));
     const nobody = { everyone: false, users: [], groups: [] };
-    expect(result.config.people).toEqual({ ps: nobody, cat: nobody, signal: nobody, approve: nobody, admin: nobody });
+    expect(result.config.people).toEqual({
+      ps: nobody,
+      cat: nobody,
+      inspect: nobody,
+      catSecrets: nobody,
+      signal: nobody,
+      approve: nobody,
+      admin: nobody,
+      copy: nobody,
+    });
     expect(parseConfig("people: {ps: '*'}\n")).toMatchObject({
       ok: true,
       config: { channels: {}, people: { ps: { everyone: true }, cat: nobody, admin: nobody } },
