@@ -1,7 +1,16 @@
 /** What every bench module reports, the small statistics they share, and the table `npm run bench` writes. */
 
 /** The bench modules, in the order `npm run bench` runs them: each `bench/<name>.ts` exports `run(): Promise<BenchReport>`. */
-export const BENCH_MODULES = ["process", "store", "kube", "janitor", "real", "ps-e2e", "ports", "slack"] as const;
+export const BENCH_MODULES = [
+  "process",
+  "store",
+  "kube",
+  "janitor",
+  "real",
+  "ps-end-to-end",
+  "ports",
+  "slack",
+] as const;
 
 /**
  * One measured figure beside the baseline measured in the same run. The ratio (value ÷ baseline) is what holds on a

@@ -6,7 +6,7 @@
  * `kubectl exec` of the same collector. Wall time and API requests (the simulator's request log), median of ROUNDS;
  * a new container and a copy each get a fresh two-container pod per round (else pns would reuse its container), and
  * the start of those pods is the pod start figure (each real runtime against the emulated one).
- * Run alone: `npm run bench -- ps-e2e --no-write`.
+ * Run alone: `npm run bench -- ps-end-to-end --no-write`.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -68,7 +68,7 @@ async function startPod(stack: LocalStack, name: string): Promise<number> {
 
 async function measureRuntime(runtime: RuntimeName): Promise<RuntimeResult> {
   const stack = await startLocalStack({ configPath: DEMO_CONFIG_PATH, sim: { runtime, podStartDelayMs: 0 } });
-  const dir = mkdtempSync(join(tmpdir(), "pns-bench-ps-e2e-"));
+  const dir = mkdtempSync(join(tmpdir(), "pns-bench-ps-end-to-end-"));
   try {
     const kubeconfig = join(dir, "kubeconfig");
     writeFileSync(kubeconfig, stack.sim.kubeconfig);
@@ -247,7 +247,7 @@ export async function run(): Promise<BenchReport> {
     );
   }
   // The emulated runtime runs anywhere: a machine without a real one still has figures, and says why it has no more.
-  return { name: "ps-e2e", lines, figures };
+  return { name: "ps-end-to-end", lines, figures };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
