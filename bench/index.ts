@@ -28,6 +28,11 @@ async function runModule(module: string): Promise<Outcome> {
 
 const argv = process.argv.slice(2);
 const chosen = argv.filter((a) => !a.startsWith("--"));
+const unknown = chosen.filter((m) => !(MODULES as readonly string[]).includes(m));
+if (unknown.length > 0) {
+  console.error(`unknown bench module ${unknown.join(", ")}: the modules are ${MODULES.join(", ")}`);
+  process.exit(2);
+}
 const write = argv.includes("--write") || (chosen.length === 0 && !argv.includes("--no-write"));
 const load = loadavg();
 const outcomes: Outcome[] = [];

@@ -1,7 +1,16 @@
 /** What every bench module reports, the small statistics they share, and the table `npm run bench` writes. */
 
 /** The bench modules, in the order `npm run bench` runs them: each `bench/<name>.ts` exports `run(): Promise<BenchReport>`. */
-export const BENCH_MODULES = ["process", "store", "kube", "janitor", "real", "ports", "slack"] as const;
+export const BENCH_MODULES = [
+  "process",
+  "store",
+  "kube",
+  "janitor",
+  "real",
+  "ps-end-to-end",
+  "ports",
+  "slack",
+] as const;
 
 /**
  * One measured figure beside the baseline measured in the same run. The ratio (value ÷ baseline) is what holds on a
@@ -65,6 +74,16 @@ const number = (n: number): string =>
         ? n.toFixed(1)
         : n.toFixed(3);
 
+/**
+ * A ratio's text: two decimals, or two significant digits below ×0.1 so a small ratio (the janitor's bytes against
+ * a list of every pod) does not read ×0.00.
+ */
+export function ratioText(r: number): string {
+  if (!Number.isFinite(r)) return "n/a";
+  if (r >= 0.1 || r <= 0) return r.toFixed(2);
+  return r.toFixed(Math.min(8, 1 - Math.floor(Math.log10(r))));
+}
+
 /** A cell's text: pipes escaped so a measure's words cannot split the row. */
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -77,7 +96,7 @@ export function performanceRow(module: string, f: BenchFigure): string {
     f.measure,
     `${number(f.value)} ${f.unit}`,
     `${f.baseline}: ${number(f.baselineValue)} ${f.unit}`,
-    `×${Number.isFinite(ratioOf(f)) ? ratioOf(f).toFixed(2) : "n/a"}`,
+    `×${ratioText(ratioOf(f))}`,
     goal,
     met === null ? "—" : met ? "yes" : "**no**",
   ];
@@ -91,10 +110,10 @@ export function performanceHeader(): string[] {
 
 /**
  * A row of the performance table as {@link performanceRow} writes it: seven cells, the pns cell a number and a unit,
- * the baseline cell `<what>: <number> <unit>`, the ratio `×<number>` (or `×n/a`), met `yes`, `**no**` or `—`.
+ * the baseline cell `<what>: <number> <unit>`, the ratio `×<number>` (two to eight decimals, or `×n/a`), met `yes`, `**no**` or `—`.
  */
 export const PERFORMANCE_ROW =
-  /^\| [a-z][a-z-]* \| .+? \| (?:\d+(?:\.\d|\.\d{3})?|n\/a) \S+ \| .+?: (?:\d+(?:\.\d|\.\d{3})?|n\/a) \S+ \| ×(?:\d+\.\d\d|n\/a) \| (?:—|≤ .+?) \| (?:yes|\*\*no\*\*|—) \|$/;
+  /^\| [a-z][a-z-]* \| .+? \| (?:\d+(?:\.\d|\.\d{3})?|n\/a) \S+ \| .+?: (?:\d+(?:\.\d|\.\d{3})?|n\/a) \S+ \| ×(?:\d+\.\d{2,8}|n\/a) \| (?:—|≤ .+?) \| (?:yes|\*\*no\*\*|—) \|$/;
 
 /** How the run was made, printed above the table. */
 export type BenchRunInfo = {
