@@ -33,7 +33,7 @@ export const RELIABILITY_CHECKS = {
   "kube-faults": {
     area: "Kubernetes",
     check:
-      "API faults injected by the simulator (500, 403 RBAC and admission, 404, 409, timeouts, an exec stream cut, an image that cannot be pulled, the pod deleted mid-session)",
+      "API faults injected by the simulator (500, 403 RBAC and admission, 404, 409, timeouts, an exec stream cut, an image that cannot be pulled, the pod deleted mid-session, the target container restarting mid-signal)",
   },
   "dynamo-faults": {
     area: "DynamoDB",
