@@ -84,7 +84,14 @@ describe("adviseOnRefusal and its sentence", () => {
       "restricted",
     ],
     ["a read of an unknown uid under restricted: none serves", RESTRICTED, "baseline", "read", null, null],
-    ["a read under baseline: restricted reads as the target's uid 1000", BASELINE, "general", "read", 1000, "restricted"],
+    [
+      "a read under baseline: restricted reads as the target's uid 1000",
+      BASELINE,
+      "general",
+      "read",
+      1000,
+      "restricted",
+    ],
     ["already restricted: nothing stricter", RESTRICTED, "restricted", "list", null, null],
     ["the pod itself violates: no profile helps", POD_ITSELF, "general", "list", null, null],
   ] as const)("%s", (_name, message, tried, action, uid, retry) => {
