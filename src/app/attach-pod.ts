@@ -2,6 +2,7 @@ import { describeTarget } from "../core/command/target.js";
 import type { JobOrigin } from "../core/jobs.js";
 import type { DebugAttachment, PodRef } from "../core/model.js";
 import type { ChannelBinding } from "../core/policy.js";
+import { explainAttachFailure } from "./attach-failure.js";
 import type { WorkerDeps } from "./deps.js";
 import { attachRequest, type Placement, placementOf } from "./list-pod.js";
 import type { AttachRequest, DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
@@ -34,10 +35,10 @@ export async function attachPod(
   await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
   const resolved = await dbg.resolveTarget(namespace, placement.target);
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
-  const attachment = await dbg.attach(
-    resolved,
-    await attachRequest(deps, origin, binding.cluster, namespace, placement, progress, profile),
-  );
+  const request = await attachRequest(deps, origin, binding.cluster, namespace, placement, progress, profile);
+  const attachment = await dbg.attach(resolved, request).catch(async (err: unknown) => {
+    throw await explainAttachFailure(deps, dbg, resolved, placement, err);
+  });
   const now = deps.now();
   await deps.stores.sessions.record({
     channel: origin.channel,

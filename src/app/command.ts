@@ -3,6 +3,7 @@ import { parseCommand } from "../core/command/parse-command.js";
 import { describeTarget } from "../core/command/target.js";
 import type { Command } from "../core/command/types.js";
 import { helpText } from "../core/command/usage.js";
+import type { DebugProfile } from "../core/config/debug-profiles.js";
 import { PnsError } from "../core/errors.js";
 import type { JobOrigin } from "../core/jobs.js";
 import {
@@ -71,8 +72,18 @@ export function rightsOf(command: Command): Action[] {
  * Handles `/pns …` within Slack's 3 seconds: parses, checks the channel binding and the caller's rights, answers
  * help and audit at once, and hands everything that touches Kubernetes to the worker. Never throws.
  */
-export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Promise<CommandReply> {
-  const origin: JobOrigin = { user: body.user_id, channel: body.channel_id, responseUrl: body.response_url };
+export async function handleSlashCommand(
+  deps: AppDeps,
+  body: SlashCommand,
+  /** `profile`: the debug profile of this one command (a Pod Security retry, checked by the caller and the worker). */
+  options: { profile?: DebugProfile } = {},
+): Promise<CommandReply> {
+  const origin: JobOrigin = {
+    user: body.user_id,
+    channel: body.channel_id,
+    responseUrl: body.response_url,
+    ...(options.profile ? { profile: options.profile } : {}),
+  };
   try {
     assertConfigured(deps);
     const who = checkIdentity(deps.config, {
@@ -120,7 +131,8 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
     }
 
     // One audit entry per command: pending now, replaced by the job's final outcome (a signal's entry is its request's).
-    const auditRef = { id: deps.newId(), at: deps.now(), command: `/pns ${body.text.trim()}` };
+    const retried = options.profile ? ` (retried with the ${options.profile} profile)` : "";
+    const auditRef = { id: deps.newId(), at: deps.now(), command: `/pns ${body.text.trim()}${retried}` };
     if (command.kind !== "signal") origin.audit = auditRef;
     if (command.kind === "signal") {
       const ns = namespace?.ok ? namespace.value : binding.value.defaultNamespace;

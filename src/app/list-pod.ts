@@ -3,10 +3,12 @@ import type { Target } from "../core/command/types.js";
 import { PnsError } from "../core/errors.js";
 import type { JobOrigin, ListingSnapshot } from "../core/jobs.js";
 import type { DebugAttachment } from "../core/model.js";
+import { isRetryProfile } from "../core/pod-security/refusal.js";
 import { bindingFor, type ChannelBinding, may, resolveNamespace } from "../core/policy.js";
 import { toRows } from "../core/process/rows.js";
 import type { ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
+import { explainAttachFailure } from "./attach-failure.js";
 import { copyLedger } from "./copy-ledger.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
 import { rememberLatest } from "./freshness.js";
@@ -81,17 +83,26 @@ export async function attachRequest(
   namespace: string,
   placement: Placement,
   progress: Progress,
-  profile: AttachRequest["profile"] = null,
+  /** A profile the action needs beyond `debug.profile` (inspect: ptrace access); a retry's own profile wins. */
+  needed: AttachRequest["profile"] = null,
 ): Promise<AttachRequest> {
   const groups = await deps.userGroups.groupsOf(origin.user);
   const mayCopy = may(deps.config, { user: origin.user, groups }, "copy").ok;
+  const retry = origin.profile ?? null;
+  // A job is only as good as its sender: a profile other than the configured one may only lower privilege.
+  if (retry !== null && !isRetryProfile(retry, deps.config.debug.profile)) {
+    throw new PnsError("not_allowed", `pns does not retry with the \`${retry}\` debug profile here.`, {
+      hint: `A retry may only use a profile stricter than \`debug.profile: ${deps.config.debug.profile}\`.`,
+    });
+  }
+  const profile = retry ?? needed;
   return {
+    ...(profile !== null ? { profile } : {}),
     strategy: placement.copy ? "copy" : null,
     container: placement.container,
     requestedBy: origin.user,
     onProgress: (message) => void progress.step(message, true),
     copies: mayCopy ? copyLedger(deps, origin, cluster, namespace) : null,
-    ...(profile ? { profile } : {}),
   };
 }
 
@@ -111,12 +122,19 @@ export async function listPod(
   const resolved = await dbg.resolveTarget(namespace, placement.target);
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
   const request = await attachRequest(deps, origin, binding.cluster, namespace, placement, progress);
-  let attachment = await dbg.attach(resolved, request);
-  let taken = await dbg.listProcesses(locationOf(namespace, attachment));
-  if (blind(attachment, taken.listing)) {
-    // A reused debug container that sees none of its target's processes joined a namespace that is gone: add another.
-    attachment = await dbg.attach(resolved, { ...request, avoid: attachment.container });
+  let attachment: DebugAttachment;
+  let taken: Awaited<ReturnType<PodDebugger["listProcesses"]>>;
+  try {
+    attachment = await dbg.attach(resolved, request);
     taken = await dbg.listProcesses(locationOf(namespace, attachment));
+    if (blind(attachment, taken.listing)) {
+      // A reused debug container that sees none of its target's processes joined a namespace that is gone: add another.
+      attachment = await dbg.attach(resolved, { ...request, avoid: attachment.container });
+      taken = await dbg.listProcesses(locationOf(namespace, attachment));
+    }
+  } catch (err) {
+    // Only on failure, and bounded: the doctor's checks say which one failed and its fix.
+    throw await explainAttachFailure(deps, dbg, resolved, placement, err);
   }
   const listing = withoutCollector(taken.listing);
   const outsideNote = outsideOf(resolved.pod.name, listing);

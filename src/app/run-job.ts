@@ -9,6 +9,7 @@ import { runDoctor } from "./doctor.js";
 import { errorMessage } from "./errors.js";
 import { runExecute } from "./execute.js";
 import { runInspect } from "./inspect.js";
+import { podSecurityAnswer } from "./pod-security-answer.js";
 import { runPorts } from "./ports.js";
 import { runPs } from "./ps.js";
 import { runSignal } from "./request-signal.js";
@@ -79,7 +80,7 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
   } catch (err) {
     deps.metrics?.count("jobsFailed");
     const context = { job: job.kind, id: job.id };
-    const view = errorMessage(err, deps.logger, deps.newId, context);
+    const view = podSecurityAnswer(deps, job, err) ?? errorMessage(err, deps.logger, deps.newId, context);
     if (!("origin" in job)) return;
     await deps.chat
       .replyPrivately(job.origin, view)

@@ -8,6 +8,7 @@ import type {
   PsCommand,
   SignalCommand,
 } from "./command/types.js";
+import type { DebugProfile } from "./config/debug-profiles.js";
 import type { DebugAttachment, PodRef } from "./model.js";
 import type { RuntimeKind } from "./process/runtime.js";
 import type { Fingerprint, ProcessRole } from "./process/types.js";
@@ -25,6 +26,11 @@ export interface JobOrigin {
   claim?: string;
   /** The command's pending audit entry, which the job's final outcome replaces; absent for jobs from a button. */
   audit?: AuditRef;
+  /**
+   * The debug profile this one command asked for (a Pod Security retry); checked again by the worker, which only
+   * lets it lower privilege (`isRetryProfile`). @default `debug.profile`
+   */
+  profile?: DebugProfile;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ApiException } from "@kubernetes/client-node";
 import { PnsError } from "../core/errors.js";
+import { type PodSecurityRefusal, parsePodSecurityRefusal } from "../core/pod-security/refusal.js";
 import { MANAGED_BY_SELECTOR } from "./labels.js";
 
 /** What pns was doing when a Kubernetes call failed: the RBAC verb and resource it needed. */
@@ -73,7 +74,7 @@ function describe(op: KubeOperation): string {
 /** Why the API server refused a request, read from its Status message. */
 export type Refusal =
   | { kind: "rbac"; user: string; verb: string; resource: string; group: string; namespace: string | null }
-  | { kind: "pod_security"; level: string; detail: string }
+  | { kind: "pod_security"; level: string; detail: string; checks: PodSecurityRefusal | null }
   | { kind: "quota"; quota: string; detail: string }
   | { kind: "limit_range"; detail: string }
   | { kind: "priority"; detail: string }
@@ -121,7 +122,15 @@ export function classifyRefusal(message: string): Refusal {
   const policy = POLICY.exec(message);
   if (policy) return { kind: "policy", policy: policy[1] ?? "", detail: squash(policy[2] ?? "") };
   const psa = POD_SECURITY.exec(message);
-  if (psa) return { kind: "pod_security", level: psa[1] ?? "", detail: squash(psa[0]) };
+  if (psa) {
+    // Parsed from the whole message: the shown detail is cut for chat, the checks must not be.
+    return {
+      kind: "pod_security",
+      level: psa[1] ?? "",
+      detail: squash(psa[0]),
+      checks: parsePodSecurityRefusal(psa[0]),
+    };
+  }
   const quota = QUOTA.exec(message);
   if (quota) return { kind: "quota", quota: quota[1] ?? "", detail: squash(quota[0]) };
   if (LIMIT_RANGE.test(message)) return { kind: "limit_range", detail };
@@ -205,15 +214,19 @@ function refusalError(err: unknown, op: KubeOperation, refusal: Refusal): PnsErr
         hint: `Grant ${refusal.user} "${refusal.verb}" on "${refusal.resource}": infra/rbac.yaml lists every rule pns needs.`,
       });
     }
-    case "pod_security":
+    case "pod_security": {
+      // The checks are parsed (core/pod-security/refusal.ts) so the worker words one sentence and offers a retry.
+      const podSecurity = refusal.checks;
       return new PnsError(
         "pod_security",
         `Pod Security admission in namespace ${ns} refused the debug container: ${refusal.detail}`,
         {
           cause: err,
           hint: "Use a debug profile the namespace's Pod Security level allows (`debug.profile: baseline` or `restricted`), or relax the namespace's `pod-security.kubernetes.io/enforce` label.",
+          ...(podSecurity ? { podSecurity } : {}),
         },
       );
+    }
     case "unknown":
       return null;
     default:

@@ -3,6 +3,7 @@ import { handleSlashCommand } from "../app/command.js";
 import { decide, submitDecision } from "../app/decide.js";
 import type { AppDeps } from "../app/deps.js";
 import { type ClickOrigin, requestFromTable, submitReason } from "../app/request-signal.js";
+import { retryWithProfile } from "../app/retry-profile.js";
 import { shareTable } from "../app/share.js";
 import type { DecisionAction } from "../core/approval/state-machine.js";
 import type { Logger } from "../core/log.js";
@@ -192,6 +193,17 @@ export async function createSlackHandler(
       listingId: pick?.listingId ?? null,
       pid: pick?.pid ?? null,
       signal: pick?.signal ?? null,
+    });
+  });
+
+  // "Retry with the … profile" under a Pod Security refusal: its value is checked in retryWithProfile.
+  app.action(ActionId.retryProfile, async ({ ack, body }) => {
+    await ack();
+    const click = body as unknown as BlockActionBody;
+    await retryWithProfile(deps, {
+      ...clickOrigin(click),
+      triggerId: text(click.trigger_id) ?? "",
+      value: text(click.actions[0]?.value),
     });
   });
 

@@ -29,7 +29,7 @@ describe("clear answers to bad input, end to end", () => {
     [
       "a pod in a namespace whose Pod Security refuses debug containers",
       "ps api -n locked",
-      ["PodSecurity", "debug profile"],
+      ["Pod Security `restricted`", "Retry with the restricted profile", "debug.profile"],
     ],
     ["a file that does not exist", "cat nginx 8 /etc/nginx/missing.conf", ["missing.conf"]],
     ["a PID that is not running", "cat nginx 999 /etc/hostname", ["999"]],

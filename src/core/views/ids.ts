@@ -26,6 +26,8 @@ export const ActionId = {
   denyReasonInput: "pns.deny.input",
   /** "Request for PID 20" when a picked process has changed since its table: value `<listingId> <pid> <signal>`. */
   requestFresh: "pns.request.fresh",
+  /** "Retry with the `restricted` profile" after a Pod Security refusal: value `<profile> <command>` (retry.ts). */
+  retryProfile: "pns.retry.profile",
 } as const;
 
 /** block_ids (fixed ones; the process-table actions block carries its listing id, see `encodeListingBlockId`). */
@@ -41,6 +43,8 @@ export const BlockId = {
   psTable: "pns.ps.table",
   /** The block of the "Share in channel" button. */
   psShare: "pns.ps.share.actions",
+  /** The block of the "Retry with the … profile" button. */
+  retryProfile: "pns.retry.actions",
 } as const;
 
 /** callback_ids of modals. */
