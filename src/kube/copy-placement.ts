@@ -31,18 +31,18 @@ export async function placeCopy(core: CoreV1Api, source: V1Pod, sameNode: boolea
       const pvc = await core.readNamespacedPersistentVolumeClaim({ name: claim, namespace });
       modes = pvc.status?.accessModes ?? pvc.spec?.accessModes ?? [];
     } catch {
-      reason ??= `pns could not read its volume claim ${claim}, which may be ReadWriteOnce`;
+      reason ??= `pns could not read its volume claim ${claim}, which the copy shares and which may be ReadWriteOnce; if it is ReadWriteOncePod the copy cannot start while ${pod} runs`;
       continue;
     }
     if (modes.includes("ReadWriteOncePod")) {
       throw new PnsError(
         "not_allowed",
-        `Pod ${pod} mounts volume claim ${claim} as ReadWriteOncePod: no second pod may mount it while ${pod} runs, so pns cannot copy it.`,
+        `Pod ${pod} mounts volume claim ${claim} as ReadWriteOncePod: a copy shares its claims, and no second pod may mount that one while ${pod} runs (the copy would stay Pending), so pns makes no copy.`,
         { hint: "Debug the pod itself, without `--copy` (an ephemeral container)." },
       );
     }
     if (modes.includes("ReadWriteOnce") && !modes.includes("ReadWriteMany")) {
-      reason ??= `it mounts ReadWriteOnce volume claim ${claim}`;
+      reason ??= `it mounts ReadWriteOnce volume claim ${claim}, which the copy shares`;
     }
   }
   return node && reason ? { nodeName: node, reason } : { nodeName: null, reason: null };

@@ -7,7 +7,7 @@ import { claimNames, placeCopy } from "../../src/kube/copy-placement.js";
 
 /**
  * The one endpoint placement reads, served as the API server does (`GET …/persistentvolumeclaims/NAME`): the
- * simulator serves no claims yet.
+ * simulator serves claims too (test/kube/pod-debugger.test.ts copies against them); this fake adds a 403.
  */
 const claims: Record<string, string[]> = {
   "rwo-0": ["ReadWriteOnce"],
@@ -76,13 +76,17 @@ describe("placeCopy", () => {
       "a ReadWriteOnce claim",
       ["rwx-0", "rwo-0"],
       false,
-      { nodeName: "node-7", reason: "it mounts ReadWriteOnce volume claim rwo-0" },
+      { nodeName: "node-7", reason: "it mounts ReadWriteOnce volume claim rwo-0, which the copy shares" },
     ],
     [
       "a claim pns may not read",
       ["secret-0"],
       false,
-      { nodeName: "node-7", reason: "pns could not read its volume claim secret-0, which may be ReadWriteOnce" },
+      {
+        nodeName: "node-7",
+        reason:
+          "pns could not read its volume claim secret-0, which the copy shares and which may be ReadWriteOnce; if it is ReadWriteOncePod the copy cannot start while db-0 runs",
+      },
     ],
     ["debug.copySameNode", [], true, { nodeName: "node-7", reason: "debug.copySameNode is on" }],
   ])("%s", async (_name, names, sameNode, want) => {

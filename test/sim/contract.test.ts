@@ -62,7 +62,7 @@ describe.each([
     expect(l.bootTime).toBe(fx.sim.state.btime);
     const seen = l.processes.map((p) => [p.pid, p.container, p.role, p.user, p.args.join(" ")]);
     expect(seen.filter((s) => s[2] !== "debug")).toEqual([
-      [1, null, "pause", "root", "/pause"],
+      [1, null, "pause", "65535", "/pause"],
       [8, "nginx", "app", "root", "nginx: master process nginx -g daemon off;"],
       [14, "nginx", "app", "101", "nginx: worker process"],
       [15, "shell", "app", "root", "sh"],
@@ -93,7 +93,7 @@ describe.each([
     const r = await runExec(fx.kc, "default", "nginx", "shell", ["ps"]);
     const parsed = parsePsOutput(r.stdout);
     expect(parsed.processes.slice(0, 2).map((p) => [p.pid, p.user, p.args.join(" ")])).toEqual([
-      [1, "root", "/pause"],
+      [1, "65535", "/pause"],
       [8, "root", "nginx: master process nginx -g daemon off;"],
     ]);
   });

@@ -61,7 +61,7 @@ describe("the collector script", () => {
       .filter((r) => r.pid !== self && r.args[0] !== "sleep")
       .map((r) => [r.pid, r.uid, r.args.join(" ")]);
     expect(table).toEqual([
-      [1, 0, "/pause"],
+      [1, 65535, "/pause"],
       [14, 101, "nginx: worker process"],
       [15, 0, "sh"],
       [8, 0, "nginx: master process nginx -g daemon off;"],
@@ -197,7 +197,7 @@ describe("commands people run", () => {
     const bb = await runExec(fx.kc, "default", "nginx", "shell", ["ps", "ax"]);
     const lines = bb.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("PID   USER     TIME  COMMAND");
-    expect(lines[1]).toBe("    1 root      0:00 /pause");
+    expect(lines[1]).toBe("    1 65535     0:00 /pause");
     expect(lines.some((l) => /^ +\d+ 101 +0:00 nginx: worker process$/.test(l))).toBe(true);
     expect(lines[lines.length - 1]).toMatch(/^ +\d+ root +0:00 ps ax$/);
     const procps = await runExec(fx.kc, "default", "nginx", "nginx", ["ps", "-o", "pid,user,args"]);

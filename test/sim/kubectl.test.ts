@@ -41,7 +41,7 @@ describe("kubectl against the simulator", () => {
     expect(before.code).toBe(0);
     const rows = psRows(before.stdout);
     expect(rows.slice(0, 4)).toEqual([
-      [1, "root", "/pause"],
+      [1, "65535", "/pause"],
       [8, "root", "nginx: master process nginx -g daemon off;"],
       [14, "101", "nginx: worker process"],
       [15, "root", "sh"],

@@ -1,6 +1,6 @@
 /** Discovery documents: /version, /api, /apis, /api/v1, /apis/apps/v1. */
 
-/** The version the simulator reports: kubectl 1.31 then sends JSON everywhere. */
+/** The version the simulator reports by default: kubectl 1.31 then sends JSON everywhere. */
 export const VERSION = {
   major: "1",
   minor: "31",
@@ -12,6 +12,18 @@ export const VERSION = {
   compiler: "gc",
   platform: "linux/amd64",
 };
+
+/** The minor versions `--server-version` accepts: 1.31 (the default) and 1.28 (no native sidecars). */
+export const SERVER_VERSIONS = ["1.31", "1.28"] as const;
+
+/** One of {@link SERVER_VERSIONS}. */
+export type ServerVersion = (typeof SERVER_VERSIONS)[number];
+
+/** `/version` of an API server of this minor version. */
+export function versionInfo(version: ServerVersion): typeof VERSION {
+  if (version === "1.31") return VERSION;
+  return { ...VERSION, minor: "28", gitVersion: "v1.28.15", buildDate: "2024-10-22T20:28:14Z", goVersion: "go1.22.8" };
+}
 
 const READ = ["get", "list", "watch"];
 const ALL = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -77,6 +89,14 @@ export function coreResources(): object {
         verbs: ["get", "patch", "update"],
       },
       { name: "pods/exec", singularName: "", namespaced: true, kind: "PodExecOptions", verbs: ["create", "get"] },
+      {
+        name: "persistentvolumeclaims",
+        singularName: "persistentvolumeclaim",
+        namespaced: true,
+        kind: "PersistentVolumeClaim",
+        verbs: ["create", "get", "list"],
+        shortNames: ["pvc"],
+      },
       { name: "pods/status", singularName: "", namespaced: true, kind: "Pod", verbs: ["get", "patch", "update"] },
     ],
   };

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { SimClock } from "./clock.js";
+import { SERVER_VERSIONS, type ServerVersion } from "./discovery.js";
 import { Faults } from "./faults.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { loadRbac, type RbacPolicy } from "./rbac.js";
@@ -15,6 +16,7 @@ import { makeCertificate } from "./tls.js";
 import { World } from "./world.js";
 
 export type { NamespaceAdmission } from "./admission.js";
+export { SERVER_VERSIONS, type ServerVersion } from "./discovery.js";
 export { type FailOptions, Faults } from "./faults.js";
 export { cmdlineHex, cmdlineSha256 } from "./proc.js";
 export { loadRbac, type RbacPolicy } from "./rbac.js";
@@ -55,6 +57,11 @@ export interface SimulatorOptions {
    * `infra/rbac.yaml`), or a policy; requests they do not allow get the API server's 403. @default none (all allowed)
    */
   rbac?: string | RbacPolicy;
+  /**
+   * The Kubernetes version the API server is: `1.28` reports it on /version and drops `restartPolicy` from init
+   * containers (no native sidecars before 1.29). @default "1.31"
+   */
+  serverVersion?: ServerVersion;
 }
 
 /** The runtimes the simulator offers. */
@@ -90,6 +97,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const world = new World(new SimClock(), faults, opts.podStartDelayMs ?? 300);
   world.cgroupNamespaces = opts.cgroupNamespaces ?? false;
   world.restartBackoffMs = opts.restartBackoffMs ?? world.restartBackoffMs;
+  const serverVersion = opts.serverVersion ?? "1.31";
+  if (!SERVER_VERSIONS.includes(serverVersion))
+    throw new Error(`unknown server version "${serverVersion}": use one of ${SERVER_VERSIONS.join(", ")}`);
+  world.serverVersion = serverVersion;
   const runtime = opts.runtime ?? "emulated";
   if (!RUNTIMES.includes(runtime)) throw new Error(`unknown runtime "${runtime}": use one of ${RUNTIMES.join(", ")}`);
   if (runtime !== "emulated") {

@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type RuntimeName, startSimulator } from "./index.js";
+import { type RuntimeName, type ServerVersion, startSimulator } from "./index.js";
 import type { ScenarioName } from "./scenario.js";
 
 /**
  * `npm run sim -- [--port N] [--kubeconfig PATH] [--scenario seed|empty] [--runtime emulated|runc|crun]
- * [--rbac MANIFEST]`: runs the simulator until SIGINT/SIGTERM.
+ * [--rbac MANIFEST] [--server-version 1.31|1.28]`: runs the simulator until SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       "pod-start-delay-ms": { type: "string", default: "300" },
       runtime: { type: "string", default: "emulated" },
       rbac: { type: "string" },
+      "server-version": { type: "string", default: "1.31" },
     },
   });
   const sim = await startSimulator({
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     kubeconfigPath: resolve(values.kubeconfig),
     podStartDelayMs: Number(values["pod-start-delay-ms"]),
     runtime: values.runtime as RuntimeName,
+    serverVersion: values["server-version"] as ServerVersion,
     ...(values.rbac ? { rbac: resolve(values.rbac) } : {}),
   });
   process.stdout.write(`server: ${sim.url}\nkubeconfig: ${sim.kubeconfigPath}\n`);

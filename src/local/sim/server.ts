@@ -9,7 +9,7 @@ import {
   appsGroup,
   appsResources,
   coreResources,
-  VERSION,
+  versionInfo,
 } from "./discovery.js";
 import { checkExec, ExecServer, parseExecQuery, rejectUpgrade } from "./exec.js";
 import type { Faults } from "./faults.js";
@@ -51,6 +51,15 @@ interface Route {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Pod names are DNS subdomains: labels joined by dots (kubernetes apimachinery validation `IsDNS1123Subdomain`). */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * What a 1.28 API server does to a new pod's init containers: the SidecarContainers gate is alpha and off there, so
+ * `restartPolicy` is dropped (kubernetes pkg/api/pod/util.go dropDisabledFields: gate off and not in use by the old
+ * pod → `InitContainers[i].RestartPolicy = nil`); the init container then runs to completion before the app starts.
+ */
+function dropSidecarRestartPolicy(spec: Json): void {
+  for (const c of spec.initContainers ?? []) delete c.restartPolicy;
+}
 
 /** The simulator's HTTPS API server: routing, auth, faults, request log. */
 export class ApiServer {
@@ -188,7 +197,8 @@ export class ApiServer {
     const seg = p.split("/").slice(1).map(decodeURIComponent);
     const r = (name: string, handle: Route["handle"]): Route => ({ name, handle });
     if (method === "GET") {
-      if (p === "/version") return r("GET version", () => ({ status: 200, body: VERSION }));
+      if (p === "/version")
+        return r("GET version", () => ({ status: 200, body: versionInfo(this.world.serverVersion) }));
       if (["/healthz", "/livez", "/readyz"].includes(p)) return r("GET health", () => ({ status: 200, body: "ok" }));
       if (p === "/api") return r("GET discovery", () => ({ status: 200, body: apiVersions() }));
       if (p === "/apis") return r("GET discovery", () => ({ status: 200, body: apiGroupList() }));
@@ -231,12 +241,29 @@ export class ApiServer {
             },
           };
         });
+      if (rest[0] === "persistentvolumeclaims" && rest.length === 1 && method === "GET")
+        return r("GET persistentvolumeclaims", () => this.listClaims(null));
       if (rest[0] === "pods" && rest.length === 1 && method === "GET")
         return watch ? r("WATCH pods", (c) => this.watchPods(c, null)) : r("GET pods", (c) => this.listPods(c, null));
       if (rest[0] === "namespaces") {
         if (rest.length === 1 && method === "GET") return r("GET namespaces", (c) => this.listNamespaces(c));
         const ns = rest[1] ?? "";
         if (rest.length === 2 && method === "GET") return r("GET namespaces", () => this.getNamespace(ns));
+        if (rest[2] === "persistentvolumeclaims") {
+          const claim = rest[3];
+          if (claim === undefined && method === "GET")
+            return r("GET persistentvolumeclaims", () => this.listClaims(ns));
+          if (claim === undefined && method === "POST")
+            return r("POST persistentvolumeclaims", (c) => {
+              if (!this.world.namespaces.has(ns)) throw notFound("namespaces", ns);
+              const claim = this.world.claims.create(ns, c.body ?? {});
+              this.world.reschedule();
+              return { status: 201, body: claim };
+            });
+          if (claim !== undefined && rest.length === 4 && method === "GET")
+            return r("GET persistentvolumeclaims", () => ({ status: 200, body: this.world.claims.get(ns, claim) }));
+          return null;
+        }
         if (rest[2] === "pods") {
           const name = rest[3];
           const sub = rest[4];
@@ -279,6 +306,19 @@ export class ApiServer {
       }
     }
     return null;
+  }
+
+  private listClaims(ns: string | null): Reply {
+    const items = this.world.claims.list(ns);
+    return {
+      status: 200,
+      body: {
+        kind: "PersistentVolumeClaimList",
+        apiVersion: "v1",
+        metadata: { resourceVersion: this.world.currentRv() },
+        items,
+      },
+    };
   }
 
   private listNamespaces(ctx: Ctx): Reply {
@@ -453,6 +493,7 @@ export class ApiServer {
       body.spec,
     );
     admitPod(nsObj.admission, name || body.metadata?.generateName, body.spec);
+    if (this.world.serverVersion === "1.28") dropSidecarRestartPolicy(body.spec);
     const pod = this.world.createPod(ns, body);
     return { status: 201, body: this.world.renderPod(pod) };
   }

@@ -154,6 +154,16 @@ export class SimState {
     this.world.addNamespace(name, labels, 0, admission);
   }
 
+  /** Creates a bound PersistentVolumeClaim with these access modes (e.g. `["ReadWriteOncePod"]`). */
+  addClaim(namespace: string, name: string, accessModes: string[]): Json {
+    const claim = this.world.claims.create(namespace, {
+      metadata: { name },
+      spec: { accessModes, resources: { requests: { storage: "1Gi" } } },
+    });
+    this.world.reschedule();
+    return claim;
+  }
+
   /** Writes a file into a container's simulated filesystem. @default mode 0o644, uid 0 */
   writeFile(
     namespace: string,

@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { NamespaceAdmission } from "./admission.js";
+import { ClaimStore } from "./claims.js";
 import type { SimClock } from "./clock.js";
+import type { ServerVersion } from "./discovery.js";
 import type { Faults } from "./faults.js";
 import {
   commOf,
@@ -103,6 +105,8 @@ export interface SimPod {
   containers: Map<string, ContainerRuntime>;
   podIP: string;
   timers: Set<NodeJS.Timeout>;
+  /** The scheduler's FailedScheduling message while it cannot place the pod (no node yet); absent once placed. */
+  unschedulable?: string;
 }
 
 /** A watch event on pods. */
@@ -228,6 +232,9 @@ function isSleep(argv: string[]): boolean {
   return commOf(argv[0] ?? "") === "sleep" && argv.length === 2 && /^\d+(\.\d+)?$/.test(argv[1] ?? "");
 }
 
+/** The uid of a pod sandbox's pause process. */
+const PAUSE_UID = 65535;
+
 /** The simulated cluster: namespaces, pods with their containers and processes, apps workloads. */
 export class World {
   readonly namespaces = new Map<string, SimNamespace>();
@@ -250,6 +257,10 @@ export class World {
   readonly events: Json[] = [];
   /** The kubelet's crash back-off before a second restart, doubling after (ms). */
   restartBackoffMs = 10_000;
+  /** The Kubernetes version the API server is: 1.28 has no native sidecars. */
+  serverVersion: ServerVersion = "1.31";
+  /** PersistentVolumeClaims; the scheduler checks pods' claims against them. */
+  readonly claims = new ClaimStore(() => this.nextRv());
 
   constructor(
     readonly clock: SimClock,
@@ -344,6 +355,8 @@ export class World {
     if (!name && metadata.generateName) name = `${metadata.generateName}${randomBytes(3).toString("hex").slice(0, 5)}`;
     if (this.pods.has(this.podKey(namespace, name))) throw alreadyExists("pods", name);
     const spec = structuredClone(body.spec ?? {});
+    // A pod created with a nodeName bypasses the scheduler; one without is placed by it (the sim's one node).
+    const scheduled = typeof spec.nodeName === "string" && spec.nodeName !== "";
     spec.containers ??= [];
     spec.restartPolicy ??= "Always";
     spec.nodeName ??= "sim-node-1";
@@ -379,7 +392,21 @@ export class World {
     for (const c of spec.initContainers ?? []) pod.containers.set(c.name, this.newRuntime(pod, c, false, true));
     for (const c of spec.containers) pod.containers.set(c.name, this.newRuntime(pod, c, false));
     this.pods.set(this.podKey(namespace, name), pod);
+    const refused = scheduled ? null : this.claims.unschedulable(pod, this.pods.values());
+    if (refused) {
+      pod.unschedulable = refused;
+      delete spec.nodeName;
+      this.recordEvent(pod, "Warning", "FailedScheduling", refused, undefined, "default-scheduler");
+      this.emit("ADDED", pod);
+      return pod;
+    }
     this.emit("ADDED", pod);
+    this.run(pod, opts);
+    return pod;
+  }
+
+  /** The kubelet starts a placed pod: after the image-pull delay unless `immediate`. */
+  private run(pod: SimPod, opts: PlaceOptions): void {
     const real = this.real;
     if (real) {
       this.later(pod, opts.immediate ? 0 : this.podStartDelayMs, () => real.startPod(pod));
@@ -388,7 +415,17 @@ export class World {
     } else {
       this.later(pod, this.podStartDelayMs, () => this.startPod(pod, {}));
     }
-    return pod;
+  }
+
+  /** The scheduler's retry after a pod or claim changed: places the pods it could not place before, when it now can. */
+  reschedule(): void {
+    for (const pod of this.pods.values()) {
+      if (!pod.unschedulable || this.claims.unschedulable(pod, this.pods.values())) continue;
+      delete pod.unschedulable;
+      pod.spec.nodeName = "sim-node-1";
+      this.touch(pod);
+      this.run(pod, {});
+    }
   }
 
   /** Deletes a pod now; watchers get a DELETED event. The real runtime stops its containers within the grace period. */
@@ -405,6 +442,7 @@ export class World {
     obj.metadata.deletionTimestamp = nowIso();
     obj.metadata.deletionGracePeriodSeconds = 0;
     this.push({ type: "DELETED", object: obj, namespace, resourceVersion: Number(pod.resourceVersion) });
+    this.reschedule();
     return obj;
   }
 
@@ -536,7 +574,8 @@ export class World {
       ns.procs.set(pid, {
         pid,
         ppid: 0,
-        uid: 0,
+        // The pause image runs as 65535 (kubernetes build/pause/Dockerfile `USER 65535:65535`), as the real runtime's.
+        uid: PAUSE_UID,
         args: ["/pause"],
         comm: "pause",
         state: "S",
@@ -739,7 +778,14 @@ export class World {
    * Records an event about a pod's container as the kubelet does (kubernetes pkg/kubelet/events/event.go reasons):
    * a repeat of the same reason and message counts up, as the event recorder's correlator does.
    */
-  recordEvent(pod: SimPod, type: "Normal" | "Warning", reason: string, message: string, container?: string): void {
+  recordEvent(
+    pod: SimPod,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+    container?: string,
+    component = "kubelet",
+  ): void {
     const now = nowIso();
     const same = this.events.find(
       (e) => e.involvedObject.uid === pod.uid && e.reason === reason && e.message === message,
@@ -770,13 +816,13 @@ export class World {
       },
       reason,
       message,
-      source: { component: "kubelet", host: pod.spec.nodeName ?? "sim-node-1" },
+      source: component === "kubelet" ? { component, host: pod.spec.nodeName ?? "sim-node-1" } : { component },
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
       type,
-      reportingComponent: "kubelet",
-      reportingInstance: pod.spec.nodeName ?? "sim-node-1",
+      reportingComponent: component,
+      reportingInstance: component === "kubelet" ? (pod.spec.nodeName ?? "sim-node-1") : `${component}-sim`,
     });
     if (this.events.length > 5000) this.events.splice(0, 1000);
   }
@@ -1047,7 +1093,7 @@ export class World {
     fresh.procs.set(pid, {
       pid,
       ppid: 0,
-      uid: 0,
+      uid: PAUSE_UID,
       args: ["/pause"],
       comm: "pause",
       state: "S",
@@ -1233,6 +1279,36 @@ export class World {
       lastProbeTime: null,
       lastTransitionTime: t,
     });
+    if (pod.unschedulable) {
+      // Not placed: no containers, no IPs; PodScheduled says why (kube-scheduler's status update).
+      return {
+        kind: "Pod",
+        apiVersion: "v1",
+        metadata: {
+          ...structuredClone(pod.metadata),
+          name: pod.name,
+          namespace: pod.namespace,
+          uid: pod.uid,
+          resourceVersion: pod.resourceVersion,
+          creationTimestamp: pod.createdAt,
+        },
+        spec: structuredClone(pod.spec),
+        status: {
+          phase: "Pending",
+          conditions: [
+            {
+              type: "PodScheduled",
+              status: "False",
+              lastProbeTime: null,
+              lastTransitionTime: pod.createdAt,
+              reason: "Unschedulable",
+              message: pod.unschedulable,
+            },
+          ],
+          qosClass: qosClassOf(pod.spec),
+        },
+      };
+    }
     const status: Json = {
       phase: pod.phase,
       conditions: [
