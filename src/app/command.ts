@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { withPick } from "../core/command/hints.js";
 import { parseCommand } from "../core/command/parse-command.js";
 import { describeTarget } from "../core/command/target.js";
 import type { Command } from "../core/command/types.js";
@@ -69,9 +70,10 @@ export function rightsOf(command: Command): Action[] {
 
 /**
  * Handles `/pns …` within Slack's 3 seconds: parses, checks the channel binding and the caller's rights, answers
- * help and audit at once, and hands everything that touches Kubernetes to the worker. Never throws.
+ * help and audit at once, and hands everything that touches Kubernetes to the worker. Never throws. `pick` is a pod
+ * chosen from pns's picker for the command's selector (the worker checks that it still matches).
  */
-export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Promise<CommandReply> {
+export async function handleSlashCommand(deps: AppDeps, body: SlashCommand, pick?: string): Promise<CommandReply> {
   const origin: JobOrigin = { user: body.user_id, channel: body.channel_id, responseUrl: body.response_url };
   try {
     assertConfigured(deps);
@@ -89,7 +91,8 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
         renderErrorView({ message, usage, ...(suggestion ? { hint: `Did you mean \`${suggestion}\`?` } : {}) }),
       );
     }
-    const command = parsed.command;
+    const command = pick === undefined ? parsed.command : withPick(parsed.command, pick);
+    if (!command) throw new PnsError("invalid_command", "This button is not from a pns pod picker.");
     if (command.kind === "help") {
       return ephemeral(renderHelpView(helpText(command.topic ?? undefined), command.topic ?? undefined));
     }
@@ -112,7 +115,7 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
       return ephemeral(await listAudit(deps, body.channel_id, command.count));
     }
 
-    const claim = doubleSubmitKey(body);
+    const claim = doubleSubmitKey(pick === undefined ? body : { ...body, text: `${body.text}\u0000${pick}` });
     const fresh = await deps.stores.claims.claim(claim, DOUBLE_SUBMIT_MS);
     origin.claim = claim;
     if (!fresh) {
@@ -120,7 +123,8 @@ export async function handleSlashCommand(deps: AppDeps, body: SlashCommand): Pro
     }
 
     // One audit entry per command: pending now, replaced by the job's final outcome (a signal's entry is its request's).
-    const auditRef = { id: deps.newId(), at: deps.now(), command: `/pns ${body.text.trim()}` };
+    const picked = pick === undefined ? "" : ` (picked pod ${pick})`;
+    const auditRef = { id: deps.newId(), at: deps.now(), command: `/pns ${body.text.trim()}${picked}` };
     if (command.kind !== "signal") origin.audit = auditRef;
     if (command.kind === "signal") {
       const ns = namespace?.ok ? namespace.value : binding.value.defaultNamespace;
