@@ -25,6 +25,8 @@ export interface Placement {
 
 /** A pod's processes as pns listed them, with the snapshot stored for later clicks. */
 export interface PodListing {
+  /** The command that listed it, for suggestions that keep its flags. */
+  command: PodCommand;
   binding: ChannelBinding;
   debugger: PodDebugger;
   resolved: ResolvedTarget;
@@ -159,5 +161,5 @@ export async function listPod(
     expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
     createdBy: origin.user,
   });
-  return { binding, debugger: dbg, resolved, listing, rows, snapshot };
+  return { command: placement, binding, debugger: dbg, resolved, listing, rows, snapshot };
 }

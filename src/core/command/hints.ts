@@ -138,3 +138,9 @@ export function withPick(command: Command, pod: string): PodCommand | null {
   if (command.target.kind !== "selector" || command.target.pick !== undefined || !isDnsSubdomain(pod)) return null;
   return { ...command, target: { ...command.target, pick: pod } };
 }
+
+/** `/pns ps` of a listed pod by its name, namespace and cluster, with `--copy` when it was listed through a copy. */
+export function psOfPod(pod: { cluster: string; namespace: string; pod: string }, copy: boolean): string {
+  const target: Target = { kind: "pod", name: pod.pod };
+  return formatCommand({ kind: "ps", target, namespace: pod.namespace, container: null, cluster: pod.cluster, copy });
+}
