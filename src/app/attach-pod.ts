@@ -1,12 +1,14 @@
+import type { PodCommand } from "../core/command/hints.js";
 import { describeTarget } from "../core/command/target.js";
 import type { JobOrigin } from "../core/jobs.js";
 import type { DebugAttachment, PodRef } from "../core/model.js";
 import type { ChannelBinding } from "../core/policy.js";
 import { explainAttachFailure } from "./attach-failure.js";
 import type { WorkerDeps } from "./deps.js";
-import { attachRequest, type Placement, placementOf } from "./list-pod.js";
+import { attachRequest, placementOf } from "./list-pod.js";
 import type { AttachRequest, DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
+import { resolvePod } from "./resolve-pod.js";
 
 /** A pod with a running pns debug container, ready for a script. */
 export interface AttachedPod {
@@ -25,7 +27,7 @@ export interface AttachedPod {
 export async function attachPod(
   deps: WorkerDeps,
   origin: JobOrigin,
-  placement: Placement,
+  placement: PodCommand,
   progress: Progress,
   /** The debug profile when not `debug.profile` (inspect reads environ and fds: ptrace access). @default null */
   profile: AttachRequest["profile"] = null,
@@ -33,7 +35,7 @@ export async function attachPod(
   const { binding, namespace } = placementOf(deps, origin, placement.namespace);
   const dbg = deps.debuggerFor(binding.cluster);
   await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
-  const resolved = await dbg.resolveTarget(namespace, placement.target);
+  const resolved = await resolvePod(dbg, binding, namespace, placement);
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
   const request = await attachRequest(deps, origin, binding.cluster, namespace, placement, progress, profile);
   const attachment = await dbg.attach(resolved, request).catch(async (err: unknown) => {

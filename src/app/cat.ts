@@ -1,3 +1,4 @@
+import { psOf } from "../core/command/hints.js";
 import { PnsError } from "../core/errors.js";
 import type { Job } from "../core/jobs.js";
 import { may } from "../core/policy.js";
@@ -26,7 +27,7 @@ export async function runCat(deps: WorkerDeps, job: Extract<Job, { kind: "cat" }
   const process = listed.snapshot.processes.find((p) => p.pid === command.pid);
   if (!process) {
     throw new PnsError("process_gone", `PID ${command.pid} is not running in pod ${pod.pod}.`, {
-      hint: `Run \`/pns ps ${pod.pod}\` to see its processes.`,
+      hint: `Run \`${psOf(command, { kind: "pod", name: pod.pod })}\` to see its processes.`,
     });
   }
   const where = `${command.path} of PID ${command.pid}`;
@@ -48,7 +49,7 @@ export async function runCat(deps: WorkerDeps, job: Extract<Job, { kind: "cat" }
         : "a process of pns's own debug container";
     return refuse(
       new PnsError("not_allowed", `PID ${command.pid} is ${whose}: pns reads files as the app's processes see them.`, {
-        hint: `Pick a PID of the app from \`/pns ps ${pod.pod}\`.`,
+        hint: `Pick a PID of the app from \`${psOf(command, { kind: "pod", name: pod.pod })}\`.`,
       }),
       process.role === "pause" ? "the sandbox" : "pns's own process",
     );
@@ -73,6 +74,13 @@ export async function runCat(deps: WorkerDeps, job: Extract<Job, { kind: "cat" }
   } catch (err) {
     // A secret path refused in the container: nothing was read.
     if (err instanceof PnsError && err.code === "not_allowed") return refuse(err, "a secret path");
+    // The adapter knows the debug pod only: the listing to run again is the user's own command's.
+    if (err instanceof PnsError && err.code === "process_gone") {
+      throw new PnsError("process_gone", err.userMessage, {
+        hint: `Run \`${psOf(command, { kind: "pod", name: pod.pod })}\` to see its processes.`,
+        cause: err,
+      });
+    }
     throw err;
   }
   const shape = secrets || file.text === null ? null : secretShapeOf(file.text);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { withPick } from "../core/command/hints.js";
 import { parseCommand } from "../core/command/parse-command.js";
 import { describeTarget } from "../core/command/target.js";
 import type { Command } from "../core/command/types.js";
@@ -75,9 +76,13 @@ export function rightsOf(command: Command): Action[] {
 export async function handleSlashCommand(
   deps: AppDeps,
   body: SlashCommand,
-  /** `profile`: the debug profile of this one command (a Pod Security retry, checked by the caller and the worker). */
-  options: { profile?: DebugProfile } = {},
+  /**
+   * `profile`: the debug profile of this one command (a Pod Security retry, checked by the caller and the worker);
+   * `pick`: a pod chosen from pns's picker for the command's selector (the worker checks that it still matches).
+   */
+  options: { profile?: DebugProfile; pick?: string } = {},
 ): Promise<CommandReply> {
+  const { pick } = options;
   const origin: JobOrigin = {
     user: body.user_id,
     channel: body.channel_id,
@@ -100,7 +105,8 @@ export async function handleSlashCommand(
         renderErrorView({ message, usage, ...(suggestion ? { hint: `Did you mean \`${suggestion}\`?` } : {}) }),
       );
     }
-    const command = parsed.command;
+    const command = pick === undefined ? parsed.command : withPick(parsed.command, pick);
+    if (!command) throw new PnsError("invalid_command", "This button is not from a pns pod picker.");
     if (command.kind === "help") {
       return ephemeral(renderHelpView(helpText(command.topic ?? undefined), command.topic ?? undefined));
     }
@@ -123,7 +129,7 @@ export async function handleSlashCommand(
       return ephemeral(await listAudit(deps, body.channel_id, command.count));
     }
 
-    const claim = doubleSubmitKey(body);
+    const claim = doubleSubmitKey(pick === undefined ? body : { ...body, text: `${body.text}\u0000${pick}` });
     const fresh = await deps.stores.claims.claim(claim, DOUBLE_SUBMIT_MS);
     origin.claim = claim;
     if (!fresh) {
@@ -132,7 +138,8 @@ export async function handleSlashCommand(
 
     // One audit entry per command: pending now, replaced by the job's final outcome (a signal's entry is its request's).
     const retried = options.profile ? ` (retried with the ${options.profile} profile)` : "";
-    const auditRef = { id: deps.newId(), at: deps.now(), command: `/pns ${body.text.trim()}${retried}` };
+    const picked = pick === undefined ? "" : ` (picked pod ${pick})`;
+    const auditRef = { id: deps.newId(), at: deps.now(), command: `/pns ${body.text.trim()}${picked}${retried}` };
     if (command.kind !== "signal") origin.audit = auditRef;
     if (command.kind === "signal") {
       const ns = namespace?.ok ? namespace.value : binding.value.defaultNamespace;

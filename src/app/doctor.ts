@@ -5,6 +5,7 @@ import { audit } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { placementOf } from "./list-pod.js";
 import { Progress } from "./progress.js";
+import { resolvePod } from "./resolve-pod.js";
 
 /**
  * `/pns doctor`: reads (and at most one exec in a debug container that already runs) saying whether pns can work on
@@ -16,7 +17,7 @@ export async function runDoctor(deps: WorkerDeps, job: Extract<Job, { kind: "doc
   const { binding, namespace } = placementOf(deps, origin, command.namespace);
   const dbg = deps.debuggerFor(binding.cluster);
   await progress.step(`Checking what pns may do in namespace ${namespace}…`);
-  const resolved = await dbg.resolveTarget(namespace, command.target);
+  const resolved = await resolvePod(dbg, binding, namespace, command);
   const facts = await dbg.doctor(resolved, { container: command.container, copy: command.copy });
   const diagnosis = diagnose(facts);
   const pod = { cluster: binding.cluster, namespace, pod: resolved.pod.name };

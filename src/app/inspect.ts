@@ -1,3 +1,4 @@
+import { psOf } from "../core/command/hints.js";
 import { PnsError } from "../core/errors.js";
 import { redactEnvironment } from "../core/inspect/environment.js";
 import { cgroupUsage } from "../core/inspect/parse-inspect.js";
@@ -27,7 +28,7 @@ export async function runInspect(deps: WorkerDeps, job: Extract<Job, { kind: "in
   const process = taken.listing.processes.find((p) => p.pid === command.pid);
   if (!process) {
     throw new PnsError("process_gone", `PID ${command.pid} is not running in pod ${at.pod.pod}.`, {
-      hint: `Run \`/pns ps ${at.pod.pod}\` to see its processes.`,
+      hint: `Run \`${psOf(command, { kind: "pod", name: at.pod.pod })}\` to see its processes.`,
     });
   }
   if (process.role === "debug") {

@@ -1,3 +1,4 @@
+import type { PodCommand } from "../core/command/hints.js";
 import { describeTarget } from "../core/command/target.js";
 import type { Target } from "../core/command/types.js";
 import { PnsError } from "../core/errors.js";
@@ -14,6 +15,7 @@ import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
 import { rememberLatest } from "./freshness.js";
 import type { AttachRequest, DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
+import { resolvePod } from "./resolve-pod.js";
 
 /** Where a command points: its target and placement flags. */
 export interface Placement {
@@ -25,6 +27,8 @@ export interface Placement {
 
 /** A pod's processes as pns listed them, with the snapshot stored for later clicks. */
 export interface PodListing {
+  /** The command that listed it, for suggestions that keep its flags. */
+  command: PodCommand;
   binding: ChannelBinding;
   debugger: PodDebugger;
   resolved: ResolvedTarget;
@@ -113,13 +117,13 @@ export async function attachRequest(
 export async function listPod(
   deps: WorkerDeps,
   origin: JobOrigin,
-  placement: Placement,
+  placement: PodCommand,
   progress: Progress,
 ): Promise<PodListing> {
   const { binding, namespace } = placementOf(deps, origin, placement.namespace);
   const dbg = deps.debuggerFor(binding.cluster);
   await progress.step(`Looking for ${describeTarget(placement)} in namespace ${namespace}…`);
-  const resolved = await dbg.resolveTarget(namespace, placement.target);
+  const resolved = await resolvePod(dbg, binding, namespace, placement);
   await progress.step(`Found pod ${resolved.pod.name} (${resolved.matchedBy}); getting a debug container…`, true);
   const request = await attachRequest(deps, origin, binding.cluster, namespace, placement, progress);
   let attachment: DebugAttachment;
@@ -177,5 +181,5 @@ export async function listPod(
     expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
     createdBy: origin.user,
   });
-  return { binding, debugger: dbg, resolved, listing, rows, snapshot };
+  return { command: placement, binding, debugger: dbg, resolved, listing, rows, snapshot };
 }

@@ -1,3 +1,4 @@
+import { psOf } from "../core/command/hints.js";
 import type { Job, JobOrigin, SharedTable } from "../core/jobs.js";
 import { may, signalPolicyFor } from "../core/policy.js";
 import { SIGNAL_NAMES } from "../core/signals.js";
@@ -64,7 +65,7 @@ export async function postProcessTable(
   const notes = [
     note,
     others.length > 0
-      ? `${resolved.matchedBy} also matched ${others.slice(0, 5).join(", ")}${others.length > 5 ? ` and ${others.length - 5} more` : ""}: name one with \`/pns ps pod/<name>\`.`
+      ? `${resolved.matchedBy} also matched ${others.slice(0, 5).join(", ")}${others.length > 5 ? ` and ${others.length - 5} more` : ""}: name one with \`${psOf(listed.command, { kind: "pod", name: "NAME" })}\`.`
       : undefined,
     listed.listing.complete ? undefined : "The listing was cut short: some processes may be missing.",
   ].filter((n): n is string => n !== undefined);

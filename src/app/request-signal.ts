@@ -1,5 +1,6 @@
 import { attachMessage, createSignalRequest, support } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
+import { psOfPod } from "../core/command/hints.js";
 import { PnsError } from "../core/errors.js";
 import type { Job, ListingSnapshot, SnapshotProcess } from "../core/jobs.js";
 import { checkIdentity, may, type SlackIdentity, signalPolicyFor } from "../core/policy.js";
@@ -363,7 +364,7 @@ export function checkRequestable(
   const process = snapshot.processes.find((p) => p.pid === pid);
   if (!process) {
     throw new PnsError("process_gone", `PID ${pid} was not in the process table of ${snapshot.pod.pod}.`, {
-      hint: `Run \`/pns ps ${snapshot.pod.pod} -n ${snapshot.pod.namespace}\` and pick a process from the table.`,
+      hint: `Run \`${psOfPod(snapshot.pod, snapshot.attachment.strategy === "copy")}\` and pick a process from the table.`,
     });
   }
   if (!process.fingerprint || process.role !== "app") {

@@ -9,10 +9,12 @@ import { runDoctor } from "./doctor.js";
 import { errorMessage } from "./errors.js";
 import { runExecute } from "./execute.js";
 import { runInspect } from "./inspect.js";
+import { offerPods } from "./pod-picker.js";
 import { podSecurityAnswer } from "./pod-security-answer.js";
 import { runPorts } from "./ports.js";
 import { runPs } from "./ps.js";
 import { runSignal } from "./request-signal.js";
+import { PodChoice } from "./resolve-pod.js";
 import { runSessions } from "./sessions.js";
 
 /**
@@ -78,6 +80,12 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
         return await runCleanup(deps, job);
     }
   } catch (err) {
+    // A selector that matched several pods waits for a pick: no failure.
+    if (err instanceof PodChoice && "command" in job && job.kind !== "cleanup") {
+      return await offerPods(deps, job.origin, job.command, err).catch((error: unknown) =>
+        deps.logger.error("could not offer the pods to pick from", { job: job.kind, id: job.id, error }),
+      );
+    }
     deps.metrics?.count("jobsFailed");
     const context = { job: job.kind, id: job.id };
     const view = podSecurityAnswer(deps, job, err) ?? errorMessage(err, deps.logger, deps.newId, context);

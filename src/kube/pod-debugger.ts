@@ -65,7 +65,7 @@ import { type ExecResult, execInContainer } from "./pod-exec.js";
 import { readContainerLogs } from "./pod-logs.js";
 import { declaredPorts, podServices } from "./ports.js";
 import { secretMountPaths } from "./secret-mounts.js";
-import { resolveTarget } from "./target.js";
+import { podNames, resolveTarget } from "./target.js";
 
 /** What a PodDebugger uses besides the cluster: clock, ids, and how long to let a signal settle. */
 export interface KubeDebuggerDeps {
@@ -242,6 +242,11 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       const resolved = await resolveTarget(c, namespace, target);
       seen.set(key(namespace, resolved.pod.name), resolved.object as V1Pod);
       return resolved;
+    },
+
+    async podNames(namespace, limit) {
+      const c = await clients();
+      return podNames(c.core, namespace, limit);
     },
 
     async attach(target, request) {

@@ -31,6 +31,7 @@ function toCandidate(pod: V1Pod): PodCandidate {
     ready: isReady(pod),
     createdAt: created ? new Date(created).toISOString() : null,
     containers: (pod.spec?.containers ?? []).map((c) => c.name),
+    initContainers: (pod.spec?.initContainers ?? []).map((c) => c.name),
     sharesProcessNamespace: pod.spec?.shareProcessNamespace === true,
   };
 }
@@ -63,7 +64,10 @@ const WORKLOAD_RESOURCE: Record<WorkloadKind, string> = {
   replicaset: "replicasets",
 };
 
-/** Finds the pods a query names, kubectl-like, and picks the best one. Throws not_found when none matches. */
+/**
+ * Finds the pods a query names, kubectl-like, and picks the best one (a selector's picked pod when it has one).
+ * Throws not_found when none matches.
+ */
 export async function resolveTarget(
   api: { core: CoreV1Api; apps: AppsV1Api },
   namespace: string,
@@ -93,11 +97,18 @@ export async function resolveTarget(
 
   if (query.kind === "selector") {
     const list = await listPods(query.selector);
-    return pick(
-      list.items.filter((p) => !isPnsCopy(p)),
-      `-l ${query.selector}`,
-      `-l ${query.selector}`,
-    );
+    const matching = list.items.filter((p) => !isPnsCopy(p));
+    if (query.pick === undefined) return pick(matching, `-l ${query.selector}`, `-l ${query.selector}`);
+    // A pod picked from pns's picker counts only while the API server still finds it by the selector here.
+    const picked = matching.filter((p) => p.metadata?.name === query.pick);
+    if (picked.length === 0) {
+      throw new PnsError(
+        "not_found",
+        `Pod ${query.pick} does not match -l ${query.selector} in namespace ${namespace}.`,
+        { hint: "Run the command again to pick from the pods that match now." },
+      );
+    }
+    return pick(picked, `-l ${query.selector}`, `-l ${query.selector}`);
   }
   const { kind, name } = query;
   if (kind === "pod" || kind === "auto") {
@@ -157,4 +168,15 @@ async function readWorkloadSelector(apps: AppsV1Api, kind: WorkloadKind, namespa
     throw new PnsError("not_found", `The ${kind} ${name} has no pod selector.`);
   }
   return selector;
+}
+
+/** At most `limit` pod names of a namespace (pns's copies left out), for suggestions after a miss: one bounded read. */
+export async function podNames(core: CoreV1Api, namespace: string, limit: number): Promise<string[]> {
+  const list = await kubeCall({ verb: "list", resource: "pods", namespace }, () =>
+    core.listNamespacedPod({ namespace, limit }),
+  );
+  return list.items
+    .filter((p) => !isPnsCopy(p))
+    .map((p) => p.metadata?.name ?? "")
+    .filter((n) => n !== "");
 }

@@ -2,6 +2,7 @@ import { App, AwsLambdaReceiver, type Logger as BoltLogger, LogLevel } from "@sl
 import { handleSlashCommand } from "../app/command.js";
 import { decide, submitDecision } from "../app/decide.js";
 import type { AppDeps } from "../app/deps.js";
+import { pickPod } from "../app/pod-picker.js";
 import { type ClickOrigin, requestFromTable, submitReason } from "../app/request-signal.js";
 import { retryWithProfile } from "../app/retry-profile.js";
 import { shareTable } from "../app/share.js";
@@ -201,6 +202,17 @@ export async function createSlackHandler(
     await ack();
     const click = body as unknown as BlockActionBody;
     await retryWithProfile(deps, {
+      ...clickOrigin(click),
+      triggerId: text(click.trigger_id) ?? "",
+      value: text(click.actions[0]?.value),
+    });
+  });
+
+  // A pod picked from "3 pods match app=web": the same command on that pod, checked again like a typed one.
+  app.action(new RegExp(`^${ActionId.podPickPrefix.replaceAll(".", "\\.")}\\d+$`), async ({ ack, body }) => {
+    await ack();
+    const click = body as unknown as BlockActionBody;
+    await pickPod(deps, {
       ...clickOrigin(click),
       triggerId: text(click.trigger_id) ?? "",
       value: text(click.actions[0]?.value),

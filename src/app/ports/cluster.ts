@@ -20,6 +20,8 @@ export interface PodCandidate {
   /** ISO 8601; null when unknown. */
   createdAt: string | null;
   containers: string[];
+  /** Its init containers (`-c` may name one); absent when unknown. */
+  initContainers?: string[];
   sharesProcessNamespace: boolean;
 }
 
@@ -265,6 +267,8 @@ export interface LogCapture {
 export interface PodDebugger {
   /** Finds the pod a target names (kubectl-like), and the other candidates. */
   resolveTarget(namespace: string, target: Target): Promise<ResolvedTarget>;
+  /** At most `limit` names of the namespace's pods (one list call), to suggest a pod after a miss. */
+  podNames(namespace: string, limit: number): Promise<string[]>;
   /** Gets a debug container that sees the pod's processes (reused when one runs). */
   attach(target: ResolvedTarget, request: AttachRequest): Promise<DebugAttachment>;
   /** Runs the collector and attributes each process to its container. */

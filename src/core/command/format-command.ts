@@ -59,7 +59,9 @@ const KIND_WORD: Record<Exclude<TargetKind, "auto">, string> = {
 };
 
 function targetWords(target: Target): string[] {
-  if (target.kind === "selector") return ["-l", formatWord(target.selector, true)];
+  // A picked pod is typed by its name: that runs the same command on the same pod.
+  if (target.kind === "selector")
+    return target.pick ? [`pod/${target.pick}`] : ["-l", formatWord(target.selector, true)];
   return [target.kind === "auto" ? target.name : `${KIND_WORD[target.kind]}/${target.name}`];
 }
 

@@ -93,6 +93,6 @@ export function parseTarget(word: string): ParseTargetResult {
 /** `nginx`, `deployment/web` or `pods matching app=web`, for messages. */
 export function describeTarget(command: { target: Target }): string {
   const t = command.target;
-  if (t.kind === "selector") return `pods matching ${t.selector}`;
+  if (t.kind === "selector") return t.pick ? `pod ${t.pick} (matching ${t.selector})` : `pods matching ${t.selector}`;
   return t.kind === "auto" ? t.name : `${t.kind}/${t.name}`;
 }

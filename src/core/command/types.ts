@@ -16,8 +16,12 @@ export type Subcommand =
 /** Kinds of object a target can name; `auto` means a pod of that name, else a workload of that name. */
 export type TargetKind = "auto" | "pod" | "deployment" | "statefulset" | "daemonset" | "replicaset";
 
-/** What a command points at: a named pod or workload, or the pods matching a label selector. */
-export type Target = { kind: TargetKind; name: string } | { kind: "selector"; selector: string };
+/**
+ * What a command points at: a named pod or workload, or the pods matching a label selector. `pick` is the pod chosen
+ * from pns's picker when the selector matched several: only a click sets it, never the grammar, and the pod must
+ * still match the selector.
+ */
+export type Target = { kind: TargetKind; name: string } | { kind: "selector"; selector: string; pick?: string };
 
 /** Where a command runs: the namespace, container and cluster flags, null when not given. */
 export interface Placement {

@@ -43,7 +43,7 @@ const HELP: Record<Subcommand, SubcommandHelp> = {
     summary: "List the processes of a pod, with buttons to signal them or read their files.",
     flags: [
       ...PLACEMENT_FLAGS,
-      { flag: "-l, --selector SELECTOR", description: "pick the pod by label, like app=web" },
+      { flag: "-l, --selector SELECTOR", description: "pick the pod by label, like app=web (several: pick one)" },
     ],
     examples: ["/pns ps nginx", "/pns ps deploy/web -n shop", "/pns ps shop/sts/db -c postgres", "/pns ps -l app=web"],
   },

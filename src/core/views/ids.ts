@@ -28,6 +28,8 @@ export const ActionId = {
   requestFresh: "pns.request.fresh",
   /** "Retry with the `restricted` profile" after a Pod Security refusal: value `<profile> <command>` (retry.ts). */
   retryProfile: "pns.retry.profile",
+  /** Prefix of a pod picker's buttons (a selector matched several pods): `pns.pod.pick.<n>`, unique per block. */
+  podPickPrefix: "pns.pod.pick.",
 } as const;
 
 /** block_ids (fixed ones; the process-table actions block carries its listing id, see `encodeListingBlockId`). */
@@ -45,6 +47,8 @@ export const BlockId = {
   psShare: "pns.ps.share.actions",
   /** The block of the "Retry with the … profile" button. */
   retryProfile: "pns.retry.actions",
+  /** The buttons block of a pod picker. */
+  podPick: "pns.pod.pick.actions",
 } as const;
 
 /** callback_ids of modals. */
@@ -162,4 +166,24 @@ export function decodeFreshPickValue(
   const p = decodePidValue(pid);
   const s = decodeSignalValue(signal);
   return p !== null && s !== null ? { listingId, pid: p, signal: s } : null;
+}
+
+/**
+ * The value of a pod picker's button: the pod, then the command it re-runs as Slack sends a command's text. The one
+ * value longer than {@link MAX_ENCODED_VALUE}: a button's value holds up to {@link MAX_BUTTON_VALUE} characters
+ * (docs.slack.dev reference/block-kit/block-elements/button-element), and the command is parsed and checked again like a typed one.
+ */
+export function encodePodPickValue(pod: string, commandText: string): string | null {
+  const value = `${pod} ${commandText}`;
+  return /^[a-z0-9][a-z0-9.-]{0,252}$/.test(pod) && value.length <= MAX_BUTTON_VALUE ? value : null;
+}
+
+/** Slack's limit on a button's `value`. */
+export const MAX_BUTTON_VALUE = 2000;
+
+/** The pod and command text of a pod picker's button, or null when malformed. */
+export function decodePodPickValue(value: string | undefined): { pod: string; text: string } | null {
+  const m =
+    value === undefined || value.length > MAX_BUTTON_VALUE ? null : /^([a-z0-9][a-z0-9.-]{0,252}) (.+)$/s.exec(value);
+  return m ? { pod: m[1]!, text: m[2]! } : null;
 }
