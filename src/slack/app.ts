@@ -4,6 +4,7 @@ import { decide, submitDecision } from "../app/decide.js";
 import type { AppDeps } from "../app/deps.js";
 import { type ClickOrigin, requestFromTable, submitReason } from "../app/request-signal.js";
 import { shareTable } from "../app/share.js";
+import { parseAutoContChoice } from "../core/approval/auto-cont.js";
 import type { DecisionAction } from "../core/approval/state-machine.js";
 import type { Logger } from "../core/log.js";
 import type { SlackIdentity } from "../core/policy.js";
@@ -66,7 +67,9 @@ interface ViewSubmissionBody extends InteractionSender {
   view: {
     id?: string;
     private_metadata?: string;
-    state: { values: Record<string, Record<string, { value?: string | null }>> };
+    state: {
+      values: Record<string, Record<string, { value?: string | null; selected_option?: { value?: unknown } | null }>>;
+    };
   };
 }
 
@@ -214,6 +217,9 @@ export async function createSlackHandler(
         reason: text(submission.view.state.values[BlockId.reason]?.[ActionId.reasonInput]?.value) ?? "",
         privateMetadata: text(submission.view.private_metadata),
         viewId: text(submission.view.id) ?? null,
+        autoContMs: parseAutoContChoice(
+          text(submission.view.state.values[BlockId.autoCont]?.[ActionId.autoContSelect]?.selected_option?.value),
+        ),
       }),
     );
   });

@@ -26,6 +26,8 @@ export const ActionId = {
   denyReasonInput: "pns.deny.input",
   /** "Request for PID 20" when a picked process has changed since its table: value `<listingId> <pid> <signal>`. */
   requestFresh: "pns.request.fresh",
+  /** The reason modal's "Send CONT automatically after" select of a STOP request; values are milliseconds. */
+  autoContSelect: "pns.reason.autocont",
 } as const;
 
 /** block_ids (fixed ones; the process-table actions block carries its listing id, see `encodeListingBlockId`). */
@@ -38,6 +40,8 @@ export const BlockId = {
   reason: "pns.reason",
   /** The input block of the Deny modal. */
   denyReason: "pns.deny",
+  /** The input block of the reason modal's automatic-CONT select (STOP only). */
+  autoCont: "pns.reason.autocont.block",
   psTable: "pns.ps.table",
   /** The block of the "Share in channel" button. */
   psShare: "pns.ps.share.actions",
