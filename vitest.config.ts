@@ -9,7 +9,12 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Quiet by default: pns's own log lines at error only (tests that read logs pass their own logger), and no
     // AWS SDK notice about Node 20 (this machine's Node; Lambda runs nodejs22.x).
-    env: { PNS_LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    // No watch after a signal unless a test asks for one (it adds 10 s to every signal, and a reply to its thread).
+    env: {
+      PNS_LOG_LEVEL: "error",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      PNS_WATCH_AFTER_SIGNAL: "0",
+    },
     globalSetup: ["test/sim/global-setup.ts"],
   },
 });

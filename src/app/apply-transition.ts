@@ -3,7 +3,9 @@ import type { SignalRequest } from "../core/approval/types.js";
 import type { SignalRequestStore } from "./ports/stores.js";
 
 /** The result of {@link applyTransition}: the written request, or a refusal for the user with the request as it is. */
-export type AppliedTransition = { ok: true; request: SignalRequest } | (Refusal & { current: SignalRequest | null });
+export type AppliedTransition =
+  | { ok: true; request: SignalRequest }
+  | (Refusal & { current: SignalRequest | null; persisted?: boolean });
 
 /**
  * Reads request `id`, decides with `step` (a state-machine function), and writes the result conditionally. When
@@ -23,7 +25,8 @@ export async function applyTransition(
     if (!decided.ok) {
       if (decided.persist) {
         const written = await store.transition(id, current, decided.persist);
-        return { ...decided, current: written.ok ? written.request : written.current };
+        // `persisted`: this writer's write of the refusal's state won (it alone tells anyone about it).
+        return { ...decided, current: written.ok ? written.request : written.current, persisted: written.ok };
       }
       return { ...decided, current };
     }

@@ -4,6 +4,7 @@ import type { ListingSnapshot } from "../core/jobs.js";
 import { bindingFor } from "../core/policy.js";
 import { renderApprovalRequestView } from "../core/views/approval-request-view.js";
 import type { MessageView } from "../core/views/block-kit.js";
+import { renderExpiryNote } from "../core/views/signal-result-view.js";
 import type { AppDeps } from "./deps.js";
 
 /** The approval message of a request as it is now. */
@@ -36,4 +37,15 @@ export function approversOf(config: PnsConfig, policyApprovers: { users: string[
 /** The cluster, namespace and pod of a listing, for audit entries. */
 export function podFields(snapshot: Pick<ListingSnapshot, "pod">) {
   return { cluster: snapshot.pod.cluster, namespace: snapshot.pod.namespace, pod: snapshot.pod.pod };
+}
+
+/** Tells the requester in the request's thread (mentioned) that it expired; only the writer of `expired` calls it. */
+export async function tellExpired(
+  deps: Pick<AppDeps, "chat" | "config" | "logger">,
+  request: SignalRequest,
+): Promise<void> {
+  if (!request.messageTs) return;
+  await deps.chat
+    .post(approvalsChannel(deps, request.channel), renderExpiryNote(request), request.messageTs)
+    .catch((error: unknown) => deps.logger.warn("could not tell the requester about the expiry", { error }));
 }

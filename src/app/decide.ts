@@ -6,7 +6,7 @@ import { DENIAL_REASON_MAX_LENGTH, renderDecisionModal, renderDenialNote } from 
 import { renderErrorView } from "../core/views/error-view.js";
 import { BlockId, CallbackId } from "../core/views/ids.js";
 import { applyTransition } from "./apply-transition.js";
-import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
+import { approvalsChannel, refreshApprovalMessage, tellExpired } from "./approval-message.js";
 import { audit, auditRequest } from "./audit.js";
 import { type AppDeps, assertConfigured } from "./deps.js";
 import { errorMessage } from "./errors.js";
@@ -194,6 +194,7 @@ async function record(
   );
   if (!result.ok) {
     if (result.persist && result.current) await afterDecision(deps, result.current, "pns");
+    if (result.persisted && result.current?.state === "expired") await tellExpired(deps, result.current);
     // The state machine's refusals are pns's own mrkdwn: mentions of the approvers and dates stay tokens.
     await replyToClick(deps, click, renderErrorView({ mrkdwn: result.message }));
     return;

@@ -44,6 +44,8 @@ export interface WorkerDeps extends AppDeps {
   debuggerFor(cluster: string): PodDebugger;
   /** Waits between reads of a signal's evidence (the container's log). @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
+  /** How long pns watches what happens after a signal before it says so in the thread; 0: not at all. @default 10 s */
+  watchAfterSignalMs?: number;
 }
 
 /** How long a process table can be acted on ("Request signal…"). @default 1 hour */

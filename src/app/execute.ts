@@ -1,3 +1,4 @@
+import { scheduleCont } from "../core/approval/auto-cont.js";
 import { finish, startExecution } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
 import { asPnsError, PnsError } from "../core/errors.js";
@@ -8,7 +9,9 @@ import { toRows } from "../core/process/rows.js";
 import { summarizeSignalEffect } from "../core/process/signal-effect.js";
 import type { ProcessDiff, ProcessInfo, ProcessListing, ProcessRow } from "../core/process/types.js";
 import { withoutCollector } from "../core/process/without-collector.js";
+import type { SignalName } from "../core/signals.js";
 import { renderSignalResultView, type SignalResultDiff } from "../core/views/signal-result-view.js";
+import { AFTER_SIGNAL_WATCH_MS, postAfterSignal, readPodHealth, watchAfterSignal } from "./after-signal.js";
 import { applyTransition } from "./apply-transition.js";
 import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
 import { auditRequest } from "./audit.js";
@@ -21,8 +24,9 @@ import { captureSignalEvidence } from "./signal-evidence.js";
  * ran out while the request waited), attaches again to the same pod first: the fingerprint still names exactly the
  * listed process, so a new container cannot hit another one. The check comes before the one attempt, never as a
  * retry after a failure, which could send the signal twice. Copies are not re-made: a new copy has other processes.
+ * `signal` is the request's own, or CONT for a STOP's automatic CONT: the same fingerprint is checked either way.
  */
-async function sendGuarded(deps: WorkerDeps, request: SignalRequest) {
+export async function sendGuarded(deps: WorkerDeps, request: SignalRequest, signal: SignalName = request.signal) {
   const dbg = deps.debuggerFor(request.target.cluster);
   const { namespace, pod, debugPod, debugContainer } = request.target;
   let location = { namespace, pod: debugPod, container: debugContainer };
@@ -35,7 +39,7 @@ async function sendGuarded(deps: WorkerDeps, request: SignalRequest) {
     note = attachment.note;
   }
   try {
-    return { ...(await dbg.sendSignal({ location, fingerprint: request.fingerprint, signal: request.signal })), note };
+    return { ...(await dbg.sendSignal({ location, fingerprint: request.fingerprint, signal })), note };
   } catch (err) {
     // Why the process may be gone (its container restarted) belongs with the refusal.
     const error = asPnsError(err);
@@ -87,12 +91,17 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
   let diff: SignalResultDiff | undefined;
   let after: ProcessRow[] | undefined;
   let sentAt: string | null = null;
+  let watchStart: Parameters<typeof watchAfterSignal>[2] | null = null;
   const what = `SIG${request.signal} to PID ${request.process.pid}`;
   try {
     stillAllowed(deps, request);
+    // The pod just before the signal: the watch after it counts restarts from here.
+    const watching = (deps.watchAfterSignalMs ?? AFTER_SIGNAL_WATCH_MS) > 0;
+    const podBefore = watching ? await readPodHealth(deps, request) : null;
     const out = await sendGuarded(deps, request);
     ok = true;
     sentAt = out.sentAt ?? null;
+    if (watching) watchStart = { before: out.before.listing, podBefore, location: out.before.location };
     const result = resultRows(deps, out.before.listing, out.after?.listing ?? null);
     diff = result.diff;
     after = result.after;
@@ -123,7 +132,12 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
   }
 
   deps.metrics?.count(ok ? "signalsSent" : "signalsFailed");
-  const finished = await applyTransition(deps.stores.requests, request.id, (r) => finish(r, ok, message));
+  // A STOP's automatic CONT is scheduled in the same write that records it sent: due `afterMs` from now.
+  const finishedAt = deps.now();
+  const finished = await applyTransition(deps.stores.requests, request.id, (r) => {
+    const t = finish(r, ok, message);
+    return t.ok && ok ? { ok: true, request: scheduleCont(t.request, finishedAt) } : t;
+  });
   const final: SignalRequest = finished.ok ? finished.request : (finished.current ?? request);
   await reportOutcome(deps, final, ok, diff, after);
   if (after) {
@@ -131,7 +145,11 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
       deps.logger.warn("could not record the listing taken after the signal", { error }),
     );
   }
-  if (ok) await captureSignalEvidence(deps, final, sentAt);
+  if (!ok) return;
+  // The watch runs while the log is read, so its seconds count from the signal; it posts after the log's evidence.
+  const watched = watchStart ? watchAfterSignal(deps, final, watchStart) : Promise.resolve(null);
+  await captureSignalEvidence(deps, final, sentAt);
+  await postAfterSignal(deps, final, await watched);
 }
 
 /**
@@ -164,6 +182,7 @@ async function reportOutcome(
     request: final,
     ok,
     message,
+    now: deps.now(),
     ...(diff ? { diff } : {}),
     ...(after ? { after } : {}),
   });

@@ -1,7 +1,8 @@
 import { expire, finish } from "../core/approval/state-machine.js";
 import { applyTransition } from "./apply-transition.js";
-import { refreshApprovalMessage } from "./approval-message.js";
+import { refreshApprovalMessage, tellExpired } from "./approval-message.js";
 import { audit, auditRequest } from "./audit.js";
+import { sendDueConts } from "./auto-cont.js";
 import { cleanUpCopies } from "./cleanup.js";
 import type { WorkerDeps } from "./deps.js";
 import type { RecordedDebugContainer } from "./ports/cluster.js";
@@ -23,6 +24,9 @@ export interface JanitorReport {
   /** Requests whose worker stopped mid-signal, now marked failed. */
   lost: number;
   deletedCopies: number;
+  /** Automatic CONTs after a STOP sent by this run, and those it could not send (the process changed). */
+  contsSent: number;
+  contsNotSent: number;
   runningEphemeral: number;
   failures: number;
 }
@@ -34,7 +38,15 @@ export interface JanitorReport {
  * Every step runs even when another fails; each failure is logged at ERROR and counted in the report.
  */
 export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
-  const report: JanitorReport = { expired: 0, lost: 0, deletedCopies: 0, runningEphemeral: 0, failures: 0 };
+  const report: JanitorReport = {
+    expired: 0,
+    lost: 0,
+    deletedCopies: 0,
+    contsSent: 0,
+    contsNotSent: 0,
+    runningEphemeral: 0,
+    failures: 0,
+  };
   const now = deps.now();
 
   await step(deps, report, "expire pending requests", async () => {
@@ -47,7 +59,15 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
         deps.logger.error("could not update an expired request's message", { error, request: pending.id });
       });
       await auditRequest(deps, result.request);
+      await tellExpired(deps, result.request);
     }
+  });
+
+  // Due CONTs first among the cluster work: a stopped process waits on it, a copy to delete does not.
+  await step(deps, report, "send automatic CONTs", async () => {
+    const conts = await sendDueConts(deps, now);
+    report.contsSent += conts.sent;
+    report.contsNotSent += conts.notSent;
   });
 
   await step(deps, report, "mark lost signals", async () => {

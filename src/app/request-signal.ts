@@ -1,3 +1,4 @@
+import { autoContFor } from "../core/approval/auto-cont.js";
 import { attachMessage, createSignalRequest, support } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
 import { psOfPod } from "../core/command/hints.js";
@@ -151,6 +152,8 @@ export interface ReasonSubmission extends SlackIdentity {
   privateMetadata: string | undefined;
   /** Slack's id of the modal: one modal makes at most one request, however often its submission arrives. */
   viewId: string | null;
+  /** A STOP's "Send CONT automatically after" choice in milliseconds (0: never); null or absent when not given. */
+  autoContMs?: number | null;
 }
 
 /** How long a submitted modal's id is remembered. @default 1 hour */
@@ -211,6 +214,7 @@ export async function submitReason(deps: AppDeps, submission: ReasonSubmission):
       requester: user,
       requesterGroups: groups,
       channel,
+      autoContMs: submission.autoContMs ?? null,
     });
   } catch (err) {
     const answer =
@@ -284,6 +288,8 @@ export interface OpenRequestInput {
   requesterGroups: readonly string[];
   /** Channel the request came from. */
   channel: string;
+  /** STOP only: send CONT automatically this long after the STOP. @default none */
+  autoContMs?: number | null;
 }
 
 /**
@@ -324,6 +330,7 @@ export async function openSignalRequest(deps: AppDeps, input: OpenRequestInput):
       reason: deps.redactor.text(input.reason),
       approval: policy.value.approval,
       approvers: approversOf(deps.config, policy.value.approvers),
+      autoCont: autoContFor(signal, input.autoContMs),
     },
     { id: deps.newId(), now: deps.now(), ttlMs: policy.value.ttlMs },
   );

@@ -13,6 +13,7 @@
  * | `PNS_WORKER_FUNCTION` | the worker Lambda that jobs are handed to; unset → in-process | unset |
  * | `PORT` | port of `npm run dev` | 3000 |
  * | `PNS_JANITOR_INTERVAL` | seconds between janitor runs in `npm run dev` and `npm run demo` (`0`: none) | 15 |
+ * | `PNS_WATCH_AFTER_SIGNAL` | seconds pns watches the processes and the pod after a signal before it reports (`0`: no watch) | 10 |
  * | `PNS_LOG_LEVEL` | debug, info, warn or error | info |
  * | `POWERTOOLS_SERVICE_NAME` | the `service` of every log line and the dimension of the metrics | pns |
  *
@@ -33,6 +34,8 @@ export interface PnsEnv {
   port: number;
   /** Milliseconds between janitor runs of the dev server and the demo; 0: none. */
   janitorIntervalMs: number;
+  /** Milliseconds pns watches after a signal; 0: none. */
+  watchAfterSignalMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   service: string;
 }
@@ -43,6 +46,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
   const level = blank(env.PNS_LOG_LEVEL)?.toLowerCase();
   const port = Number(blank(env.PORT) ?? 3000);
   const janitor = Number(blank(env.PNS_JANITOR_INTERVAL) ?? 15);
+  const watch = Number(blank(env.PNS_WATCH_AFTER_SIGNAL) ?? 10);
   return {
     configPath: blank(env.PNS_CONFIG) ?? "./pns.config.yaml",
     configPathGiven: blank(env.PNS_CONFIG) !== undefined,
@@ -56,6 +60,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     workerFunction: blank(env.PNS_WORKER_FUNCTION),
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 3000,
     janitorIntervalMs: Number.isFinite(janitor) && janitor >= 0 ? Math.round(janitor * 1000) : 15_000,
+    watchAfterSignalMs: Number.isFinite(watch) && watch >= 0 ? Math.round(Math.min(watch, 60) * 1000) : 10_000,
     logLevel: level === "debug" || level === "warn" || level === "error" ? level : "info",
     service: blank(env.POWERTOOLS_SERVICE_NAME) ?? "pns",
   };

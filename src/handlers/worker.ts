@@ -40,6 +40,7 @@ export function buildWorkerDeps(
     ...runtime.deps,
     dispatch,
     debuggerFor: debuggerFor ?? byName,
+    watchAfterSignalMs: runtime.env.watchAfterSignalMs,
   };
 }
 

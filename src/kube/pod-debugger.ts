@@ -25,6 +25,7 @@ import {
   secretRules,
 } from "../core/process/file-read.js";
 import { parseCollectorOutput } from "../core/process/parse-collector.js";
+import { podSummaryOf } from "../core/process/pod-summary.js";
 import {
   COLLECT_SCRIPT,
   collectArgs,
@@ -434,6 +435,12 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
 
     async readLogs(request) {
       return readContainerLogs(await clients(), request);
+    },
+
+    async podHealth(namespace, name) {
+      const pod = await readPod(namespace, name);
+      const ready = pod.status?.conditions?.find((c) => c.type === "Ready")?.status;
+      return { summary: podSummaryOf(pod), ready: ready === "True" ? true : ready === "False" ? false : null };
     },
 
     async readFile(request) {

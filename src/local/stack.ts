@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   intercept?: DevServerOptions["intercept"];
   /** Runs the janitor this often (the demo: every 15 s). @default 0: only when asked */
   janitorIntervalMs?: number;
+  /** How long pns watches after a signal. @default `PNS_WATCH_AFTER_SIGNAL` of this process, else 10 s */
+  watchAfterSignalMs?: number;
 }
 
 /**
@@ -62,6 +64,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     PNS_TABLE: options.table,
     PORT: String(options.appPort ?? 0),
     PNS_LOG_LEVEL: process.env.PNS_LOG_LEVEL ?? "warn",
+    PNS_WATCH_AFTER_SIGNAL:
+      options.watchAfterSignalMs === undefined
+        ? process.env.PNS_WATCH_AFTER_SIGNAL
+        : String(options.watchAfterSignalMs / 1000),
   });
   const app = await startDevServer({
     env,

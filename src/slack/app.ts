@@ -6,6 +6,7 @@ import { pickPod } from "../app/pod-picker.js";
 import { type ClickOrigin, requestFromTable, submitReason } from "../app/request-signal.js";
 import { retryWithProfile } from "../app/retry-profile.js";
 import { shareTable } from "../app/share.js";
+import { parseAutoContChoice } from "../core/approval/auto-cont.js";
 import type { DecisionAction } from "../core/approval/state-machine.js";
 import type { Logger } from "../core/log.js";
 import type { SlackIdentity } from "../core/policy.js";
@@ -68,7 +69,9 @@ interface ViewSubmissionBody extends InteractionSender {
   view: {
     id?: string;
     private_metadata?: string;
-    state: { values: Record<string, Record<string, { value?: string | null }>> };
+    state: {
+      values: Record<string, Record<string, { value?: string | null; selected_option?: { value?: unknown } | null }>>;
+    };
   };
 }
 
@@ -238,6 +241,9 @@ export async function createSlackHandler(
         reason: text(submission.view.state.values[BlockId.reason]?.[ActionId.reasonInput]?.value) ?? "",
         privateMetadata: text(submission.view.private_metadata),
         viewId: text(submission.view.id) ?? null,
+        autoContMs: parseAutoContChoice(
+          text(submission.view.state.values[BlockId.autoCont]?.[ActionId.autoContSelect]?.selected_option?.value),
+        ),
       }),
     );
   });

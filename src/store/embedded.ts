@@ -24,6 +24,7 @@ import { checkTransition, isApproval } from "./check-transition.js";
 import {
   auditSortKey,
   compareKeys,
+  contDueKey,
   copyKey,
   newestSessionFirst,
   oldestCopyFirst,
@@ -91,6 +92,14 @@ export class EmbeddedSignalRequestStore implements SignalRequestStore {
     return [...this.#items.values()]
       .filter((r) => r.state === "pending")
       .sort((a, b) => compareKeys(requestExpiryKey(a), requestExpiryKey(b)))
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async listContDue(now: number, limit = 100): Promise<SignalRequest[]> {
+    return [...this.#items.values()]
+      .filter((r) => r.autoCont?.state === "scheduled" && (r.autoCont.dueAt ?? 0) <= now)
+      .sort((a, b) => compareKeys(contDueKey(a), contDueKey(b)))
       .slice(0, limit)
       .map((r) => structuredClone(r));
   }

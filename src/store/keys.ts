@@ -45,6 +45,11 @@ export function requestStartKey(request: { decidedAt: number | null; id: string 
   return `${padTime(request.decidedAt ?? 0)}#${request.id}`;
 }
 
+/** Orders scheduled automatic CONTs by due time, then id. */
+export function contDueKey(request: { autoCont?: { dueAt: number | null } | null; id: string }): string {
+  return `${padTime(request.autoCont?.dueAt ?? 0)}#${request.id}`;
+}
+
 /** The exclusive upper bound of expiry keys at or before `now`. */
 export function expiredBefore(now: number): string {
   return padTime(now + 1);

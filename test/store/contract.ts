@@ -2,10 +2,12 @@
  * The store contract: one suite that every store implementation passes (embedded and DynamoDB).
  * `storeContract(name, make)` registers the describe/it blocks; `make(clock)` returns fresh, empty stores.
  */
+
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { applyTransition } from "../../src/app/apply-transition.js";
 import type { Clock, CopyRecord, DebugSession, Stores } from "../../src/app/ports/stores.js";
+import { autoContFor, claimCont, scheduleCont } from "../../src/core/approval/auto-cont.js";
 import { decide, expire, finish, startExecution } from "../../src/core/approval/state-machine.js";
 import type { AuditEntry, SignalRequest } from "../../src/core/approval/types.js";
 import { PnsError } from "../../src/core/errors.js";
@@ -223,6 +225,42 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
         if (!done.ok) throw new Error(done.message);
         await stores.requests.transition(old.id, old, done.request);
         expect((await stores.requests.listStuck(t0 - 10 * MINUTE)).map((r) => r.id)).toEqual(["r-older"]);
+      });
+
+      it("lists sent STOPs whose automatic CONT is due, earliest first; a claimed one leaves the list and is claimed once", async () => {
+        const { stores, clock } = await setup();
+        const t0 = clock.now();
+        const sentStop = async (id: string, sentAt: number, afterMs: number) => {
+          const r = aSignalRequest({
+            id,
+            now: sentAt - MINUTE,
+            signal: "STOP",
+            autoCont: autoContFor("STOP", afterMs),
+          });
+          await stores.requests.create(r);
+          const approved = approve(r, "U0BOB", sentAt - 1000);
+          await stores.requests.transition(id, r, approved);
+          const started = startExecution(approved, sentAt);
+          if (!started.ok) throw new Error(started.message);
+          await stores.requests.transition(id, approved, started.request);
+          const done = finish(started.request, true, "sent");
+          if (!done.ok) throw new Error(done.message);
+          const scheduled = scheduleCont(done.request, sentAt);
+          await stores.requests.transition(id, started.request, scheduled);
+          return scheduled;
+        };
+        const soon = await sentStop("r-soon", t0 - 10 * MINUTE, 5 * MINUTE);
+        await sentStop("r-sooner", t0 - 20 * MINUTE, 5 * MINUTE);
+        await sentStop("r-later", t0 - MINUTE, 15 * MINUTE);
+        expect((await stores.requests.listContDue(t0)).map((r) => r.id)).toEqual(["r-sooner", "r-soon"]);
+        const claim = claimCont(soon, t0);
+        if (!claim.ok) throw new Error(claim.message);
+        const [a, b] = await Promise.all([
+          stores.requests.transition(soon.id, soon, claim.request),
+          stores.requests.transition(soon.id, soon, claim.request),
+        ]);
+        expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
+        expect((await stores.requests.listContDue(t0)).map((r) => r.id)).toEqual(["r-sooner"]);
       });
 
       it("100 concurrent approvals of one request: exactly one succeeds", async () => {

@@ -9,6 +9,7 @@ import type { InspectOutput } from "../../core/inspect/parse-inspect.js";
 import type { DebugAttachment, DebugStrategy } from "../../core/model.js";
 import type { DeclaredPort, ServicePort } from "../../core/ports/analyze.js";
 import type { PortsOutput } from "../../core/ports/ports-output.js";
+import type { PodHealthLike } from "../../core/process/after-signal.js";
 import type { Fingerprint, ProcessListing } from "../../core/process/types.js";
 import type { SignalName } from "../../core/signals.js";
 
@@ -263,6 +264,9 @@ export interface LogCapture {
   bytes: number;
 }
 
+/** A pod as the watch after a signal reads it: its containers' restarts, last terminations and readiness. */
+export type PodHealth = PodHealthLike;
+
 /** Everything pns does to a cluster, for one cluster. */
 export interface PodDebugger {
   /** Finds the pod a target names (kubectl-like), and the other candidates. */
@@ -300,4 +304,6 @@ export interface PodDebugger {
    * instance's too when the container restarted since then (`previous=true`). Throws PnsError when it cannot.
    */
   readLogs(request: LogRequest): Promise<LogCapture>;
+  /** Reads the pod (one `get pods`): each container's restart count, last termination and readiness, the pod's Ready. */
+  podHealth(namespace: string, pod: string): Promise<PodHealth>;
 }

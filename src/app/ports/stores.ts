@@ -37,6 +37,8 @@ export interface SignalRequestStore {
   listStuck(approvedBefore: number, limit?: number): Promise<SignalRequest[]>;
   /** Every pending request, expired or not, oldest expiry first (cleanup marks those of a deleted copy). @default limit 1000 */
   listPending(limit?: number): Promise<SignalRequest[]>;
+  /** Sent STOPs whose automatic CONT is scheduled at or before `now`, earliest first, for the janitor. @default limit 100 */
+  listContDue(now: number, limit?: number): Promise<SignalRequest[]>;
 }
 
 /** The audit trail. */

@@ -71,8 +71,24 @@ export interface SignalRequest {
   supporters?: Supporter[];
   /** Set when the signal ran (done/failed) or the target went away (gone): what happened, for the message. */
   outcome: string | null;
+  /** STOP only: the SIGCONT pns sends by itself after the STOP (chosen in the reason modal); absent or null: none. */
+  autoCont?: AutoCont | null;
   /** Increases with every write; conditional writes check it. */
   version: number;
+}
+
+/**
+ * The automatic SIGCONT after a STOP: `waiting` until the STOP is sent, then `scheduled` at `dueAt`; the janitor that
+ * wins the conditional write `scheduled → sending` sends it once, and records `sent` or `not_sent` with the outcome.
+ */
+export interface AutoCont {
+  /** Milliseconds after the STOP. */
+  afterMs: number;
+  /** Epoch milliseconds when it is due; null until the STOP is sent. */
+  dueAt: number | null;
+  state: "waiting" | "scheduled" | "sending" | "sent" | "not_sent";
+  /** What happened, once sent or not sent. */
+  outcome: string | null;
 }
 
 /**

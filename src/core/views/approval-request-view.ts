@@ -4,6 +4,7 @@
  */
 
 import { describeApprovers } from "../approval/approvers.js";
+import { autoContLine } from "../approval/auto-cont.js";
 import type { RequestState, SignalRequest } from "../approval/types.js";
 import { RUNTIME_LABELS } from "../process/runtime.js";
 import type { SignalSeverity } from "../process/severity.js";
@@ -107,6 +108,8 @@ export function renderApprovalRequestView(request: SignalRequest, options: Appro
 
   const status = statusLine(r, options);
   blocks.push({ type: "section", text: mrkdwn(status) });
+  const cont = autoContLine(r, options.now);
+  if (cont) blocks.push({ type: "section", text: mrkdwn(cont) });
 
   if (r.state === "pending") {
     blocks.push({

@@ -72,7 +72,7 @@ export type DividerBlock = Slack.DividerBlock;
 export type ActionsBlock = Omit<Slack.ActionsBlock, "elements"> & { elements: InteractiveElement[] };
 
 /** An `input` block of a modal. */
-export type InputBlock = Omit<Slack.InputBlock, "element"> & { element: PlainTextInputElement };
+export type InputBlock = Omit<Slack.InputBlock, "element"> & { element: PlainTextInputElement | StaticSelectElement };
 
 /** A `rich_text` block. */
 export type RichTextBlock = Omit<Slack.RichTextBlock, "elements"> & {

@@ -30,6 +30,8 @@ export const ActionId = {
   retryProfile: "pns.retry.profile",
   /** Prefix of a pod picker's buttons (a selector matched several pods): `pns.pod.pick.<n>`, unique per block. */
   podPickPrefix: "pns.pod.pick.",
+  /** The reason modal's "Send CONT automatically after" select of a STOP request; values are milliseconds. */
+  autoContSelect: "pns.reason.autocont",
 } as const;
 
 /** block_ids (fixed ones; the process-table actions block carries its listing id, see `encodeListingBlockId`). */
@@ -42,6 +44,8 @@ export const BlockId = {
   reason: "pns.reason",
   /** The input block of the Deny modal. */
   denyReason: "pns.deny",
+  /** The input block of the reason modal's automatic-CONT select (STOP only). */
+  autoCont: "pns.reason.autocont.block",
   psTable: "pns.ps.table",
   /** The block of the "Share in channel" button. */
   psShare: "pns.ps.share.actions",

@@ -1,12 +1,13 @@
 /** The modal asking why a signal is needed; its submission creates the signal request. */
 
+import { AUTO_CONT_CHOICES, AUTO_CONT_DEFAULT_MS } from "../approval/auto-cont.js";
 import type { PodRef } from "../model.js";
 import type { RestartPolicy } from "../process/pod-summary.js";
 import type { RuntimeKind } from "../process/runtime.js";
 import { runtimeSignalSeverity, signalHint } from "../signal-catalogue.js";
 import type { SignalName } from "../signals.js";
 import { severityLine } from "./approval-request-view.js";
-import type { ModalView } from "./block-kit.js";
+import type { Block, ModalView } from "./block-kit.js";
 import { ActionId, BlockId, CallbackId } from "./ids.js";
 import { SlackLimits as L } from "./limits.js";
 import { codeSpan, escapeTruncate, mrkdwn, plain } from "./text.js";
@@ -78,6 +79,7 @@ export function renderReasonModal(input: ReasonModalInput): ModalView {
         },
         hint: plain("Shown to the approvers and kept in the audit trail.", L.inputLabel),
       },
+      ...(d.signal === "STOP" ? [autoContInput()] : []),
       {
         type: "context",
         elements: [
@@ -87,5 +89,27 @@ export function renderReasonModal(input: ReasonModalInput): ModalView {
         ],
       },
     ],
+  };
+}
+
+/** STOP only: the optional "Send CONT automatically after" select (default 5 min); its values are milliseconds. */
+function autoContInput(): Block {
+  const option = (c: { label: string; ms: number }) => ({ text: plain(c.label, 75), value: String(c.ms) });
+  const initial = AUTO_CONT_CHOICES.find((c) => c.ms === AUTO_CONT_DEFAULT_MS) ?? AUTO_CONT_CHOICES[0]!;
+  return {
+    type: "input",
+    block_id: BlockId.autoCont,
+    optional: true,
+    label: plain("Send CONT automatically after", L.inputLabel),
+    element: {
+      type: "static_select",
+      action_id: ActionId.autoContSelect,
+      options: AUTO_CONT_CHOICES.map(option),
+      initial_option: option(initial),
+    },
+    hint: plain(
+      "A stopped process does nothing until it gets SIGCONT; pns sends it once, if the process is still the one listed.",
+      L.inputLabel,
+    ),
   };
 }

@@ -3,7 +3,9 @@
  * exit 137, the process is stopped, processes restarted or exited), the processes after it.
  */
 
+import { autoContLine, delayText } from "../approval/auto-cont.js";
 import type { SignalRequest } from "../approval/types.js";
+import type { AfterSignalReport } from "../process/after-signal.js";
 import type { PodSummary } from "../process/pod-summary.js";
 import { signalEffects } from "../process/signal-effect.js";
 import type { ProcessRow } from "../process/types.js";
@@ -12,7 +14,7 @@ import type { Block, MessageView } from "./block-kit.js";
 import { BLOCKS_JSON_RESERVE, SlackLimits as L } from "./limits.js";
 import { containerLabel } from "./process-labels.js";
 import { fitPreformatted } from "./process-table-view.js";
-import { codeSpan, escapeTruncate, fitLines, jsonSize, mrkdwn, plural, truncate } from "./text.js";
+import { codeSpan, escapeTruncate, fitLines, jsonSize, mrkdwn, plural, truncate, userMention } from "./text.js";
 
 /** How the processes changed across the signal (see `ProcessDiff`; rows as users see them). */
 export interface SignalResultDiff {
@@ -33,6 +35,8 @@ export interface SignalResultInput {
   /** The pod just before the signal and a moment after it, when the adapter read it (restarts, exit codes). */
   podBefore?: PodSummary;
   podAfter?: PodSummary;
+  /** Epoch milliseconds, for the automatic CONT's countdown. @default when the STOP was sent */
+  now?: number;
 }
 
 /** Characters of diff lines shown before "… and N more changes" (a section holds 3000). */
@@ -44,11 +48,14 @@ export function renderSignalResultView(input: SignalResultInput): MessageView {
   const signal = `SIG${r.signal}`;
   const target = `PID ${r.process.pid} ${codeSpan(r.process.command, 300)}`;
   const where = isCopy(r) ? ` in ${escapeTruncate(copyName(r), 400)}` : "";
+  // The requester is mentioned: Slack notifies her of the thread reply whether the signal went or not.
   const head = ok
-    ? `:white_check_mark: *${signal} sent* to ${target}${where}.`
-    : `:x: *${signal} not sent* to ${target}${where}.`;
+    ? `:white_check_mark: ${userMention(r.requester)} *${signal} sent* to ${target}${where}.`
+    : `:x: ${userMention(r.requester)} *${signal} not sent* to ${target}${where}.`;
   const blocks: Block[] = [{ type: "section", text: mrkdwn(`${head}\n${escapeTruncate(input.message, 2000)}`) }];
   if (isCopy(r)) blocks.push({ type: "context", elements: [mrkdwn(copyLine(r))] });
+  const cont = ok && r.autoCont?.dueAt ? autoContLine(r, input.now ?? r.autoCont.dueAt - r.autoCont.afterMs) : null;
+  if (cont) blocks.push({ type: "section", text: mrkdwn(cont) });
 
   if (input.diff !== undefined || input.podAfter !== undefined) {
     const effects = ok
@@ -110,4 +117,53 @@ function compactListing(rows: ProcessRow[], commandMax = 100): string {
     line("PID", "STAT", "CONTAINER", "COMMAND"),
     ...rows.map((r) => line(String(r.pid), r.state || "?", containerLabel(r), truncate(r.command, commandMax))),
   ].join("\n");
+}
+
+/** The thread reply with what the seconds after a signal showed: a headline and its facts. */
+export function renderAfterSignalView(request: SignalRequest, report: AfterSignalReport): MessageView {
+  const icon =
+    report.verdict === "healthy"
+      ? ":large_green_circle:"
+      : report.verdict === "unknown"
+        ? ":grey_question:"
+        : ":warning:";
+  const head = `${icon} *After SIG${request.signal} to PID ${request.process.pid}:* ${escapeTruncate(report.headline, 600)}`;
+  const facts = fitLines(
+    report.facts.map((f) => `• ${escapeTruncate(f, 600)}`),
+    2900,
+    "facts",
+  );
+  const blocks: Block[] = [{ type: "section", text: mrkdwn(head) }];
+  if (facts) blocks.push({ type: "context", elements: [mrkdwn(facts)] });
+  return {
+    text: `After SIG${request.signal} to PID ${request.process.pid}: ${truncate(report.headline, 500)}`,
+    blocks,
+  };
+}
+
+/** The thread reply of the automatic SIGCONT after a STOP: sent (and the process's state now), or why not. */
+export function renderAutoContView(input: {
+  request: SignalRequest;
+  sent: boolean;
+  /** What happened, already redacted. */
+  message: string;
+}): MessageView {
+  const r = input.request;
+  const who = userMention(r.requester);
+  const head = input.sent
+    ? `:arrow_forward: ${who} *SIGCONT sent automatically* to PID ${r.process.pid} ${codeSpan(r.process.command, 300)}, ${delayText(r.autoCont?.afterMs ?? 0)} after the SIGSTOP.`
+    : `:warning: ${who} *The automatic SIGCONT was not sent* to PID ${r.process.pid} ${codeSpan(r.process.command, 300)}.`;
+  return {
+    text: `${input.sent ? "SIGCONT sent automatically" : "The automatic SIGCONT was not sent"} to PID ${r.process.pid}: ${truncate(input.message, 500)}`,
+    blocks: [{ type: "section", text: mrkdwn(`${head}\n${escapeTruncate(input.message, 2000)}`) }],
+  };
+}
+
+/** The thread reply that tells the requester her request expired: nobody approved it in time. */
+export function renderExpiryNote(request: SignalRequest): MessageView {
+  const text = `${userMention(request.requester)} your request for SIG${request.signal} to PID ${request.process.pid} expired: nobody approved it in time, and nothing was sent. Run \`/pns ps\` again to ask anew.`;
+  return {
+    text: `Request for SIG${request.signal} to PID ${request.process.pid} expired; nothing was sent.`,
+    blocks: [{ type: "context", elements: [mrkdwn(`:hourglass: ${text}`)] }],
+  };
 }

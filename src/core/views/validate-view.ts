@@ -144,6 +144,10 @@ export function validateView(view: MessageView | ModalView): string[] {
       case "input":
         if (!isModal) add(where, "input blocks belong in modals");
         max(where, "input label", block.label.text, L.inputLabel);
+        if (block.element.type === "static_select") {
+          checkElement(`${where}.element`, block.element);
+          break;
+        }
         checkActionId(where, block.element.action_id);
         checkPlaceholder(where, block.element.placeholder);
         if ((block.element.max_length ?? 0) > L.inputMaxLength)

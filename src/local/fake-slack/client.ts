@@ -229,7 +229,12 @@ export function buildViewSubmission(
     const given = args.values[String(element.action_id)];
     const entry: Obj = { type: element.type };
     if (element.type === "static_select") {
-      entry.selected_option = isObj(given) ? given : (findOption(element, given as string | undefined) ?? null);
+      // An untouched select submits its initial_option (api.slack.com/reference/interaction-payloads/views).
+      entry.selected_option = isObj(given)
+        ? given
+        : given === undefined && isObj(element.initial_option)
+          ? element.initial_option
+          : (findOption(element, given as string | undefined) ?? null);
     } else if (statefulTypes.has(String(element.type))) {
       entry.value = typeof given === "string" ? given : (element.initial_value ?? null);
     } else {

@@ -11,9 +11,9 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/li
 import type { Clock, ExpectedVersion, SignalRequestStore, WriteResult } from "../../app/ports/stores.js";
 import type { SignalRequest } from "../../core/approval/types.js";
 import { checkTransition, isApproval } from "../check-transition.js";
-import { expiredBefore, requestExpiryKey, requestStartKey } from "../keys.js";
+import { contDueKey, expiredBefore, requestExpiryKey, requestStartKey } from "../keys.js";
 import { call, isConditionFailed, queryItems } from "./client.js";
-import { EXECUTING_GSI_PK, INDEX_NAME, PENDING_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
+import { CONT_GSI_PK, EXECUTING_GSI_PK, INDEX_NAME, PENDING_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
 
 /** Signal requests as items `pk = req#<id>`, `sk = req`. */
 export class DynamoSignalRequestStore implements SignalRequestStore {
@@ -84,6 +84,20 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
     return found.filter((r) => r.state === "pending");
   }
 
+  async listContDue(now: number, limit = 100): Promise<SignalRequest[]> {
+    const found = await queryItems<SignalRequest>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: INDEX_NAME,
+        KeyConditionExpression: "gsi1pk = :cont AND gsi1sk < :bound",
+        ExpressionAttributeValues: { ":cont": CONT_GSI_PK, ":bound": expiredBefore(now) },
+      },
+      limit,
+    );
+    return found.filter((r) => r.autoCont?.state === "scheduled");
+  }
+
   async listStuck(approvedBefore: number, limit = 100): Promise<SignalRequest[]> {
     const found = await queryItems<SignalRequest>(
       this.db,
@@ -111,9 +125,12 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
       ...request,
       ...key(id),
       ttl: ttlSeconds(keep, this.retentionDays),
-      // Only pending and executing requests are in the index: the janitor's queries read nothing else.
+      // Only pending, executing and CONT-scheduled requests are in the index: the janitor's queries read nothing else.
       ...(request.state === "pending" && { gsi1pk: PENDING_GSI_PK, gsi1sk: requestExpiryKey(request) }),
       ...(request.state === "executing" && { gsi1pk: EXECUTING_GSI_PK, gsi1sk: requestStartKey(request) }),
+      // A sent STOP waits in the index for its automatic CONT while it is scheduled, and leaves it once claimed.
+      ...(request.state === "done" &&
+        request.autoCont?.state === "scheduled" && { gsi1pk: CONT_GSI_PK, gsi1sk: contDueKey(request) }),
     };
     try {
       await call(this.table, () => this.db.send(new PutCommand({ TableName: this.table, Item: item, ...condition })));

@@ -7,6 +7,8 @@
  *                                                                       while pending)
  *                                                                       executing (only   <decidedAt>#<id>
  *                                                                       while executing)
+ *                                                                       cont (a sent STOP <dueAt>#<id>
+ *                                                                       whose CONT waits)
  *   audit entry     audit#*                <at>#<id>                    audit#<channel>   <at>#<id>
  *   claim           claim#<key>            claim                        –                 –
  *   debug session   session#<channel>      <cluster>#<ns>#<pod>#<ctr>   session           <expiresAt>#<channel>#…
@@ -31,6 +33,9 @@ export const PENDING_GSI_PK = "pending";
 
 /** gsi1 partition of executing requests (the janitor finds those whose worker stopped). */
 export const EXECUTING_GSI_PK = "executing";
+
+/** gsi1 partition of sent STOPs whose automatic CONT is scheduled (the janitor sends those due). */
+export const CONT_GSI_PK = "cont";
 
 /** gsi1 partition of debug sessions. */
 export const SESSION_GSI_PK = "session";
