@@ -60,7 +60,8 @@ describe("/pns signal from the command line", () => {
     await d.command(alice.id, "signal nginx 4242 HUP because");
     const told = d.toldTo(alice.id).at(-1) ?? "";
     expect(told).toContain("4242");
-    expect(told).toContain("/pns ps nginx");
+    // A complete command: the pod itself, its namespace and cluster (what the table was listed from).
+    expect(told).toContain("/pns ps pod/nginx -n default --cluster sim");
   });
 
   it("refuses to signal the pod's pause process", async () => {
