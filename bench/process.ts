@@ -2,9 +2,11 @@
  * Process listing pipeline: collector output for 10,000 processes → parse → attribute → redact → rows, median of 30 runs,
  * against baselines measured in the same run (JSON.parse of the same processes as a JSON array; a plain line split).
  * Goal: ≤ 3× the JSON.parse baseline. Also the peak RSS of a fresh worker-like process doing it once (goal ≤ 128 MB),
- * beside the same process doing only the JSON.parse. Run alone: `npx tsx bench/process.ts`.
+ * beside the same process doing only the JSON.parse. The rows must hash to a reference (checkRows). Run alone:
+ * `npx tsx bench/process.ts`.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +18,7 @@ import { runInNewContext } from "node:vm";
 import { attributeContainers, type PodLike } from "../src/core/process/attribute.js";
 import { parseCollectorOutput } from "../src/core/process/parse-collector.js";
 import { toRows } from "../src/core/process/rows.js";
+import type { ProcessRow } from "../src/core/process/types.js";
 import { withoutCollector } from "../src/core/process/without-collector.js";
 import { createRedactor } from "../src/core/redact/redactor.js";
 
@@ -136,11 +139,25 @@ async function bundleSelf(): Promise<{ file: string; dir: string }> {
 }
 
 /** The pipeline of one listing, as the worker runs it. */
-function pipelineOf(text: string, redactor = createRedactor(["(?i)corp-[0-9a-f]{8}"])): number {
+function pipelineOf(text: string, redactor = createRedactor(["(?i)corp-[0-9a-f]{8}"])): ProcessRow[] {
   return toRows(
     withoutCollector(attributeContainers(parseCollectorOutput(text, { maxProcesses: PROCESSES }), POD)),
     redactor,
-  ).length;
+  );
+}
+
+/**
+ * sha256 of the rows (as JSON) this input gave before any optimisation of the pipeline: a faster pipeline must still
+ * give exactly these rows, so one that drops work (a redaction, a hash, a field) fails the bench instead of winning it.
+ */
+const REFERENCE_ROWS_SHA256 = "68c66a352b3f3f8e73fb0aca0edc1a1a740e86dc26991998415578405b342a21";
+
+/** Throws unless `rows` are the reference rows. */
+function checkRows(rows: readonly ProcessRow[]): void {
+  const digest = createHash("sha256").update(JSON.stringify(rows)).digest("hex");
+  if (digest !== REFERENCE_ROWS_SHA256) {
+    throw new Error(`the pipeline's rows changed: sha256 ${digest}, expected ${REFERENCE_ROWS_SHA256}`);
+  }
 }
 
 /** Runs the benchmark and reports medians and ratios. */
@@ -150,10 +167,13 @@ export async function run(): Promise<BenchReport> {
   const options = { maxProcesses: PROCESSES };
   const json = JSON.stringify(parseCollectorOutput(text, options).processes);
 
-  let rows = 0;
+  let last: ProcessRow[] = [];
   const pipeline = measure(() => {
-    rows = pipelineOf(text, redactor);
+    last = pipelineOf(text, redactor);
   });
+  // The rows of the last timed run, checked outside the timing.
+  checkRows(last);
+  const rows = last.length;
   const parseOnly = measure(() => parseCollectorOutput(text, options));
   const jsonParse = measure(() => JSON.parse(json));
   const split = measure(() => text.split("\n").length);
@@ -191,7 +211,7 @@ export async function run(): Promise<BenchReport> {
       },
     ],
     lines: [
-      `${PROCESSES} processes (${(text.length / 1e6).toFixed(1)} MB of collector output) → ${rows} rows, median of ${RUNS} runs, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
+      `${PROCESSES} processes (${(text.length / 1e6).toFixed(1)} MB of collector output) → ${rows} rows (sha256 as the reference), median of ${RUNS} runs, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
       `parse → attribute → redact → rows: ${ms(pipeline)} — CPU ×${ratio.toFixed(2)} JSON.parse's, ${verdict} the ≤ ${RATIO_GOAL}× goal`,
       `  of which parse: ${ms(parseOnly)}`,
       `baseline JSON.parse of the same processes (${(json.length / 1e6).toFixed(1)} MB): ${ms(jsonParse)} → pipeline is ${(pipeline.wall / jsonParse.wall).toFixed(2)}× JSON.parse`,
@@ -202,10 +222,13 @@ export async function run(): Promise<BenchReport> {
 }
 
 if (process.argv[2] === "--rss") {
-  // One listing in a fresh process, as a worker invocation does; prints the peak RSS in KB.
+  // One listing in a fresh process, as a worker invocation does; prints the peak RSS in KB, read before the rows are
+  // checked (the check's JSON is no part of a listing).
   const text = collectorOutput(PROCESSES);
-  if (process.argv[3] !== "input") pipelineOf(text);
-  console.log(process.resourceUsage().maxRSS);
+  const rows = process.argv[3] === "input" ? null : pipelineOf(text);
+  const maxRss = process.resourceUsage().maxRSS;
+  if (rows !== null) checkRows(rows);
+  console.log(maxRss);
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const report = await run();
   console.log(`# ${report.name}\n${report.lines.join("\n")}`);

@@ -127,6 +127,26 @@ describe("parseCollectorOutput", () => {
     expect(l.processes.map((p) => p.cpuPercent)).toEqual([70, 0, null, null, null]);
   });
 
+  it("pairs the samples by PID in the shell's glob order, with processes gone, new, or listed twice", () => {
+    const k = (pid: number, utime: number, start = 4242) => `k ${pid} ${utime} 0 ${start}`;
+    const records = (pids: number[]) => pids.map((pid) => record(pid));
+    // The glob sorts /proc as text: 1, 10, 2. PID 7 exits before the second sample, PID 8 starts after the first.
+    const glob = [HEADER, "t 1.00", k(1, 10), k(10, 20), k(2, 30), k(7, 5), "t 2.00", k(1, 15), k(10, 20), k(2, 31)];
+    const ordered = parseCollectorOutput([...glob, k(8, 3), ...records([1, 10, 2, 8]), "z 4"].join("\n"));
+    expect(ordered.processes.map((p) => [p.pid, p.cpuPercent])).toEqual([
+      [1, 5],
+      [2, 1],
+      [8, null],
+      [10, 0],
+    ]);
+    // Records in another order than the samples find theirs all the same.
+    const shuffled = parseCollectorOutput([...glob, ...records([2, 1, 10]), "z 3"].join("\n"));
+    expect(shuffled.processes.map((p) => p.cpuPercent)).toEqual([5, 1, 0]);
+    // A PID listed twice in the first sample (no order holds): the last of its lines counts, as a PID index has it.
+    const twice = [HEADER, "t 1.00", k(3, 10), k(3, 40), "t 2.00", k(3, 42), ...records([3]), "z 1"];
+    expect(parseCollectorOutput(twice.join("\n")).processes[0]?.cpuPercent).toBe(2);
+  });
+
   it("takes no %CPU from samples too close together or without a second one", () => {
     const close = `${HEADER}\nt 10.00\nk 1 0 0 4242\nt 10.05\nk 1 50 0 4242\n${record(1)}\nz 1\n`;
     const one = `${HEADER}\nt 10.00\nk 1 0 0 4242\n${record(1)}\nz 1\n`;

@@ -5,6 +5,8 @@ import { parseSignalMask } from "./signal-delivery.js";
 import type { ProcessInfo, ProcessListing } from "./types.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
+/** Bytes of one cmdline being decoded (CMDLINE_MAX_BYTES of scripts.ts, with room to spare). */
+const cmdlineScratch = Buffer.allocUnsafe(8192);
 
 /** A non-negative integer from decimal text, or null; never NaN. */
 function toInt(s: string | undefined): number | null {
@@ -26,10 +28,21 @@ function toDecimal(s: string | undefined): number | null {
 /** Decodes the collector's hex of /proc/PID/cmdline into arguments; invalid UTF-8 becomes U+FFFD. */
 export function decodeCmdline(hex: string): string[] {
   if (hex.length < 2) return [];
-  // Buffer.from stops at the first non-hex pair, which is what cut-short or hostile output deserves.
-  const bytes = Buffer.from(hex, "hex");
-  if (bytes.length === 0) return [];
-  const args = utf8.decode(bytes).split("\0");
+  // Decoding stops at the first non-hex pair (Buffer's hex rule), which is what cut-short or hostile output deserves.
+  // The collector prints at most CMDLINE_MAX_BYTES, so one scratch buffer takes every line without an allocation.
+  const big = hex.length > 2 * cmdlineScratch.length;
+  const bytes = big ? Buffer.from(hex, "hex") : cmdlineScratch;
+  const n = big ? bytes.length : cmdlineScratch.write(hex, 0, "hex");
+  if (n === 0) return [];
+  let ascii = true;
+  for (let i = 0; i < n; i++) {
+    if (bytes[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  // ASCII reads the same in latin1, which needs no UTF-8 validation; anything else goes through the decoder.
+  const args = (ascii ? bytes.toString("latin1", 0, n) : utf8.decode(bytes.subarray(0, n))).split("\0");
   // cmdline ends with a NUL, which leaves one empty last element; a process that rewrote its title may not.
   if (args.length > 1 && args[args.length - 1] === "") args.pop();
   return args;
@@ -110,7 +123,13 @@ function decodeStatHex(hex: string): string {
 interface CpuSamples {
   /** Seconds between the samples; null without two samples far enough apart to mean anything. */
   seconds: number | null;
-  index: Map<number, number>;
+  pids: number[];
+  /** Index of each PID in `pids` (the last of a PID listed twice), built only when the cursor misses (sampleAt). */
+  index: Map<number, number> | null;
+  /** False when a PID may be listed twice: then only the index answers. */
+  unique: boolean;
+  /** Where the next lookup looks first: both samples and the records come in the same glob order. */
+  cursor: number;
   starts: number[];
   /** Ticks gained between the samples, -1 when the second did not see that very process. */
   delta: number[];
@@ -153,7 +172,7 @@ function readCpuSamples(text: string, from: number): { samples: CpuSamples; next
   const ticks: number[] = [];
   const starts: number[] = [];
   const delta: number[] = [];
-  const index = new Map<number, number>();
+  const samples: CpuSamples = { seconds: null, pids, index: null, unique: true, cursor: 0, starts, delta };
   const line = [0, 0, 0];
   let pos = from;
   while (pos < text.length) {
@@ -164,11 +183,10 @@ function readCpuSamples(text: string, from: number): { samples: CpuSamples; next
     if (kind === 116) {
       if (uptimes.length === 2) break;
       uptimes.push(toDecimal(text.slice(pos + 2, end)));
-      if (uptimes.length === 2)
-        for (let i = 0; i < pids.length; i++) {
-          index.set(pids[i]!, i);
-          delta.push(-1);
-        }
+      if (uptimes.length === 2) {
+        for (let i = 0; i < pids.length; i++) delta.push(-1);
+        samples.unique = inOneOrder(pids);
+      }
     } else if (uptimes.length > 0 && readSampleLine(text, pos + 2, end, line)) {
       const [pid, t, start] = line as [number, number, number];
       if (uptimes.length === 1) {
@@ -176,7 +194,7 @@ function readCpuSamples(text: string, from: number): { samples: CpuSamples; next
         ticks.push(t);
         starts.push(start);
       } else {
-        const i = index.get(pid);
+        const i = sampleAt(samples, pid);
         // The same process in both samples (a PID recycled in between has another start); ticks never go back.
         if (i !== undefined && starts[i] === start && t >= ticks[i]!) delta[i] = t - ticks[i]!;
       }
@@ -186,13 +204,63 @@ function readCpuSamples(text: string, from: number): { samples: CpuSamples; next
   const [a, b] = uptimes;
   const seconds =
     a === undefined || a === null || b === undefined || b === null || b - a < MIN_SAMPLE_SECONDS ? null : b - a;
-  return { samples: { seconds, index, starts, delta }, next: pos };
+  samples.seconds = seconds;
+  samples.cursor = 0;
+  return { samples, next: pos };
+}
+
+/** Decimal digits of a non-negative integer. */
+function digitCount(n: number): number {
+  let d = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) d++;
+  return d;
+}
+
+/** True when `a` sorts before `b` as decimal text (`1` < `10` < `2`), as the shell's glob sorts /proc. */
+function textBefore(a: number, b: number): boolean {
+  const da = digitCount(a);
+  const db = digitCount(b);
+  if (da < db) return a * 10 ** (db - da) <= b;
+  if (da > db) return a < b * 10 ** (da - db);
+  return a < b;
+}
+
+/** True when the PIDs increase throughout, as numbers or as text: then none is listed twice. */
+function inOneOrder(pids: readonly number[]): boolean {
+  let numeric = true;
+  let text = true;
+  for (let i = 1; i < pids.length && (numeric || text); i++) {
+    const a = pids[i - 1]!;
+    const b = pids[i]!;
+    if (numeric && !(a < b)) numeric = false;
+    if (text && !textBefore(a, b)) text = false;
+  }
+  return numeric || text;
+}
+
+/**
+ * The index of `pid` in the first sample, or undefined: the entry at the cursor first (the second sample and the
+ * records list the PIDs in the order the first did, unless processes came or went), a PID index on a miss.
+ */
+function sampleAt(s: CpuSamples, pid: number): number | undefined {
+  const at = s.cursor;
+  if (s.unique && s.pids[at] === pid) {
+    s.cursor = at + 1;
+    return at;
+  }
+  if (s.index === null) {
+    s.index = new Map();
+    for (let i = 0; i < s.pids.length; i++) s.index.set(s.pids[i]!, i);
+  }
+  const i = s.index.get(pid);
+  if (i !== undefined) s.cursor = i + 1;
+  return i;
 }
 
 /** %CPU of a process over the samples, or null unless both saw this very process (same start ticks). */
 function cpuPercentOf(s: CpuSamples | null, pid: number, startTicks: number | null, clockTicks: number): number | null {
   if (s === null || s.seconds === null || startTicks === null) return null;
-  const i = s.index.get(pid);
+  const i = sampleAt(s, pid);
   if (i === undefined || s.starts[i] !== startTicks) return null;
   const d = s.delta[i]!;
   return d < 0 ? null : (d / clockTicks / s.seconds) * 100;

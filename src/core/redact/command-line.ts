@@ -5,7 +5,7 @@
  */
 import { type ProgramRule, programRule } from "./programs.js";
 import { secretName } from "./rules.js";
-import { SUSPECT } from "./triggers.js";
+import { HIT_PROGRAM, SUSPECT } from "./triggers.js";
 
 /** Masks `[from, to)` of word `i`. */
 export type MaskWord = (i: number, from: number, to: number) => void;
@@ -128,14 +128,17 @@ export function scanWords(words: readonly string[], mask: MaskWord, hits?: Uint1
   for (let i = 0; i < words.length; i++) {
     const w = words[i] ?? "";
     if (w.length === 0) continue;
+    // Before the separator test (a lookup that hashes the word): with no rule in force, a separator would only
+    // clear the rule again, so a word without a trigger is passed over either way.
+    if (rule === undefined && hits !== undefined && ((hits[i] ?? 0) & SUSPECT) === 0) continue;
     const next = words[i + 1];
     if (SEPARATORS.has(w)) {
       rule = undefined;
       continue;
     }
-    if (rule === undefined && hits !== undefined && ((hits[i] ?? 0) & SUSPECT) === 0) continue;
     const dash = w.charCodeAt(0) === 45;
-    if (!dash && !w.includes("=")) {
+    // Every program name holds a HIT_PROGRAM literal (PROGRAM_NAMES), so a scanned word without one names none.
+    if (!dash && (hits === undefined || ((hits[i] ?? 0) & HIT_PROGRAM) !== 0) && !w.includes("=")) {
       const found = programRule(w);
       if (found !== undefined) {
         rule = found;

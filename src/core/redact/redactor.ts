@@ -137,7 +137,7 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
   let scratch = newScratch(64);
 
   /** The arguments redacted, given the full trigger scan of each (see triggers.ts) and the token rules it met. */
-  function redactArgs(argv: readonly string[], hits: Uint16Array, rules: Int32Array): string[] {
+  function redactArgs(argv: readonly string[], hits: Uint16Array, rules: Int32Array, extraFound: boolean): string[] {
     const n = argv.length;
     // Look-alikes are folded for the decisions; the output keeps every original character but the masked ones.
     let folded: Folded[] | undefined;
@@ -180,7 +180,8 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
         scanText(words[i]!, s, h, rules[i]!, false);
       }
       let result = s === undefined ? arg : s.apply(arg, folded?.[i] ?? unfolded(arg));
-      if (extras.length > 0 && done[i] === 0) result = withExtras(result);
+      // No extra pattern matched any argument as it is: only one the built-in rules masked may match now.
+      if (extras.length > 0 && done[i] === 0 && (extraFound || result !== arg)) result = withExtras(result);
       if (result !== arg) {
         out ??= argv.slice();
         out[i] = result;
@@ -189,7 +190,10 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
     return out ?? (argv as string[]);
   }
 
-  /** The arguments redacted, or null when no trigger and no extra pattern is in any of them. */
+  /**
+   * The arguments redacted, or null when no trigger and no extra pattern is in any of them. `extraFound` is false only
+   * when no extra pattern matches any argument (or, for the joinable ones, the command line holding them all).
+   */
   function redactIfSuspect(argv: readonly string[], extraFound: boolean): string[] | null {
     const n = argv.length;
     // Scratch arrays reused from call to call: nothing below calls back into redactIfSuspect.
@@ -202,7 +206,7 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
       rules[i] = TRIGGERS.rules;
       if ((h & SUSPECT) !== 0) any = true;
     }
-    return any ? redactArgs(argv, hits, rules) : null;
+    return any ? redactArgs(argv, hits, rules, extraFound) : null;
   }
 
   const args = (argv: readonly string[]): string[] =>
