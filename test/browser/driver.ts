@@ -103,7 +103,7 @@ export class ConsoleDriver {
     const select = table.getByTestId("select-pns.ps.process");
     const options = await select
       .locator("option")
-      .evaluateAll((els) => els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? "" })));
+      .evaluateAll((els) => els.map((e) => ({ value: e.getAttribute("value") ?? "", label: e.textContent ?? "" })));
     const option = options.find((o) => o.value !== "" && o.label.includes(command));
     if (!option) throw new Error(`no process "${command}" in the menu: ${options.map((o) => o.label).join(" | ")}`);
     await select.selectOption(option.value);
