@@ -1,7 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Locator, Page } from "playwright-core";
 import { expect } from "vitest";
+import { createJsonLogger } from "../../src/aws/logger.js";
 import { launchChromium } from "../../src/local/chromium.js";
 import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
 
@@ -34,6 +35,12 @@ export class ConsoleDriver {
     const stack = await startLocalStack({
       configPath: fileURLToPath(new URL("../../src/local/demo.config.yaml", import.meta.url)),
       sim: { podStartDelayMs: 100 },
+      // pns's log lines (refusals are WARN) go to a file beside the screenshots, not into the test output.
+      logger: createJsonLogger({
+        level: "info",
+        service: "pns-browser-test",
+        write: (line) => appendFileSync(`${SHOTS_DIR}pns.log`, line.endsWith("\n") ? line : `${line}\n`),
+      }),
     });
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });

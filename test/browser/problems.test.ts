@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { REASON_MIN_LENGTH } from "../../src/core/views/reason-modal.js";
 import { ConsoleDriver, RAW_MARKUP, SLOW } from "./driver.js";
 
 /**
@@ -215,6 +216,12 @@ describe("the on-call walkthrough's problems, in a browser", { timeout: 240_000 
     await d.openRequest(table, "sh", "TERM");
     // One step: no generic confirm before the reason modal.
     expect(await d.page.getByTestId("confirm").count()).toBe(0);
+    // The reason's min_length is enforced as Slack's client does, before pns hears of it; the modal stays open.
+    await d.modal().getByTestId("input-pns.reason.input").fill("no");
+    await d.modal().getByTestId("modal-submit").click();
+    await expect
+      .poll(() => d.modal().getByTestId("field-error").textContent())
+      .toBe(`Please enter at least ${REASON_MIN_LENGTH} characters (you entered 2).`);
     const card = await d.giveReason("the shell hangs");
 
     await d.as("U0BOB");
