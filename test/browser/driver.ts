@@ -67,8 +67,9 @@ export class ConsoleDriver {
   /** Picks the user in the switcher and waits until the page shows that user's view. */
   async as(user: "U0ALICE" | "U0BOB" | "U0CAROL"): Promise<void> {
     await this.page.getByTestId("user-switcher").selectOption(user);
-    // The sidebar shows the new user's title once the page has fetched and drawn that user's view.
     await expect.poll(() => this.page.getByTestId("me-title").textContent()).toBe(TITLES[user]);
+    // The message list says whose view it drew: wait for the new user's, not a poll answered for the previous one.
+    await this.page.locator(`[data-testid=messages][data-user=${user}]`).waitFor();
   }
 
   /** Top-level messages whose text matches, in order. */

@@ -653,12 +653,23 @@ function renderMessages() {
       : [h("div", { class: "empty" }, "No messages yet. Type /pns help below.")]),
   );
   if (atBottom) list.scrollTop = list.scrollHeight;
+  // Whose view is on screen: tests wait for it after switching user.
+  list.dataset.user = state.me;
 }
 
+let refreshes = 0;
+let drawn = 0;
+
 async function refresh() {
+  const asked = ++refreshes;
+  const user = me;
   try {
-    const res = await fetch(`/console/state?user=${encodeURIComponent(me)}`);
+    const res = await fetch(`/console/state?user=${encodeURIComponent(user)}`);
     const text = await res.text();
+    // A poll that was in flight when the user switched (or one overtaken by a newer poll) must not draw over the
+    // newer view: otherwise Bob would see Alice's private messages for half a second.
+    if (user !== me || asked < drawn) return;
+    drawn = asked;
     // Re-render only on change, so open selects and the modal keep what the user is doing.
     if (text !== lastStateJson) {
       lastStateJson = text;
