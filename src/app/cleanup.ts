@@ -71,7 +71,7 @@ async function markTargetGone(deps: WorkerDeps, copy: CopyRecord, by: string | n
       r.target.debugPod === copy.pod &&
       r.target.debugPod !== r.target.pod,
   );
-  const why = `Debug copy ${copy.pod} of pod ${copy.copyOf} was deleted${by ? ` by <@${by}> (/pns cleanup)` : " by pns after it expired"}, and its processes with it; the live pod ${copy.copyOf} was never a target of this request.`;
+  const why = `Debug copy ${copy.pod} of pod ${copy.copyOf} was deleted${by ? ` by /pns cleanup` : " by pns after it expired"}, and its processes with it; the live pod ${copy.copyOf} was never a target of this request.`;
   for (const request of pending) {
     const result = await applyTransition(deps.stores.requests, request.id, (r) => markGone(r, deps.now(), why));
     if (!result.ok) continue;

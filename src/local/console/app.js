@@ -114,6 +114,18 @@ const EMOJI = {
   wastebasket: "🗑️",
   arrows_counterclockwise: "🔄",
   alarm_clock: "⏰",
+  rotating_light: "🚨",
+  information_source: "ℹ️",
+  large_orange_diamond: "🔶",
+  ghost: "👻",
+  boom: "💥",
+  recycle: "♻️",
+  page_facing_up: "📄",
+  no_entry_sign: "🚫",
+  mag: "🔍",
+  hourglass: "⌛",
+  grey_question: "❔",
+  busts_in_silhouette: "👥",
 };
 
 function emojify(html) {
@@ -145,10 +157,14 @@ function mrkdwnToHtml(text) {
     .map((part, i) => {
       if (i % 2 === 1) return `<pre>${escapeHtml(decodeEntities(part.replace(/^\n/, "")))}</pre>`;
       // The newline right after a closing ``` is swallowed by the block, as in Slack.
-      return (i > 0 ? part.replace(/^\n/, "") : part)
-        .split(/`/)
-        .map((p, j) => (j % 2 === 1 ? `<code>${escapeHtml(decodeEntities(p))}</code>` : proseToHtml(p)))
-        .join("");
+      // Inline code may sit inside bold or italic (`*Pod Security `restricted` refuses*` is bold around the code in
+      // Slack), so code spans become placeholders while the prose is formatted, then go back in.
+      const codes = [];
+      const prose = (i > 0 ? part.replace(/^\n/, "") : part).replace(/`([^`\n]+)`/g, (_, c) => {
+        codes.push(`<code>${escapeHtml(decodeEntities(c))}</code>`);
+        return `\uE000${codes.length - 1}\uE001`;
+      });
+      return proseToHtml(prose).replace(/\uE000(\d+)\uE001/g, (_, n) => codes[Number(n)]);
     })
     .join("");
 }
@@ -637,12 +653,23 @@ function renderMessages() {
       : [h("div", { class: "empty" }, "No messages yet. Type /pns help below.")]),
   );
   if (atBottom) list.scrollTop = list.scrollHeight;
+  // Whose view is on screen: tests wait for it after switching user.
+  list.dataset.user = state.me;
 }
 
+let refreshes = 0;
+let drawn = 0;
+
 async function refresh() {
+  const asked = ++refreshes;
+  const user = me;
   try {
-    const res = await fetch(`/console/state?user=${encodeURIComponent(me)}`);
+    const res = await fetch(`/console/state?user=${encodeURIComponent(user)}`);
     const text = await res.text();
+    // A poll that was in flight when the user switched (or one overtaken by a newer poll) must not draw over the
+    // newer view: otherwise Bob would see Alice's private messages for half a second.
+    if (user !== me || asked < drawn) return;
+    drawn = asked;
     // Re-render only on change, so open selects and the modal keep what the user is doing.
     if (text !== lastStateJson) {
       lastStateJson = text;
