@@ -6,12 +6,13 @@
 export const RELIABILITY_CHECKS = {
   "exactly-once-embedded": {
     area: "Exactly once",
-    check: "200 concurrent Approve, Deny and Cancel clicks from several users on one request, embedded store",
+    check:
+      "200 concurrent decisions from several users on one request (Approve and Deny confirmed in pns's modal, Cancel and refused Approve clicks), embedded store",
   },
   "exactly-once-dynamo": {
     area: "Exactly once",
     check:
-      "200 concurrent Approve, Deny and Cancel clicks from several users on one request, DynamoDB store (dynalite)",
+      "200 concurrent decisions from several users on one request (Approve and Deny confirmed in pns's modal, Cancel and refused Approve clicks), DynamoDB store (dynalite)",
   },
   "killed-worker": {
     area: "Exactly once",
