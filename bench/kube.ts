@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import type { CopyLedger } from "../src/app/ports/cluster.js";
 import { DEFAULT_DEBUG } from "../src/core/config/defaults.js";
 import type { DebugConfig } from "../src/core/config/types.js";
 import { COLLECT_SCRIPT, SCRIPT_NAME } from "../src/core/process/scripts.js";
@@ -69,11 +70,19 @@ export async function run(): Promise<BenchReport> {
       `--for=jsonpath={.status.${statuses}[?(@.name=="${container}")].state.running}`,
       "--timeout=30s",
     );
+  // The copies pns records making (the app keeps them in its sessions store): a copy is reused by its recorded UID.
+  const uids = new Map<string, string>();
+  const copyLedger = (ns: string): CopyLedger => ({
+    recordedUid: async (name) => uids.get(`${ns}/${name}`) ?? null,
+    beforeCreate: async () => undefined,
+    record: async (copy) => void uids.set(`${ns}/${copy.name}`, copy.uid),
+    forget: async (copy) => void uids.delete(`${ns}/${copy.name}`),
+  });
   const pnsPs = async (ns: string, pod: string, image: string, strategy: "copy" | null = null, cold = false) => {
     // Cold: a new KubeConfig and TLS connection, as in a Lambda's first invocation (module load not counted).
     const d = pns(image, cold ? await buildClusterClients(access) : clients);
     const target = await d.resolveTarget(ns, { kind: "pod", name: pod });
-    const a = await d.attach(target, { requestedBy: "bench", strategy });
+    const a = await d.attach(target, { requestedBy: "bench", strategy, copies: copyLedger(ns) });
     const { listing } = await d.listProcesses(locationOf(ns, a));
     if (listing.processes.length === 0) throw new Error("empty listing");
     return a;

@@ -28,7 +28,7 @@ import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { parseDocument } from "yaml";
 import { approvalView } from "../src/app/approval-message.js";
 import { attachMessage } from "../src/core/approval/state-machine.js";
-import { ActionId } from "../src/core/views/ids.js";
+import { ActionId, CallbackId } from "../src/core/views/ids.js";
 import { readEnv } from "../src/handlers/env.js";
 import { createRuntime } from "../src/handlers/runtime.js";
 import { buildSlackHandler } from "../src/handlers/slack.js";
@@ -294,8 +294,19 @@ async function warmLatency(): Promise<{ lines: string[]; figures: BenchFigure[] 
     const approveBolt = await latencies(bolt, clicks, () => undefined);
     dispatched = 0;
     const clicksBefore = slack.calls.length;
+    // An Approve click opens pns's confirmation (views.open); its submission approves and hands the signal off.
     const approvePns = await latencies(pns, clicks, () => undefined);
     const approveCalls = callsOf(slack.calls.slice(clicksBefore));
+    const modals = [...slack.workspace.views.values()].filter(
+      (v) => v.callback_id === CallbackId.decisionModal && v.user === approver,
+    );
+    const submissions = modals.map((view) =>
+      toEvent(client.viewSubmission({ user: approver, view, values: {} }), slack.signingSecret),
+    );
+    const confirmBolt = await latencies(bolt, submissions, () => undefined);
+    const submitsBefore = slack.calls.length;
+    const confirmPns = await latencies(pns, submissions, () => undefined);
+    const confirmCalls = callsOf(slack.calls.slice(submitsBefore));
     const approved = (await Promise.all(ids.map((id) => runtime.deps.stores.requests.get(id)))).filter(
       (r) => r?.state === "approved",
     ).length;
@@ -320,6 +331,7 @@ async function warmLatency(): Promise<{ lines: string[]; figures: BenchFigure[] 
     const figures = [
       warmFigure("`/pns ps nginx`", psPns, psBolt),
       warmFigure("an Approve click", approvePns, approveBolt),
+      warmFigure("an Approve confirmation", confirmPns, confirmBolt),
     ];
     const lines = [
       `warm acknowledgement: signed HTTP API v2 events into each handler function in-process, ${SAMPLES} samples after ${WARMUP} warm-up; the dispatcher does nothing, the fake Slack (local HTTP) answers pns's Web API calls`,
@@ -327,7 +339,9 @@ async function warmLatency(): Promise<{ lines: string[]; figures: BenchFigure[] 
       row("/pns ps nginx", psPns, psBolt),
       `  pns: parse, policy, double-submit claim, audit, job handed off (${psDispatched}/${count}); Slack Web API calls: ${psCalls}`,
       row("Approve click", approvePns, approveBolt),
-      `  pns: conditional transition, audit, approval message updated, signal job handed off (${approved}/${count} approved); Slack Web API calls (local HTTP): ${approveCalls}`,
+      `  pns: checks, then opens its confirmation (${modals.length}/${count} opened); Slack Web API calls (local HTTP): ${approveCalls}`,
+      row("Approve confirmation", confirmPns, confirmBolt),
+      `  pns: conditional transition, audit, approval message updated, signal job handed off (${approved}/${count} approved); Slack Web API calls (local HTTP): ${confirmCalls}`,
     ];
     return { lines, figures };
   } finally {
@@ -382,7 +396,7 @@ async function smokeBundle(file: string, configPath: string): Promise<string[]> 
       AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     };
-    const invokeOnce = async (request: SlackRequest) => {
+    const invokeOnce = async (request: SlackRequest, handOffs = 1) => {
       const before = invokes.length;
       const { stdout } = await run$(
         process.execPath,
@@ -399,7 +413,7 @@ async function smokeBundle(file: string, configPath: string): Promise<string[]> 
       const handedOff = invokes
         .slice(before)
         .filter((i) => i.includes("/functions/pns-bench-worker/invocations") && i.endsWith("Event"));
-      if (result.statusCode !== 200 || handedOff.length !== 1) {
+      if (result.statusCode !== 200 || handedOff.length !== handOffs) {
         throw new Error(`the bundled handler answered ${stdout.slice(0, 200)}; worker invokes: ${invokes.join("; ")}`);
       }
     };
@@ -415,9 +429,14 @@ async function smokeBundle(file: string, configPath: string): Promise<string[]> 
     const message = slack.workspace.message(CHANNEL, posted.ts ?? "");
     if (!message) throw new Error("the fake Slack lost the approval message");
     const updatesBefore = slack.calls.filter((c) => c.method === "chat.update").length;
+    // Approve opens pns's own confirmation (no job yet); its submission approves and hands the signal off.
     await invokeOnce(
       client.blockAction({ user: "U0BOB", channel: CHANNEL, message, actionId: ActionId.signalApprove }),
+      0,
     );
+    const modal = slack.workspace.openViewOf("U0BOB");
+    if (!modal) throw new Error("the bundled handler's Approve opened no confirmation");
+    await invokeOnce(client.viewSubmission({ user: "U0BOB", view: modal, values: {} }));
     const state = (await stores.requests.get(request.id))?.state;
     const updates = slack.calls.filter((c) => c.method === "chat.update").length - updatesBefore;
     if (state !== "approved" || updates !== 1) {
@@ -427,7 +446,7 @@ async function smokeBundle(file: string, configPath: string): Promise<string[]> 
     }
     return [
       "bundle smoke (each in a fresh node, on dynalite, worker Lambda and Slack local stand-ins):",
-      "  `/pns ps nginx` answered 200 and handed one job to the worker; an Approve click by a second person answered 200, approved the request, updated its message once and handed the signal job off",
+      "  `/pns ps nginx` answered 200 and handed one job to the worker; an Approve click by a second person answered 200 and opened pns's confirmation, whose submission approved the request, updated its message once and handed the signal job off",
     ];
   } finally {
     await dynamo.close();
