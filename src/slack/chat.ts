@@ -72,7 +72,22 @@ export function createSlackChat(
     },
 
     async openModal(triggerId, view) {
-      await client.views.open({ trigger_id: triggerId, view });
+      try {
+        await client.views.open({ trigger_id: triggerId, view });
+      } catch (cause) {
+        // views.open takes a trigger once, within 3 s of the click (Slack's views.open errors).
+        const code = slackErrorCode(cause);
+        // A redelivered click whose window is already open: nothing more to do.
+        if (code === "exchanged_trigger_id") return;
+        if (code === "expired_trigger_id") {
+          throw new PnsError(
+            "expired",
+            "Your click reached pns too late for Slack to open its window (Slack allows 3 seconds).",
+            { hint: "Press the button again.", cause },
+          );
+        }
+        throw cause;
+      }
     },
   };
   return chat;
