@@ -24,6 +24,8 @@ describe("quiet by default: a process table only its asker sees, and Share in ch
     const mine = structuredClone(await d.table(alice.id, "nginx"));
     expect(tablesIn(d.messages())).toEqual([]);
     expect(d.text(mine)).toContain('"Share in channel"');
+    // Above the table: the pod's phase and node, each container with its image and restarts.
+    expect(d.text(mine)).toMatch(/\*Pod\* Running · on `[^`]+`/);
 
     expect((await share(alice.id, mine)).status).toBe(200);
     await stack.app.idle();
