@@ -14,7 +14,12 @@ export default defineConfig({
     ],
     testTimeout: 300_000,
     hookTimeout: 60_000,
-    env: { PNS_LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    // As in vitest.config.ts: no watch after a signal, so each execute job is its three execs (list, signal, list).
+    env: {
+      PNS_LOG_LEVEL: "error",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      PNS_WATCH_AFTER_SIGNAL: "0",
+    },
     globalSetup: ["test/reliability/global-setup.ts"],
   },
 });
