@@ -5,11 +5,11 @@ import type { JobOrigin } from "../core/jobs.js";
 import { ActionId, decodePodPickValue } from "../core/views/ids.js";
 import { renderPodPickerView } from "../core/views/pod-picker-view.js";
 import { audit, commandDetail } from "./audit.js";
-import { handleSlashCommand } from "./command.js";
 import type { AppDeps, WorkerDeps } from "./deps.js";
 import { errorMessage } from "./errors.js";
 import type { ClickOrigin } from "./request-signal.js";
 import { replyToClick } from "./request-signal.js";
+import { rerunAsTyped } from "./rerun.js";
 import type { PodChoice } from "./resolve-pod.js";
 
 /**
@@ -72,27 +72,7 @@ export async function pickPod(deps: AppDeps, click: PodPickClick): Promise<void>
   try {
     const pick = decodePodPickValue(click.value);
     if (!pick) throw new PnsError("invalid_command", "This button is not from a pns pod picker.");
-    if (!click.channel)
-      throw new PnsError("invalid_command", "This click came without its channel: run the command again.");
-    const reply = await handleSlashCommand(
-      deps,
-      {
-        user_id: click.user,
-        ...(click.team ? { team_id: click.team } : {}),
-        ...(click.enterprise ? { enterprise_id: click.enterprise } : {}),
-        is_ext_shared_channel: click.externalChannel,
-        channel_id: click.channel,
-        text: pick.text,
-        trigger_id: click.triggerId,
-        response_url: click.responseUrl ?? "",
-      },
-      { pick: pick.pod },
-    );
-    if (!reply) return;
-    if (click.responseUrl) {
-      const { response_type: _, ...view } = reply;
-      await deps.chat.respond(click.responseUrl, { response_type: "ephemeral", replace_original: true, ...view });
-    } else await replyToClick(deps, click, reply);
+    await rerunAsTyped(deps, click, pick.text, { pick: pick.pod });
   } catch (err) {
     await replyToClick(deps, click, errorMessage(err, deps.logger, deps.newId, { action: ActionId.podPickPrefix }));
   }

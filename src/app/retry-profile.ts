@@ -7,10 +7,10 @@ import { parseCommand } from "../core/command/parse-command.js";
 import { PnsError } from "../core/errors.js";
 import { isRetryProfile } from "../core/pod-security/refusal.js";
 import { decodeRetryValue } from "../core/pod-security/retry.js";
-import { handleSlashCommand } from "./command.js";
 import { type AppDeps, assertConfigured } from "./deps.js";
 import { errorMessage } from "./errors.js";
 import { assertServed, type ClickOrigin, replyToClick } from "./request-signal.js";
+import { rerunAsTyped } from "./rerun.js";
 
 /** A click on the retry button, as the Slack adapter decodes it. */
 export interface RetryClick extends ClickOrigin {
@@ -39,25 +39,7 @@ export async function retryWithProfile(deps: AppDeps, click: RetryClick): Promis
     if (!parsed.ok || !RETRIABLE.has(parsed.command.kind)) {
       throw new PnsError("invalid_command", "This button is not one pns made.");
     }
-    const reply = await handleSlashCommand(
-      deps,
-      {
-        user_id: click.user,
-        ...(click.team ? { team_id: click.team } : {}),
-        ...(click.enterprise ? { enterprise_id: click.enterprise } : {}),
-        is_ext_shared_channel: click.externalChannel,
-        channel_id: click.channel,
-        text: retry.command,
-        trigger_id: click.triggerId,
-        response_url: click.responseUrl ?? "",
-      },
-      { profile: retry.profile },
-    );
-    if (!reply) return;
-    const { response_type: _, ...view } = reply;
-    // The progress replaces the refusal the button was on; the job's answer replaces the progress.
-    if (click.responseUrl) await deps.chat.respond(click.responseUrl, { replace_original: true, ...view });
-    else await replyToClick(deps, click, view);
+    await rerunAsTyped(deps, click, retry.command, { profile: retry.profile });
   } catch (err) {
     await replyToClick(deps, click, errorMessage(err, deps.logger, deps.newId, { action: "retry profile" }));
   }
