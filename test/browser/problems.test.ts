@@ -209,7 +209,7 @@ describe("the on-call walkthrough's problems, in a browser", { timeout: 240_000 
   it("8. the flow checks first, confirms once, and Deny takes a reason the requester sees", async () => {
     const wrong = await d.command("/pns signal nginx 99 HUP", "PID 99");
     expect(await wrong.innerText()).toContain("PID 99 was not in the process table of nginx");
-    expect(await wrong.innerText()).toContain("/pns ps nginx -n default");
+    expect(await wrong.innerText()).toContain("/pns ps pod/nginx -n default --cluster sim");
     expect(await d.modal().count()).toBe(0);
 
     const table = await d.command("/pns ps nginx", "Processes in nginx");
