@@ -126,9 +126,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     const error = asPnsError(err);
     if (error.code === "internal")
       deps.logger.error("signal failed", { request: request.id, error: error.cause ?? error });
-    // The fingerprint refusals say themselves that nothing was sent.
-    const said = /no signal was sent\.$/.test(error.userMessage);
-    message = `${what} was not sent: ${said ? error.userMessage.replace(/: no signal was sent\.$/, ".") : error.userMessage}${error.hint ? ` ${error.hint}` : ""}`;
+    message = `${what} was not sent: ${error.userMessage}${error.hint ? ` ${error.hint}` : ""}`;
   }
 
   deps.metrics?.count(ok ? "signalsSent" : "signalsFailed");

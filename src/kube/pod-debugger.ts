@@ -557,7 +557,7 @@ function signalDropped(signal: SignalName, pid: number, reason: DropReason): Pns
 }
 
 function processGone(pid: number): PnsError {
-  return new PnsError("process_gone", `PID ${pid} has exited: no signal was sent.`, {
+  return new PnsError("process_gone", `PID ${pid} has exited.`, {
     hint: "List the processes again with `/pns ps` and pick the process anew.",
   });
 }
@@ -565,7 +565,7 @@ function processGone(pid: number): PnsError {
 function processChanged(pid: number): PnsError {
   return new PnsError(
     "process_changed",
-    `PID ${pid} is now another process (it started at another time or runs another command): no signal was sent.`,
+    `PID ${pid} is now another process (it started at another time or runs another command).`,
     { hint: "List the processes again with `/pns ps` and pick the process anew." },
   );
 }
