@@ -5,7 +5,7 @@ import type { DebugAttachment, PodRef } from "../core/model.js";
 import type { ChannelBinding } from "../core/policy.js";
 import { explainAttachFailure } from "./attach-failure.js";
 import type { WorkerDeps } from "./deps.js";
-import { attachRequest, placementOf } from "./list-pod.js";
+import { attachRequest, placementOf, recordSession } from "./list-pod.js";
 import type { AttachRequest, DebugLocation, PodDebugger, ResolvedTarget } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 import { resolvePod } from "./resolve-pod.js";
@@ -41,19 +41,7 @@ export async function attachPod(
   const attachment = await dbg.attach(resolved, request).catch(async (err: unknown) => {
     throw await explainAttachFailure(deps, dbg, resolved, placement, err);
   });
-  const now = deps.now();
-  await deps.stores.sessions.record({
-    channel: origin.channel,
-    cluster: binding.cluster,
-    namespace,
-    pod: resolved.pod.name,
-    debugPod: attachment.pod,
-    debugContainer: attachment.container,
-    strategy: attachment.strategy,
-    createdAt: now,
-    expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
-    createdBy: origin.user,
-  });
+  await recordSession(deps, origin, { cluster: binding.cluster, namespace, pod: resolved.pod.name }, attachment);
   return {
     binding,
     debugger: dbg,

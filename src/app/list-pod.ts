@@ -76,6 +76,27 @@ function outsideOf(pod: string, listing: ProcessListing): string | null {
     : null;
 }
 
+/** Records the debug container a command used under the channel (`/pns sessions`, the janitor), used now. */
+export async function recordSession(
+  deps: WorkerDeps,
+  origin: JobOrigin,
+  pod: { cluster: string; namespace: string; pod: string },
+  attachment: DebugAttachment,
+): Promise<void> {
+  const now = deps.now();
+  await deps.stores.sessions.record({
+    channel: origin.channel,
+    ...pod,
+    debugPod: attachment.pod,
+    debugContainer: attachment.container,
+    strategy: attachment.strategy,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
+    createdBy: origin.user,
+  });
+}
+
 /**
  * What a command asks of the debug container: the placement's strategy and container, progress as it goes, and the
  * copy ledger only for someone who may make copies (without it the adapter makes none, nor as a fallback).
@@ -168,18 +189,6 @@ export async function listPod(
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);
   await rememberLatest(deps, snapshot);
-  await deps.stores.sessions.record({
-    channel: origin.channel,
-    cluster: binding.cluster,
-    namespace,
-    pod: resolved.pod.name,
-    debugPod: attachment.pod,
-    debugContainer: attachment.container,
-    strategy: attachment.strategy,
-    createdAt: now,
-    lastUsedAt: now,
-    expiresAt: Date.parse(attachment.expiresAt) || now + deps.config.debug.containerLifetimeMs,
-    createdBy: origin.user,
-  });
+  await recordSession(deps, origin, { cluster: binding.cluster, namespace, pod: resolved.pod.name }, attachment);
   return { command: placement, binding, debugger: dbg, resolved, listing, rows, snapshot };
 }

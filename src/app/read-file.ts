@@ -3,7 +3,7 @@ import { PnsError } from "../core/errors.js";
 import type { JobOrigin } from "../core/jobs.js";
 import { ReadDenied } from "../core/process/file-read.js";
 import type { WorkerDeps } from "./deps.js";
-import type { PodListing } from "./list-pod.js";
+import { type PodListing, recordSession } from "./list-pod.js";
 import type { DebugLocation, FileContent, FileRequest } from "./ports/cluster.js";
 import type { Progress } from "./progress.js";
 
@@ -65,19 +65,7 @@ export async function readWithLeastPrivilege(
         hint: `Reading another uid's files needs SYS_PTRACE, and Pod Security in namespace ${pod.namespace} refuses the \`${readProfile}\` debug profile that has it. \`debug.readProfile: restricted\` reads as the target container's uid instead.`,
       });
     }
-    const now = deps.now();
-    await deps.stores.sessions.record({
-      channel: origin.channel,
-      cluster: pod.cluster,
-      namespace: pod.namespace,
-      pod: pod.pod,
-      debugPod: retried.pod,
-      debugContainer: retried.container,
-      strategy: retried.strategy,
-      createdAt: now,
-      expiresAt: Date.parse(retried.expiresAt) || now + deps.config.debug.containerLifetimeMs,
-      createdBy: origin.user,
-    });
+    await recordSession(deps, origin, pod, retried);
     const location: DebugLocation = {
       namespace: pod.namespace,
       pod: retried.pod,
