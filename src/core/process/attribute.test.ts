@@ -112,8 +112,17 @@ describe("attributeContainers", () => {
     expect(roles[pid]).toEqual([role, container]);
   });
 
-  it("does not change its input", () => {
-    expect(listing.processes.every((p) => p.role === "app" && p.container === null)).toBe(true);
+  it("attributes a listing again from scratch, as pns does with the pod read a second time", () => {
+    const shellUnknown: PodLike = {
+      ...pod,
+      status: { ...pod.status, containerStatuses: pod.status?.containerStatuses?.slice(0, 1) ?? null },
+    };
+    const again = attributeContainers(listing, shellUnknown);
+    expect(again.processes.map((p) => p.pid)).not.toContain(15);
+    expect(again.outside).toEqual({ processes: 1, hostPID: false });
+    const third = attributeContainers(listing, pod);
+    expect(Object.fromEntries(third.processes.map((p) => [p.pid, [p.role, p.container]]))).toEqual(roles);
+    expect(third.outside).toBeUndefined();
   });
 
   it("does not take PID 1 for the sandbox when the namespace is a container's own", () => {

@@ -101,7 +101,10 @@ function looksLikePause(p: ProcessInfo): boolean {
  * and its descendants, never anything by its command line, which any process may set) and every process of a
  * `pns-debug…` container (ephemeral, or the sidecar of a copy). Processes of no container of this pod (another
  * container's cgroup; with `hostPID`, the node's) are left out and counted in `outside`, so nothing outside the pod
- * is ever shown, offered for a signal or read. Returns a new listing; the input is not changed.
+ * is ever shown, offered for a signal or read. Sets `container` and `role` of the listing's processes in place, and
+ * returns a new listing of those it keeps: a listing is attributed once it is parsed, and copying 10,000 processes
+ * to keep the parsed ones untouched would double what a listing allocates. Attributing the same listing again (with
+ * a pod read later) sets every process afresh, so it gives what the first time would have given with that pod.
  */
 export function attributeContainers(
   listing: ProcessListing,
@@ -111,18 +114,30 @@ export function attributeContainers(
   const byId = knownContainers(pod);
   // The processes of a container share their cgroup lines: read the ids once per distinct set of lines.
   const keys: string[] = new Array(listing.processes.length);
+  const idsOf: string[][] = new Array(listing.processes.length);
   const idsByKey = new Map<string, string[]>();
   const seenIds = new Set<string>();
+  let lastCgroups: readonly string[] | null = null;
   for (let i = 0; i < listing.processes.length; i++) {
     const cgroups = listing.processes[i]!.cgroups;
+    // The parser shares one array between consecutive processes with the same lines: same array, same key.
+    if (cgroups === lastCgroups) {
+      keys[i] = keys[i - 1]!;
+      idsOf[i] = idsOf[i - 1]!;
+      continue;
+    }
+    lastCgroups = cgroups;
     const key = cgroups.length === 1 ? cgroups[0]! : cgroups.join("\n");
     keys[i] = key;
-    if (idsByKey.has(key)) continue;
-    const ids = containerIdsOfCgroups(cgroups);
-    idsByKey.set(key, ids);
-    for (const id of ids) seenIds.add(id);
+    let ids = idsByKey.get(key);
+    if (ids === undefined) {
+      ids = containerIdsOfCgroups(cgroups);
+      idsByKey.set(key, ids);
+      for (const id of ids) seenIds.add(id);
+    }
+    idsOf[i] = ids;
   }
-  const idsAt = (i: number) => idsByKey.get(keys[i]!) ?? [];
+  const idsAt = (i: number): string[] => idsOf[i]!;
   const pid1At = listing.processes.findIndex((p) => p.pid === 1);
   const pid1 = pid1At < 0 ? undefined : listing.processes[pid1At];
   const pid1Ids = pid1At < 0 ? [] : idsAt(pid1At);
@@ -152,7 +167,9 @@ export function attributeContainers(
 
   const hostPID = pod.spec?.hostPID === true;
   let outside = 0;
-  const attributed = listing.processes.map((p, i): ProcessInfo | null => {
+  const processes: ProcessInfo[] = [];
+  for (let i = 0; i < listing.processes.length; i++) {
+    const p = listing.processes[i]!;
     let container: string | null = null;
     let debugContainer = false;
     let sandbox = false;
@@ -169,19 +186,22 @@ export function attributeContainers(
     }
     const own =
       collector.has(p.pid) || (inPod && inSelfCgroup && container === null) || (container !== null && debugContainer);
-    if (own) return { ...p, container: inSelfCgroup && container === null ? selfContainer : container, role: "debug" };
-    if ((sandboxPid1 && p.pid === 1) || (sandbox && container === null)) {
-      return { ...p, container: null, role: "pause" };
-    }
-    // A process in another container's cgroup, or (hostPID) in none of this pod's, is not the pod's: never listed.
-    if (container === null && (hostPID || ids.length > 0)) {
+    if (own) {
+      p.container = inSelfCgroup && container === null ? selfContainer : container;
+      p.role = "debug";
+    } else if ((sandboxPid1 && p.pid === 1) || (sandbox && container === null)) {
+      p.container = null;
+      p.role = "pause";
+    } else if (container === null && (hostPID || ids.length > 0)) {
+      // A process in another container's cgroup, or (hostPID) in none of this pod's, is not the pod's: never listed.
       outside += 1;
-      return null;
+      continue;
+    } else {
+      p.container = container === null && options.targetContainer ? options.targetContainer : container;
+      p.role = "app";
     }
-    if (container === null && options.targetContainer) container = options.targetContainer;
-    return { ...p, container, role: "app" };
-  });
-  const processes = attributed.filter((p): p is ProcessInfo => p !== null);
+    processes.push(p);
+  }
   return outside > 0 || hostPID
     ? { ...listing, processes, outside: { processes: outside, hostPID } }
     : { ...listing, processes };

@@ -298,7 +298,11 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
   let statText: string | null = null;
   let uidAt = -1;
   let uidEnd = -1;
-  let cgroups: string[] = [];
+  // The record's cgroup lines: as long as they are the previous record's, that record's array (processes of one
+  // container come one after another and print the same lines) is shared instead of slicing the lines again.
+  let lastCgroups: string[] = [];
+  let cgroupCount = 0;
+  let cgroupsOwn: string[] | null = null;
   let hex: string | null = null;
   // The record's `q <SigCgt> <SigIgn>` masks; null until read.
   let caught: number | null = null;
@@ -363,7 +367,8 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
         pid = hasSpace ? intAt(text, valueAt, end) : null;
         statAt = uidAt = -1;
         statText = null;
-        cgroups = [];
+        cgroupCount = 0;
+        cgroupsOwn = null;
         hex = null;
         caught = ignored = null;
         break;
@@ -392,7 +397,15 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
         }
         break;
       case 103 /* g */:
-        if (pid !== null && hasSpace && cgroups.length < 64) cgroups.push(text.slice(valueAt, end));
+        if (pid !== null && hasSpace && cgroupCount < 64) {
+          const same = lastCgroups[cgroupCount];
+          if (cgroupsOwn === null && same?.length === end - valueAt && text.startsWith(same, valueAt)) cgroupCount++;
+          else {
+            cgroupsOwn ??= lastCgroups.slice(0, cgroupCount);
+            cgroupsOwn.push(text.slice(valueAt, end));
+            cgroupCount++;
+          }
+        }
         break;
       case 99 /* c */:
         if (pid !== null && hex === null) hex = hasSpace ? text.slice(valueAt, end) : "";
@@ -427,6 +440,9 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
             }
           }
           const cmdHex = hex ?? "";
+          const cgroups =
+            cgroupsOwn ?? (cgroupCount === lastCgroups.length ? lastCgroups : lastCgroups.slice(0, cgroupCount));
+          lastCgroups = cgroups;
           processes.push({
             pid,
             ppid: stat.ppid,

@@ -1,8 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRedactor } from "../redact/redactor.js";
 import { MASK } from "../redact/rules.js";
 import { cmdlineSha256 } from "./fingerprint.js";
-import { escapeControl, formatCpuTime, toRows, truncate } from "./rows.js";
+import { escapeControl, formatCpuTime, startedAt, toRows, truncate } from "./rows.js";
 import { aListing, aProcess } from "./test-builders.js";
 
 const redactor = createRedactor();
@@ -101,6 +102,20 @@ describe("toRows", () => {
       aProcess({ pid: 61, ppid: 60, container: "app" }),
     ]);
     expect(toRows(l, redactor).find((r) => r.pid === pid)?.main).toBe(main);
+  });
+
+  it("prints the start time as Date's toISOString does, for every time of years 0000–9999", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -62_167_219_200, max: 253_402_299_800 }),
+        fc.integer({ min: 0, max: 99_999 }),
+        (boot, ticks) => {
+          const at = startedAt(aProcess({ startTicks: ticks }), { bootTime: boot, clockTicks: 100 });
+          expect(at).toBe(new Date(boot * 1000 + ticks * 10).toISOString());
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it("has no start time without a boot time", () => {

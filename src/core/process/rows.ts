@@ -53,15 +53,23 @@ export function formatCpuTime(ticks: number | null, clockTicks: number): string 
   return text;
 }
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 let cachedDay = Number.NaN;
-let cachedDayPrefix = "";
+/** Character codes of the cached day's `YYYY-MM-DDT`. */
+const dayCodes = new Uint16Array(11);
 
-/** ISO 8601 UTC of an epoch time in ms; the date part is cached per day since a listing's processes share few days. */
+/** The character code of decimal digit `d`. */
+const digit = (d: number) => 48 + d;
+
+/**
+ * ISO 8601 UTC of an epoch time in ms (years 0000–9999), as `Date.prototype.toISOString` prints it; the date part is
+ * cached per day since a listing's processes share few days. The string is made in one piece from its character
+ * codes: a template of nine parts allocates a cons string per part, five times the bytes, for 10,000 rows.
+ */
 function isoFromMs(ms: number): string {
   const day = Math.floor(ms / 86_400_000);
   if (day !== cachedDay) {
-    cachedDayPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    const date = new Date(day * 86_400_000).toISOString();
+    for (let i = 0; i < 11; i++) dayCodes[i] = date.charCodeAt(i);
     cachedDay = day;
   }
   let rest = ms - day * 86_400_000;
@@ -71,7 +79,33 @@ function isoFromMs(ms: number): string {
   rest -= m * 60_000;
   const sec = Math.floor(rest / 1000);
   const milli = rest - sec * 1000;
-  return `${cachedDayPrefix}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
+  const d = dayCodes;
+  return String.fromCharCode(
+    d[0]!,
+    d[1]!,
+    d[2]!,
+    d[3]!,
+    d[4]!,
+    d[5]!,
+    d[6]!,
+    d[7]!,
+    d[8]!,
+    d[9]!,
+    d[10]!,
+    digit(Math.floor(h / 10)),
+    digit(h % 10),
+    58 /* : */,
+    digit(Math.floor(m / 10)),
+    digit(m % 10),
+    58 /* : */,
+    digit(Math.floor(sec / 10)),
+    digit(sec % 10),
+    46 /* . */,
+    digit(Math.floor(milli / 100)),
+    digit(Math.floor(milli / 10) % 10),
+    digit(milli % 10),
+    90 /* Z */,
+  );
 }
 
 /** When a process started (ISO 8601 UTC), from the boot time and its start ticks; null when either is unknown. */

@@ -33,8 +33,8 @@ export interface ProcessInfo {
   args: string[];
   /** Lowercase hex of the first bytes of /proc/PID/cmdline, as the collector printed it: input of the fingerprint. */
   cmdHex: string;
-  /** Lines of /proc/PID/cgroup. */
-  cgroups: string[];
+  /** Lines of /proc/PID/cgroup; the parser shares one array between processes with the same lines (read only). */
+  readonly cgroups: readonly string[];
   /** The name of the container this process belongs to, once attributed; null when unknown. */
   container: string | null;
   /** What the process is to pns. */

@@ -8,19 +8,16 @@ export function collectorPids(listing: Pick<ProcessListing, "processes" | "selfP
   const pids = new Set<number>();
   if (listing.selfPid === null) return pids;
   pids.add(listing.selfPid);
-  const children = new Map<number, number[]>();
-  for (const p of listing.processes) {
-    if (p.ppid === null || p.ppid === p.pid) continue;
-    const list = children.get(p.ppid);
-    if (list === undefined) children.set(p.ppid, [p.pid]);
-    else list.push(p.pid);
-  }
-  const todo = [listing.selfPid];
-  for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
-    for (const child of children.get(pid) ?? []) {
-      if (pids.has(child)) continue;
-      pids.add(child);
-      todo.push(child);
+  // Passes over the listing until one adds nothing: the collector's tree is a few processes a level or two deep, so
+  // two or three passes with no allocation beat a child index of 10,000 entries. Each pass adds at least one process
+  // or ends, so the loop ends.
+  for (let added = true; added; ) {
+    added = false;
+    for (const p of listing.processes) {
+      if (p.ppid !== null && p.ppid !== p.pid && pids.has(p.ppid) && !pids.has(p.pid)) {
+        pids.add(p.pid);
+        added = true;
+      }
     }
   }
   return pids;
