@@ -399,10 +399,11 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
       case 103 /* g */:
         if (pid !== null && hasSpace && cgroupCount < 64) {
           const same = lastCgroups[cgroupCount];
-          if (cgroupsOwn === null && same?.length === end - valueAt && text.startsWith(same, valueAt)) cgroupCount++;
+          const line = text.slice(valueAt, end);
+          if (cgroupsOwn === null && line === same) cgroupCount++;
           else {
             cgroupsOwn ??= lastCgroups.slice(0, cgroupCount);
-            cgroupsOwn.push(text.slice(valueAt, end));
+            cgroupsOwn.push(line);
             cgroupCount++;
           }
         }
