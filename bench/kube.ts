@@ -78,6 +78,17 @@ export async function run(): Promise<BenchReport> {
     record: async (copy) => void uids.set(`${ns}/${copy.name}`, copy.uid),
     forget: async (copy) => void uids.delete(`${ns}/${copy.name}`),
   });
+  /** Deletes pns's copy and waits until it is gone, forgetting its UID as pns's cleanup does. */
+  const removeCopy = async (ns: string, name: string) => {
+    await clients.core.deleteNamespacedPod({ name, namespace: ns, gracePeriodSeconds: 0 });
+    uids.delete(`${ns}/${name}`);
+    for (let i = 0; i < 300; i++) {
+      const left = await clients.core.listNamespacedPod({ namespace: ns, fieldSelector: `metadata.name=${name}` });
+      if (left.items.length === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`copy ${ns}/${name} was not deleted`);
+  };
   const pnsPs = async (ns: string, pod: string, image: string, strategy: "copy" | null = null, cold = false) => {
     // Cold: a new KubeConfig and TLS connection, as in a Lambda's first invocation (module load not counted).
     const d = pns(image, cold ? await buildClusterClients(access) : clients);
@@ -133,7 +144,15 @@ export async function run(): Promise<BenchReport> {
         }),
       );
 
-      copy.pns.push(await measure(() => pnsPs("shop", billingPod, image, "copy")));
+      // A new copy each round, as kubectl's `--copy-to` of a new name makes: pns's copy of the round before is
+      // removed first, untimed (pns would otherwise replace it, its image having changed: a DELETE and the wait for it).
+      let made: Awaited<ReturnType<typeof pnsPs>> | undefined;
+      copy.pns.push(
+        await measure(async () => {
+          made = await pnsPs("shop", billingPod, image, "copy");
+        }),
+      );
+      if (made) await removeCopy("shop", locationOf("shop", made).pod);
       copy.kubectl.push(
         await measure(async () => {
           const name = `${billingPod}-k${i}`;

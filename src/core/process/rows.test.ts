@@ -110,7 +110,7 @@ describe("toRows", () => {
         fc.integer({ min: -62_167_219_200, max: 253_402_299_800 }),
         fc.integer({ min: 0, max: 99_999 }),
         (boot, ticks) => {
-          const at = startedAt(aProcess({ startTicks: ticks }), { bootTime: boot, clockTicks: 100 });
+          const at = startedAt(aProcess({ pid: 2, startTicks: ticks }), { bootTime: boot, clockTicks: 100 });
           expect(at).toBe(new Date(boot * 1000 + ticks * 10).toISOString());
         },
       ),
