@@ -29,6 +29,14 @@ describe("withoutCollector", () => {
     expect(withoutCollector(listing(selfPid)).processes.map((p) => p.pid)).toEqual(pids);
   });
 
+  it("finds descendants listed before their parents, as after the PIDs wrapped", () => {
+    const l = aListing([proc(2, 3, ["tr"]), proc(3, 17, ["od"]), proc(8, 0, ["nginx"]), proc(17, 0, ["sh"])], {
+      selfPid: 17,
+    });
+    expect([...collectorPids(l)].sort((a, b) => a - b)).toEqual([2, 3, 17]);
+    expect(withoutCollector(l).processes.map((p) => p.pid)).toEqual([8]);
+  });
+
   it("follows parents only, so a cycle in garbled output ends", () => {
     const l = aListing([proc(5, 6, ["a"]), proc(6, 5, ["b"]), proc(7, 7, ["c"])], { selfPid: 5 });
     expect([...collectorPids(l)].sort()).toEqual([5, 6]);

@@ -30,5 +30,7 @@ export function collectorPids(listing: Pick<ProcessListing, "processes" | "selfP
 export function withoutCollector(listing: ProcessListing): ProcessListing {
   if (listing.selfPid === null) return listing;
   const drop = collectorPids(listing);
+  // The collector has often exited by the time its output is read: then there is nothing to leave out.
+  if (!listing.processes.some((p) => drop.has(p.pid))) return listing;
   return { ...listing, processes: listing.processes.filter((p) => !drop.has(p.pid)) };
 }
