@@ -10,6 +10,37 @@ import { HIT_PROGRAM, SUSPECT } from "./triggers.js";
 /** Masks `[from, to)` of word `i`. */
 export type MaskWord = (i: number, from: number, to: number) => void;
 
+/**
+ * What scanWords reports, as flat `(word, from, to)` triples in an array kept from scan to scan: its {@link mask}
+ * is bound once, so that a scan allocates no closure and no per-word list.
+ */
+export class WordMasks {
+  private readonly at: number[] = [];
+  /** The triples reported since the last {@link clear}. */
+  count = 0;
+  readonly mask: MaskWord = (i, from, to) => {
+    const k = 3 * this.count;
+    this.at[k] = i;
+    this.at[k + 1] = from;
+    this.at[k + 2] = to;
+    this.count++;
+  };
+
+  clear(): void {
+    this.count = 0;
+  }
+  /** The word of triple `k`. */
+  word(k: number): number {
+    return this.at[3 * k] ?? -1;
+  }
+  from(k: number): number {
+    return this.at[3 * k + 1] ?? 0;
+  }
+  to(k: number): number {
+    return this.at[3 * k + 2] ?? 0;
+  }
+}
+
 /** A bare config-style key with a separator in it, the value being the next word (`aws_secret_access_key X`). */
 const BARE_KEY = /^[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+$/;
 /** What a word after a secret flag looks like when it is another flag rather than the value. */
