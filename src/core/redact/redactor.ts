@@ -183,7 +183,9 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
     }
     masks.clear();
     scanWords(words, masks.mask, hits);
-    if (parts.length !== n) parts.length = n;
+    // Grown by push and cut by length only: an array with holes would take join's slow path.
+    while (parts.length < n) parts.push("");
+    if (parts.length > n) parts.length = n;
     let changed = false;
     for (let i = 0; i < n; i++) {
       const arg = argv[i]!;
@@ -209,7 +211,7 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
 
   /** Drops the strings `parts` holds, once the caller has copied or joined them. */
   function releaseParts(): void {
-    parts.fill("");
+    for (let i = 0; i < parts.length; i++) parts[i] = "";
   }
 
   function args(argv: readonly string[]): string[] {
