@@ -10,6 +10,37 @@ import { HIT_PROGRAM, SUSPECT } from "./triggers.js";
 /** Masks `[from, to)` of word `i`. */
 export type MaskWord = (i: number, from: number, to: number) => void;
 
+/**
+ * What scanWords reports, as flat `(word, from, to)` triples in an array kept from scan to scan: its {@link mask}
+ * is bound once, so that a scan allocates no closure and no per-word list.
+ */
+export class WordMasks {
+  private readonly at: number[] = [];
+  /** The triples reported since the last {@link clear}. */
+  count = 0;
+  readonly mask: MaskWord = (i, from, to) => {
+    const k = 3 * this.count;
+    this.at[k] = i;
+    this.at[k + 1] = from;
+    this.at[k + 2] = to;
+    this.count++;
+  };
+
+  clear(): void {
+    this.count = 0;
+  }
+  /** The word of triple `k`. */
+  word(k: number): number {
+    return this.at[3 * k] ?? -1;
+  }
+  from(k: number): number {
+    return this.at[3 * k + 1] ?? 0;
+  }
+  to(k: number): number {
+    return this.at[3 * k + 2] ?? 0;
+  }
+}
+
 /** A bare config-style key with a separator in it, the value being the next word (`aws_secret_access_key X`). */
 const BARE_KEY = /^[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+$/;
 /** What a word after a secret flag looks like when it is another flag rather than the value. */
@@ -22,6 +53,11 @@ const USER_NAME = /^(?:user|proxy-user)$/;
 const AUTHORIZATION = /^(?:proxy-)?authorization:?$/i;
 /** Words that end one command and start another in a shell line. */
 const SEPARATORS = new Set([";", "&&", "||", "|", "&", "(", ")", "{", "}", "do", "then", "else", "exec", "--"]);
+
+/** A word of {@link SEPARATORS}; their length is tested first, as a set lookup hashes the whole word. */
+function isSeparator(w: string): boolean {
+  return w.length <= 4 && SEPARATORS.has(w);
+}
 /** `user/password@db`, not a path or a URL. */
 const USER_SLASH = /^[A-Za-z0-9_$#.-]{1,128}\/([^/@\s][^@\s]*)/;
 const BATCH_CLUSTER = /^-[A-Za-z]*b[A-Za-z]*$/;
@@ -92,7 +128,7 @@ function programFlag(rule: ProgramRule, active: boolean, words: readonly string[
       const last = n === 0 ? words.length - 1 : Math.min(words.length - 1, i + n);
       for (let k = i + 1; k <= last; k++) {
         const v = words[k] ?? "";
-        if (SEPARATORS.has(v)) break;
+        if (isSeparator(v)) break;
         if (n === 0 || k === i + n) mask(k, 0, v.length);
       }
       return true;
@@ -113,7 +149,7 @@ function programFlag(rule: ProgramRule, active: boolean, words: readonly string[
 /** The index of the last word of the command starting at `from` (before a separator). */
 function commandEnd(words: readonly string[], from: number): number {
   let k = from;
-  while (k + 1 < words.length && !SEPARATORS.has(words[k + 1] ?? "")) k++;
+  while (k + 1 < words.length && !isSeparator(words[k + 1] ?? "")) k++;
   return k;
 }
 
@@ -132,7 +168,7 @@ export function scanWords(words: readonly string[], mask: MaskWord, hits?: Uint1
     // clear the rule again, so a word without a trigger is passed over either way.
     if (rule === undefined && hits !== undefined && ((hits[i] ?? 0) & SUSPECT) === 0) continue;
     const next = words[i + 1];
-    if (SEPARATORS.has(w)) {
+    if (isSeparator(w)) {
       rule = undefined;
       continue;
     }

@@ -170,6 +170,9 @@ export function randomParts(
   found: (start: number, end: number) => boolean | undefined,
 ) {
   if (looksRandom(s, start, end) || isVaultToken(s, start, end)) return found(start, end) === true;
+  // Parts are cut by `/` only: a token without one has none but itself.
+  const slash = s.indexOf("/", start);
+  if (slash < 0 || slash >= end) return false;
   let from = start;
   for (let i = start; i <= end; i++) {
     if (i < end && s.charCodeAt(i) !== 47) continue;

@@ -127,7 +127,14 @@ const PROGRAM_START = /^[A-Za-z0-9_./-][^\s:;=&|<>()'"$`]*$/;
 
 /** The rule for a word naming a program (a path or a basename), or undefined. */
 export function programRule(word: string): ProgramRule | undefined {
-  if (word.length === 0 || word.length > 256 || !PROGRAM_START.test(word)) return undefined;
+  if (word.length === 0 || word.length > 256) return undefined;
+  const rule = ruleOfBase(word);
+  // The shape of the whole word is tested last: most words name no program, and then it need not be.
+  return rule !== undefined && PROGRAM_START.test(word) ? rule : undefined;
+}
+
+/** The rule for the basename of `word`, whatever the rest of the word holds. */
+function ruleOfBase(word: string): ProgramRule | undefined {
   const slash = word.lastIndexOf("/");
   const base = slash < 0 ? word : word.slice(slash + 1);
   if (base.length === 0 || base.length > 40) return undefined;
@@ -136,6 +143,9 @@ export function programRule(word: string): ProgramRule | undefined {
   const c = base.charCodeAt(0);
   // m, r, k, v: the only first letters of the families
   if (c !== 109 && c !== 114 && c !== 107 && c !== 118) return undefined;
-  for (const [re, rule] of FAMILIES) if (re.test(base)) return rule;
+  for (let i = 0; i < FAMILIES.length; i++) {
+    const [re, rule] = FAMILIES[i]!;
+    if (re.test(base)) return rule;
+  }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PnsError } from "../errors.js";
-import { checkRedactPattern, createRedactor } from "./redactor.js";
+import { checkRedactPattern, createRedactor, redactText } from "./redactor.js";
 import { isSecretName, MASK, TEXT_RULES, TRIGGERS } from "./rules.js";
 import { SUSPECT } from "./triggers.js";
 
@@ -51,6 +51,23 @@ describe("createRedactor", () => {
       expect((err as PnsError).code).toBe("invalid_config");
       expect((err as PnsError).userMessage).toContain("#2");
     }
+  });
+
+  it("keeps no state between calls: an array args() returned stays as it was, the next line comes out whole", () => {
+    const red = createRedactor(["corp-[0-9]+"]);
+    const first = red.args(["mysql", "-psecret1", "corp-1"]);
+    const second = red.args(["app", "--token", "secret2", "x", "y"]);
+    expect(first).toEqual(["mysql", `-p${MASK}`, MASK]);
+    expect(second).toEqual(["app", "--token", MASK, "x", "y"]);
+    expect(red.command(["app", "--token", "secret3"])).toBe(`app --token ${MASK}`);
+    expect(red.command(["ls", "-l"])).toBe("ls -l");
+    expect(red.command(["sh", "-c", "curl -u bob:pw4 x"])).toBe(`sh -c curl -u bob:${MASK} x`);
+    expect(red.command(["a"])).toBe("a");
+  });
+
+  it("cuts a line of text into words where a regex's \\s does, U+2028 included", () => {
+    expect(redactText("run --password\u2028hunter2 now")).toBe(`run --password\u2028${MASK} now`);
+    expect(redactText('run --password "two words" now')).toBe(`run --password "${MASK}" now`);
   });
 
   it("checks patterns for config validation", () => {

@@ -1,5 +1,5 @@
 import { PnsError } from "../errors.js";
-import { scanWords } from "./command-line.js";
+import { scanWords, WordMasks } from "./command-line.js";
 import { type Folded, fold } from "./fold.js";
 import { isSecretName, MASK, TRIGGERS } from "./rules.js";
 import { Spans } from "./spans.js";
@@ -63,23 +63,40 @@ function needsTextScan(word: string, hits: number): boolean {
   return !BARE_FLAG.test(word);
 }
 
-function unfolded(s: string): Folded {
-  return { text: s, origin: null };
-}
-
 /** Per-argument working arrays of a redactor, kept between calls so that a clean command line allocates none. */
 function newScratch(n: number) {
   const size = Math.max(64, 2 ** Math.ceil(Math.log2(n)));
-  return { hits: new Uint16Array(size), rules: new Int32Array(size), done: new Uint8Array(size) };
+  return { hits: new Uint16Array(size), rules: new Int32Array(size) };
 }
+
+/** True when some pattern of `res` matches `s`. */
+function anyMatch(res: readonly RegExp[], s: string): boolean {
+  for (let i = 0; i < res.length; i++) {
+    const re = res[i]!;
+    re.lastIndex = 0;
+    if (re.test(s)) return true;
+  }
+  return false;
+}
+
+/** True when some pattern of `res` matches some argument. */
+function anyMatchIn(res: readonly RegExp[], argv: readonly string[]): boolean {
+  if (res.length === 0) return false;
+  for (let i = 0; i < argv.length; i++) if (anyMatch(res, argv[i]!)) return true;
+  return false;
+}
+
+// builtIn() calls nothing that calls it back: one Spans serves every call.
+const textSpans = new Spans();
 
 /** The built-in rules on one text: the masked original, or the text itself when nothing is secret. */
 function builtIn(s: string): string {
   const folded = fold(s);
   const hits = TRIGGERS.scan(folded.text);
-  const spans = new Spans();
+  const spans = textSpans;
+  spans.clear();
   scanText(folded.text, spans, hits, TRIGGERS.rules, true);
-  return spans.apply(s, folded);
+  return spans.apply(s, folded.origin);
 }
 
 /**
@@ -99,27 +116,10 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
 
   // Match indices (the `d` flag) slow every search down: a plain copy tells first whether there is a match at all.
   const probes = extras.map((re) => new RegExp(re.source, re.flags.replace("d", "")));
-  const anyExtra = (s: string): boolean =>
-    probes.some((re) => {
-      re.lastIndex = 0;
-      return re.test(s);
-    });
   // A pattern without anchors, lookarounds or \B that matches inside an argument also matches the joined command
   // line, so one test of the line stands for one per argument; the others are tried argument by argument.
   const joinable = probes.filter((re) => !/[\^$]|\(\?<?[=!]|\\B/.test(re.source));
   const unjoinable = probes.filter((re) => !joinable.includes(re));
-  const extraInCommand = (argv: readonly string[], joined: string): boolean =>
-    joinable.some((re) => {
-      re.lastIndex = 0;
-      return re.test(joined);
-    }) ||
-    (unjoinable.length > 0 &&
-      argv.some((arg) =>
-        unjoinable.some((re) => {
-          re.lastIndex = 0;
-          return re.test(arg);
-        }),
-      ));
   function withExtras(s: string): string {
     let out = s;
     for (let i = 0; i < extras.length; i++) {
@@ -134,11 +134,39 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
     return extras.length > 0 ? withExtras(out) : out;
   }
 
+  // Working state reused from call to call: nothing below calls back into args() or command(), and each call
+  // starts by clearing what it uses.
   let scratch = newScratch(64);
+  const masks = new WordMasks();
+  const spans = new Spans();
+  /** The redacted arguments of the last redactArgs call. */
+  const parts: string[] = [];
 
-  /** The arguments redacted, given the full trigger scan of each (see triggers.ts) and the token rules it met. */
-  function redactArgs(argv: readonly string[], hits: Uint16Array, rules: Int32Array, extraFound: boolean): string[] {
+  /**
+   * The full trigger scan of each argument (see triggers.ts) and the token rules it met, into `scratch`; true when
+   * some argument is suspect.
+   */
+  function scanArgs(argv: readonly string[]): boolean {
     const n = argv.length;
+    if (scratch.hits.length < n) scratch = newScratch(n);
+    const { hits, rules } = scratch;
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      const h = TRIGGERS.scan(argv[i]!);
+      hits[i] = h;
+      rules[i] = TRIGGERS.rules;
+      if ((h & SUSPECT) !== 0) any = true;
+    }
+    return any;
+  }
+
+  /**
+   * The arguments redacted into `parts`, given scanArgs' scan of them; true when one changed. `extraFound` is false
+   * only when no extra pattern matches any argument.
+   */
+  function redactArgs(argv: readonly string[], extraFound: boolean): boolean {
+    const n = argv.length;
+    const { hits, rules } = scratch;
     // Look-alikes are folded for the decisions; the output keeps every original character but the masked ones.
     let folded: Folded[] | undefined;
     let words = argv;
@@ -153,70 +181,67 @@ export function createRedactor(extraPatterns: readonly string[] = []): Redactor 
       }
       break;
     }
-    const spans: (Spans | undefined)[] = new Array(n);
-    // A word masked to its end holds nothing more to find: what comes before is a flag, a key or a user name.
-    const done = scratch.done;
-    done.fill(0, 0, n);
-    scanWords(
-      words,
-      (i, from, to) => {
-        let s = spans[i];
-        if (s === undefined) {
-          s = new Spans();
-          spans[i] = s;
-        }
-        s.add(from, to);
-        if (to >= words[i]!.length) done[i] = 1;
-      },
-      hits,
-    );
-    let out: string[] | undefined;
+    masks.clear();
+    scanWords(words, masks.mask, hits);
+    // Grown by push and cut by length only: an array with holes would take join's slow path.
+    while (parts.length < n) parts.push("");
+    if (parts.length > n) parts.length = n;
+    let changed = false;
     for (let i = 0; i < n; i++) {
       const arg = argv[i]!;
-      let s = spans[i];
+      const word = words[i]!;
+      spans.clear();
+      // A word masked to its end holds nothing more to find: what comes before is a flag, a key or a user name.
+      let done = false;
+      for (let k = 0; k < masks.count; k++) {
+        if (masks.word(k) !== i) continue;
+        spans.add(masks.from(k), masks.to(k));
+        if (masks.to(k) >= word.length) done = true;
+      }
       const h = hits[i]!;
-      if (done[i] === 0 && (h & SUSPECT) !== 0 && needsTextScan(words[i]!, h)) {
-        s ??= new Spans();
-        scanText(words[i]!, s, h, rules[i]!, false);
-      }
-      let result = s === undefined ? arg : s.apply(arg, folded?.[i] ?? unfolded(arg));
+      if (!done && (h & SUSPECT) !== 0 && needsTextScan(word, h)) scanText(word, spans, h, rules[i]!, false);
+      let result = spans.apply(arg, folded?.[i]?.origin ?? null);
       // No extra pattern matched any argument as it is: only one the built-in rules masked may match now.
-      if (extras.length > 0 && done[i] === 0 && (extraFound || result !== arg)) result = withExtras(result);
-      if (result !== arg) {
-        out ??= argv.slice();
-        out[i] = result;
-      }
+      if (extras.length > 0 && !done && (extraFound || result !== arg)) result = withExtras(result);
+      if (result !== arg) changed = true;
+      parts[i] = result;
     }
-    return out ?? (argv as string[]);
+    return changed;
   }
 
-  /**
-   * The arguments redacted, or null when no trigger and no extra pattern is in any of them. `extraFound` is false only
-   * when no extra pattern matches any argument (or, for the joinable ones, the command line holding them all).
-   */
-  function redactIfSuspect(argv: readonly string[], extraFound: boolean): string[] | null {
-    const n = argv.length;
-    // Scratch arrays reused from call to call: nothing below calls back into redactIfSuspect.
-    if (scratch.hits.length < n) scratch = newScratch(n);
-    const { hits, rules } = scratch;
-    let any = extraFound;
-    for (let i = 0; i < n; i++) {
-      const h = TRIGGERS.scan(argv[i]!);
-      hits[i] = h;
-      rules[i] = TRIGGERS.rules;
-      if ((h & SUSPECT) !== 0) any = true;
-    }
-    return any ? redactArgs(argv, hits, rules, extraFound) : null;
+  /** Drops the strings `parts` holds, once the caller has copied or joined them. */
+  function releaseParts(): void {
+    for (let i = 0; i < parts.length; i++) parts[i] = "";
   }
 
-  const args = (argv: readonly string[]): string[] =>
-    redactIfSuspect(argv, extras.length > 0 && argv.some(anyExtra)) ?? (argv as string[]);
+  function args(argv: readonly string[]): string[] {
+    const extraFound = extras.length > 0 && anyMatchIn(probes, argv);
+    if (!scanArgs(argv) && !extraFound) return argv as string[];
+    if (!redactArgs(argv, extraFound)) {
+      releaseParts();
+      return argv as string[];
+    }
+    const out = parts.slice();
+    releaseParts();
+    return out;
+  }
 
   function command(argv: readonly string[]): string {
-    const joined = argv.join(" ");
-    // Extra patterns may be anchored, so those are tried on each argument as args() does.
-    const out = redactIfSuspect(argv, extras.length > 0 && extraInCommand(argv, joined));
-    return out === null || out === argv ? joined : out.join(" ");
+    if (!scanArgs(argv)) {
+      // The line as it is is the answer unless an extra pattern matches: one test of the joined line for those
+      // that allow it (see joinable), one per argument for the others (they may be anchored).
+      const joined = argv.join(" ");
+      if (extras.length === 0 || !(anyMatch(joinable, joined) || anyMatchIn(unjoinable, argv))) return joined;
+      const changed = redactArgs(argv, true);
+      const out = changed ? parts.join(" ") : joined;
+      releaseParts();
+      return out;
+    }
+    // A suspect line is joined once, redacted: the extra patterns are tried on each argument, as args() does.
+    const changed = redactArgs(argv, extras.length > 0 && anyMatchIn(probes, argv));
+    const out = changed ? parts.join(" ") : argv.join(" ");
+    releaseParts();
+    return out;
   }
 
   return { args, text, command };

@@ -120,14 +120,69 @@ function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
 }
 
-/** Where a word found at `[start, end)` of `name` ends (after a plural `s`), or -1 when it is not a word there. */
-function wordEnd(name: string, word: string, start: number, end: number): number {
+/** Flags of a trie node that ends a secret word: it ends one; the word is a {@link SEGMENT_WORDS} one; it is `pass`. */
+const WORD_END = 1;
+const WORD_SEGMENT = 2;
+const WORD_PASS = 4;
+/** Trie rows are indexed by character class: `a`–`z` (either case, as SECRET_WORD's `i` flag) 0–25, `-` `_` `.` 26–28. */
+const TRIE_WIDTH = 32;
+function trieClass(c: number): number {
+  const l = c | 0x20;
+  if (l >= 97 && l <= 122) return l - 97;
+  return c === 45 ? 26 : c === 95 ? 27 : c === 46 ? 28 : -1;
+}
+
+/**
+ * The secret words' spellings as a trie: `next[node * TRIE_WIDTH + class]` is the child or -1, `flags[node]` the
+ * WORD_* bits. It finds what SECRET_WORD finds (the longest word at the leftmost position), with no match object.
+ */
+const SECRET_TRIE = (() => {
+  const next: number[] = new Array<number>(TRIE_WIDTH).fill(-1);
+  const flags: number[] = [0];
+  for (const word of [...STRONG_WORDS, ...SUFFIX_WORDS, ...SEGMENT_WORDS].flatMap(spellings)) {
+    let node = 0;
+    for (let i = 0; i < word.length; i++) {
+      const k = trieClass(word.charCodeAt(i));
+      if (k < 0) throw new Error(`secret word ${word} has a character the trie does not hold`);
+      if ((next[node * TRIE_WIDTH + k] ?? -1) < 0) {
+        next[node * TRIE_WIDTH + k] = flags.length;
+        flags.push(0);
+        for (let j = 0; j < TRIE_WIDTH; j++) next.push(-1);
+      }
+      node = next[node * TRIE_WIDTH + k] ?? 0;
+    }
+    flags[node] =
+      (flags[node] ?? 0) | WORD_END | (SEGMENT_SET.has(word) ? WORD_SEGMENT : 0) | (word === "pass" ? WORD_PASS : 0);
+  }
+  return { next: Int16Array.from(next), flags: Uint8Array.from(flags) };
+})();
+
+/** The end of the longest secret word starting at `start` of `name`, times 8, plus its WORD_* flags; -1 for none. */
+function secretWordAt(name: string, start: number): number {
+  let node = 0;
+  let found = -1;
+  for (let i = start; i < name.length; i++) {
+    const k = trieClass(name.charCodeAt(i));
+    if (k < 0) break;
+    node = SECRET_TRIE.next[node * TRIE_WIDTH + k] ?? -1;
+    if (node < 0) break;
+    const f = SECRET_TRIE.flags[node] ?? 0;
+    if (f !== 0) found = (i + 1) * 8 + f;
+  }
+  return found;
+}
+
+/**
+ * Where a word found at `[start, end)` of `name` (with its WORD_* `flags`) ends, after a plural `s`, or -1 when it
+ * is not a word there.
+ */
+function wordEnd(name: string, flags: number, start: number, end: number): number {
   const before = start > 0 ? name.charCodeAt(start - 1) : 0;
-  if (before !== 0 && word.length <= 4) {
-    const lower = word.toLowerCase();
+  if (before !== 0 && end - start <= 4) {
     // A short word must start its segment (`db_auth`, `proxyAuth`; not `oauth`), `pass` may end one (`DBPASS`).
-    if (isLetter(before) && SEGMENT_SET.has(lower) && !(isLower(before) && isUpper(name.charCodeAt(start)))) return -1;
-    if (lower === "pass" && NOT_PASS.test(name.slice(0, start))) return -1;
+    const segment = (flags & WORD_SEGMENT) !== 0;
+    if (isLetter(before) && segment && !(isLower(before) && isUpper(name.charCodeAt(start)))) return -1;
+    if ((flags & WORD_PASS) !== 0 && NOT_PASS.test(name.slice(0, start))) return -1;
   }
   let stop = end;
   const last = name.charCodeAt(end - 1);
@@ -152,11 +207,20 @@ export function secretName(name: string): boolean {
   // The shell's working directories, not passwords.
   if (name === "PWD" || name === "OLDPWD") return false;
   let tail = -1;
-  SECRET_WORD.lastIndex = 0;
-  for (let m = SECRET_WORD.exec(name); m !== null; m = SECRET_WORD.exec(name)) {
-    const end = wordEnd(name, m[0], m.index, m.index + m[0].length);
-    if (end >= 0) tail = end;
-    else SECRET_WORD.lastIndex = m.index + 1;
+  // SECRET_WORD's global search: the longest word at the leftmost position, the next search from its end, or from
+  // the position after its start when it does not stand as a word there.
+  let from = 0;
+  while (from < name.length) {
+    let found = -1;
+    let start = from - 1;
+    while (found < 0 && ++start < name.length) found = secretWordAt(name, start);
+    if (found < 0) break;
+    const matchEnd = found >> 3;
+    const end = wordEnd(name, found & 7, start, matchEnd);
+    if (end >= 0) {
+      tail = end;
+      from = matchEnd;
+    } else from = start + 1;
   }
   if (tail < 0) return false;
   if (tail === name.length) return true;

@@ -3,7 +3,7 @@
  * scalars, JSON, XML elements, query strings, headers), PEM private keys, .netrc, .pgpass, shadow and htpasswd
  * hashes, token prefixes, the words of each line as a command line, and long random-looking tokens.
  */
-import { BOOLEAN, scanWords } from "./command-line.js";
+import { BOOLEAN, scanWords, WordMasks } from "./command-line.js";
 import { scanRandom } from "./entropy.js";
 import { SECRET_WORD, secretName, TEXT_RULES, type TextRule } from "./rules.js";
 import type { Spans } from "./spans.js";
@@ -219,24 +219,72 @@ function applyTextRule(re: RegExp, t: string, spans: Spans): void {
   }
 }
 
-/** One line's words with their offsets, quotes keeping a quoted value in one word. */
-const WORD = /(?:[^\s"']+|"[^"\n]*"?|'[^'\n]*'?)+/g;
+/** The characters of a regex's `\s` outside ASCII (the words of a line are cut where `\s` cuts them). */
+const WIDE_SPACES = new Set<number>();
+for (let c = 0x80; c <= 0xffff; c++) if (/\s/.test(String.fromCharCode(c))) WIDE_SPACES.add(c);
+/** `\s` of a regex, for one UTF-16 code unit. */
+function isRegexSpace(c: number): boolean {
+  return c < 128 ? c === 32 || (c >= 9 && c <= 13) : WIDE_SPACES.has(c);
+}
 
+// commandWords() calls nothing that calls it back: its word list and masks are kept from line to line.
+const lineWords: string[] = [];
+const lineStarts: number[] = [];
+const lineMasks = new WordMasks();
+
+/**
+ * The words of `t[ls, le)` into lineWords and their offsets into lineStarts, as the regex
+ * `(?:[^\s"']+|"[^"\n]*"?|'[^'\n]*'?)+` finds them: quotes keep a quoted value in one word; a quote left open runs
+ * to the end of the line.
+ */
+function splitWords(t: string, ls: number, le: number): void {
+  let count = 0;
+  let p = ls;
+  while (p < le) {
+    if (isRegexSpace(t.charCodeAt(p))) {
+      p++;
+      continue;
+    }
+    const start = p;
+    while (p < le) {
+      const c = t.charCodeAt(p);
+      if (c === 34 || c === 39) {
+        p++;
+        while (p < le && t.charCodeAt(p) !== c && t.charCodeAt(p) !== 10) p++;
+        if (p < le && t.charCodeAt(p) === c) p++;
+      } else if (isRegexSpace(c)) break;
+      else p++;
+    }
+    lineWords[count] = t.slice(start, p);
+    lineStarts[count] = start;
+    count++;
+  }
+  lineWords.length = count;
+  lineStarts.length = count;
+}
+
+/** True when `t[ls, le)` holds a `\s` character. */
+function hasSpace(t: string, ls: number, le: number): boolean {
+  for (let p = ls; p < le; p++) if (isRegexSpace(t.charCodeAt(p))) return true;
+  return false;
+}
+
+/** Each line of `t` with several words, scanned as a command line (scanWords), and `key value` directives. */
 function commandWords(t: string, spans: Spans): void {
   let ls = 0;
   while (ls < t.length) {
     const nl = t.indexOf("\n", ls);
     const le = nl < 0 ? t.length : nl;
-    const line = t.slice(ls, le);
-    if (/\s/.test(line)) {
-      const words: string[] = [];
-      const starts: number[] = [];
-      WORD.lastIndex = 0;
-      for (let m = WORD.exec(line); m !== null; m = WORD.exec(line)) {
-        words.push(m[0]);
-        starts.push(ls + m.index);
+    if (hasSpace(t, ls, le)) {
+      splitWords(t, ls, le);
+      const words = lineWords;
+      const starts = lineStarts;
+      lineMasks.clear();
+      scanWords(words, lineMasks.mask);
+      for (let k = 0; k < lineMasks.count; k++) {
+        const at = starts[lineMasks.word(k)] ?? 0;
+        spans.add(at + lineMasks.from(k), at + lineMasks.to(k));
       }
-      scanWords(words, (i, from, to) => spans.add((starts[i] ?? 0) + from, (starts[i] ?? 0) + to));
       // A configuration directive: `requirepass SECRET` (redis.conf), `ENV NPM_TOKEN x` is handled by scanWords.
       const first = words[0] ?? "";
       const value = words[1] ?? "";
@@ -250,6 +298,8 @@ function commandWords(t: string, spans: Spans): void {
       ) {
         spans.add(starts[1] ?? 0, (starts[1] ?? 0) + value.length);
       }
+      // The words are the text's own: not kept once the line is scanned.
+      lineWords.fill("");
     }
     ls = le + 1;
   }

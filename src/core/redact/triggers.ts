@@ -75,13 +75,13 @@ export function compileTriggers(groups: readonly TriggerGroup[]): Triggers {
   }
   // The table is indexed by character class, not character: class 0 for every character no literal holds (it always
   // leads back to the root), one class per character literals hold, upper case folded onto lower case. 47 classes and
-  // 16-bit states keep the table near 130 KB instead of 520 KB: the scan, a load per character, stays in cache.
+  // 16-bit entries (15 bits of state, one of output) keep the table near 130 KB instead of 520 KB: the scan, a load
+  // per character, stays in cache.
   const classOf = new Uint8Array(128);
   let classes = 1;
   for (let c = 0; c < 128; c++) if (next.some((row) => row[c]! >= 0)) classOf[c] = classes++;
   for (let c = 65; c <= 90; c++) classOf[c] = classOf[c | 0x20]!;
   const shift = Math.max(1, Math.ceil(Math.log2(classes)));
-  if (next.length > 0xffff) throw new Error("too many trigger states for a 16-bit table");
   // Breadth-first failure links, folded into a full transition table; outputs inherit their suffixes'.
   const delta = new Int32Array(next.length * 128);
   const fail = new Int32Array(next.length);
@@ -114,6 +114,13 @@ export function compileTriggers(groups: readonly TriggerGroup[]): Triggers {
   }
   const output = Uint16Array.from(bits);
   const rulesOf = Int32Array.from(ruleBits);
+  // Bit 15 of an entry says the state it leads to has an output: the scan reads `output` only then.
+  if (next.length > 0x7fff) throw new Error("too many trigger states for a 15-bit table entry");
+  for (let e = 0; e < table.length; e++) if (output[table[e]!] !== 0) table[e]! |= 0x8000;
+  // One load per character for both questions the scan asks of it: its class, and (bit 7) whether it is a token's.
+  const charInfo = new Uint8Array(128);
+  if (classes > 128) throw new Error("too many character classes for the scan's 7 bits");
+  for (let c = 0; c < 128; c++) charInfo[c] = classOf[c]! | (TOKEN[c] === 1 ? 128 : 0);
 
   const triggers: Triggers = {
     rules: 0,
@@ -125,7 +132,8 @@ export function compileTriggers(groups: readonly TriggerGroup[]): Triggers {
       const n = s.length;
       for (let i = 0; i < n; i++) {
         const c = s.charCodeAt(i);
-        if (c < 128 && TOKEN[c] === 1) {
+        const info = c < 128 ? charInfo[c]! : 0;
+        if (info >= 128) {
           if (tokenStart < 0) tokenStart = i;
         } else {
           if (tokenStart >= 0) {
@@ -143,10 +151,10 @@ export function compileTriggers(groups: readonly TriggerGroup[]): Triggers {
           }
           if (c === 32 || c === 9 || c === 10 || c === 13) hits |= HIT_SPACE;
         }
-        state = table[(state << shift) | classOf[c]!]!;
-        const o = output[state]!;
-        if (o !== 0) {
-          hits |= o;
+        const entry = table[(state << shift) | (info & 127)]!;
+        state = entry & 0x7fff;
+        if (entry >= 0x8000) {
+          hits |= output[state]!;
           rules |= rulesOf[state]!;
           if (quick) return hits;
         }
