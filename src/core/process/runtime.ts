@@ -80,14 +80,15 @@ const BY_MARKER: readonly [string, RuntimeInfo][] = [
 const GO_HEAP = found("go", "Go heap arena mapped");
 const NGINX_MASTER = found("nginx-master", "process title");
 const NGINX_WORKER = found("nginx-worker", "process title");
-const BY_NAME: Record<string, RuntimeInfo> = {
-  java: found("jvm", "command line"),
-  node: found("node", "command line"),
-  nodejs: found("node", "command line"),
-  ruby: found("ruby", "command line"),
-  dotnet: found("dotnet", "command line"),
-  "beam.smp": found("beam", "command line"),
-};
+// A Map, not an object: a property lookup by a string made at run time first searches the engine's string table.
+const BY_NAME = new Map<string, RuntimeInfo>([
+  ["java", found("jvm", "command line")],
+  ["node", found("node", "command line")],
+  ["nodejs", found("node", "command line")],
+  ["ruby", found("ruby", "command line")],
+  ["dotnet", found("dotnet", "command line")],
+  ["beam.smp", found("beam", "command line")],
+]);
 const PYTHON_BY_NAME = found("python", "command line");
 
 /** What a process looks like to runtime detection. */
@@ -107,8 +108,8 @@ function base(path: string | undefined): string {
 
 /** The runtime a program name (comm or argv[0]'s base name) says, or null. */
 function byName(name: string): RuntimeInfo | null {
-  const known = BY_NAME[name];
-  if (known !== undefined && Object.hasOwn(BY_NAME, name)) return known;
+  const known = BY_NAME.get(name);
+  if (known !== undefined) return known;
   if (name.startsWith("python") && /^python\d*(?:\.\d+)?$/.test(name)) return PYTHON_BY_NAME;
   return null;
 }

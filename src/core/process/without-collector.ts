@@ -13,7 +13,9 @@ export function collectorPids(listing: Pick<ProcessListing, "processes" | "selfP
   // or ends, so the loop ends.
   for (let added = true; added; ) {
     added = false;
-    for (const p of listing.processes) {
+    // An indexed loop: for-of allocates an iterator result per process until the engine optimises this code.
+    for (let i = 0; i < listing.processes.length; i++) {
+      const p = listing.processes[i]!;
       if (p.ppid !== null && p.ppid !== p.pid && pids.has(p.ppid) && !pids.has(p.pid)) {
         pids.add(p.pid);
         added = true;
