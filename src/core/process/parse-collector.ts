@@ -32,7 +32,7 @@ export function decodeCmdline(hex: string): string[] {
   // The collector prints at most CMDLINE_MAX_BYTES, so one scratch buffer takes every line without an allocation.
   const big = hex.length > 2 * cmdlineScratch.length;
   const bytes = big ? Buffer.from(hex, "hex") : cmdlineScratch;
-  const n = big ? bytes.length : cmdlineScratch.write(hex, 0, hex.length >>> 1, "hex");
+  const n = big ? bytes.length : cmdlineScratch.write(hex, 0, "hex");
   if (n === 0) return [];
   let ascii = true;
   for (let i = 0; i < n; i++) {
