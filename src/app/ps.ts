@@ -69,12 +69,14 @@ export async function postProcessTable(
       : undefined,
     listed.listing.complete ? undefined : "The listing was cut short: some processes may be missing.",
   ].filter((n): n is string => n !== undefined);
-  // Above the table: the pod's phase, node, and each container's image, restarts and last termination (one read; a
-  // table without it is still a table).
-  const health = await listed.debugger.podHealth(snapshot.pod.namespace, snapshot.attachment.pod).catch((error) => {
-    deps.logger.debug("could not read the pod for its summary", { error });
-    return null;
-  });
+  // Above the table: the pod's phase, node, and each container's image, restarts and last termination, from the pod
+  // as read for this listing (a table without it is still a table).
+  const health = await listed.debugger
+    .podHealth(snapshot.pod.namespace, snapshot.attachment.pod, { asListed: true })
+    .catch((error) => {
+      deps.logger.debug("could not read the pod for its summary", { error });
+      return null;
+    });
   const input = {
     pod: snapshot.pod,
     attachment: snapshot.attachment,

@@ -437,8 +437,8 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
       return readContainerLogs(await clients(), request);
     },
 
-    async podHealth(namespace, name) {
-      const pod = await readPod(namespace, name);
+    async podHealth(namespace, name, options = {}) {
+      const pod = (options.asListed ? seen.get(key(namespace, name)) : undefined) ?? (await readPod(namespace, name));
       const ready = pod.status?.conditions?.find((c) => c.type === "Ready")?.status;
       return { summary: podSummaryOf(pod), ready: ready === "True" ? true : ready === "False" ? false : null };
     },

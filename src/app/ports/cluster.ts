@@ -304,6 +304,10 @@ export interface PodDebugger {
    * instance's too when the container restarted since then (`previous=true`). Throws PnsError when it cannot.
    */
   readLogs(request: LogRequest): Promise<LogCapture>;
-  /** Reads the pod (one `get pods`): each container's restart count, last termination and readiness, the pod's Ready. */
-  podHealth(namespace: string, pod: string): Promise<PodHealth>;
+  /**
+   * Reads the pod (one `get pods`): each container's restart count, last termination and readiness, the pod's Ready.
+   * With `asListed`, the pod as this debugger read it for the listing just taken serves, when there is one (no second
+   * read for the summary above a table); after a signal the caller wants the pod as it is now, and reads it again.
+   */
+  podHealth(namespace: string, pod: string, options?: { asListed?: boolean }): Promise<PodHealth>;
 }
