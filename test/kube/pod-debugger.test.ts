@@ -1153,6 +1153,22 @@ describe("the PodDebugger on the emulated seed", () => {
     });
   });
 
+  describe("the pod's health", () => {
+    it("serves the summary above a table from the pod as read for the listing, and reads it again after a signal", async () => {
+      const d = await debuggerFor(sim);
+      const { location } = await attachTo(d, "default", { kind: "pod", name: "nginx" });
+      await d.listProcesses(location);
+      const from = sim.requests.entries.length;
+      const listed = await d.podHealth("default", "nginx", { asListed: true });
+      expect(sim.requests.entries.length).toBe(from);
+      const now = await d.podHealth("default", "nginx");
+      expect(sim.requests.entries.slice(from).map((e) => `${e.route} ${e.path}`)).toEqual([
+        "GET pods /api/v1/namespaces/default/pods/nginx",
+      ]);
+      expect(listed.summary).toEqual(now.summary);
+    });
+  });
+
   // A real kernel cannot be made to reuse a PID on demand (state.recyclePid).
   describe("signals", () => {
     it("refuses a PID recycled between listing and signal", async () => {
