@@ -1279,35 +1279,36 @@ export class World {
       lastProbeTime: null,
       lastTransitionTime: t,
     });
+    const withStatus = (status: Json): Json => ({
+      kind: "Pod",
+      apiVersion: "v1",
+      metadata: {
+        ...structuredClone(pod.metadata),
+        name: pod.name,
+        namespace: pod.namespace,
+        uid: pod.uid,
+        resourceVersion: pod.resourceVersion,
+        creationTimestamp: pod.createdAt,
+      },
+      spec: structuredClone(pod.spec),
+      status,
+    });
     if (pod.unschedulable) {
       // Not placed: no containers, no IPs; PodScheduled says why (kube-scheduler's status update).
-      return {
-        kind: "Pod",
-        apiVersion: "v1",
-        metadata: {
-          ...structuredClone(pod.metadata),
-          name: pod.name,
-          namespace: pod.namespace,
-          uid: pod.uid,
-          resourceVersion: pod.resourceVersion,
-          creationTimestamp: pod.createdAt,
-        },
-        spec: structuredClone(pod.spec),
-        status: {
-          phase: "Pending",
-          conditions: [
-            {
-              type: "PodScheduled",
-              status: "False",
-              lastProbeTime: null,
-              lastTransitionTime: pod.createdAt,
-              reason: "Unschedulable",
-              message: pod.unschedulable,
-            },
-          ],
-          qosClass: qosClassOf(pod.spec),
-        },
-      };
+      return withStatus({
+        phase: "Pending",
+        conditions: [
+          {
+            type: "PodScheduled",
+            status: "False",
+            lastProbeTime: null,
+            lastTransitionTime: pod.createdAt,
+            reason: "Unschedulable",
+            message: pod.unschedulable,
+          },
+        ],
+        qosClass: qosClassOf(pod.spec),
+      });
     }
     const status: Json = {
       phase: pod.phase,
@@ -1329,19 +1330,6 @@ export class World {
     if (inits.length > 0) status.initContainerStatuses = inits.map(statusOf);
     const eph = all.filter((c) => c.ephemeral);
     if (eph.length > 0) status.ephemeralContainerStatuses = eph.map(statusOf);
-    return {
-      kind: "Pod",
-      apiVersion: "v1",
-      metadata: {
-        ...structuredClone(pod.metadata),
-        name: pod.name,
-        namespace: pod.namespace,
-        uid: pod.uid,
-        resourceVersion: pod.resourceVersion,
-        creationTimestamp: pod.createdAt,
-      },
-      spec: structuredClone(pod.spec),
-      status,
-    };
+    return withStatus(status);
   }
 }
