@@ -20,6 +20,7 @@ import { opsChannel, slackClient, slackUsers } from "../src/local/fake-slack/cli
 import type { FakeMessage } from "../src/local/fake-slack/workspace.js";
 import { type OciRuntimeName, type RuntimeName, unavailableReason } from "../src/local/sim/index.js";
 import { DEMO_CONFIG_PATH, type LocalStack, startLocalStack } from "../src/local/stack.js";
+import { TASK_POD } from "./real.js";
 import { type BenchFigure, type BenchReport, median } from "./report.js";
 
 const run$ = promisify(execFile);
@@ -27,18 +28,6 @@ const ROUNDS = 3;
 const NS = "default";
 const IMAGE = "busybox:1.36";
 const { alice } = slackUsers;
-
-/** The task page's pod: nginx and a busybox shell sharing a PID namespace. */
-const TWO_CONTAINERS = {
-  spec: {
-    shareProcessNamespace: true,
-    terminationGracePeriodSeconds: 0,
-    containers: [
-      { name: "nginx", image: "nginx" },
-      { name: "shell", image: "busybox:1.28", stdin: true, tty: true },
-    ],
-  },
-};
 
 type Sample = { ms: number; requests: number; routes: string[] };
 type Case = "reused debug container" | "new ephemeral container" | "debug copy";
@@ -59,7 +48,7 @@ async function until(what: string, check: () => boolean, timeoutMs = 60_000): Pr
 /** Creates the two-container pod `name` and returns the time until both containers run. */
 async function startPod(stack: LocalStack, name: string): Promise<number> {
   const t = performance.now();
-  stack.sim.state.createPod(NS, { metadata: { name, labels: { app: "bench" } }, ...TWO_CONTAINERS });
+  stack.sim.state.createPod(NS, { metadata: { name, labels: { app: "bench" } }, ...TASK_POD });
   await until(`pod ${name}`, () =>
     ["nginx", "shell"].every((c) => stack.sim.state.containerStatus(NS, name, c)?.state?.running !== undefined),
   );

@@ -21,7 +21,8 @@ import { type BenchReport, median } from "./report.js";
 const run$ = promisify(execFile);
 const ROUNDS = 5;
 
-const TASK_POD = {
+/** The task page's pod: nginx and a busybox shell sharing a PID namespace (also ps-end-to-end's). */
+export const TASK_POD = {
   spec: {
     shareProcessNamespace: true,
     terminationGracePeriodSeconds: 0,
