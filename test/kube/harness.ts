@@ -7,8 +7,10 @@ import { DEFAULT_DEBUG } from "../../src/core/config/defaults.js";
 import type { DebugConfig } from "../../src/core/config/types.js";
 import type { Fingerprint, ProcessInfo } from "../../src/core/process/types.js";
 import { buildClusterClients } from "../../src/kube/clusters.js";
+import { COPY_OF_ANNOTATION, EXPIRES_AT_ANNOTATION, MANAGED_BY_LABEL } from "../../src/kube/labels.js";
 import { createKubeDebugger, type KubeDebuggerDeps } from "../../src/kube/pod-debugger.js";
 import { type SimulatorOptions, startSimulator } from "../../src/local/sim/index.js";
+import type { Json } from "../../src/local/sim/world.js";
 
 /** The debug settings the kube tests run with. */
 export const testDebugConfig: DebugConfig = { ...DEFAULT_DEBUG, execTimeoutMs: 10_000 };
@@ -75,4 +77,25 @@ export class TestLedger {
   owned(): OwnedCopies {
     return new Map(this.uids);
   }
+}
+
+/**
+ * The pod anyone with `create pods` can make: labelled and annotated exactly like a pns copy of `copyOf` (long
+ * expired), with a `pns-debug…` native sidecar. pns must tell it from its own by the UID it recorded.
+ */
+export function lookalikeCopy(name: string, copyOf: string): { metadata: { name: string } & Json; spec: Json } {
+  return {
+    metadata: {
+      name,
+      labels: { [MANAGED_BY_LABEL]: "pns" },
+      annotations: { [COPY_OF_ANNOTATION]: copyOf, [EXPIRES_AT_ANNOTATION]: "2000-01-01T00:00:00.000Z" },
+    },
+    spec: {
+      terminationGracePeriodSeconds: 0,
+      initContainers: [
+        { name: "pns-debug-evil", image: "busybox:1.36", command: ["sleep", "3600"], restartPolicy: "Always" },
+      ],
+      containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+    },
+  };
 }

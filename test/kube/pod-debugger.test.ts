@@ -16,6 +16,7 @@ import {
   counterIds,
   debuggerFor,
   fingerprint,
+  lookalikeCopy,
   requestsSince,
   type Sim,
   startSim,
@@ -774,20 +775,7 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
     }
     /** A pod anyone with `create pods` can make: labelled and annotated exactly like pns's copy. */
     function lookalike(ns: string, name: string, copyOf: string) {
-      sim.state.createPod(ns, {
-        metadata: {
-          name,
-          labels: { [MANAGED_BY_LABEL]: "pns" },
-          annotations: { "pns.dev/copy-of": copyOf, "pns.dev/expires-at": "2000-01-01T00:00:00.000Z" },
-        },
-        spec: {
-          terminationGracePeriodSeconds: 0,
-          initContainers: [
-            { name: "pns-debug-evil", image: "busybox:1.36", command: ["sleep", "3600"], restartPolicy: "Always" },
-          ],
-          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
-        },
-      });
+      sim.state.createPod(ns, lookalikeCopy(name, copyOf));
     }
 
     it("refuses a pod an attacker made under the copy's name, and never touches it", async () => {

@@ -6,10 +6,10 @@ import { parseCommand } from "../../src/core/command/parse-command.js";
 import type { PsCommand } from "../../src/core/command/types.js";
 import { ActionId } from "../../src/core/views/ids.js";
 import { copyNameSuffix, copyPodName } from "../../src/kube/debug-spec.js";
-import { MANAGED_BY_LABEL } from "../../src/kube/labels.js";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
 import type { LocalStack } from "../../src/local/stack.js";
 import { type Driver, OPS, startDemo } from "../app/helpers.js";
+import { lookalikeCopy } from "../kube/harness.js";
 
 const { alice, bob, carol } = slackUsers;
 
@@ -64,24 +64,7 @@ describe("debug copies: who may make them, what they may take, and which pods ar
   }
   /** What an attacker with `create pods` makes: a pod labelled and annotated exactly like pns's copy. */
   function lookalike(ns: string, name: string, copyOf: string) {
-    stack.sim.state.createPod(
-      ns,
-      {
-        metadata: {
-          name,
-          labels: { [MANAGED_BY_LABEL]: "pns" },
-          annotations: { "pns.dev/copy-of": copyOf, "pns.dev/expires-at": "2000-01-01T00:00:00.000Z" },
-        },
-        spec: {
-          terminationGracePeriodSeconds: 0,
-          initContainers: [
-            { name: "pns-debug-evil", image: "busybox:1.36", command: ["sleep", "3600"], restartPolicy: "Always" },
-          ],
-          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
-        },
-      },
-      { immediate: true },
-    );
+    stack.sim.state.createPod(ns, lookalikeCopy(name, copyOf), { immediate: true });
     return stack.sim.state.pod(ns, name).metadata.uid as string;
   }
 
