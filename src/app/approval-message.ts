@@ -18,6 +18,16 @@ export async function refreshApprovalMessage(deps: AppDeps, request: SignalReque
   await deps.chat.update(approvalsChannel(deps, request.channel), request.messageTs, approvalView(request, deps.now()));
 }
 
+/**
+ * {@link refreshApprovalMessage}, logging a failure instead of throwing it: the request's state is stored already,
+ * the message only shows it, and the next change of state updates it again.
+ */
+export async function refreshApprovalMessageOrWarn(deps: AppDeps, request: SignalRequest): Promise<void> {
+  await refreshApprovalMessage(deps, request).catch((error: unknown) =>
+    deps.logger.warn("could not update the approval message", { error, request: request.id }),
+  );
+}
+
 /** Where approval requests from `channel` are posted. */
 export function approvalsChannel(deps: Pick<AppDeps, "config">, channel: string): string {
   const binding = bindingFor(deps.config, channel);

@@ -14,7 +14,7 @@ import { signalEffects } from "../core/process/signal-effect.js";
 import { withoutCollector } from "../core/process/without-collector.js";
 import { renderAutoContView } from "../core/views/signal-result-view.js";
 import { applyTransition } from "./apply-transition.js";
-import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
+import { approvalsChannel, refreshApprovalMessageOrWarn } from "./approval-message.js";
 import { audit } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { sendGuarded } from "./execute.js";
@@ -61,9 +61,7 @@ async function sendCont(deps: WorkerDeps, request: SignalRequest): Promise<boole
   const finished = await applyTransition(deps.stores.requests, request.id, (r) => finishCont(r, sent, message));
   const final = finished.ok ? finished.request : (finished.current ?? request);
   deps.metrics?.count(sent ? "signalsSent" : "signalsFailed");
-  await refreshApprovalMessage(deps, final).catch((error: unknown) =>
-    deps.logger.warn("could not update the approval message", { error, request: request.id }),
-  );
+  await refreshApprovalMessageOrWarn(deps, final);
   await audit(deps, {
     actor: "pns",
     action: "signal",

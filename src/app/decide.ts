@@ -6,7 +6,7 @@ import { DENIAL_REASON_MAX_LENGTH, renderDecisionModal, renderDenialNote } from 
 import { renderErrorView } from "../core/views/error-view.js";
 import { BlockId, CallbackId } from "../core/views/ids.js";
 import { applyTransition } from "./apply-transition.js";
-import { approvalsChannel, refreshApprovalMessage, tellExpired } from "./approval-message.js";
+import { approvalsChannel, refreshApprovalMessageOrWarn, tellExpired } from "./approval-message.js";
 import { audit, auditRequest } from "./audit.js";
 import { type AppDeps, assertConfigured } from "./deps.js";
 import { errorMessage } from "./errors.js";
@@ -217,9 +217,7 @@ async function afterDecision(deps: AppDeps, request: SignalRequest, actor: strin
   // The request's own entry says where it stands now (denied, cancelled, expired; approved stays pending until sent).
   await auditRequest(deps, request);
   // The message first: the worker's own update (sent, failed) must come after this one, never before it.
-  await refreshApprovalMessage(deps, request).catch((error: unknown) =>
-    deps.logger.warn("could not update the approval message", { error, request: request.id }),
-  );
+  await refreshApprovalMessageOrWarn(deps, request);
   if (request.state === "approved") {
     await deps.dispatch({ kind: "execute", id: deps.newId(), requestId: request.id });
   }

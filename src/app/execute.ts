@@ -13,7 +13,7 @@ import type { SignalName } from "../core/signals.js";
 import { renderSignalResultView, type SignalResultDiff } from "../core/views/signal-result-view.js";
 import { AFTER_SIGNAL_WATCH_MS, postAfterSignal, readPodHealth, watchAfterSignal } from "./after-signal.js";
 import { applyTransition } from "./apply-transition.js";
-import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
+import { approvalsChannel, refreshApprovalMessageOrWarn } from "./approval-message.js";
 import { auditRequest } from "./audit.js";
 import type { WorkerDeps } from "./deps.js";
 import { rememberAfterSignal } from "./freshness.js";
@@ -82,9 +82,7 @@ export async function runExecute(deps: WorkerDeps, job: Extract<Job, { kind: "ex
     return;
   }
   const request = started.request;
-  await refreshApprovalMessage(deps, request).catch((error: unknown) =>
-    deps.logger.warn("could not update the approval message", { error }),
-  );
+  await refreshApprovalMessageOrWarn(deps, request);
 
   let ok = false;
   let message: string;
@@ -171,9 +169,7 @@ async function reportOutcome(
   after?: ProcessRow[],
 ): Promise<void> {
   const message = final.outcome ?? (ok ? "sent" : "not sent");
-  await refreshApprovalMessage(deps, final).catch((error: unknown) =>
-    deps.logger.warn("could not update the approval message", { error }),
-  );
+  await refreshApprovalMessageOrWarn(deps, final);
   // The request's one entry gets its final outcome (it said pending until now).
   await auditRequest(deps, final, message);
   const view = renderSignalResultView({

@@ -5,7 +5,7 @@ import type { ListingSnapshot, SnapshotProcess } from "../core/jobs.js";
 import type { Fingerprint, ProcessRow } from "../core/process/types.js";
 import { type CurrentProcess, goneOutcome, renderTargetGoneNote } from "../core/views/stale-pick-view.js";
 import { applyTransition } from "./apply-transition.js";
-import { approvalsChannel, refreshApprovalMessage } from "./approval-message.js";
+import { approvalsChannel, refreshApprovalMessageOrWarn } from "./approval-message.js";
 import { audit } from "./audit.js";
 import { type AppDeps, LISTING_TTL_MS } from "./deps.js";
 
@@ -145,9 +145,7 @@ export async function markRequestGone(
   const result = await applyTransition(deps.stores.requests, request.id, (r) => markGone(r, deps.now(), outcome));
   if (!result.ok) return null;
   const gone = result.request;
-  await refreshApprovalMessage(deps, gone).catch((error: unknown) =>
-    deps.logger.warn("could not update the approval message", { error, request: gone.id }),
-  );
+  await refreshApprovalMessageOrWarn(deps, gone);
   await audit(deps, {
     actor: "pns",
     action: "expire",

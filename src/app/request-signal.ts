@@ -15,7 +15,13 @@ import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, renderReasonModal } from "../core
 import { renderGiveReasonView, renderStalePickView } from "../core/views/stale-pick-view.js";
 import { escapeTruncate, mrkdwn } from "../core/views/text.js";
 import { applyTransition } from "./apply-transition.js";
-import { approvalsChannel, approvalView, approversOf, podFields, refreshApprovalMessage } from "./approval-message.js";
+import {
+  approvalsChannel,
+  approvalView,
+  approversOf,
+  podFields,
+  refreshApprovalMessageOrWarn,
+} from "./approval-message.js";
 import { audit, auditRequest } from "./audit.js";
 import { type AppDeps, assertConfigured, type WorkerDeps } from "./deps.js";
 import { errorMessage } from "./errors.js";
@@ -429,9 +435,7 @@ async function supportExisting(
     if (result.code === "already_supported") throw new PnsError("not_allowed", result.message);
     return null;
   }
-  await refreshApprovalMessage(deps, result.request).catch((error: unknown) =>
-    deps.logger.warn("could not update the approval message", { error, request: same.id }),
-  );
+  await refreshApprovalMessageOrWarn(deps, result.request);
   await audit(deps, {
     actor: input.requester,
     action: "request",
