@@ -99,6 +99,11 @@ function clickOrigin(body: BlockActionBody): ClickOrigin {
   };
 }
 
+/** A button that runs a command again (its value says how): who clicked where, the trigger and the value. */
+function rerunClick(body: BlockActionBody) {
+  return { ...clickOrigin(body), triggerId: text(body.trigger_id) ?? "", value: text(body.actions[0]?.value) };
+}
+
 const DECISIONS: Record<string, DecisionAction> = {
   [ActionId.signalApprove]: "approve",
   [ActionId.signalDeny]: "deny",
@@ -203,23 +208,13 @@ export async function createSlackHandler(
   // "Retry with the … profile" under a Pod Security refusal: its value is checked in retryWithProfile.
   app.action(ActionId.retryProfile, async ({ ack, body }) => {
     await ack();
-    const click = body as unknown as BlockActionBody;
-    await retryWithProfile(deps, {
-      ...clickOrigin(click),
-      triggerId: text(click.trigger_id) ?? "",
-      value: text(click.actions[0]?.value),
-    });
+    await retryWithProfile(deps, rerunClick(body as unknown as BlockActionBody));
   });
 
   // A pod picked from "3 pods match app=web": the same command on that pod, checked again like a typed one.
   app.action(new RegExp(`^${ActionId.podPickPrefix.replaceAll(".", "\\.")}\\d+$`), async ({ ack, body }) => {
     await ack();
-    const click = body as unknown as BlockActionBody;
-    await pickPod(deps, {
-      ...clickOrigin(click),
-      triggerId: text(click.trigger_id) ?? "",
-      value: text(click.actions[0]?.value),
-    });
+    await pickPod(deps, rerunClick(body as unknown as BlockActionBody));
   });
 
   app.view(CallbackId.decisionModal, async ({ ack, body }) => {
