@@ -393,12 +393,20 @@ export const SCRIPT_TIMED_OUT_EXIT = 124;
  * deepest first, so each dies while its parent still reaps it: no orphan is re-parented to the app. A shell stuck
  * in a write gets KILL two seconds later, while it is still the watchdog's parent (its PID cannot have been reused).
  * Its `sleep` holds none of the exec's streams: were it ever left behind, it could not keep the exec open.
+ *
+ * The watchdog ends its own `sleep` with KILL, not TERM. A script that ends at once TERMs the watchdog right after
+ * it forks that `sleep`; the child still has the shell's TERM handler until it resets its signals and execs (dash
+ * 0.5.12 src/jobs.c `forkchild` → `forkreset`, src/trap.c `onsig`), so a TERM then is taken by the handler and lost,
+ * and `wait` waited for the whole `sleep`: under dash about one quick script in ten ran to its timeout and exited
+ * 124 (test/system/signal-script.test.ts, "exits 3 under dash", caught it; busybox sh lost it as often). KILL has no
+ * handler to lose it. That `wait` is silenced: bash reports a child killed by KILL on stderr (`pns: line 1: N Killed`),
+ * which is the read-file report's channel.
  */
 export const WATCHDOG_PROLOGUE = `pns_t=$1
 shift
 case $pns_t in ''|*[!0-9]*) pns_t=${DEFAULT_SCRIPT_TIMEOUT_SECONDS} ;; esac
 (
-  trap 'kill $! 2>/dev/null; wait; exit 0' TERM
+  trap 'kill -KILL $! 2>/dev/null; wait 2>/dev/null; exit 0' TERM
   sleep "$pns_t" </dev/null >/dev/null 2>&1 &
   wait $! || exit 0
   trap 'exit 0' TERM
@@ -422,7 +430,7 @@ case $pns_t in ''|*[!0-9]*) pns_t=${DEFAULT_SCRIPT_TIMEOUT_SECONDS} ;; esac
     level=\${next:+" $next"}
   done
   [ -z "$victims" ] || kill -KILL $victims 2>/dev/null
-  trap 'kill $! 2>/dev/null; wait; exit 0' TERM
+  trap 'kill -KILL $! 2>/dev/null; wait 2>/dev/null; exit 0' TERM
   sleep 2 &
   wait $!
   trap 'exit 0' TERM
