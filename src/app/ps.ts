@@ -1,8 +1,11 @@
 import { psOf } from "../core/command/hints.js";
 import type { Job, JobOrigin, SharedTable } from "../core/jobs.js";
 import { may, signalPolicyFor } from "../core/policy.js";
+import { rowsOfContainer } from "../core/process/rows.js";
+import type { ProcessRow } from "../core/process/types.js";
 import { SIGNAL_NAMES } from "../core/signals.js";
 import { renderProcessListingText, renderProcessTableView } from "../core/views/process-table-view.js";
+import { plural } from "../core/views/text.js";
 import { podFields } from "./approval-message.js";
 import { audit, commandDetail } from "./audit.js";
 import { LISTING_TTL_MS, type WorkerDeps } from "./deps.js";
@@ -20,7 +23,8 @@ export const MAX_SHARED_LISTING_CHARS = 200_000;
 export async function runPs(deps: WorkerDeps, job: Extract<Job, { kind: "ps" }>): Promise<void> {
   const progress = new Progress(deps, job.origin.responseUrl);
   const listed = await listPod(deps, job.origin, job.command, progress);
-  const where = await postProcessTable(deps, job.origin, listed);
+  const shown = ofContainer(listed);
+  const where = await postProcessTable(deps, job.origin, { ...listed, rows: shown.rows }, shown.note);
   // A private table replaced the progress message; a public one leaves it to remove.
   if (where === "channel" && job.origin.responseUrl) {
     await deps.chat
@@ -36,12 +40,39 @@ export async function runPs(deps: WorkerDeps, job: Extract<Job, { kind: "ps" }>)
       ...podFields(listed.snapshot),
       detail: commandDetail(
         job.origin.audit,
-        `listed ${listed.rows.length} processes through ${listed.snapshot.attachment.container}${where === "asker" ? " (shown to the asker only)" : ""}`,
+        `listed ${shown.rows.length} processes${shown.note ? ` of container ${job.command.container}` : ""} through ${listed.snapshot.attachment.container}${where === "asker" ? " (shown to the asker only)" : ""}`,
       ),
       outcome: "ok",
     },
     job.origin.audit,
   );
+}
+
+/**
+ * With `-c`, only that container's rows (and pns's own), and a note on what else shares the process namespace: a pod
+ * with `shareProcessNamespace` (or a copy) lists every container's processes whichever container pns targets.
+ */
+function ofContainer(listed: PodListing): { rows: ProcessRow[]; note?: string } {
+  const container = listed.command.container;
+  if (container === null) return { rows: listed.rows };
+  const { rows, hidden } = rowsOfContainer(listed.rows, container);
+  if (hidden.size === 0) return { rows };
+  let others = 0;
+  const of: string[] = [];
+  for (const [name, n] of hidden) {
+    others += n;
+    of.push(`${n} of ${name === null ? "the pod sandbox" : `container ${name}`}`);
+  }
+  // The command as typed when it named this very pod, else the pod by name (a workload or selector may pick another).
+  const pod = listed.resolved.pod.name;
+  const typed = listed.command.target;
+  const target =
+    "name" in typed && (typed.kind === "auto" || typed.kind === "pod") && typed.name === pod ? typed : null;
+  const all = psOf({ ...listed.command, container: null }, target ?? { kind: "pod", name: pod });
+  return {
+    rows,
+    note: `Showing container ${container}'s processes only (\`-c ${container}\`): ${plural(others, "more process")} ${others === 1 ? "shares" : "share"} this process namespace (${of.join(", ")}). \`${all}\` lists them all.`,
+  };
 }
 
 /**

@@ -30,9 +30,17 @@ describe("pods and containers pns cannot find, and selectors that find several",
     expect(told).not.toContain("Processes in");
   }, 30_000);
 
-  it("-c shell, a container nginx has, lists the pod", async () => {
+  it("-c shell on nginx (a shared process namespace) lists the shell container's processes, saying what it left out", async () => {
     const table = await d.table(alice.id, "nginx -c shell");
-    expect(d.text(table)).toContain("Processes in");
+    const text = d.text(table);
+    expect(text).toContain("Processes in nginx");
+    expect(text).toContain(
+      "Showing container shell's processes only (`-c shell`): 3 more processes share this process namespace (1 of the pod sandbox, 2 of container nginx). `/pns ps nginx` lists them all.",
+    );
+    expect(text).toContain("2 processes, children under their parents.");
+    // Only the shell's process may be picked; nginx's master and worker (PIDs 8, 14) are not offered from this table.
+    const picked = [...text.matchAll(/"text":"(\d+) · [^"]*","emoji":true\},"value":"\1"/g)].map((m) => m[1]);
+    expect(picked).toEqual(["15"]);
   }, 30_000);
 
   it("-c on a workload's pod with no close container says so and how to leave -c out", async () => {

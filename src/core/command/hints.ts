@@ -53,7 +53,7 @@ function list(names: readonly string[]): string {
 /**
  * Null when `-c` names a container of the pod (or is not given), else why not, with the pod's containers and the
  * command with the closest one ("Pod nginx has no container ngnix: it has containers nginx, shell. Did you mean
- * nginx?"). Checked whatever the strategy: a pod that shares its process namespace would otherwise ignore it.
+ * nginx?"). Checked whatever the strategy: on a pod that shares its process namespace it picks the rows `ps` shows.
  */
 export function containerProblem(command: PodCommand, pod: PodContainers): Hint | null {
   const wanted = command.container;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createRedactor } from "../redact/redactor.js";
 import { MASK } from "../redact/rules.js";
 import { cmdlineSha256 } from "./fingerprint.js";
-import { escapeControl, formatCpuTime, startedAt, toRows, truncate } from "./rows.js";
+import { escapeControl, formatCpuTime, rowsOfContainer, startedAt, toRows, truncate } from "./rows.js";
 import { aListing, aProcess } from "./test-builders.js";
 
 const redactor = createRedactor();
@@ -150,5 +150,35 @@ describe("row formatting", () => {
   it("never cuts a surrogate pair", () => {
     expect(truncate("ab😀cd", 4)).toBe("ab…");
     expect(truncate("abc", 3)).toBe("abc");
+  });
+});
+
+describe("rowsOfContainer", () => {
+  const redactor = createRedactor([]);
+  const rows = toRows(
+    aListing([
+      aProcess({ pid: 1, comm: "pause", args: ["/pause"], container: null, role: "pause" }),
+      aProcess({ pid: 7, comm: "nginx", args: ["nginx"], container: "web", role: "app" }),
+      aProcess({ pid: 9, comm: "nginx", args: ["nginx: worker"], ppid: 7, container: "web", role: "app" }),
+      aProcess({ pid: 12, comm: "envoy", args: ["envoy"], container: "proxy", role: "app" }),
+      aProcess({ pid: 13, comm: "envoy", args: ["envoy", "--hot"], container: "proxy", role: "app" }),
+      aProcess({ pid: 40, comm: "sleep", args: ["sleep", "3600"], container: "pns-debug-1", role: "debug" }),
+    ]),
+    redactor,
+  );
+
+  it("keeps the container's processes and pns's own, and counts what it hid per container", () => {
+    const { rows: kept, hidden } = rowsOfContainer(rows, "web");
+    expect(kept.map((r) => r.pid)).toEqual([7, 9, 40]);
+    expect([...hidden]).toEqual([
+      [null, 1],
+      ["proxy", 2],
+    ]);
+  });
+
+  it("hides nothing when every app process is the container's (its own PID namespace)", () => {
+    const own = rows.filter((r) => r.container === "proxy" || r.role === "debug");
+    const { rows: kept, hidden } = rowsOfContainer(own, "proxy");
+    expect([kept, hidden.size]).toEqual([own, 0]);
   });
 });

@@ -206,3 +206,29 @@ function isSortedByPid(ps: readonly ProcessInfo[]): boolean {
   for (let i = 1; i < ps.length; i++) if (ps[i - 1]!.pid > ps[i]!.pid) return false;
   return true;
 }
+
+/** The rows `-c CONTAINER` shows, and what it hid. */
+export interface ContainerRows {
+  rows: ProcessRow[];
+  /** Rows left out, per container: how many of each other container, under null the pod sandbox's (or no container's). */
+  hidden: Map<string | null, number>;
+}
+
+/**
+ * The rows of one container's processes, with pns's own debug processes, as `-c CONTAINER` asks: a pod that shares
+ * its process namespace (or a copy made with `shareProcessNamespace`) lists every container's processes, which the
+ * asker did not ask to see. Nothing is hidden when the namespace is the container's own.
+ */
+export function rowsOfContainer(rows: readonly ProcessRow[], container: string): ContainerRows {
+  const kept: ProcessRow[] = [];
+  const hidden = new Map<string | null, number>();
+  for (const r of rows) {
+    const other = r.role === "pause" || (r.role === "app" && r.container !== container);
+    if (!other) kept.push(r);
+    else {
+      const key = r.role === "pause" ? null : r.container;
+      hidden.set(key, (hidden.get(key) ?? 0) + 1);
+    }
+  }
+  return { rows: kept, hidden };
+}
