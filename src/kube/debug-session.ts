@@ -412,11 +412,11 @@ async function attachCopy(
         const running = await waitForContainer(deps, settings, existing, starting, "copy", request.onProgress);
         return attachment(running, starting, true, expiresAt);
       }
-      // pns's own copy, ended or about to: replace it.
+      // pns's own copy, ended or about to: replace it (one already being deleted is only waited for).
       request.onProgress?.(`debug copy ${copyName} has ended; replacing it…`);
-      await deleteCopy(deps, namespace, copyName, uid);
+      if (!existing.metadata?.deletionTimestamp) await deleteCopy(deps, namespace, copyName, uid);
       await ledger.forget({ name: copyName, uid });
-      await waitGone(deps, settings, namespace, copyName);
+      await waitGone(deps, settings, existing);
       continue;
     }
     const created = await createCopy(deps, settings, source, copyName, request, ledger, securityContext, note);
@@ -478,7 +478,7 @@ async function createCopy(
       // An API server without native sidecars (before 1.29, or the SidecarContainers gate off) drops restartPolicy
       // from init containers (pkg/api/pod/util.go dropDisabledFields): the debug container would block the app.
       await deleteCopy(deps, namespace, copyName, uid, 0);
-      await waitGone(deps, settings, namespace, copyName);
+      await waitGone(deps, settings, created);
       request.onProgress?.(
         "this cluster has no native sidecars (Kubernetes before 1.29): the debug container runs beside the app containers…",
       );
@@ -547,21 +547,84 @@ async function deleteCopy(
   }
 }
 
-/** Waits until the pod of this name is gone (a replaced copy frees its name), up to the start timeout. */
-async function waitGone(deps: SessionDeps, settings: DebugSettings, namespace: string, name: string): Promise<void> {
+/**
+ * Waits until this pod (its UID) is gone, so that its name is free, up to the start timeout. A deleted pod stays,
+ * Terminating, until the kubelet has stopped its containers: up to its grace period (30 s by default). So the wait is
+ * a watch of the pod from the version read (one request however long it takes), not a read every few hundred ms. A
+ * watch that ends early (the server's timeout, a proxy, an ERROR event such as 410 Expired) is followed by a read
+ * and, if the pod is still there, a new watch after a growing pause; a refusal (403) is the user's to see.
+ */
+async function waitGone(deps: SessionDeps, settings: DebugSettings, pod: V1Pod): Promise<void> {
+  const namespace = pod.metadata?.namespace ?? "default";
+  const name = pod.metadata?.name ?? "";
+  const uid = pod.metadata?.uid;
   const end = Date.now() + settings.startTimeoutMs;
-  while ((await readIfExists(deps, namespace, name)) !== null) {
-    if (Date.now() > end) {
+  let from = pod.metadata?.resourceVersion;
+  for (let ended = 0; ; ended++) {
+    if (ended > 0) {
+      await new Promise((r) => setTimeout(r, Math.min(WATCH_BACKOFF_MAX_MS, WATCH_BACKOFF_MS * 2 ** (ended - 1))));
+      const now = await readIfExists(deps, namespace, name);
+      if (now === null || now.metadata?.uid !== uid) return;
+      from = now.metadata?.resourceVersion;
+    }
+    const left = end - Date.now();
+    if (left <= 0) {
       throw new PnsError(
         "timeout",
         `pns's ended debug copy ${name} was still being deleted after ${seconds(settings.startTimeoutMs)} s.`,
-        {
-          hint: "Try again in a minute.",
-        },
+        { hint: "Try again in a minute." },
       );
     }
-    await new Promise((r) => setTimeout(r, 250));
+    if ((await watchUntilGone(deps, namespace, name, uid, from, left)) === "gone") return;
   }
+}
+
+/**
+ * One watch of a pod from `resourceVersion`: "gone" on its DELETED event (or a pod of that name with another UID),
+ * "ended" when the watch ends first or `ms` pass; rejects with the server's refusal.
+ */
+function watchUntilGone(
+  deps: SessionDeps,
+  namespace: string,
+  name: string,
+  uid: string | undefined,
+  resourceVersion: string | undefined,
+  ms: number,
+): Promise<"gone" | "ended"> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let abort: AbortController | null = null;
+    const finish = (outcome: "gone" | "ended" | PnsError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      abort?.abort();
+      if (outcome instanceof PnsError) reject(outcome);
+      else resolve(outcome);
+    };
+    const timer = setTimeout(() => finish("ended"), ms);
+    const refused = (err: unknown) => toPnsError(err, { verb: "watch", resource: "pods", namespace, name });
+    new Watch(deps.kc)
+      .watch(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        { fieldSelector: `metadata.name=${name}`, ...(resourceVersion ? { resourceVersion } : {}) },
+        (type: string, obj: V1Pod) => {
+          if (type === "DELETED" && obj.metadata?.uid === uid) finish("gone");
+          else if ((type === "ADDED" || type === "MODIFIED") && obj.metadata?.uid !== uid) finish("gone");
+          // An ERROR event (410 Expired: the version is too old to watch from) ends this watch; a read follows.
+          else if (type === "ERROR") finish("ended");
+        },
+        (err: unknown) => {
+          if (err && httpCodeOf(err) !== null) finish(refused(err));
+          else finish("ended");
+        },
+      )
+      .then((controller) => {
+        abort = controller;
+        if (settled) controller.abort();
+      })
+      .catch((err: unknown) => finish(httpCodeOf(err) === null ? "ended" : refused(err)));
+  });
 }
 
 /** The debug container of a copy that is still on its way up (not running, not ended), when the copy has time left. */

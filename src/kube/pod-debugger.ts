@@ -503,6 +503,12 @@ export function createKubeDebugger(cluster: KubeClusterConfig, deps: KubeDebugge
           report.notOwned.push(session);
           continue;
         }
+        // Deleted already (by an earlier run, a user): it goes when the kubelet has stopped it; a second DELETE
+        // would change nothing (staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go BeforeDelete).
+        if (session.state === "Terminating") {
+          report.deleted.push(session);
+          continue;
+        }
         const expires = Date.parse(session.expiresAt ?? "");
         const finished = session.state === "Succeeded" || session.state === "Failed";
         // A copy without a readable expiry is not ours to judge: keep it and show it.
@@ -661,6 +667,8 @@ function copySession(pod: V1Pod): ClusterDebugSession {
   const phase = pod.status?.phase ?? "Unknown";
   const finished = phase === "Succeeded" || phase === "Failed";
   const running = status?.state?.running;
+  // Deleted and waiting for the kubelet to stop it, as kubectl shows it (pkg/printers/internalversion printPod).
+  const terminating = Boolean(pod.metadata?.deletionTimestamp);
   return {
     kind: "copy",
     namespace: pod.metadata?.namespace ?? "",
@@ -670,9 +678,13 @@ function copySession(pod: V1Pod): ClusterDebugSession {
     copyOf: annotations[COPY_OF_ANNOTATION] ?? null,
     requestedBy: annotations[REQUESTED_BY_ANNOTATION] ?? null,
     expiresAt: annotations[EXPIRES_AT_ANNOTATION] ?? null,
-    state: phase,
+    state: terminating ? "Terminating" : phase,
     startedAt: isoOf(running?.startedAt),
-    blind: finished || (phase === "Running" && status && !running) ? stoppedWords(status?.state?.terminated) : null,
+    blind: terminating
+      ? "the debug copy is being deleted"
+      : finished || (phase === "Running" && status && !running)
+        ? stoppedWords(status?.state?.terminated)
+        : null,
     blindSince: isoOf(status?.state?.terminated?.finishedAt),
     uid: pod.metadata?.uid ?? null,
   };

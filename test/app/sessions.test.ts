@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
 import type { LocalStack } from "../../src/local/stack.js";
+import { eventually } from "../sim/helpers.js";
 import { type Driver, OPS, startDemo } from "./helpers.js";
 
 const { alice, carol } = slackUsers;
@@ -80,7 +81,11 @@ describe("debug copies: /pns ps --copy, /pns sessions, /pns cleanup", () => {
     expect(copies()).toHaveLength(1);
     await d.command(alice.id, "cleanup -n shop");
     expect(d.toldTo(alice.id).at(-1)).toContain("deleted debug copy");
-    expect(copies()).toHaveLength(0);
+    // Deleted, the copy is Terminating until the kubelet has stopped it: /pns sessions says so; then it is gone.
+    expect(copies().map((p) => Boolean(p.metadata?.deletionTimestamp))).toEqual([true]);
+    await d.command(alice.id, "sessions");
+    expect(d.toldTo(alice.id).at(-1)).toContain("the debug copy is being deleted");
+    await eventually(() => (copies().length === 0 ? true : undefined));
     await d.command(alice.id, "sessions");
     expect(d.toldTo(alice.id).at(-1)).not.toContain("debug copy");
   });

@@ -655,7 +655,8 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
 
   describe("sessions and cleanup", () => {
     it("lists copies and the recorded ephemeral containers; deletes only expired copies", async () => {
-      await running("ops", "agent-k", { containers: [sleeper("agent", 3608)] });
+      // The pod's grace period, which its copy keeps: deleted, the copy is Terminating until its containers stop.
+      await running("ops", "agent-k", { terminationGracePeriodSeconds: 30, containers: [sleeper("agent", 3608)] });
       const d = await debuggerFor(sim, {}, { shortId: counterIds("k") });
       const { attachment } = await attachTo(d, "ops", { kind: "pod", name: "agent-k" }, { strategy: "copy" });
       await until("the copy to run", () => allRunning("ops", attachment.pod));
@@ -678,7 +679,8 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
       const report = await later.cleanup(["ops", "default"], { recorded, owned: ledger.owned() });
       expect(report.deleted.map((s) => s.pod)).toEqual([attachment.pod]);
       expect(report.runningEphemeral.some((s) => s.pod === "nginx")).toBe(true);
-      expect(sim.state.hasPod("ops", attachment.pod)).toBe(false);
+      // Deleted with its grace period, the copy goes once the kubelet has stopped its containers.
+      await until("the copy to be gone", () => !sim.state.hasPod("ops", attachment.pod));
     });
   });
 
@@ -793,6 +795,24 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
       expect(sim.state.pod("ops", name).metadata.uid).toBe(uid);
     });
 
+    it("lists a copy being deleted as going, and a cleanup does not delete it again", async () => {
+      // Its sleeps are their PID namespaces' init: TERM does nothing, so it stays Terminating for its grace period.
+      const body = lookalikeCopy("slow-pns-abcde", "agent");
+      sim.state.createPod("ops", { ...body, spec: { ...body.spec, terminationGracePeriodSeconds: 30 } });
+      await until("the slow copy to run", () => allRunning("ops", "slow-pns-abcde"));
+      const owned = new Map([["ops/slow-pns-abcde", String(sim.state.pod("ops", "slow-pns-abcde").metadata.uid)]]);
+      const d = await debuggerFor(sim);
+      const first = await d.cleanup(["ops"], { now: true, owned });
+      expect(first.deleted.map((s) => s.pod)).toEqual(["slow-pns-abcde"]);
+      const going = (await d.sessions(["ops"], [])).find((s) => s.pod === "slow-pns-abcde");
+      expect([going?.state, going?.blind]).toEqual(["Terminating", "the debug copy is being deleted"]);
+      const from = sim.requests.entries.length;
+      const again = await d.cleanup(["ops"], { now: true, owned });
+      expect(again.deleted.map((s) => s.pod)).toEqual(["slow-pns-abcde"]);
+      expect(sim.requests.entries.slice(from).filter((e) => e.route === "DELETE pods")).toEqual([]);
+      sim.state.deletePod("ops", "slow-pns-abcde");
+    });
+
     it("cleanup deletes only the copies whose UID pns recorded; a look-alike is reported as not pns's", async () => {
       lookalike("ops", "fake-pns-abcde", "agent");
       const d = await debuggerFor(sim);
@@ -840,7 +860,7 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
     });
 
     it("replaces its own ended copy under the same name, with a new recorded UID", async () => {
-      await solo("ops", "ending");
+      await solo("ops", "ending", { terminationGracePeriodSeconds: 30 });
       const first = await attachTo(
         await debuggerFor(sim),
         "ops",
@@ -851,8 +871,21 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
       const before = ledger.uids.get(key);
       // Two hours on, the copy has reached its lifetime: pns deletes it (its recorded UID) and makes it again.
       const later = await debuggerFor(sim, {}, { now: () => Date.now() + 2 * 3_600_000 });
+      const from = sim.requests.entries.length;
       const again = await attachTo(later, "ops", { kind: "pod", name: "ending" }, { strategy: "copy" });
       expect(again.attachment).toMatchObject({ pod: first.attachment.pod, reused: false });
+      // The old copy stays Terminating until the kubelet has stopped it: pns waited with one watch, not by reading it
+      // over and over; one read after it is gone, and the new copy is made.
+      const asked = sim.requests.entries.slice(from);
+      const deleted = asked.findIndex((e) => e.route === "DELETE pods");
+      const created = asked.findIndex((e) => e.route === "POST pods");
+      const copy = `/pods/${first.attachment.pod}`;
+      expect(
+        asked
+          .slice(deleted + 1, created)
+          .filter((e) => e.route === "WATCH pods" || e.path.endsWith(copy))
+          .map((e) => e.route),
+      ).toEqual(["WATCH pods", "GET pods"]);
       expect(ledger.uids.get(key)).not.toBe(before);
       expect(sim.state.pod("ops", first.attachment.pod).metadata.uid).toBe(ledger.uids.get(key));
     });

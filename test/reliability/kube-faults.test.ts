@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
 import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
 import { DEMO_CONFIG, type Driver, driver } from "../app/helpers.js";
+import { eventually } from "../sim/helpers.js";
 import { record } from "./record.js";
 
 const { alice } = slackUsers;
@@ -148,8 +149,10 @@ describe("Kubernetes faults", () => {
     later = 2 * 3_600_000;
     await stack.app.janitor();
     type PodJson = { metadata?: { name?: string; labels?: Record<string, string> } };
-    const copies = (stack.sim.state.pods() as PodJson[]).filter((p) => p.metadata?.labels?.[MANAGED] === "pns");
-    expect(copies.map((p) => p.metadata?.name)).toEqual([]);
+    const copies = () => (stack.sim.state.pods() as PodJson[]).filter((p) => p.metadata?.labels?.[MANAGED] === "pns");
+    // Deleted, a copy stays Terminating until the kubelet has stopped its containers; then none is left.
+    await eventually(() => (copies().length === 0 ? true : undefined), 30_000).catch(() => undefined);
+    expect(copies().map((p) => p.metadata?.name)).toEqual([]);
     record(
       "kube-faults",
       `${FAULTS.length} faults (${FAULTS.map((f) => f.name).join(", ")}): each a clear answer, 0 stack traces; 0 copies left after the janitor`,

@@ -5,6 +5,7 @@ import { slackUsers } from "../../src/local/fake-slack/client.js";
 import type { RuntimeName } from "../../src/local/sim/index.js";
 import { type LocalStack, startLocalStack } from "../../src/local/stack.js";
 import { DEMO_CONFIG, type Driver, driver, memoryLogger, OPS } from "../app/helpers.js";
+import { eventually } from "../sim/helpers.js";
 import { realRuntimes } from "../sim/runtimes.js";
 import { record } from "./record.js";
 
@@ -130,8 +131,10 @@ describe.each(RUNTIMES)("the target container restarting mid-signal, %s runtime"
     later = 2 * 3_600_000;
     const report = await stack.app.janitor();
     expect(report.failures).toBe(0);
-    const copies = (stack.sim.state.pods() as PodJson[]).filter((p) => p.metadata?.labels?.[MANAGED] === "pns");
-    expect(copies.map((p) => p.metadata?.name)).toEqual([]);
+    const copies = () => (stack.sim.state.pods() as PodJson[]).filter((p) => p.metadata?.labels?.[MANAGED] === "pns");
+    // Deleted, a copy stays Terminating until the kubelet has stopped its containers; then none is left.
+    await eventually(() => (copies().length === 0 ? true : undefined), 30_000).catch(() => undefined);
+    expect(copies().map((p) => p.metadata?.name)).toEqual([]);
     record(
       "kube-faults",
       `the target container restarted between approval and sending (${runtime}; ephemeral debug container and debug copy): each "not sent" with the reason, 0 signals to the new process, 1 outcome for 2 deliveries, 0 copies left after the janitor`,

@@ -10,6 +10,7 @@ import { slackUsers } from "../../src/local/fake-slack/client.js";
 import type { LocalStack } from "../../src/local/stack.js";
 import { type Driver, OPS, startDemo } from "../app/helpers.js";
 import { lookalikeCopy } from "../kube/harness.js";
+import { eventually } from "../sim/helpers.js";
 
 const { alice, bob, carol } = slackUsers;
 
@@ -41,8 +42,14 @@ describe("debug copies: who may make them, what they may take, and which pods ar
   beforeAll(async () => ({ stack, d } = await startDemo()));
   afterAll(async () => stack?.close());
   afterEach(async () => {
-    // An admin's cleanup between tests: each starts with no copy of pns's in the channel.
+    // An admin's cleanup between tests: each starts with no copy of pns's in the channel. A deleted copy stays
+    // Terminating until the kubelet has stopped it, and its name is taken until then.
     await d.command(alice.id, "cleanup");
+    await eventually(() =>
+      ["default", "ops", "shop"].some((ns) => stack.sim.state.pods(ns).some((p) => p.metadata?.deletionTimestamp))
+        ? undefined
+        : true,
+    );
   });
 
   const copiesOf = (ns: string, source: string) =>

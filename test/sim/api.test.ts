@@ -124,9 +124,13 @@ describe("pods", () => {
   });
 
   it("creates a pod that goes Pending → Running, refuses a duplicate, deletes it with a DELETED watch event", async () => {
+    // Its sleep is its PID namespace's init and ignores TERM: deleted, it stays Terminating for its 1 s grace period.
     const body: V1Pod = {
       metadata: { name: "tmp" },
-      spec: { containers: [{ name: "main", image: "busybox", command: ["sleep", "3600"] }] },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: "main", image: "busybox", command: ["sleep", "3600"] }],
+      },
     };
     const created = await core.createNamespacedPod({ namespace: "default", body });
     expect(created.status?.phase).toBe("Pending");

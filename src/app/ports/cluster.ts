@@ -159,7 +159,7 @@ export interface ClusterDebugSession {
   requestedBy: string | null;
   /** ISO 8601; null when unknown. */
   expiresAt: string | null;
-  /** `Running`, `Waiting`, `Terminated` or `Unknown` (ephemeral), or the copy's phase. */
+  /** `Running`, `Waiting`, `Terminated` or `Unknown` (ephemeral), or the copy's phase, `Terminating` once deleted. */
   state: string;
   /** When the debug container started (ISO 8601); null when it is not running. */
   startedAt: string | null;

@@ -107,7 +107,12 @@ export interface SimPod {
   timers: Set<NodeJS.Timeout>;
   /** The scheduler's FailedScheduling message while it cannot place the pod (no node yet); absent once placed. */
   unschedulable?: string;
+  /** Set while the pod is Terminating: when its deletion was asked for (epoch ms), and its grace period. */
+  deletion?: { requestedAt: number; graceSeconds: number };
 }
+
+/** How often the kubelet relists containers to see that they stopped (pkg/kubelet/kubelet.go `plegRelistPeriod`). */
+const KUBELET_RELIST_MS = 1000;
 
 /** A watch event on pods. */
 export interface PodEvent {
@@ -428,18 +433,79 @@ export class World {
     }
   }
 
-  /** Deletes a pod now; watchers get a DELETED event. The real runtime stops its containers within the grace period. */
+  /**
+   * Deletes a pod as the API server does. A scheduled pod that has not finished, deleted with a grace period, is
+   * only marked (deletionTimestamp, deletionGracePeriodSeconds; a MODIFIED event) and stays, Terminating, while the
+   * kubelet stops it: TERM to each container, KILL at the end of the grace period; it goes (DELETED) once its
+   * containers have stopped. A grace of 0, an unscheduled pod or a finished one goes at once
+   * (kubernetes pkg/registry/core/pod/strategy.go `CheckGracefulDelete`). A second delete may shorten the grace
+   * period, never lengthen it (staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go `BeforeDelete`).
+   */
   deletePod(namespace: string, name: string, graceSeconds = 0): Json {
     const pod = this.getPod(namespace, name);
+    const finished = pod.phase === "Succeeded" || pod.phase === "Failed";
+    if (graceSeconds <= 0 || !pod.spec.nodeName || pod.unschedulable || finished) return this.removePod(pod, 0);
+    const now = Date.now();
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+    if (pod.deletion) {
+      // Only shorter: the deletionTimestamp moves back by the difference, never into the past.
+      if (graceSeconds < pod.deletion.graceSeconds) {
+        const ends = Math.max(now, pod.deletion.requestedAt + graceSeconds * 1000);
+        pod.deletion.graceSeconds = graceSeconds;
+        pod.metadata.deletionTimestamp = stamp(ends);
+        pod.metadata.deletionGracePeriodSeconds = graceSeconds;
+        this.later(pod, ends - now, () => this.removePod(pod, 0));
+        this.touch(pod);
+      }
+      return this.renderPod(pod);
+    }
+    // deletionTimestamp is when the pod is to be gone: now plus the grace period.
+    pod.deletion = { requestedAt: now, graceSeconds };
+    pod.metadata.deletionTimestamp = stamp(now + graceSeconds * 1000);
+    pod.metadata.deletionGracePeriodSeconds = graceSeconds;
+    this.touch(pod);
+    if (this.real) {
+      // The real runtime TERMs each container and KILLs what is left at the end of the grace period.
+      void this.real.deletePod(pod, graceSeconds).then(() => this.removePodIfPresent(pod));
+    } else {
+      // What stops on TERM stops at once, and the kubelet sees it within a relist; a container whose main process
+      // ignores TERM (a `sleep` that is its PID namespace's init, without a handler) runs until the KILL at the end
+      // of the grace period.
+      const stopsOnTerm = [...pod.containers.values()].every(
+        (rt) => rt.phase !== "running" || this.stopsOnTerm(pod, rt),
+      );
+      const ms = Math.min(graceSeconds * 1000, stopsOnTerm ? KUBELET_RELIST_MS : Number.POSITIVE_INFINITY);
+      this.later(pod, ms, () => this.removePod(pod, 0));
+    }
+    return this.renderPod(pod);
+  }
+
+  /** True when the container's main process ends on TERM: it is not its namespace's init, or it handles TERM. */
+  private stopsOnTerm(pod: SimPod, rt: ContainerRuntime): boolean {
+    const ns = rt.pidNs ?? pod.sharedNs;
+    const main = rt.mainPid === null ? undefined : ns?.procs.get(rt.mainPid);
+    if (!main) return true;
+    return main.pid !== 1 || main.handles.includes(15);
+  }
+
+  /** Removes a pod the real runtime has stopped, unless it went already (or a new pod took its name). */
+  private removePodIfPresent(pod: SimPod): void {
+    if (this.closed || this.pods.get(this.podKey(pod.namespace, pod.name)) !== pod) return;
+    this.removePod(pod, 0);
+  }
+
+  /** Removes a pod's object now; watchers get a DELETED event. The real runtime stops what is still running. */
+  private removePod(pod: SimPod, graceSeconds: number): Json {
+    const { namespace, name } = pod;
     this.clearTimers(pod);
     this.pods.delete(this.podKey(namespace, name));
-    this.real?.deletePod(pod, graceSeconds);
+    if (!pod.deletion) void this.real?.deletePod(pod, graceSeconds);
     for (const rt of pod.containers.values()) rt.logs.at(-1)?.end();
     // Running commands (exec sessions) die with the pod.
     for (const ns of this.namespacesOf(pod)) for (const p of ns.procs.values()) p.onKilled?.(9);
     pod.resourceVersion = this.nextRv();
     const obj = this.renderPod(pod);
-    obj.metadata.deletionTimestamp = nowIso();
+    obj.metadata.deletionTimestamp ??= nowIso();
     obj.metadata.deletionGracePeriodSeconds = 0;
     this.push({ type: "DELETED", object: obj, namespace, resourceVersion: Number(pod.resourceVersion) });
     this.reschedule();
@@ -768,7 +834,8 @@ export class World {
       return;
     }
     this.removeContainerProcs(pod, rt);
-    if (this.recordExit(pod, rt, code, signal)) this.restartLater(pod, rt);
+    // The kubelet restarts no container of a pod that is being deleted.
+    if (this.recordExit(pod, rt, code, signal) && !pod.deletion) this.restartLater(pod, rt);
     else if (rt.init && code === 0) this.startContainers(pod, {});
     this.updatePhase(pod);
     this.touch(pod);

@@ -404,10 +404,12 @@ export class RealRuntime {
   }
 
   /** Stops a pod: TERM to every container, KILL after the grace period, then the sandbox; removes its traces. */
-  deletePod(pod: SimPod, graceSeconds: number): void {
+  deletePod(pod: SimPod, graceSeconds: number): Promise<void> {
     const st = this.pods.get(pod);
-    if (!st) return;
-    this.track(this.stopPod(pod, st, graceSeconds));
+    if (!st) return Promise.resolve();
+    const stopped = this.stopPod(pod, st, graceSeconds).catch(() => {});
+    this.track(stopped);
+    return stopped;
   }
 
   private async stopPod(pod: SimPod, st: PodState, graceSeconds: number): Promise<void> {
