@@ -91,6 +91,7 @@ export async function requestFromTable(deps: AppDeps, pick: TablePick): Promise<
           pod: snapshot.pod,
           main: process.main,
           runtime: process.runtime ?? null,
+          copyPod: copyPodOf(snapshot),
         },
         privateMetadata: encodeReasonMetadata(
           { kind: "listing", user: pick.user, listingId, pid, signal, channel },
@@ -256,6 +257,7 @@ export async function runSignal(deps: WorkerDeps, job: Extract<Job, { kind: "sig
       signal: command.signal,
       pod: listed.snapshot.pod,
       listingId: listed.snapshot.id,
+      copyPod: copyPodOf(listed.snapshot),
     });
     if (origin.responseUrl) {
       await deps.chat.respond(origin.responseUrl, { response_type: "ephemeral", replace_original: true, ...view });
@@ -464,4 +466,9 @@ function withReason(view: MessageView, reason: string): MessageView {
       { type: "context", elements: [mrkdwn(`Your reason, to paste again: ${escapeTruncate(reason, 1000)}`)] },
     ],
   };
+}
+
+/** The debug copy a listing's processes run in (`--copy`); null when they are the pod's own. */
+function copyPodOf(snapshot: ListingSnapshot): string | null {
+  return snapshot.attachment.strategy === "copy" ? snapshot.attachment.pod : null;
 }

@@ -195,6 +195,10 @@ describe("debug copies: who may make them, what they may take, and which pods ar
     expect(offered).toContain(String(app.pid));
     for (const p of debug) expect(offered).not.toContain(String(p.pid));
     const approval = await d.requestSignal(alice.id, "pod/gone -n ops --copy", app.pid, "HUP");
+    // The reason was asked for the copy's process, not the live pod's.
+    const asked = JSON.stringify(stack.slack.workspace.openViewOf(alice.id)?.blocks ?? []);
+    expect(asked).toContain(`of sim / ops / ${copyName}`);
+    expect(asked).toContain("the signal reaches the copy only, never the live pod gone");
     expect(d.text(approval)).toContain(`debug copy ${copyName} of pod gone`);
     expect(d.text(approval)).toContain("the signal reaches the copy only, never the live pod gone");
 
@@ -205,6 +209,6 @@ describe("debug copies: who may make them, what they may take, and which pods ar
     expect(thread.map((m) => d.text(m)).join("\n")).toContain("Nothing was sent");
     const refused = await d.decide(bob.id, approval, "approve");
     expect(refused.status).toBe(200);
-    expect(stack.sim.state.hasPod("ops", copyName)).toBe(false);
+    await eventually(() => (stack.sim.state.hasPod("ops", copyName) ? undefined : true));
   });
 });

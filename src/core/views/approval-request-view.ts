@@ -158,12 +158,25 @@ export function isCopy(r: SignalRequest): boolean {
 
 /** "debug copy nginx-pns-ab12 of pod nginx": what a request to a copy's process targets, in every view. */
 export function copyName(r: SignalRequest): string {
-  return `debug copy ${r.target.debugPod} of pod ${r.target.pod}`;
+  return debugCopyName(r.target.debugPod, r.target.pod);
+}
+
+/** "debug copy nginx-pns-ab12 of pod nginx". */
+function debugCopyName(copy: string, pod: string): string {
+  return `debug copy ${copy} of pod ${pod}`;
 }
 
 /** The line every view of a copy's request carries: the signal reaches the copy, never the live pod. */
 export function copyLine(r: SignalRequest): string {
-  return `:busts_in_silhouette: *This process runs in ${escapeTruncate(copyName(r), 400)}*: the signal reaches the copy only, never the live pod ${escapeTruncate(r.target.pod, 300)}.`;
+  return copyOnlyLine(r.target.debugPod, r.target.pod);
+}
+
+/**
+ * The line every view of a signal to a copy's process carries, from the pick on (the reason modal, the request, the
+ * result): the signal reaches the copy, never the live pod.
+ */
+export function copyOnlyLine(copy: string, pod: string): string {
+  return `:busts_in_silhouette: *This process runs in ${escapeTruncate(debugCopyName(copy, pod), 400)}*: the signal reaches the copy only, never the live pod ${escapeTruncate(pod, 300)}.`;
 }
 
 /** The confirmation's text: the consequence first (it is what the approver decides on), then the target. */

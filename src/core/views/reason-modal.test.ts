@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { allText, pod } from "../../../test/views/fixtures.js";
 import { ActionId, BlockId, CallbackId } from "./ids.js";
 import { REASON_MAX_LENGTH, renderReasonModal } from "./reason-modal.js";
+import { renderGiveReasonView } from "./stale-pick-view.js";
 import { validateView } from "./validate-view.js";
 
 const draft = {
@@ -42,6 +43,22 @@ describe("renderReasonModal", () => {
     );
     const init = renderReasonModal({ requestDraft: { ...draft, pid: 1, signal: "STOP" }, privateMetadata: "{}" });
     expect(allText(init)).toContain("*Low risk*: SIGSTOP is not delivered: PID 1 of its PID namespace");
+  });
+
+  it("names the debug copy a --copy listing's process runs in, and that the live pod gets nothing", () => {
+    const view = renderReasonModal({
+      requestDraft: { ...draft, copyPod: "nginx-pns-ab12c" },
+      privateMetadata: "{}",
+    });
+    expect(validateView(view)).toEqual([]);
+    expect(allText(view)).toContain("in container nginx of prod-eu / default / nginx-pns-ab12c");
+    expect(allText(view)).toContain(
+      "*This process runs in debug copy nginx-pns-ab12c of pod nginx*: the signal reaches the copy only, never the live pod nginx.",
+    );
+    const given = renderGiveReasonView({ ...draft, listingId: "lst-1", copyPod: "nginx-pns-ab12c" });
+    expect(validateView(given)).toEqual([]);
+    expect(allText(given)).toContain("in container `nginx` of `default/nginx-pns-ab12c`");
+    expect(allText(given)).toContain("the signal reaches the copy only, never the live pod nginx.");
   });
 
   it("refuses metadata Slack would reject", () => {

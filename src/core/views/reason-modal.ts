@@ -6,7 +6,7 @@ import type { RestartPolicy } from "../process/pod-summary.js";
 import type { RuntimeKind } from "../process/runtime.js";
 import { runtimeSignalSeverity, signalHint } from "../signal-catalogue.js";
 import type { SignalName } from "../signals.js";
-import { severityLine } from "./approval-request-view.js";
+import { copyOnlyLine, severityLine } from "./approval-request-view.js";
 import type { Block, ModalView } from "./block-kit.js";
 import { ActionId, BlockId, CallbackId } from "./ids.js";
 import { SlackLimits as L } from "./limits.js";
@@ -33,6 +33,8 @@ export interface ReasonModalInput {
     restartPolicy?: RestartPolicy | null;
     /** The runtime the process runs on; absent when unknown. */
     runtime?: RuntimeKind | null;
+    /** The debug copy the process runs in (`--copy`), not the pod itself; absent or null for the pod's own. */
+    copyPod?: string | null;
   };
   /** What the submission handler needs back (listing id, pid, signal, channel…), ≤ 3000 chars. */
   privateMetadata: string;
@@ -50,10 +52,12 @@ export function renderReasonModal(input: ReasonModalInput): ModalView {
     restartPolicy: d.restartPolicy ?? null,
     runtime: d.runtime ?? null,
   });
+  const copy = d.copyPod ?? null;
   const summary = [
     `*SIG${d.signal}* (${escapeTruncate(signalHint(d.signal, d.runtime), 200)})`,
     `to PID ${d.pid} ${codeSpan(d.command, 1000)}`,
-    `in container ${escapeTruncate(d.container ?? "unknown", 200)} of ${escapeTruncate(`${d.pod.cluster} / ${d.pod.namespace} / ${d.pod.pod}`, 600)}`,
+    `in container ${escapeTruncate(d.container ?? "unknown", 200)} of ${escapeTruncate(`${d.pod.cluster} / ${d.pod.namespace} / ${copy ?? d.pod.pod}`, 600)}`,
+    ...(copy ? [copyOnlyLine(copy, d.pod.pod)] : []),
   ].join("\n");
   return {
     type: "modal",

@@ -5,6 +5,7 @@
 
 import type { PodRef } from "../model.js";
 import type { SignalName } from "../signals.js";
+import { copyOnlyLine } from "./approval-request-view.js";
 import type { Block, ButtonElement, MessageView } from "./block-kit.js";
 import { ActionId, encodeFreshPickValue } from "./ids.js";
 import { SlackLimits as L } from "./limits.js";
@@ -117,14 +118,18 @@ export interface GiveReasonInput {
   signal: SignalName;
   pod: PodRef;
   listingId: string;
+  /** The debug copy the process runs in (`--copy`), not the pod itself; absent or null for the pod's own. */
+  copyPod?: string | null;
 }
 
 /** A typed `/pns signal` without a reason, checked against a fresh listing: what it targets, and a button for the reason. */
 export function renderGiveReasonView(input: GiveReasonInput): MessageView {
-  const where = `${input.pod.namespace}/${input.pod.pod}`;
+  const copy = input.copyPod ?? null;
+  const where = `${input.pod.namespace}/${copy ?? input.pod.pod}`;
   const text =
     `SIG${input.signal} to PID ${input.pid} ${codeSpan(input.command, 300)} in container ` +
-    `${codeSpan(input.container ?? "unknown", 100)} of ${codeSpan(where, 300)}: say why, and the request is posted for approval.`;
+    `${codeSpan(input.container ?? "unknown", 100)} of ${codeSpan(where, 300)}: say why, and the request is posted for approval.` +
+    (copy ? `\n${copyOnlyLine(copy, input.pod.pod)}` : "");
   return {
     text: `SIG${input.signal} to PID ${input.pid}: give a reason to request it.`,
     blocks: [
