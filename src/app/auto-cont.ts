@@ -5,7 +5,7 @@
  * thread says why.
  */
 
-import { claimCont, finishCont } from "../core/approval/auto-cont.js";
+import { claimCont, finishCont, LOST_CONT_OUTCOME, loseCont } from "../core/approval/auto-cont.js";
 import type { SignalRequest } from "../core/approval/types.js";
 import { asPnsError, PnsError } from "../core/errors.js";
 import { bindingFor, resolveNamespace } from "../core/policy.js";
@@ -58,9 +58,40 @@ async function sendCont(deps: WorkerDeps, request: SignalRequest): Promise<boole
     if (error.code === "internal") deps.logger.error("automatic CONT failed", { request: request.id, error });
     message = `${what} was not sent: ${error.userMessage}${error.hint ? ` ${error.hint}` : ""}`;
   }
-  const finished = await applyTransition(deps.stores.requests, request.id, (r) => finishCont(r, sent, message));
+  await finishAndTell(deps, request, { sent, message, lost: false });
+  return sent;
+}
+
+/**
+ * Marks not sent, and says so, every automatic CONT claimed at or before `claimedBefore` whose janitor run stopped
+ * before finishing it (a Lambda that timed out): it may or may not have been delivered, so it is never sent again, and
+ * the thread tells the requester the process may still be stopped. Returns how many it marked.
+ */
+export async function markLostConts(deps: WorkerDeps, claimedBefore: number): Promise<number> {
+  let lost = 0;
+  for (const stuck of await deps.stores.requests.listContStuck(claimedBefore)) {
+    if (await finishAndTell(deps, stuck, { sent: false, message: LOST_CONT_OUTCOME, lost: true })) lost++;
+  }
+  return lost;
+}
+
+/**
+ * Records a claimed CONT's outcome (one writer wins), then, for the writer that recorded it, updates the approval
+ * message, audits it and says it in the thread. Returns whether this call recorded it.
+ */
+async function finishAndTell(
+  deps: WorkerDeps,
+  request: SignalRequest,
+  { sent, message, lost }: { sent: boolean; message: string; lost: boolean },
+): Promise<boolean> {
+  const finished = await applyTransition(deps.stores.requests, request.id, (r) =>
+    lost ? loseCont(r) : finishCont(r, sent, message),
+  );
+  // A CONT finished meanwhile by its own run was not lost after all: nothing to say.
+  if (!finished.ok && lost) return false;
   const final = finished.ok ? finished.request : (finished.current ?? request);
   deps.metrics?.count(sent ? "signalsSent" : "signalsFailed");
+  if (lost) deps.logger.error("an automatic CONT's janitor run stopped while sending it", { request: request.id });
   await refreshApprovalMessageOrWarn(deps, final);
   await audit(deps, {
     actor: "pns",
@@ -75,9 +106,9 @@ async function sendCont(deps: WorkerDeps, request: SignalRequest): Promise<boole
   await deps.chat
     .post(
       approvalsChannel(deps, request.channel),
-      renderAutoContView({ request: final, sent, message }),
+      renderAutoContView({ request: final, sent, message, lost }),
       request.messageTs,
     )
     .catch((error: unknown) => deps.logger.warn("could not post the automatic CONT's result", { error }));
-  return sent;
+  return true;
 }

@@ -2,7 +2,7 @@ import { expire, finish } from "../core/approval/state-machine.js";
 import { applyTransition } from "./apply-transition.js";
 import { refreshApprovalMessage, tellExpired } from "./approval-message.js";
 import { audit, auditRequest } from "./audit.js";
-import { sendDueConts } from "./auto-cont.js";
+import { markLostConts, sendDueConts } from "./auto-cont.js";
 import { cleanUpCopies } from "./cleanup.js";
 import type { WorkerDeps } from "./deps.js";
 import type { RecordedDebugContainer } from "./ports/cluster.js";
@@ -12,6 +12,12 @@ import type { RecordedDebugContainer } from "./ports/cluster.js";
  * @default 10 minutes
  */
 export const STUCK_AFTER_MS = 10 * 60_000;
+
+/**
+ * An automatic CONT still `sending` this long after a janitor run claimed it lost that run (the janitor function
+ * times out after 2 minutes). @default 5 minutes
+ */
+export const CONT_STUCK_AFTER_MS = 5 * 60_000;
 
 /** What the message says of a signal whose worker stopped while sending it. */
 export const LOST_OUTCOME =
@@ -27,13 +33,16 @@ export interface JanitorReport {
   /** Automatic CONTs after a STOP sent by this run, and those it could not send (the process changed). */
   contsSent: number;
   contsNotSent: number;
+  /** Automatic CONTs whose janitor run stopped while sending them, now marked lost and told in their threads. */
+  contsLost: number;
   runningEphemeral: number;
   failures: number;
 }
 
 /**
- * The scheduled cleanup: expires pending requests past their lifetime (their messages lose their buttons), marks
- * failed the signals whose worker stopped mid-way (saying they may or may not have been sent), deletes expired
+ * The scheduled cleanup: expires pending requests past their lifetime (their messages lose their buttons), sends
+ * due automatic CONTs, marks lost the CONTs and failed the signals whose run stopped mid-way (saying they may or may
+ * not have been sent), deletes expired
  * debug copies in every bound cluster, notes ephemeral debug containers still running, and forgets expired sessions.
  * Every step runs even when another fails; each failure is logged at ERROR and counted in the report.
  */
@@ -44,6 +53,7 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
     deletedCopies: 0,
     contsSent: 0,
     contsNotSent: 0,
+    contsLost: 0,
     runningEphemeral: 0,
     failures: 0,
   };
@@ -68,6 +78,10 @@ export async function runJanitor(deps: WorkerDeps): Promise<JanitorReport> {
     const conts = await sendDueConts(deps, now);
     report.contsSent += conts.sent;
     report.contsNotSent += conts.notSent;
+  });
+
+  await step(deps, report, "mark lost automatic CONTs", async () => {
+    report.contsLost += await markLostConts(deps, now - CONT_STUCK_AFTER_MS);
   });
 
   await step(deps, report, "mark lost signals", async () => {

@@ -18,12 +18,14 @@ import type {
   Stores,
   WriteResult,
 } from "../app/ports/stores.js";
+import { contClaimedAt } from "../core/approval/auto-cont.js";
 import type { AuditEntry, SignalRequest } from "../core/approval/types.js";
 import type { ListingSnapshot } from "../core/jobs.js";
 import { checkTransition, isApproval } from "./check-transition.js";
 import {
   auditSortKey,
   compareKeys,
+  contClaimKey,
   contDueKey,
   copyKey,
   newestSessionFirst,
@@ -100,6 +102,14 @@ export class EmbeddedSignalRequestStore implements SignalRequestStore {
     return [...this.#items.values()]
       .filter((r) => r.autoCont?.state === "scheduled" && (r.autoCont.dueAt ?? 0) <= now)
       .sort((a, b) => compareKeys(contDueKey(a), contDueKey(b)))
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async listContStuck(claimedBefore: number, limit = 100): Promise<SignalRequest[]> {
+    return [...this.#items.values()]
+      .filter((r) => r.autoCont?.state === "sending" && contClaimedAt(r) <= claimedBefore)
+      .sort((a, b) => compareKeys(contClaimKey(a), contClaimKey(b)))
       .slice(0, limit)
       .map((r) => structuredClone(r));
   }

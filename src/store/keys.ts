@@ -50,6 +50,14 @@ export function contDueKey(request: { autoCont?: { dueAt: number | null } | null
   return `${padTime(request.autoCont?.dueAt ?? 0)}#${request.id}`;
 }
 
+/** Orders automatic CONTs being sent by when they were claimed, then id. */
+export function contClaimKey(request: {
+  autoCont?: { claimedAt?: number; dueAt: number | null } | null;
+  id: string;
+}): string {
+  return `${padTime(request.autoCont?.claimedAt ?? request.autoCont?.dueAt ?? 0)}#${request.id}`;
+}
+
 /** The exclusive upper bound of expiry keys at or before `now`. */
 export function expiredBefore(now: number): string {
   return padTime(now + 1);

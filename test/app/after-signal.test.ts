@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { applyTransition } from "../../src/app/apply-transition.js";
+import { claimCont } from "../../src/core/approval/auto-cont.js";
 import { ActionId } from "../../src/core/views/ids.js";
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
 import type { LocalStack } from "../../src/local/stack.js";
@@ -138,6 +140,41 @@ describe("after a signal, on the emulated runtime", () => {
     const note = replies(demo.stack, d, approval).find((t) => t.includes("automatic SIGCONT was not sent"));
     expect(note).toContain(`SIGCONT to PID ${worker} was not sent`);
     expect(d.current(approval)).toContain("The automatic *SIGCONT* was not sent");
+  });
+});
+
+describe("an automatic CONT whose janitor run stopped while sending it", () => {
+  it("is marked lost after 5 minutes, never sent again, and the thread tells the requester the process may be stopped", async () => {
+    let offset = 0;
+    const demo = await startDemo({ now: () => Date.now() + offset });
+    stack = demo.stack;
+    const { d } = demo;
+    const { approval } = await request(d, demo.stack, 8, "STOP", { [ActionId.autoContSelect]: "60000" });
+    await d.decide("U0BOB", approval, "approve");
+    expect(masterState(demo.stack, 8)).toBe("T");
+    // Due, and claimed by a janitor run that then died (a Lambda timed out) before it sent anything.
+    offset = 2 * 60_000;
+    const requests = demo.stack.app.worker.stores.requests;
+    const [due] = await requests.listContDue(Date.now() + offset);
+    if (!due) throw new Error("the CONT is not due");
+    const claimed = await applyTransition(requests, due.id, (r) => claimCont(r, Date.now() + offset));
+    expect(claimed.ok).toBe(true);
+    // Within the janitor's own time limit, the claim is still its run's.
+    offset += 2 * 60_000;
+    expect((await demo.stack.app.janitor()).contsLost).toBe(0);
+    offset += 4 * 60_000;
+    const execs = d.signalExecs();
+    const [a, b] = await Promise.all([demo.stack.app.janitor(), demo.stack.app.janitor()]);
+    expect(a.contsLost + b.contsLost).toBe(1);
+    expect(d.signalExecs()).toBe(execs);
+    expect(masterState(demo.stack, 8)).toBe("T");
+    expect((await requests.get(due.id))?.autoCont?.state).toBe("lost");
+    const notes = replies(demo.stack, d, approval).filter((t) => t.includes("may not have been sent"));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain("<@U0ALICE>");
+    expect(notes[0]).toContain("the process may still be stopped");
+    expect(d.current(approval)).toContain("pns lost track of the automatic *SIGCONT* (see the thread)");
+    expect((await demo.stack.app.janitor()).contsLost).toBe(0);
   });
 });
 

@@ -291,6 +291,7 @@ describe("the packaged bundles under serverless-offline", () => {
         deletedCopies: 0,
         contsSent: 0,
         contsNotSent: 0,
+        contsLost: 0,
         runningEphemeral: 1,
         failures: 0,
       });

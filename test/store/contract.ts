@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { applyTransition } from "../../src/app/apply-transition.js";
 import type { Clock, CopyRecord, DebugSession, Stores } from "../../src/app/ports/stores.js";
-import { autoContFor, claimCont, scheduleCont } from "../../src/core/approval/auto-cont.js";
+import { autoContFor, claimCont, loseCont, scheduleCont } from "../../src/core/approval/auto-cont.js";
 import { decide, expire, finish, startExecution } from "../../src/core/approval/state-machine.js";
 import type { AuditEntry, SignalRequest } from "../../src/core/approval/types.js";
 import { PnsError } from "../../src/core/errors.js";
@@ -261,6 +261,16 @@ export function storeContract(name: string, make: (clock: Clock) => Promise<Stor
         ]);
         expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
         expect((await stores.requests.listContDue(t0)).map((r) => r.id)).toEqual(["r-sooner"]);
+        // Claimed and never finished, it is found by its claim time; once finished (or lost), it leaves that list.
+        expect(await stores.requests.listContStuck(t0 - 1)).toEqual([]);
+        expect((await stores.requests.listContStuck(t0)).map((r) => [r.id, r.autoCont?.claimedAt])).toEqual([
+          ["r-soon", t0],
+        ]);
+        const lost = loseCont(claim.request);
+        if (!lost.ok) throw new Error(lost.message);
+        expect((await stores.requests.transition(soon.id, claim.request, lost.request)).ok).toBe(true);
+        expect(await stores.requests.listContStuck(t0)).toEqual([]);
+        expect((await stores.requests.get(soon.id))?.autoCont?.state).toBe("lost");
       });
 
       it("100 concurrent approvals of one request: exactly one succeeds", async () => {

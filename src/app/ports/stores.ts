@@ -39,6 +39,8 @@ export interface SignalRequestStore {
   listPending(limit?: number): Promise<SignalRequest[]>;
   /** Sent STOPs whose automatic CONT is scheduled at or before `now`, earliest first, for the janitor. @default limit 100 */
   listContDue(now: number, limit?: number): Promise<SignalRequest[]>;
+  /** Automatic CONTs claimed for sending at or before `claimedBefore` and never finished, oldest claim first. */
+  listContStuck(claimedBefore: number, limit?: number): Promise<SignalRequest[]>;
 }
 
 /** The audit trail. */

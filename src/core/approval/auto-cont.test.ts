@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { autoContFor, autoContLine, claimCont, finishCont, parseAutoContChoice, scheduleCont } from "./auto-cont.js";
+import {
+  autoContFor,
+  autoContLine,
+  claimCont,
+  contClaimedAt,
+  finishCont,
+  LOST_CONT_OUTCOME,
+  loseCont,
+  parseAutoContChoice,
+  scheduleCont,
+} from "./auto-cont.js";
 import { createSignalRequest } from "./state-machine.js";
 import { aSignalRequestInput } from "./test-builders.js";
 import type { SignalRequest } from "./types.js";
@@ -47,6 +57,30 @@ describe("the automatic CONT after a STOP", () => {
     const done = finishCont(claimed.request, true, "delivered");
     expect(done.ok && done.request.autoCont).toMatchObject({ state: "sent", outcome: "delivered" });
     expect(finishCont(done.ok ? done.request : r, true, "again").ok).toBe(false);
+  });
+
+  it("a claimed CONT whose run died is lost: never sent again, and said to maybe not have been sent", () => {
+    const claimed = claimCont(sent(stop(300_000), T0), T0 + 300_000);
+    if (!claimed.ok) throw new Error(claimed.message);
+    expect(claimed.request.autoCont?.claimedAt).toBe(T0 + 300_000);
+    expect(contClaimedAt(claimed.request)).toBe(T0 + 300_000);
+    const lost = loseCont(claimed.request);
+    if (!lost.ok) throw new Error(lost.message);
+    expect(lost.request.autoCont).toMatchObject({ state: "lost", outcome: LOST_CONT_OUTCOME });
+    expect(claimCont(lost.request, T0 + 10_000_000).ok).toBe(false);
+    expect(finishCont(lost.request, true, "late").ok).toBe(false);
+    expect(loseCont(lost.request).ok).toBe(false);
+    expect(autoContLine(lost.request, T0)).toBe(
+      ":warning: pns lost track of the automatic *SIGCONT* (see the thread): the process may still be stopped.",
+    );
+    // A record claimed before claims were timed counts from when it was due.
+    const { claimedAt: _, ...untimed } = claimed.request.autoCont ?? {
+      afterMs: 0,
+      dueAt: null,
+      state: "sending",
+      outcome: null,
+    };
+    expect(contClaimedAt({ ...claimed.request, autoCont: untimed })).toBe(T0 + 300_000);
   });
 
   it("a STOP that was not sent never schedules its CONT", () => {

@@ -4,6 +4,7 @@
  *
  *   STOP request created ── waiting ── STOP sent (done) ──▶ scheduled (dueAt) ── due, claimed ──▶ sending
  *                                 └─ STOP not sent: stays waiting, never sent              sending ──▶ sent | not_sent
+ *                                                                       its run died while sending ──▶ lost
  */
 import { slackDate } from "../views/text.js";
 import type { Transition } from "./state-machine.js";
@@ -47,7 +48,32 @@ export function claimCont(request: SignalRequest, now: number): Transition {
     return refusal(`The automatic SIGCONT of request ${request.id} is ${a?.state ?? "not set"}, not scheduled.`);
   }
   if (now < a.dueAt) return refusal(`The automatic SIGCONT of request ${request.id} is not due yet.`);
-  return { ok: true, request: { ...request, autoCont: { ...a, state: "sending" }, version: request.version + 1 } };
+  return {
+    ok: true,
+    request: { ...request, autoCont: { ...a, state: "sending", claimedAt: now }, version: request.version + 1 },
+  };
+}
+
+/**
+ * What the thread and the message say of an automatic CONT whose janitor run stopped while sending it: it may or may
+ * not have been delivered, so the process may still be stopped, and nothing sends it again.
+ */
+export const LOST_CONT_OUTCOME =
+  "pns lost track of the automatic SIGCONT: the janitor run sending it stopped mid-way, so it may or may not have " +
+  "been delivered and the process may still be stopped. Check it with /pns ps (STAT T is stopped) and request " +
+  "SIGCONT if it is.";
+
+/** When a CONT was claimed for sending: its claim time, else (a record made before claims were timed) when it was due. */
+export function contClaimedAt(request: SignalRequest): number {
+  return request.autoCont?.claimedAt ?? request.autoCont?.dueAt ?? 0;
+}
+
+/** Records a claimed CONT whose janitor run stopped while sending it as lost: it is never sent again. */
+export function loseCont(request: SignalRequest): Transition {
+  const a = request.autoCont;
+  if (a?.state !== "sending") return refusal(`The automatic SIGCONT of request ${request.id} is not being sent.`);
+  const autoCont: AutoCont = { ...a, state: "lost", outcome: LOST_CONT_OUTCOME };
+  return { ok: true, request: { ...request, autoCont, version: request.version + 1 } };
 }
 
 /** Records a claimed CONT as sent or not sent, with what happened. */
@@ -89,6 +115,8 @@ export function autoContLine(request: SignalRequest, now: number): string | null
       return `:arrow_forward: *SIGCONT* sent automatically${a.dueAt === null ? "" : ` at ${at(a.dueAt)}`}.`;
     case "not_sent":
       return ":warning: The automatic *SIGCONT* was not sent (see the thread): the process may still be stopped.";
+    case "lost":
+      return ":warning: pns lost track of the automatic *SIGCONT* (see the thread): the process may still be stopped.";
   }
 }
 

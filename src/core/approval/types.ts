@@ -86,7 +86,10 @@ export interface AutoCont {
   afterMs: number;
   /** Epoch milliseconds when it is due; null until the STOP is sent. */
   dueAt: number | null;
-  state: "waiting" | "scheduled" | "sending" | "sent" | "not_sent";
+  /** `lost`: the janitor run sending it stopped mid-way, so it may or may not have been delivered. */
+  state: "waiting" | "scheduled" | "sending" | "sent" | "not_sent" | "lost";
+  /** Epoch milliseconds when a janitor run claimed it for sending; absent before (and in records made before it). */
+  claimedAt?: number;
   /** What happened, once sent or not sent. */
   outcome: string | null;
 }

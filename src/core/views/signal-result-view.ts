@@ -147,14 +147,22 @@ export function renderAutoContView(input: {
   sent: boolean;
   /** What happened, already redacted. */
   message: string;
+  /** Its janitor run stopped while sending it: it may or may not have been delivered. @default false */
+  lost?: boolean;
 }): MessageView {
   const r = input.request;
   const who = userMention(r.requester);
+  const what = input.sent
+    ? "SIGCONT sent automatically"
+    : input.lost
+      ? "The automatic SIGCONT may not have been sent"
+      : "The automatic SIGCONT was not sent";
+  const target = `to PID ${r.process.pid} ${codeSpan(r.process.command, 300)}`;
   const head = input.sent
-    ? `:arrow_forward: ${who} *SIGCONT sent automatically* to PID ${r.process.pid} ${codeSpan(r.process.command, 300)}, ${delayText(r.autoCont?.afterMs ?? 0)} after the SIGSTOP.`
-    : `:warning: ${who} *The automatic SIGCONT was not sent* to PID ${r.process.pid} ${codeSpan(r.process.command, 300)}.`;
+    ? `:arrow_forward: ${who} *${what}* ${target}, ${delayText(r.autoCont?.afterMs ?? 0)} after the SIGSTOP.`
+    : `:warning: ${who} *${what}* ${target}.`;
   return {
-    text: `${input.sent ? "SIGCONT sent automatically" : "The automatic SIGCONT was not sent"} to PID ${r.process.pid}: ${truncate(input.message, 500)}`,
+    text: `${what} to PID ${r.process.pid}: ${truncate(input.message, 500)}`,
     blocks: [{ type: "section", text: mrkdwn(`${head}\n${escapeTruncate(input.message, 2000)}`) }],
   };
 }

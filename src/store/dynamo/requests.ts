@@ -11,9 +11,17 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/li
 import type { Clock, ExpectedVersion, SignalRequestStore, WriteResult } from "../../app/ports/stores.js";
 import type { SignalRequest } from "../../core/approval/types.js";
 import { checkTransition, isApproval } from "../check-transition.js";
-import { contDueKey, expiredBefore, requestExpiryKey, requestStartKey } from "../keys.js";
+import { contClaimKey, contDueKey, expiredBefore, requestExpiryKey, requestStartKey } from "../keys.js";
 import { call, isConditionFailed, queryItems } from "./client.js";
-import { CONT_GSI_PK, EXECUTING_GSI_PK, INDEX_NAME, PENDING_GSI_PK, stripKeys, ttlSeconds } from "./table.js";
+import {
+  CONT_GSI_PK,
+  CONT_SENDING_GSI_PK,
+  EXECUTING_GSI_PK,
+  INDEX_NAME,
+  PENDING_GSI_PK,
+  stripKeys,
+  ttlSeconds,
+} from "./table.js";
 
 /** Signal requests as items `pk = req#<id>`, `sk = req`. */
 export class DynamoSignalRequestStore implements SignalRequestStore {
@@ -98,6 +106,20 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
     return found.filter((r) => r.autoCont?.state === "scheduled");
   }
 
+  async listContStuck(claimedBefore: number, limit = 100): Promise<SignalRequest[]> {
+    const found = await queryItems<SignalRequest>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: INDEX_NAME,
+        KeyConditionExpression: "gsi1pk = :sending AND gsi1sk < :bound",
+        ExpressionAttributeValues: { ":sending": CONT_SENDING_GSI_PK, ":bound": expiredBefore(claimedBefore) },
+      },
+      limit,
+    );
+    return found.filter((r) => r.autoCont?.state === "sending");
+  }
+
   async listStuck(approvedBefore: number, limit = 100): Promise<SignalRequest[]> {
     const found = await queryItems<SignalRequest>(
       this.db,
@@ -131,6 +153,9 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
       // A sent STOP waits in the index for its automatic CONT while it is scheduled, and leaves it once claimed.
       ...(request.state === "done" &&
         request.autoCont?.state === "scheduled" && { gsi1pk: CONT_GSI_PK, gsi1sk: contDueKey(request) }),
+      // A claimed CONT stays in the index until it is finished: one whose janitor run died is found and told.
+      ...(request.state === "done" &&
+        request.autoCont?.state === "sending" && { gsi1pk: CONT_SENDING_GSI_PK, gsi1sk: contClaimKey(request) }),
     };
     try {
       await call(this.table, () => this.db.send(new PutCommand({ TableName: this.table, Item: item, ...condition })));

@@ -37,6 +37,9 @@ export const EXECUTING_GSI_PK = "executing";
 /** gsi1 partition of sent STOPs whose automatic CONT is scheduled (the janitor sends those due). */
 export const CONT_GSI_PK = "cont";
 
+/** gsi1 partition of automatic CONTs claimed for sending and not finished (the janitor finds those whose run died). */
+export const CONT_SENDING_GSI_PK = "contsending";
+
 /** gsi1 partition of debug sessions. */
 export const SESSION_GSI_PK = "session";
 
