@@ -64,74 +64,49 @@ export class DynamoSignalRequestStore implements SignalRequestStore {
   }
 
   async listExpirable(now: number, limit = 100): Promise<SignalRequest[]> {
-    const found = await queryItems<SignalRequest>(
-      this.db,
-      {
-        TableName: this.table,
-        IndexName: INDEX_NAME,
-        KeyConditionExpression: "gsi1pk = :pending AND gsi1sk < :bound",
-        ExpressionAttributeValues: { ":pending": PENDING_GSI_PK, ":bound": expiredBefore(now) },
-      },
-      limit,
-    );
-    // The index is eventually consistent: drop what has visibly left pending already.
-    return found.filter((r) => r.state === "pending");
+    return this.#listIndexed(PENDING_GSI_PK, now, limit, (r) => r.state === "pending");
   }
 
   async listPending(limit = 1000): Promise<SignalRequest[]> {
-    const found = await queryItems<SignalRequest>(
-      this.db,
-      {
-        TableName: this.table,
-        IndexName: INDEX_NAME,
-        KeyConditionExpression: "gsi1pk = :pending",
-        ExpressionAttributeValues: { ":pending": PENDING_GSI_PK },
-      },
-      limit,
-    );
-    return found.filter((r) => r.state === "pending");
+    return this.#listIndexed(PENDING_GSI_PK, null, limit, (r) => r.state === "pending");
   }
 
   async listContDue(now: number, limit = 100): Promise<SignalRequest[]> {
-    const found = await queryItems<SignalRequest>(
-      this.db,
-      {
-        TableName: this.table,
-        IndexName: INDEX_NAME,
-        KeyConditionExpression: "gsi1pk = :cont AND gsi1sk < :bound",
-        ExpressionAttributeValues: { ":cont": CONT_GSI_PK, ":bound": expiredBefore(now) },
-      },
-      limit,
-    );
-    return found.filter((r) => r.autoCont?.state === "scheduled");
+    return this.#listIndexed(CONT_GSI_PK, now, limit, (r) => r.autoCont?.state === "scheduled");
   }
 
   async listContStuck(claimedBefore: number, limit = 100): Promise<SignalRequest[]> {
-    const found = await queryItems<SignalRequest>(
-      this.db,
-      {
-        TableName: this.table,
-        IndexName: INDEX_NAME,
-        KeyConditionExpression: "gsi1pk = :sending AND gsi1sk < :bound",
-        ExpressionAttributeValues: { ":sending": CONT_SENDING_GSI_PK, ":bound": expiredBefore(claimedBefore) },
-      },
-      limit,
-    );
-    return found.filter((r) => r.autoCont?.state === "sending");
+    return this.#listIndexed(CONT_SENDING_GSI_PK, claimedBefore, limit, (r) => r.autoCont?.state === "sending");
   }
 
   async listStuck(approvedBefore: number, limit = 100): Promise<SignalRequest[]> {
+    return this.#listIndexed(EXECUTING_GSI_PK, approvedBefore, limit, (r) => r.state === "executing");
+  }
+
+  /**
+   * The requests of one gsi1 partition whose sort key's time is at or before `atOrBefore` (all of them for null),
+   * in key order. The index is eventually consistent: `still` drops what has visibly left that partition already.
+   */
+  async #listIndexed(
+    partition: string,
+    atOrBefore: number | null,
+    limit: number,
+    still: (r: SignalRequest) => boolean,
+  ): Promise<SignalRequest[]> {
     const found = await queryItems<SignalRequest>(
       this.db,
       {
         TableName: this.table,
         IndexName: INDEX_NAME,
-        KeyConditionExpression: "gsi1pk = :executing AND gsi1sk < :bound",
-        ExpressionAttributeValues: { ":executing": EXECUTING_GSI_PK, ":bound": expiredBefore(approvedBefore) },
+        KeyConditionExpression: atOrBefore === null ? "gsi1pk = :pk" : "gsi1pk = :pk AND gsi1sk < :bound",
+        ExpressionAttributeValues: {
+          ":pk": partition,
+          ...(atOrBefore === null ? {} : { ":bound": expiredBefore(atOrBefore) }),
+        },
       },
       limit,
     );
-    return found.filter((r) => r.state === "executing");
+    return found.filter(still);
   }
 
   async #put(
