@@ -890,6 +890,36 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
       expect(sim.state.pod("ops", first.attachment.pod).metadata.uid).toBe(ledger.uids.get(key));
     });
 
+    it("waits out a replaced copy's deletion across watches a proxy closes, reading it between them", async () => {
+      // Its app's shell ignores TERM, so the old copy stays Terminating until the KILL at the end of its 3 s.
+      await solo("ops", "closing", {
+        terminationGracePeriodSeconds: 3,
+        containers: [{ name: "app", image: "busybox:1.36", command: ["sh", "-c", "trap '' TERM; sleep 3600"] }],
+      });
+      const first = await attachTo(
+        await debuggerFor(sim),
+        "ops",
+        { kind: "pod", name: "closing" },
+        { strategy: "copy" },
+      );
+      const later = await debuggerFor(sim, {}, { now: () => Date.now() + 2 * 3_600_000 });
+      sim.faults.closeWatches(2);
+      const from = sim.requests.entries.length;
+      const again = await attachTo(later, "ops", { kind: "pod", name: "closing" }, { strategy: "copy" });
+      expect(again.attachment).toMatchObject({ pod: first.attachment.pod, reused: false });
+      const asked = sim.requests.entries.slice(from);
+      const deleted = asked.findIndex((e) => e.route === "DELETE pods");
+      const created = asked.findIndex((e) => e.route === "POST pods");
+      const copy = `/pods/${first.attachment.pod}`;
+      const between = asked
+        .slice(deleted + 1, created)
+        .filter((e) => e.route === "WATCH pods" || e.path.endsWith(copy))
+        .map((e) => e.route);
+      // Each closed watch is followed by a read of the pod before the next watch; the last one saw it go.
+      expect(between.filter((r) => r === "WATCH pods").length).toBeGreaterThanOrEqual(2);
+      expect(between.join(" ")).not.toContain("WATCH pods WATCH pods");
+    }, 30_000);
+
     it("makes no copy for someone who may not (no ledger), not even as the auto fallback", async () => {
       await solo("ops", "nocopy");
       const d = await debuggerFor(sim);
