@@ -891,9 +891,9 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
     });
 
     it("waits out a replaced copy's deletion across watches a proxy closes, reading it between them", async () => {
-      // Its app's shell ignores TERM, so the old copy stays Terminating until the KILL at the end of its 3 s.
+      // Its app's shell ignores TERM, so the old copy stays Terminating until the KILL at the end of its 2 s.
       await solo("ops", "closing", {
-        terminationGracePeriodSeconds: 3,
+        terminationGracePeriodSeconds: 2,
         containers: [{ name: "app", image: "busybox:1.36", command: ["sh", "-c", "trap '' TERM; sleep 3600"] }],
       });
       const first = await attachTo(
@@ -902,6 +902,8 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
         { kind: "pod", name: "closing" },
         { strategy: "copy" },
       );
+      // The copy's app starts after its debug sidecar: only a running app holds the copy through its grace period.
+      await until("the copy's app to run", () => allRunning("ops", first.attachment.pod));
       const later = await debuggerFor(sim, {}, { now: () => Date.now() + 2 * 3_600_000 });
       sim.faults.closeWatches(2);
       const from = sim.requests.entries.length;
