@@ -859,6 +859,20 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
       expect(sim.state.pods("ops").filter((p) => String(p.metadata.name).startsWith("crowd-pns-"))).toHaveLength(1);
     });
 
+    /**
+     * The routes of what pns asked about the old copy (its reads, and the pod watches) from request `from` on, between
+     * the old copy's DELETE and the new copy's create.
+     */
+    function whileReplacing(from: number, copyPod: string): string[] {
+      const asked = sim.requests.entries.slice(from);
+      const deleted = asked.findIndex((e) => e.route === "DELETE pods");
+      const created = asked.findIndex((e) => e.route === "POST pods");
+      return asked
+        .slice(deleted + 1, created)
+        .filter((e) => e.route === "WATCH pods" || e.path.endsWith(`/pods/${copyPod}`))
+        .map((e) => e.route);
+    }
+
     it("replaces its own ended copy under the same name, with a new recorded UID", async () => {
       await solo("ops", "ending", { terminationGracePeriodSeconds: 30 });
       const first = await attachTo(
@@ -876,16 +890,7 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
       expect(again.attachment).toMatchObject({ pod: first.attachment.pod, reused: false });
       // The old copy stays Terminating until the kubelet has stopped it: pns waited with one watch, not by reading it
       // over and over; one read after it is gone, and the new copy is made.
-      const asked = sim.requests.entries.slice(from);
-      const deleted = asked.findIndex((e) => e.route === "DELETE pods");
-      const created = asked.findIndex((e) => e.route === "POST pods");
-      const copy = `/pods/${first.attachment.pod}`;
-      expect(
-        asked
-          .slice(deleted + 1, created)
-          .filter((e) => e.route === "WATCH pods" || e.path.endsWith(copy))
-          .map((e) => e.route),
-      ).toEqual(["WATCH pods", "GET pods"]);
+      expect(whileReplacing(from, first.attachment.pod)).toEqual(["WATCH pods", "GET pods"]);
       expect(ledger.uids.get(key)).not.toBe(before);
       expect(sim.state.pod("ops", first.attachment.pod).metadata.uid).toBe(ledger.uids.get(key));
     });
@@ -909,14 +914,7 @@ describe.each(runtimes)("the PodDebugger on the %s runtime", (runtime) => {
       const from = sim.requests.entries.length;
       const again = await attachTo(later, "ops", { kind: "pod", name: "closing" }, { strategy: "copy" });
       expect(again.attachment).toMatchObject({ pod: first.attachment.pod, reused: false });
-      const asked = sim.requests.entries.slice(from);
-      const deleted = asked.findIndex((e) => e.route === "DELETE pods");
-      const created = asked.findIndex((e) => e.route === "POST pods");
-      const copy = `/pods/${first.attachment.pod}`;
-      const between = asked
-        .slice(deleted + 1, created)
-        .filter((e) => e.route === "WATCH pods" || e.path.endsWith(copy))
-        .map((e) => e.route);
+      const between = whileReplacing(from, first.attachment.pod);
       // Each closed watch is followed by a read of the pod before the next watch; the last one saw it go.
       expect(between.filter((r) => r === "WATCH pods").length).toBeGreaterThanOrEqual(2);
       expect(between.join(" ")).not.toContain("WATCH pods WATCH pods");
