@@ -115,6 +115,30 @@ describe.each(runtimes)("deleting a pod on the %s runtime", (runtime) => {
     await eventually(() => (fx.sim.state.hasPod("default", "shorten") ? undefined : true), 15_000);
   }, 30_000);
 
+  it("starts no container of a pod being deleted, not even after its init container ends", async () => {
+    // The init container's sleep is its namespace's init and ignores TERM: it ends by itself while the pod terminates.
+    await core.createNamespacedPod({
+      namespace: "default",
+      body: {
+        metadata: { name: "initial" },
+        spec: {
+          terminationGracePeriodSeconds: 3,
+          initContainers: [{ name: "setup", image: "busybox:1.36", command: ["sleep", "1"] }],
+          containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+        },
+      },
+    });
+    await eventually(() => fx.sim.state.containerStatus("default", "initial", "setup")?.state?.running, 20_000);
+    await core.deleteNamespacedPod({ name: "initial", namespace: "default" });
+    let appRan = false;
+    await eventually(() => {
+      if (!fx.sim.state.hasPod("default", "initial")) return true;
+      if (fx.sim.state.containerStatus("default", "initial", "app")?.state?.running) appRan = true;
+      return undefined;
+    }, 15_000);
+    expect(appRan).toBe(false);
+  }, 30_000);
+
   it("removes at once a pod deleted with a grace period of 0, and one no node was found for", async () => {
     await running("forced", { shared: false });
     await core.deleteNamespacedPod({ name: "forced", namespace: "default", gracePeriodSeconds: 0 });

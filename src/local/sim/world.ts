@@ -834,9 +834,12 @@ export class World {
       return;
     }
     this.removeContainerProcs(pod, rt);
-    // The kubelet restarts no container of a pod that is being deleted.
-    if (this.recordExit(pod, rt, code, signal) && !pod.deletion) this.restartLater(pod, rt);
-    else if (rt.init && code === 0) this.startContainers(pod, {});
+    const restarts = this.recordExit(pod, rt, code, signal);
+    // The kubelet restarts nothing, and starts nothing after an init container, in a pod that is being deleted.
+    if (!pod.deletion) {
+      if (restarts) this.restartLater(pod, rt);
+      else if (rt.init && code === 0) this.startContainers(pod, {});
+    }
     this.updatePhase(pod);
     this.touch(pod);
   }
