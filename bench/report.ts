@@ -27,6 +27,11 @@ export type BenchFigure = {
   baseline: string;
   /** The baseline's figure, same unit, same run. */
   baselineValue: number;
+  /**
+   * The ratio when it was measured pair by pair (the median of each pair's ratio, pns and baseline run side by side)
+   * rather than as value ÷ baseline of the two medians.
+   */
+  pairedRatio?: number;
   /** The goal as a bound on the ratio (value ÷ baseline ≤ goal.ratio), or on the value itself; none when reported only. */
   goal?: { ratio: number } | { value: number };
 };
@@ -51,8 +56,9 @@ export function formatReport(report: BenchReport): string {
   return `# ${report.name}\n${report.lines.join("\n")}`;
 }
 
-/** value ÷ baseline; NaN when the baseline is zero or unknown. */
+/** The paired ratio when there is one, else value ÷ baseline; NaN when the baseline is zero or unknown. */
 export function ratioOf(f: BenchFigure): number {
+  if (f.pairedRatio !== undefined) return f.pairedRatio;
   return f.baselineValue > 0 ? f.value / f.baselineValue : Number.NaN;
 }
 
