@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { markGone } from "../core/approval/state-machine.js";
 import type { SignalRequest } from "../core/approval/types.js";
-import type { ListingSnapshot, SnapshotProcess } from "../core/jobs.js";
+import { type ListingSnapshot, type SnapshotProcess, snapshotProcessOf } from "../core/jobs.js";
 import type { Fingerprint, ProcessRow } from "../core/process/types.js";
 import { type CurrentProcess, goneOutcome, renderTargetGoneNote } from "../core/views/stale-pick-view.js";
 import { applyTransition } from "./apply-transition.js";
@@ -59,16 +59,7 @@ export async function rememberAfterSignal(deps: AppDeps, request: SignalRequest,
     ...previous,
     createdBy: request.decidedBy ?? request.requester,
     createdAt: deps.now(),
-    processes: after.map((r) => ({
-      pid: r.pid,
-      command: r.command,
-      container: r.container,
-      user: r.user,
-      role: r.role,
-      fingerprint: r.fingerprint,
-      main: r.main,
-      startedAt: r.startedAt,
-    })),
+    processes: after.map(snapshotProcessOf),
   });
 }
 

@@ -2,7 +2,7 @@ import type { PodCommand } from "../core/command/hints.js";
 import { describeTarget } from "../core/command/target.js";
 import type { Target } from "../core/command/types.js";
 import { PnsError } from "../core/errors.js";
-import type { JobOrigin, ListingSnapshot } from "../core/jobs.js";
+import { type JobOrigin, type ListingSnapshot, snapshotProcessOf } from "../core/jobs.js";
 import type { DebugAttachment } from "../core/model.js";
 import { isRetryProfile } from "../core/pod-security/refusal.js";
 import { bindingFor, type ChannelBinding, may, resolveNamespace } from "../core/policy.js";
@@ -173,19 +173,7 @@ export async function listPod(
     createdAt: now,
     pod: { cluster: binding.cluster, namespace, pod: resolved.pod.name },
     attachment,
-    processes: rows.map((r) => ({
-      pid: r.pid,
-      command: r.command,
-      container: r.container,
-      user: r.user,
-      role: r.role,
-      fingerprint: r.fingerprint,
-      main: r.main,
-      caughtSignals: r.caughtSignals,
-      ignoredSignals: r.ignoredSignals,
-      ...(r.runtime ? { runtime: r.runtime } : {}),
-      startedAt: r.startedAt,
-    })),
+    processes: rows.map(snapshotProcessOf),
   };
   await deps.stores.listings.put(snapshot, LISTING_TTL_MS);
   await rememberLatest(deps, snapshot);

@@ -11,7 +11,7 @@ import type {
 import type { DebugProfile } from "./config/debug-profiles.js";
 import type { DebugAttachment, PodRef } from "./model.js";
 import type { RuntimeKind } from "./process/runtime.js";
-import type { Fingerprint, ProcessRole } from "./process/types.js";
+import type { Fingerprint, ProcessRole, ProcessRow } from "./process/types.js";
 import type { MessageView } from "./views/block-kit.js";
 
 /** Who asked, where, and where to answer: carried by every job from the Slack handler to the worker. */
@@ -67,6 +67,26 @@ export interface SnapshotProcess {
   runtime?: RuntimeKind;
   /** Start time, ISO 8601 UTC (`ProcessRow.startedAt`); null when unknown, absent in older listings. */
   startedAt?: string | null;
+}
+
+/**
+ * What a stored listing keeps of a row: every listing pns stores (a `ps`, and the one taken right after a signal)
+ * keeps the same, so a request made from either knows the process's runtime and signal dispositions.
+ */
+export function snapshotProcessOf(r: ProcessRow): SnapshotProcess {
+  return {
+    pid: r.pid,
+    command: r.command,
+    container: r.container,
+    user: r.user,
+    role: r.role,
+    fingerprint: r.fingerprint,
+    main: r.main,
+    caughtSignals: r.caughtSignals,
+    ignoredSignals: r.ignoredSignals,
+    ...(r.runtime ? { runtime: r.runtime } : {}),
+    startedAt: r.startedAt,
+  };
 }
 
 /**

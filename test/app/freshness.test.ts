@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signalHint } from "../../src/core/signal-catalogue.js";
 import { ActionId, BlockId, CallbackId, decodeFreshPickValue } from "../../src/core/views/ids.js";
 import { slackUsers } from "../../src/local/fake-slack/client.js";
 import type { FakeMessage } from "../../src/local/fake-slack/workspace.js";
@@ -139,5 +140,8 @@ describe("freshness and flow", () => {
     const modal = ws().openViewOf(alice.id)!;
     expect(modal.callback_id).toBe(CallbackId.reasonModal);
     expect(JSON.stringify(modal.blocks)).toContain(`to PID ${now}`);
+    // The listing taken after the signal keeps what a `ps` keeps: the new worker is known as an nginx worker, so
+    // the modal says what HUP does to it, as a pick from a fresh table would.
+    expect(JSON.stringify(modal.blocks)).toContain(signalHint("HUP", "nginx-worker"));
   });
 });
