@@ -164,6 +164,34 @@ describe("pods and containers pns cannot find, and selectors that find several",
       expect(named).toContain("This button is not from a pns pod picker.");
     }, 30_000);
 
+    it("ports, cat, inspect and doctor take -l as ps does: a picker, and a pick runs that command on that pod", async () => {
+      const posted = d.messages().length;
+      const ports = await pickerFor(alice.id, "ports -l app=web -n shop");
+      expect(d.text(ports)).toContain("pick one for `/pns ports -l app=web -n shop`");
+      const pod = (ports.blocks as { elements?: { value?: string }[] }[]).flatMap((b) => b.elements ?? [])[0]?.value;
+      const name = pod?.split(" ")[0] ?? "";
+      expect(webPods()).toContain(name);
+      const portsAfter = await pick(alice.id, ports, 0);
+      const answer = [
+        portsAfter,
+        ...d
+          .messages()
+          .slice(posted)
+          .map((m) => d.text(m)),
+      ].join("\n");
+      expect(answer).toContain(`Ports of ${name}`);
+      expect(answer).not.toContain("pods match");
+
+      const cat = await pickerFor(alice.id, "cat -l app=web 1 /etc/hostname -n shop");
+      expect(d.text(cat)).toContain("pick one for `/pns cat -l app=web 1 /etc/hostname -n shop`");
+      expect(await pick(alice.id, cat, 0)).toContain("/etc/hostname");
+
+      for (const command of ["inspect -l app=web 1 -n shop", "doctor -l app=web -n shop"]) {
+        const picker = await pickerFor(alice.id, command);
+        expect(d.text(picker)).toContain(`pick one for \`/pns ${command}\``);
+      }
+    }, 60_000);
+
     it("each button keeps the command's -c and --cluster, and the pick lists that container's pod", async () => {
       const flagged = await pickerFor(alice.id, "ps -l app=web -n shop -c envoy --cluster sim");
       const values = (flagged.blocks as { elements?: { value?: string }[] }[])

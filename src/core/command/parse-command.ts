@@ -1,4 +1,4 @@
-import { countOf, pathOf, pidOf, placementOf, takeTarget } from "./arguments.js";
+import { countOf, pathOf, pidOf, placementOf, type TakenTarget, takeTarget } from "./arguments.js";
 import { normalizeDashes } from "./dashes.js";
 import { FLAG_NAMES, type Scanned, scan } from "./flags.js";
 import { asSlackSends, formatCommand } from "./format-command.js";
@@ -9,7 +9,7 @@ import { Refusal, type Words, withReplaced } from "./refusal.js";
 import { buildSignal } from "./signal-arguments.js";
 import { closest } from "./suggest.js";
 import { type Token, tokenize } from "./tokenize.js";
-import type { Command, ParseCommandResult, Subcommand, Target } from "./types.js";
+import type { Command, ParseCommandResult, Subcommand } from "./types.js";
 import { SUBCOMMAND_ALIASES, SUBCOMMANDS, usageOf } from "./usage.js";
 
 export {
@@ -80,61 +80,30 @@ function build(sub: Subcommand, scanned: Scanned, words: Words, typed: string): 
       return { kind: "cleanup", target: t?.target ?? null, namespace: placement.namespace, cluster: placement.cluster };
     }
     case "ps": {
-      const selector = flags.selector;
-      let target: Target;
-      let targetNs: string | null = null;
-      if (selector !== undefined) {
-        if (pos[0]) {
-          return new Refusal(
-            `give either a target or -l, not both (got "${clip(pos[0].value)}" and -l ${clip(selector)})`,
-          );
-        }
-        const problem = labelSelectorProblem(selector);
-        if (problem) return new Refusal(`-l: ${problem}. Quote selectors with spaces: -l "app in (a,b)"`);
-        target = { kind: "selector", selector: selector.trim() };
-      } else {
-        const t = takeTarget(sub, pos);
-        if (t instanceof Refusal) return t;
-        if (t === null) {
-          const p = placementOf(flags, null);
-          if (p instanceof Refusal) return p;
-          const example = formatCommand({ kind: "ps", target: { kind: "auto", name: "nginx" }, ...p });
-          return new Refusal(`missing <target>: name a pod or workload, like ${example}, or use -l app=web`);
-        }
-        if (pos[t.used]) return tooMany(sub, pos[t.used]!);
-        target = t.target;
-        targetNs = t.namespace;
-      }
-      const placement = placementOf(flags, targetNs);
+      const t = targetOf(sub, flags, pos);
+      if (t instanceof Refusal) return t;
+      if (t === null) return missingTarget(sub, flags, "name a pod or workload, like");
+      if (pos[t.used]) return tooMany(sub, pos[t.used]!);
+      const placement = placementOf(flags, t.namespace);
       if (placement instanceof Refusal) return placement;
-      return { kind: "ps", target, ...placement };
+      return { kind: "ps", target: t.target, ...placement };
     }
     case "signal":
       return buildSignal(scanned, words, typed);
     case "ports":
     case "doctor": {
-      const t = takeTarget(sub, pos);
+      const t = targetOf(sub, flags, pos);
       if (t instanceof Refusal) return t;
-      if (t === null) {
-        const p = placementOf(flags, null);
-        if (p instanceof Refusal) return p;
-        const example = formatCommand({ kind: sub, target: { kind: "auto", name: "nginx" }, ...p });
-        return new Refusal(`missing <target>: name a pod or workload, like ${example}`);
-      }
+      if (t === null) return missingTarget(sub, flags, "name a pod or workload, like");
       if (pos[t.used]) return tooMany(sub, pos[t.used]!);
       const placement = placementOf(flags, t.namespace);
       if (placement instanceof Refusal) return placement;
       return { kind: sub, target: t.target, ...placement };
     }
     case "inspect": {
-      const t = takeTarget(sub, pos);
+      const t = targetOf(sub, flags, pos);
       if (t instanceof Refusal) return t;
-      if (t === null) {
-        const p = placementOf(flags, null);
-        if (p instanceof Refusal) return p;
-        const example = formatCommand({ kind: "inspect", target: { kind: "auto", name: "nginx" }, pid: 8, ...p });
-        return new Refusal(`missing <target>: name the pod, then the PID, like ${example}`);
-      }
+      if (t === null) return missingTarget(sub, flags, "name the pod, then the PID, like");
       const placement = placementOf(flags, t.namespace);
       if (placement instanceof Refusal) return placement;
       const pid = pidOf(pos[t.used], formatCommand({ kind: "ps", target: t.target, ...placement }));
@@ -144,21 +113,9 @@ function build(sub: Subcommand, scanned: Scanned, words: Words, typed: string): 
       return { kind: "inspect", target: t.target, pid, ...placement };
     }
     case "cat": {
-      const t = takeTarget(sub, pos);
+      const t = targetOf(sub, flags, pos);
       if (t instanceof Refusal) return t;
-      if (t === null) {
-        const p = placementOf(flags, null);
-        if (p instanceof Refusal) return p;
-        const example = formatCommand({
-          kind: "cat",
-          target: { kind: "auto", name: "nginx" },
-          pid: 8,
-          path: "/etc/hosts",
-          lines: null,
-          ...p,
-        });
-        return new Refusal(`missing <target>: name the pod, then the PID and the path, like ${example}`);
-      }
+      if (t === null) return missingTarget(sub, flags, "name the pod, then the PID and the path, like");
       const placement = placementOf(flags, t.namespace);
       if (placement instanceof Refusal) return placement;
       const pid = pidOf(pos[t.used], formatCommand({ kind: "ps", target: t.target, ...placement }));
@@ -172,6 +129,41 @@ function build(sub: Subcommand, scanned: Scanned, words: Words, typed: string): 
       return { kind: "cat", target: t.target, pid, path, lines, ...placement };
     }
   }
+}
+
+/** The subcommands whose target may be `-l SELECTOR`: every one that works on one pod but signal. */
+type SelectableSubcommand = "ps" | "cat" | "inspect" | "ports" | "doctor";
+
+/**
+ * The command's target: the pods matching `-l`, or the target at the start of `pos`; null when there is neither.
+ * With `-l`, a word where the target would stand is refused (both were given); for cat and inspect the PID stands
+ * there, so a number is left to be read as the PID.
+ */
+function targetOf(sub: SelectableSubcommand, flags: Scanned["flags"], pos: Token[]): TakenTarget | Refusal | null {
+  const selector = flags.selector;
+  if (selector === undefined) return takeTarget(sub, pos);
+  const first = pos[0];
+  const pidFollows = sub === "cat" || sub === "inspect";
+  if (first && !(pidFollows && /^\d+$/.test(first.value))) {
+    return new Refusal(`give either a target or -l, not both (got "${clip(first.value)}" and -l ${clip(selector)})`);
+  }
+  const problem = labelSelectorProblem(selector);
+  if (problem) return new Refusal(`-l: ${problem}. Quote selectors with spaces: -l "app in (a,b)"`);
+  return { target: { kind: "selector", selector: selector.trim() }, namespace: null, used: 0 };
+}
+
+/** `missing <target>`, with a complete example of `sub` on `nginx` and the `-l` form; `what` says what to give. */
+function missingTarget(sub: SelectableSubcommand, flags: Scanned["flags"], what: string): Refusal {
+  const p = placementOf(flags, null);
+  if (p instanceof Refusal) return p;
+  const target = { kind: "auto", name: "nginx" } as const;
+  const example =
+    sub === "cat"
+      ? formatCommand({ kind: "cat", target, pid: 8, path: "/etc/hosts", lines: null, ...p })
+      : sub === "inspect"
+        ? formatCommand({ kind: "inspect", target, pid: 8, ...p })
+        : formatCommand({ kind: sub, target, ...p });
+  return new Refusal(`missing <target>: ${what} ${example}, or use -l app=web`);
 }
 
 /** One pass of the parser, with its suggestion unchecked. */

@@ -34,6 +34,12 @@ const PLACEMENT_FLAGS = [
   { flag: "--copy", description: "debug a copy of the pod that shares its process namespace" },
 ];
 
+/** `-l`: every command on one pod takes its pod by label, but signal (a signal goes to one process of one pod). */
+const SELECTOR_FLAG = {
+  flag: "-l, --selector SELECTOR",
+  description: "pick the pod by label, like app=web (several: pick one)",
+};
+
 const HELP: Record<Subcommand, SubcommandHelp> = {
   ps: {
     usage: [
@@ -41,10 +47,7 @@ const HELP: Record<Subcommand, SubcommandHelp> = {
       "/pns ps -l SELECTOR [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
     ],
     summary: "List the processes of a pod, with buttons to signal them or read their files.",
-    flags: [
-      ...PLACEMENT_FLAGS,
-      { flag: "-l, --selector SELECTOR", description: "pick the pod by label, like app=web (several: pick one)" },
-    ],
+    flags: [...PLACEMENT_FLAGS, SELECTOR_FLAG],
     examples: ["/pns ps nginx", "/pns ps deploy/web -n shop", "/pns ps shop/sts/db -c postgres", "/pns ps -l app=web"],
   },
   signal: {
@@ -67,30 +70,46 @@ const HELP: Record<Subcommand, SubcommandHelp> = {
     ],
   },
   cat: {
-    usage: ["/pns cat <target> <pid> <path> [--lines N] [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
+    usage: [
+      "/pns cat <target> <pid> <path> [--lines N] [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+      "/pns cat -l SELECTOR <pid> <path> [--lines N] [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+    ],
     summary: "Read a file as the process sees it (through /proc/PID/root), redacted and cut to a few lines.",
-    flags: [...PLACEMENT_FLAGS, { flag: "--lines N", description: "show at most N lines, 1 to 10000" }],
-    examples: ["/pns cat nginx 1 /etc/nginx/nginx.conf", "/pns cat web 12 /app/config.yaml --lines 50"],
+    flags: [...PLACEMENT_FLAGS, SELECTOR_FLAG, { flag: "--lines N", description: "show at most N lines, 1 to 10000" }],
+    examples: [
+      "/pns cat nginx 1 /etc/nginx/nginx.conf",
+      "/pns cat web 12 /app/config.yaml --lines 50",
+      "/pns cat -l app=web 1 /etc/hostname",
+    ],
   },
   inspect: {
-    usage: ["/pns inspect <target> <pid> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
+    usage: [
+      "/pns inspect <target> <pid> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+      "/pns inspect -l SELECTOR <pid> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+    ],
     summary:
       "Show one process's environment (secrets masked), open files against their limit, cwd, exe, threads, uid/gid maps, capabilities, seccomp and cgroup memory and CPU, only to you.",
-    flags: PLACEMENT_FLAGS,
+    flags: [...PLACEMENT_FLAGS, SELECTOR_FLAG],
     examples: ["/pns inspect nginx 8", "/pns inspect deploy/billing 1 -n shop"],
   },
   ports: {
-    usage: ["/pns ports <target> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
+    usage: [
+      "/pns ports <target> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+      "/pns ports -l SELECTOR [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+    ],
     summary:
       "Show what listens in the pod and which process of which container holds each socket, against the pod's declared ports and the Services that select it.",
-    flags: PLACEMENT_FLAGS,
-    examples: ["/pns ports nginx", "/pns ports deploy/web -n shop"],
+    flags: [...PLACEMENT_FLAGS, SELECTOR_FLAG],
+    examples: ["/pns ports nginx", "/pns ports deploy/web -n shop", "/pns ports -l app=web -n shop"],
   },
   doctor: {
-    usage: ["/pns doctor <target> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]"],
+    usage: [
+      "/pns doctor <target> [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+      "/pns doctor -l SELECTOR [-n NAMESPACE] [-c CONTAINER] [--cluster NAME] [--copy]",
+    ],
     summary:
       "Check in about a second whether pns can work on the pod: its rights, Pod Security and the debug profile, the target's uid, debug containers it carries, recent denials; each finding with its fix.",
-    flags: PLACEMENT_FLAGS,
+    flags: [...PLACEMENT_FLAGS, SELECTOR_FLAG],
     examples: ["/pns doctor nginx", "/pns doctor api -n locked"],
   },
   sessions: {
@@ -125,7 +144,7 @@ export const TARGET_HELP = [
   "pod/nginx, deploy/web, sts/db, ds/agent, rs/web-5d9c — a pod or workload (po, pods, deployment, … also work)",
   "pod nginx, deploy web — the kind and the name as two words, as kubectl get takes them",
   "shop/nginx, shop/deploy/web — with its namespace, same as -n shop",
-  "-l app=web — the pods matching a label selector (ps only)",
+  "-l app=web — the pods matching a label selector (every command on one pod but signal; several: pick one)",
 ];
 
 /** The help entry of one subcommand. */
