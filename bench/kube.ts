@@ -19,7 +19,7 @@ import { buildClusterClients, type ClusterClients } from "../src/kube/clusters.j
 import { createKubeDebugger, locationOf } from "../src/kube/pod-debugger.js";
 import { startSimulator } from "../src/local/sim/index.js";
 
-import type { BenchFigure, BenchReport } from "./report.js";
+import { type BenchFigure, type BenchReport, median } from "./report.js";
 
 const run$ = promisify(execFile);
 const ROUNDS = 5;
@@ -29,11 +29,6 @@ const debugConfig: DebugConfig = { ...DEFAULT_DEBUG };
 
 type Sample = { requests: number; ms: number; routes: string[] };
 type Scenario = { label: string; pns: Sample[]; kubectl: Sample[] };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
 
 export async function run(): Promise<BenchReport> {
   const sim = await startSimulator({ port: 0, scenario: "seed", podStartDelayMs: POD_START_DELAY_MS });

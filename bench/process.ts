@@ -24,17 +24,12 @@ import { withoutCollector } from "../src/core/process/without-collector.js";
 import { createRedactor } from "../src/core/redact/redactor.js";
 
 import { collectorOutput, POD } from "./process-input.js";
-import type { BenchReport } from "./report.js";
+import { type BenchReport, median } from "./report.js";
 
 const PROCESSES = 10_000;
 const RUNS = 40;
 const RATIO_GOAL = 3;
 const RSS_GOAL_MB = 128;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
 
 // Each timed run starts from a collected heap, as one listing per Lambda invocation does, instead of paying for the
 // garbage of the runs before it; baselines are measured the same way.
