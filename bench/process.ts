@@ -3,8 +3,9 @@
  * baselines measured in the same run (JSON.parse of the same processes as a JSON array; a plain line split). The
  * pipeline and JSON.parse run in 40 pairs, side by side; the ratio is the median of the pairs' CPU ratios.
  * Goal: ≤ 3× the JSON.parse baseline. Also the peak RSS of a fresh worker-like process doing it once (goal ≤ 128 MB),
- * beside the same process doing only the JSON.parse. The rows must hash to a reference (checkRows). Run alone:
- * `npx tsx bench/process.ts`.
+ * beside the same process doing only the JSON.parse. The rows must hash to a reference (checkRows). Every figure is
+ * taken in a plain node (this file bundled) started with the flags Lambda starts the worker with (lambda-node.ts): the
+ * heap the worker has, not node's defaults. Run alone: `npx tsx bench/process.ts`.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -23,6 +24,7 @@ import type { ProcessRow } from "../src/core/process/types.js";
 import { withoutCollector } from "../src/core/process/without-collector.js";
 import { createRedactor } from "../src/core/redact/redactor.js";
 
+import { functionMemoryMb, lambdaNodeArgs } from "./lambda-node.js";
 import { collectorOutput, POD } from "./process-input.js";
 import { type BenchReport, median } from "./report.js";
 
@@ -96,17 +98,6 @@ function measurePair(subject: () => unknown, baseline: () => unknown): Paired {
   return { subject: medians(s), baseline: medians(b), ratio: median(s.map((x, i) => x.cpu / b[i]!.cpu)) };
 }
 
-/**
- * Peak RSS (MB) of a fresh plain node (no tsx), running this file bundled as the worker is (esbuild), that builds the
- * collector output and then runs `what` once on it.
- */
-async function peakRss(what: "pipeline" | "input", bundled: string): Promise<number> {
-  const { stdout } = await promisify(execFile)(process.execPath, [bundled, "--rss", what], {
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
-  return Number(stdout.trim()) / 1024;
-}
-
 /** This file bundled for plain node into a temporary directory; the caller removes the directory. */
 async function bundleSelf(): Promise<{ file: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "pns-bench-process-"));
@@ -121,6 +112,8 @@ async function bundleSelf(): Promise<{ file: string; dir: string }> {
     outfile: file,
     logLevel: "error",
     external: ["esbuild"],
+    // yaml (lambda-node.ts) is CommonJS and requires node's modules: give the ES module bundle a require.
+    banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
   });
   return { file, dir };
 }
@@ -147,13 +140,28 @@ function checkRows(rows: readonly ProcessRow[]): void {
   }
 }
 
-/** Runs the benchmark and reports medians and ratios. */
-export async function run(): Promise<BenchReport> {
+/** Wall and CPU time in ms. */
+type Timing = { wall: number; cpu: number };
+
+/** What the timed child measures and prints as JSON. */
+interface Timed {
+  textBytes: number;
+  jsonBytes: number;
+  rows: number;
+  pipeline: Timing;
+  jsonParse: Timing;
+  /** Median of the pairs' CPU ratios, pipeline ÷ JSON.parse. */
+  ratio: number;
+  parseOnly: Timing;
+  split: Timing;
+}
+
+/** The timed part, in this process: the pipeline beside JSON.parse in pairs, then parse alone and a line split. */
+function timed(): Timed {
   const text = collectorOutput(PROCESSES);
   const redactor = createRedactor(["(?i)corp-[0-9a-f]{8}"]);
   const options = { maxProcesses: PROCESSES };
   const json = JSON.stringify(parseCollectorOutput(text, options).processes);
-
   let last: ProcessRow[] = [];
   const paired = measurePair(
     () => {
@@ -161,24 +169,52 @@ export async function run(): Promise<BenchReport> {
     },
     () => JSON.parse(json),
   );
-  const { subject: pipeline, baseline: jsonParse } = paired;
   // The rows of the last timed run, checked outside the timing.
   checkRows(last);
-  const rows = last.length;
-  const parseOnly = measure(() => parseCollectorOutput(text, options));
-  const split = measure(() => text.split("\n").length);
-  // CPU time, not wall time: on a shared machine other processes stretch the wall clock of both unevenly.
-  const ratio = paired.ratio;
-  const verdict = ratio <= RATIO_GOAL ? "meets" : "MISSES";
+  return {
+    textBytes: text.length,
+    jsonBytes: json.length,
+    rows: last.length,
+    pipeline: paired.subject,
+    jsonParse: paired.baseline,
+    ratio: paired.ratio,
+    parseOnly: measure(() => parseCollectorOutput(text, options)),
+    split: measure(() => text.split("\n").length),
+  };
+}
+
+/**
+ * Runs `node <Lambda's flags for the worker> <bundle> <args>` (see lambda-node.ts) with no NODE_OPTIONS and returns its
+ * stdout: every figure is taken in a plain node started as Lambda starts the worker, with the worker's heap.
+ */
+async function asWorker(bundled: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...lambdaNodeArgs(functionMemoryMb("worker")), bundled, ...args],
+    { env: { ...process.env, NODE_OPTIONS: "" }, maxBuffer: 1 << 20 },
+  );
+  return stdout;
+}
+
+/** Runs the benchmark and reports medians and ratios. */
+export async function run(): Promise<BenchReport> {
   const self = await bundleSelf();
+  let t: Timed;
   let rssPipeline: number;
   let rssJson: number;
   try {
-    [rssPipeline, rssJson] = [await peakRss("pipeline", self.file), await peakRss("input", self.file)];
+    t = JSON.parse(await asWorker(self.file, ["--timed"])) as Timed;
+    const rss = async (what: "pipeline" | "input") =>
+      Number((await asWorker(self.file, ["--rss", what])).trim()) / 1024;
+    [rssPipeline, rssJson] = [await rss("pipeline"), await rss("input")];
   } finally {
     rmSync(self.dir, { recursive: true, force: true });
   }
-  const ms = (m: { wall: number; cpu: number }) => `${m.wall.toFixed(1)} ms (CPU ${m.cpu.toFixed(1)} ms)`;
+  const { pipeline, jsonParse, ratio } = t;
+  // CPU time, not wall time: on a shared machine other processes stretch the wall clock of both unevenly.
+  const verdict = ratio <= RATIO_GOAL ? "meets" : "MISSES";
+  const memory = functionMemoryMb("worker");
+  const ms = (m: Timing) => `${m.wall.toFixed(1)} ms (CPU ${m.cpu.toFixed(1)} ms)`;
   const jsonBaseline = "JSON.parse of the same processes";
   return {
     name: "process listing",
@@ -202,17 +238,20 @@ export async function run(): Promise<BenchReport> {
       },
     ],
     lines: [
-      `${PROCESSES} processes (${(text.length / 1e6).toFixed(1)} MB of collector output) → ${rows} rows (sha256 as the reference), median of ${RUNS} runs (the pipeline and JSON.parse in pairs), load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
+      `in a plain node started as Lambda starts the ${memory} MB worker: ${lambdaNodeArgs(memory).join(" ")}`,
+      `${PROCESSES} processes (${(t.textBytes / 1e6).toFixed(1)} MB of collector output) → ${t.rows} rows (sha256 as the reference), median of ${RUNS} runs (the pipeline and JSON.parse in pairs), load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
       `parse → attribute → redact → rows: ${ms(pipeline)} — CPU ×${ratio.toFixed(2)} JSON.parse's (median of the pairs), ${verdict} the ≤ ${RATIO_GOAL}× goal`,
-      `  of which parse: ${ms(parseOnly)}`,
-      `baseline JSON.parse of the same processes (${(json.length / 1e6).toFixed(1)} MB): ${ms(jsonParse)} → pipeline is ${(pipeline.wall / jsonParse.wall).toFixed(2)}× JSON.parse`,
-      `baseline line split of the output: ${ms(split)} → pipeline is ${(pipeline.wall / split.wall).toFixed(1)}× a split`,
+      `  of which parse: ${ms(t.parseOnly)}`,
+      `baseline JSON.parse of the same processes (${(t.jsonBytes / 1e6).toFixed(1)} MB): ${ms(jsonParse)} → pipeline is ${(pipeline.wall / jsonParse.wall).toFixed(2)}× JSON.parse`,
+      `baseline line split of the output: ${ms(t.split)} → pipeline is ${(pipeline.wall / t.split.wall).toFixed(1)}× a split`,
       `peak RSS of a fresh process doing it once: ${rssPipeline.toFixed(1)} MB (goal ≤ ${RSS_GOAL_MB} MB) | the same process building the input only: ${rssJson.toFixed(1)} MB`,
     ],
   };
 }
 
-if (process.argv[2] === "--rss") {
+if (process.argv[2] === "--timed") {
+  console.log(JSON.stringify(timed()));
+} else if (process.argv[2] === "--rss") {
   // One listing in a fresh process, as a worker invocation does; prints the peak RSS in KB, read before the rows are
   // checked (the check's JSON is no part of a listing).
   const text = collectorOutput(PROCESSES);
