@@ -69,6 +69,8 @@ describe("parseCollectorOutput", () => {
     { name: "a closing parenthesis and state-like text in comm", comm: "x) R 5 (y" },
     { name: "empty comm", comm: "" },
     { name: "non-ASCII comm", comm: "nginx✓" },
+    // fs/proc/array.c proc_task_name prints a kernel thread's or workqueue worker's name of up to 63 bytes.
+    { name: "a workqueue worker's 63-character name full of ')'", comm: `kworker/u8:2-${"a)".repeat(25)}` },
   ];
   it.each(statCases)("takes comm up to the last ')': $name", ({ comm }) => {
     const l = parseCollectorOutput(`${HEADER}\n${record(3, { comm })}\nz 1\n`);

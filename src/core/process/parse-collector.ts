@@ -34,16 +34,28 @@ export function decodeCmdline(hex: string): string[] {
   const bytes = big ? Buffer.from(hex, "hex") : cmdlineScratch;
   const n = big ? bytes.length : cmdlineScratch.write(hex, 0, "hex");
   if (n === 0) return [];
-  let ascii = true;
+  // ASCII reads the same in latin1, which needs no UTF-8 validation: each argument is decoded on its own, a string of
+  // its own (a piece split from one string keeps a pointer to it, which every later look at each character pays for).
+  // Anything else goes through the decoder.
+  const args: string[] = [];
+  let from = 0;
   for (let i = 0; i < n; i++) {
-    if (bytes[i]! >= 0x80) {
-      ascii = false;
-      break;
+    const b = bytes[i]!;
+    if (b === 0) {
+      args.push(bytes.toString("latin1", from, i));
+      from = i + 1;
+    } else if (b >= 0x80) {
+      return splitArgs(utf8.decode(bytes.subarray(0, n)));
     }
   }
-  // ASCII reads the same in latin1, which needs no UTF-8 validation; anything else goes through the decoder.
-  const args = (ascii ? bytes.toString("latin1", 0, n) : utf8.decode(bytes.subarray(0, n))).split("\0");
-  // cmdline ends with a NUL, which leaves one empty last element; a process that rewrote its title may not.
+  // cmdline ends with a NUL, which ends the last argument; a process that rewrote its title may leave it out.
+  if (from < n) args.push(bytes.toString("latin1", from, n));
+  return args;
+}
+
+/** The arguments of a decoded cmdline: NUL-separated, the final NUL ending the last one rather than starting another. */
+function splitArgs(text: string): string[] {
+  const args = text.split("\0");
   if (args.length > 1 && args[args.length - 1] === "") args.pop();
   return args;
 }
@@ -67,12 +79,20 @@ type StatFields = Pick<ProcessInfo, "comm" | "state" | "ppid" | "startTicks" | "
 const stat: StatFields = { comm: "", state: "", ppid: null, startTicks: null, cpuTicks: null };
 
 /**
- * Parses /proc/PID/stat in `text[start, end)`: comm is between the first `(` and the LAST `)`; the fields after it
- * are read by index (state is field 3 of proc(5), ppid 4, utime 14, stime 15, starttime 22).
+ * The most characters of comm between its parentheses: the kernel prints it from a `char tcomm[64]` (fs/proc/array.c
+ * `proc_task_name`: a task's 16-byte comm, or a kernel thread's or workqueue worker's longer name), unescaped.
+ */
+const STAT_COMM_MAX = 63;
+
+/**
+ * Parses /proc/PID/stat in `text[start, end)`: comm is between the first `(` and the last `)` within the longest
+ * comm after it (the fields after comm are numbers and one state letter, so that is the line's last `)` too, found
+ * without reading the whole line backwards); the fields after it are read by index (state is field 3 of proc(5),
+ * ppid 4, utime 14, stime 15, starttime 22).
  */
 function parseStatAt(text: string, start: number, end: number): boolean {
   const open = text.indexOf("(", start);
-  const close = text.lastIndexOf(")", end - 1);
+  const close = text.lastIndexOf(")", Math.min(end - 1, open + STAT_COMM_MAX + 1));
   if (open < 0 || open >= end || close < open) return false;
   const stateAt = close + 2;
   if (stateAt + 1 > end || text.charCodeAt(close + 1) !== 32) return false;

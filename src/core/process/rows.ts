@@ -152,15 +152,28 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
     ? listing.processes
     : [...listing.processes].sort((a, b) => a.pid - b.pid);
   const rows: ProcessRow[] = new Array(sorted.length);
+  // Processes come in runs of one parent and one user: each is looked up and escaped once per run.
+  let parentPid: number | null = null;
+  let parent: ProcessInfo | undefined;
+  let userOf = "";
+  let user = "";
   for (let i = 0; i < sorted.length; i++) {
     const p = sorted[i]!;
     // Cut before escaping so a huge argument costs nothing, then again after (escapes lengthen it).
     const raw = displayCommand(p, redactor);
     const command = truncate(escapeControl(raw.length > max * 4 ? raw.slice(0, max * 4) : raw), max);
+    if (p.ppid !== parentPid) {
+      parentPid = p.ppid;
+      parent = p.ppid === null || p.ppid === 0 ? undefined : findPid(sorted, p.ppid);
+    }
+    if (i === 0 || p.user !== userOf) {
+      userOf = p.user;
+      user = escapeControl(p.user);
+    }
     rows[i] = {
       pid: p.pid,
       ppid: p.ppid,
-      user: escapeControl(p.user),
+      user,
       container: p.container,
       role: p.role,
       state: p.state,
@@ -170,7 +183,7 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
       ageSeconds: ageSeconds(p, listing),
       rssKb: p.rssKb,
       threads: p.threads,
-      main: isMainProcess(p, p.ppid === null || p.ppid === 0 ? undefined : findPid(sorted, p.ppid)),
+      main: isMainProcess(p, parent),
       caughtSignals: p.caughtSignals,
       ignoredSignals: p.ignoredSignals,
       command,
