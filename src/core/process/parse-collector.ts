@@ -5,6 +5,17 @@ import { parseSignalMask } from "./signal-delivery.js";
 import type { ProcessInfo, ProcessListing } from "./types.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
+
+/**
+ * `bytes[start, end)` as latin1. Buffer's own `latin1Slice` (lib/internal/buffer.js addBufferPrototypeMethods, what
+ * `toString("latin1", …)` calls after checking its arguments) is called straight away when there is one: a cmdline
+ * is decoded an argument at a time, and the checks cost more than the decoding of a short argument.
+ */
+const latin1: (bytes: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as { latin1Slice?: unknown }).latin1Slice === "function"
+    ? (bytes, start, end) =>
+        (bytes as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end)
+    : (bytes, start, end) => bytes.toString("latin1", start, end);
 /** Bytes of one cmdline being decoded (CMDLINE_MAX_BYTES of scripts.ts, with room to spare). */
 const cmdlineScratch = Buffer.allocUnsafe(8192);
 
@@ -42,14 +53,14 @@ export function decodeCmdline(hex: string): string[] {
   for (let i = 0; i < n; i++) {
     const b = bytes[i]!;
     if (b === 0) {
-      args.push(bytes.toString("latin1", from, i));
+      args.push(latin1(bytes, from, i));
       from = i + 1;
     } else if (b >= 0x80) {
       return splitArgs(utf8.decode(bytes.subarray(0, n)));
     }
   }
   // cmdline ends with a NUL, which ends the last argument; a process that rewrote its title may leave it out.
-  if (from < n) args.push(bytes.toString("latin1", from, n));
+  if (from < n) args.push(latin1(bytes, from, n));
   return args;
 }
 
