@@ -161,11 +161,7 @@ function timed(): Timed {
   const text = collectorOutput(PROCESSES);
   const redactor = createRedactor(["(?i)corp-[0-9a-f]{8}"]);
   const options = { maxProcesses: PROCESSES };
-  // Without `printable`, a flag the parser adds for toRows: the baseline stays the processes' data, not grown (and
-  // slowed) by what the pipeline keeps to go faster.
-  const json = JSON.stringify(parseCollectorOutput(text, options).processes, (key, value) =>
-    key === "printable" ? undefined : value,
-  );
+  const json = JSON.stringify(parseCollectorOutput(text, options).processes);
   let last: ProcessRow[] = [];
   const paired = measurePair(
     () => {

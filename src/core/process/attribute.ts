@@ -168,29 +168,21 @@ export function attributeContainers(
   const hostPID = pod.spec?.hostPID === true;
   let outside = 0;
   const processes: ProcessInfo[] = [];
-  // What a process's ids say, worked out once per run of processes that share them (one container's come together).
-  let lastIds: string[] | null = null;
-  let container: string | null = null;
-  let debugContainer = false;
-  let sandbox = false;
   for (let i = 0; i < listing.processes.length; i++) {
     const p = listing.processes[i]!;
+    let container: string | null = null;
+    let debugContainer = false;
+    let sandbox = false;
     const ids = idsAt(i);
     const inSelfCgroup = selfCgroups !== null && keys[i] === selfCgroups;
-    if (ids !== lastIds) {
-      lastIds = ids;
-      container = null;
-      debugContainer = false;
-      sandbox = false;
-      for (const id of ids) {
-        const known = byId.get(id);
-        if (known) {
-          container = known.name;
-          debugContainer = known.debug;
-          break;
-        }
-        if (sandboxIds.has(id)) sandbox = true;
+    for (const id of ids) {
+      const known = byId.get(id);
+      if (known) {
+        container = known.name;
+        debugContainer = known.debug;
+        break;
       }
+      if (sandboxIds.has(id)) sandbox = true;
     }
     const own =
       collector.has(p.pid) || (inPod && inSelfCgroup && container === null) || (container !== null && debugContainer);

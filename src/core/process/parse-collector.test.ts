@@ -45,29 +45,11 @@ describe("parseCollectorOutput", () => {
         comm: "sleep",
         args: ["sleep", "1000"],
         cmdHex: hexOf(["sleep", "1000"]),
-        printable: true,
         cgroups: ["0::/"],
         container: null,
         role: "app",
       },
     ]);
-  });
-
-  it("marks a cmdline printable only when it holds text and nothing but printable ASCII and NULs", () => {
-    const printable = (args: string[] | string) => {
-      const hex = typeof args === "string" ? args : hexOf(args);
-      const text = `${HEADER}\np 7\ns ${statLine(7, "x")}\nc ${hex}\ne\nz 1\n`;
-      return parseCollectorOutput(text).processes[0]?.printable;
-    };
-    expect(printable(["nginx: master process", "-g", "daemon off;"])).toBe(true);
-    expect(printable(["a\tb"])).toBe(false);
-    expect(printable(["a\x1b[31mred"])).toBe(false);
-    expect(printable(["del\x7f"])).toBe(false);
-    expect(printable(["caf\u00e9"])).toBe(false);
-    expect(printable(["\u202egnp.exe"])).toBe(false);
-    // No argument text: the table shows [comm], which is escaped as ever.
-    expect(printable("00")).toBe(false);
-    expect(printable("")).toBe(false);
   });
 
   it("reads SigCgt/SigIgn from the q line, its low 32 bits; unknown when missing or garbled", () => {

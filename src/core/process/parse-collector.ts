@@ -36,15 +36,8 @@ function toDecimal(s: string | undefined): number | null {
   return Number(s);
 }
 
-/**
- * Whether the cmdline the last {@link decodeCmdline} call decoded was printable (`ProcessInfo.printable`): set by the
- * pass that finds its NULs, read by the caller right after it.
- */
-let decodedPrintable = false;
-
 /** Decodes the collector's hex of /proc/PID/cmdline into arguments; invalid UTF-8 becomes U+FFFD. */
 export function decodeCmdline(hex: string): string[] {
-  decodedPrintable = false;
   if (hex.length < 2) return [];
   // Decoding stops at the first non-hex pair (Buffer's hex rule), which is what cut-short or hostile output deserves.
   // The collector prints at most CMDLINE_MAX_BYTES, so one scratch buffer takes every line without an allocation.
@@ -57,21 +50,17 @@ export function decodeCmdline(hex: string): string[] {
   // Anything else goes through the decoder.
   const args: string[] = [];
   let from = 0;
-  let printable = true;
-  let text = false;
   for (let i = 0; i < n; i++) {
     const b = bytes[i]!;
-    if (b >= 32 && b < 127) text = true;
-    else if (b === 0) {
+    if (b === 0) {
       args.push(latin1(bytes, from, i));
       from = i + 1;
     } else if (b >= 0x80) {
       return splitArgs(utf8.decode(bytes.subarray(0, n)));
-    } else printable = false;
+    }
   }
   // cmdline ends with a NUL, which ends the last argument; a process that rewrote its title may leave it out.
   if (from < n) args.push(latin1(bytes, from, n));
-  decodedPrintable = printable && text;
   return args;
 }
 
@@ -502,7 +491,6 @@ export function parseCollectorOutput(text: string, options: ParseOptions = {}): 
             comm: stat.comm,
             args: decodeCmdline(cmdHex),
             cmdHex,
-            printable: decodedPrintable,
             cgroups,
             container: null,
             role: "app",

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { createRedactor } from "../redact/redactor.js";
 import { MASK } from "../redact/rules.js";
 import { cmdlineSha256 } from "./fingerprint.js";
-import { parseCollectorOutput } from "./parse-collector.js";
 import { escapeControl, formatCpuTime, rowsOfContainer, startedAt, toRows, truncate } from "./rows.js";
 import { aListing, aProcess } from "./test-builders.js";
 
@@ -74,24 +73,6 @@ describe("toRows", () => {
     );
     expect(rows[0]?.command).toBe(`sh -c a\\x0ab\\x1b[31m${"x".repeat(19)}…`);
     expect(rows[0]?.command.length).toBe(40);
-  });
-
-  it("gives a parsed printable cmdline the row an escaped one would get: redacted, masked, capped", () => {
-    const args = ["mysql", "-phunter2", "x".repeat(500)];
-    const hex = Buffer.from(`${args.join("\0")}\0`).toString("hex");
-    const parsed = parseCollectorOutput(
-      `h pns-ps/2 clk=100 btime=0 uptime=1 self=99\np 2\ns 2 (mysql) S 1 2 2 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5\nc ${hex}\ne\nz 1\n`,
-    );
-    expect(parsed.processes[0]?.printable).toBe(true);
-    const options = { maxCommandChars: 40 };
-    const [fast] = toRows(parsed, redactor, options);
-    const [escaped] = toRows(
-      { ...parsed, processes: [{ ...parsed.processes[0]!, printable: false }] },
-      redactor,
-      options,
-    );
-    expect(fast?.command).toBe(`mysql -p${MASK} ${"x".repeat(40 - 9 - MASK.length - 1)}…`);
-    expect(fast).toEqual(escaped);
   });
 
   it("has no age without uptime, nor for a start after the listing (garbled output)", () => {

@@ -159,13 +159,9 @@ export function toRows(listing: ProcessListing, redactor: Redactor, options: Row
   let user = "";
   for (let i = 0; i < sorted.length; i++) {
     const p = sorted[i]!;
-    // Cut before escaping so a huge argument costs nothing, then again after (escapes lengthen it). A printable
-    // cmdline redacts to printable text and the mask: nothing to escape.
+    // Cut before escaping so a huge argument costs nothing, then again after (escapes lengthen it).
     const raw = displayCommand(p, redactor);
-    const command =
-      p.printable === true
-        ? truncate(raw, max)
-        : truncate(escapeControl(raw.length > max * 4 ? raw.slice(0, max * 4) : raw), max);
+    const command = truncate(escapeControl(raw.length > max * 4 ? raw.slice(0, max * 4) : raw), max);
     if (p.ppid !== parentPid) {
       parentPid = p.ppid;
       parent = p.ppid === null || p.ppid === 0 ? undefined : findPid(sorted, p.ppid);

@@ -106,12 +106,9 @@ function base(path: string | undefined): string {
   return slash < 0 ? path : path.slice(slash + 1);
 }
 
-/** The lengths of BY_NAME's names: a name of another length is not looked up (which would hash all of it). */
-const NAME_LENGTHS = new Set([...BY_NAME.keys()].map((name) => name.length));
-
 /** The runtime a program name (comm or argv[0]'s base name) says, or null. */
 function byName(name: string): RuntimeInfo | null {
-  const known = NAME_LENGTHS.has(name.length) ? BY_NAME.get(name) : undefined;
+  const known = BY_NAME.get(name);
   if (known !== undefined) return known;
   if (name.startsWith("python") && /^python\d*(?:\.\d+)?$/.test(name)) return PYTHON_BY_NAME;
   return null;

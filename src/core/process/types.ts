@@ -33,11 +33,6 @@ export interface ProcessInfo {
   args: string[];
   /** Lowercase hex of the first bytes of /proc/PID/cmdline, as the collector printed it: input of the fingerprint. */
   cmdHex: string;
-  /**
-   * True when the cmdline holds an argument and every byte of it but the NULs is printable ASCII: its command line
-   * then has nothing for escapeControl to make visible. Absent (escape as usual) when the parser did not say.
-   */
-  printable?: boolean;
   /** Lines of /proc/PID/cgroup; the parser shares one array between processes with the same lines (read only). */
   readonly cgroups: readonly string[];
   /** The name of the container this process belongs to, once attributed; null when unknown. */
